@@ -1,0 +1,1 @@
+"""Answering: context assembly, grounded generation, citation checking, abstention."""

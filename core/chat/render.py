@@ -1,0 +1,56 @@
+"""Answers as JSON and as plain text, shared by the CLI, the REPL and the API server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sourcewise.core.types import Answer, Citation, SearchHit
+
+_SNIPPET = 160
+
+
+def citation_json(c: Citation) -> dict[str, Any]:
+    return {"n": c.n, "path": c.path, "page": c.page, "chunk_id": c.chunk_id, "text": c.text,
+            "supported": c.supported}  # fmt: skip
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The stable JSON shape of ``sourcewise ask --json``."""
+    t = answer.timings
+    return {
+        "answer": answer.answer,
+        "citations": [citation_json(c) for c in answer.citations],
+        "abstained": answer.abstained,
+        "timings": {
+            "retrieve_ms": round(t.retrieve_ms, 1),
+            "ttft_ms": round(t.ttft_ms, 1),
+            "tokens_per_s": round(t.tokens_per_s, 1),
+        },
+    }
+
+
+def snippet(text: str, limit: int = _SNIPPET) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def source_lines(answer: Answer) -> list[str]:
+    """Numbered sources under an answer; when it abstained, the nearest passages instead."""
+    if answer.abstained:
+        if not answer.nearest:
+            return []
+        return ["Closest passages:", *(_hit_line(h) for h in answer.nearest)]
+    if not answer.citations:
+        return []
+    lines = ["Sources:"]
+    for c in answer.citations:
+        page = f" p.{c.page}" if c.page else ""
+        flag = " (not supported by the passage)" if c.supported is False else ""
+        lines.append(f"  [{c.n}] {c.path}{page}{flag}")
+        lines.append(f"      {snippet(c.text)}")
+    return lines
+
+
+def _hit_line(h: SearchHit) -> str:
+    page = f" p.{h.page}" if h.page else ""
+    return f"  - {h.path}{page}: {snippet(h.text)}"

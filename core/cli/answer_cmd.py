@@ -1,0 +1,141 @@
+"""``ask`` (one cited answer) and ``chat`` (a terminal conversation kept in the chat store)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sourcewise.core.chat.render import answer_json, source_lines
+from sourcewise.core.chat.store import ChatStore
+from sourcewise.core.cli.context import CliState, emit_json, state
+from sourcewise.core.cli.search_cmd import build_filters, filter_options
+from sourcewise.core.engine import Engine
+from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.progress import CancelToken
+from sourcewise.core.types import Answer, SearchFilters
+
+_HELP = "Commands: /new starts a new conversation, /export FILE saves it as Markdown, /quit leaves."
+
+
+def _stream(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
+def _engine(st: CliState, adapter: str | None) -> Engine:
+    if adapter:
+        st.settings.llm.adapter = adapter  # before the engine (and its model) is built
+    return st.engine()
+
+
+def _print_sources(answer: Answer) -> None:
+    lines = source_lines(answer)
+    if lines:
+        click.echo("\n" + "\n".join(lines))
+
+
+@click.command("ask")
+@click.argument("question")
+@filter_options
+@click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object when done.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder: Path | None,
+        path_glob: str | None, file_types: tuple[str, ...], since: str | None,
+        adapter: str | None, as_json: bool) -> None:  # fmt: skip
+    """Answer QUESTION from the indexed documents, with numbered sources."""
+    engine = _engine(state(ctx), adapter)
+    filters = build_filters(collections, folder, path_glob, file_types, since)
+    answer = engine.ask(question, filters=filters, on_token=None if as_json else _stream)
+    if as_json:
+        emit_json(answer_json(answer))
+        return
+    click.echo()
+    _print_sources(answer)
+
+
+@click.command("chat")
+@filter_options
+@click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
+@click.option("--resume", "resume", type=int, help="Continue the conversation with this id.")
+@click.pass_context
+def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
+         path_glob: str | None, file_types: tuple[str, ...], since: str | None,
+         adapter: str | None, resume: int | None) -> None:  # fmt: skip
+    """Talk with your documents in the terminal; follow-up questions use the conversation."""
+    engine = _engine(state(ctx), adapter)
+    filters = build_filters(collections, folder, path_glob, file_types, since)
+    store = engine.chats
+    conversation = resume
+    if resume is not None:
+        store.get(resume)  # fail early on an unknown id
+    click.echo(f"Sourcewise chat. {_HELP} Ctrl-D exits.")
+    while True:
+        try:
+            line = input("\nyou> ").strip()
+        except EOFError:
+            click.echo()
+            return
+        except KeyboardInterrupt:
+            click.echo()
+            continue
+        if not line:
+            continue
+        if line.startswith("/"):
+            if line in ("/quit", "/exit", "/q"):
+                return
+            conversation = _command(line, store, conversation)
+            continue
+        if conversation is None:
+            conversation = store.create()
+        _turn(engine, store, conversation, line, filters)
+
+
+def _command(line: str, store: ChatStore, conversation: int | None) -> int | None:
+    name, _, arg = line.partition(" ")
+    if name == "/new":
+        click.echo("(new conversation)")
+        return None
+    if name == "/export":
+        if conversation is None:
+            click.echo("nothing to export yet")
+        elif not arg.strip():
+            click.echo("usage: /export FILE")
+        else:
+            target = Path(arg.strip()).expanduser()
+            try:
+                target.write_text(store.export_markdown(conversation), encoding="utf-8")
+            except OSError as err:
+                click.echo(f"error: cannot write {target}: {err}")
+            else:
+                click.echo(f"saved {target}")
+        return conversation
+    click.echo(f"unknown command {name}. {_HELP}")
+    return conversation
+
+
+def _turn(
+    engine: Engine, store: ChatStore, conversation: int, question: str, filters: SearchFilters
+) -> None:
+    history = store.history(conversation)
+    cancel = CancelToken()
+    sys.stdout.write("\n")
+    try:
+        answer = engine.ask(
+            question, filters=filters, history=history, on_token=_stream, cancel=cancel
+        )
+    except (KeyboardInterrupt, Cancelled):
+        cancel.cancel()
+        click.echo("\n(stopped)")
+        return
+    except SourcewiseError as err:
+        click.echo(f"\nerror: {err}")
+        return
+    click.echo()
+    store.append(conversation, "user", question)  # stored with its answer, so a stopped turn
+    store.append_answer(conversation, answer)  # leaves no dangling question in the history
+    _print_sources(answer)
+
+
+COMMANDS = [ask, chat]

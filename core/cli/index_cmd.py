@@ -1,0 +1,107 @@
+"""``index``, ``remove`` and ``status``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sourcewise.core.cli.context import emit_json, state, table
+from sourcewise.core.progress import Progress
+from sourcewise.core.types import IndexReport
+
+
+def _print_progress(p: Progress) -> None:
+    if not sys.stderr.isatty():
+        return
+    eta = f", ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
+    total = f"/{p.files_total}" if p.files_total is not None else ""
+    sys.stderr.write(f"\r{p.stage}: {p.files_done}{total} files, {p.chunks} chunks, "
+                     f"{p.rate:.1f} files/s{eta}   ")  # fmt: skip
+    sys.stderr.flush()
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--collection", "-c", default="default", show_default=True, help="Collection name.")
+@click.option("--watch", is_flag=True, help="Keep running and index changes as they happen.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def index(
+    ctx: click.Context, paths: tuple[Path, ...], collection: str, watch: bool, as_json: bool
+) -> None:
+    """Index files and folders (unchanged files are skipped)."""
+    engine = state(ctx).engine()
+    report = engine.index(list(paths), collection, progress=_print_progress)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    _show_report(report, as_json)
+    if watch:
+        from sourcewise.core.ingest.watch import watch_forever
+
+        watch_forever(engine, list(paths), collection)
+    if report.cancelled:
+        ctx.exit(130)
+
+
+def _show_report(report: IndexReport, as_json: bool) -> None:
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(
+        f"{report.collection}: {report.files_indexed} indexed, {report.files_unchanged} unchanged, "
+        f"{report.files_deduplicated} duplicates/moved, {report.files_removed} removed, "
+        f"{report.files_failed} failed; {report.pages} pages, {report.chunks} chunks "
+        f"in {report.seconds:.1f}s"
+    )
+    for f in report.failures:
+        click.echo(f"  {f.status:<11} {f.path}: {f.message}")
+
+
+@click.command("remove")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--collection", "-c", default=None, help="Only from this collection.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def remove(
+    ctx: click.Context, paths: tuple[Path, ...], collection: str | None, as_json: bool
+) -> None:
+    """Forget files or folders (the files themselves are not touched)."""
+    count = state(ctx).engine().remove(list(paths), collection)
+    if as_json:
+        emit_json({"removed": count})
+    else:
+        click.echo(f"removed {count} document(s)")
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--files", is_flag=True, help="List every document with its status.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool, files: bool) -> None:
+    """What is indexed, and which files failed and why."""
+    engine = state(ctx).engine()
+    st = engine.status()
+    if as_json:
+        data = {**emit_ready(st)}
+        if files:
+            data["files"] = engine.documents()
+        emit_json(data)
+        return
+    click.echo(f"{st.documents} documents, {st.chunks} chunks, {st.vectors} vectors "
+               f"({st.embed_model}, {st.ann}); home {state(ctx).settings.home}")  # fmt: skip
+    for name, count in st.collections.items():
+        click.echo(f"  collection {name}: {count} documents")
+    if st.failed:
+        click.echo(
+            table([[f.status, f.path, f.message] for f in st.failed], ["status", "path", "reason"])
+        )
+
+
+def emit_ready(obj: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(obj)  # type: ignore[call-overload, no-any-return]
+
+
+COMMANDS = [index, remove, status]

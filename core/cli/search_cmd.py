@@ -1,0 +1,82 @@
+"""``search``: hybrid retrieval from the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sourcewise.core.cli.context import emit_json, state
+from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.types import SearchFilters
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def filter_options(func: F) -> F:
+    """The search filters, shared by ``search`` and ``ask``."""
+    options = [
+        click.option("--collection", "-c", "collections", multiple=True, help="Only this collection (repeatable)."),
+        click.option("--folder", type=click.Path(path_type=Path), help="Only documents beneath this folder."),
+        click.option("--path", "path_glob", help="Only paths matching this glob, e.g. '*/reports/*'."),
+        click.option("--type", "file_types", multiple=True, help="Only this file type, e.g. pdf (repeatable)."),
+        click.option("--since", help="Only files modified on or after this date (YYYY-MM-DD)."),
+    ]  # fmt: skip
+    wrapped: Any = func
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
+
+
+def build_filters(
+    collections: tuple[str, ...],
+    folder: Path | None,
+    path_glob: str | None,
+    file_types: tuple[str, ...],
+    since: str | None,
+) -> SearchFilters:
+    since_ts = None
+    if since:
+        try:
+            since_ts = datetime.fromisoformat(since).timestamp()
+        except ValueError as err:
+            raise SourcewiseError(f"--since expects a date like 2024-01-31, got {since!r}") from err
+    return SearchFilters(
+        collections=collections,
+        folder=str(folder.expanduser().resolve()) if folder else None,
+        path_glob=path_glob,
+        file_types=tuple(t.lower().lstrip(".") for t in file_types),
+        modified_since=since_ts,
+    )
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("-k", "k", type=click.IntRange(1, 200), default=None, help="How many results.")
+@filter_options
+@click.option("--no-rerank", is_flag=True, help="Skip the cross-encoder.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str, ...],
+           folder: Path | None, path_glob: str | None, file_types: tuple[str, ...],
+           since: str | None, no_rerank: bool, as_json: bool) -> None:  # fmt: skip
+    """Find the passages that best match QUERY."""
+    engine = state(ctx).engine()
+    if no_rerank:
+        engine.reranker = None
+    hits = engine.search(query, k, build_filters(collections, folder, path_glob, file_types, since))
+    if as_json:
+        keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end")
+        emit_json([{key: getattr(h, key) for key in keys} for h in hits])
+        return
+    if not hits:
+        click.echo("no results")
+    for h in hits:
+        page = f" p.{h.page}" if h.page else ""
+        click.echo(f"{h.rank:>2}. [{h.score:.3f}] {h.path}{page}  {h.heading}")
+        click.echo("    " + " ".join(h.text.split())[:240])
+
+
+COMMANDS = [search]

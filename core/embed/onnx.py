@@ -1,0 +1,116 @@
+"""ONNX Runtime backend for BERT-style embedders shipped as INT8 ONNX (bge-small-en).
+
+Texts are sorted by length and padded per batch only to the longest text in it, which matters
+on CPU far more than batch size does.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from sourcewise.core.embed.base import Vectors
+from sourcewise.core.embed.tokens import TokenCounter
+from sourcewise.core.settings import EmbedSettings
+
+MAX_TOKENS = 512
+
+
+class OnnxEmbedder:
+    def __init__(
+        self,
+        name: str,
+        dim: int,
+        locate: Callable[[], Path],
+        settings: EmbedSettings,
+        query_prefix: str = "",
+        pooling: Literal["cls", "mean"] = "cls",
+    ) -> None:
+        self._name = name
+        self._dim = dim
+        self._locate = locate
+        self._settings = settings
+        self._query_prefix = query_prefix
+        self._pooling = pooling
+        self._session: Any = None
+        self._lock = threading.Lock()
+        self._tokens = TokenCounter(lambda: self._locate() / "tokenizer.json")
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._session is None:
+                self._session = _session(self._locate() / "model.onnx", self._settings)
+                self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def count_tokens(self, text: str) -> int:
+        return self._tokens.count(text)
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        self.warm_up()
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        if not texts:
+            return out
+        tok = self._tokens.tokenizer()
+        encodings = tok.encode_batch(list(texts), add_special_tokens=True)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        size = self._settings.batch_size
+        for start in range(0, len(order), size):
+            rows = order[start : start + size]
+            out[rows] = self._run([encodings[i].ids[:MAX_TOKENS] for i in rows])
+        return out
+
+    def embed_query(self, text: str) -> Vectors:
+        vec: Vectors = self.embed_documents([self._query_prefix + text])[0]
+        return vec
+
+    def _run(self, batch: list[list[int]]) -> Vectors:
+        width = max(len(ids) for ids in batch)
+        input_ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros_like(input_ids)
+        for row, raw in enumerate(batch):
+            # keep [SEP] (102 in BERT vocabularies) last when a text was truncated
+            ids = [*raw[:-1], 102] if len(raw) == MAX_TOKENS else raw
+            input_ids[row, : len(ids)] = ids
+            mask[row, : len(ids)] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        hidden: Vectors = self._session.run(None, feed)[0]
+        if hidden.ndim == 3:
+            hidden = hidden[:, 0] if self._pooling == "cls" else _mean(hidden, mask)
+        norms = np.linalg.norm(hidden, axis=1, keepdims=True)
+        return np.asarray(hidden / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _mean(hidden: Any, mask: Any) -> Any:
+    weights = mask[..., None].astype(np.float32)
+    return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+
+
+def _session(path: Path, settings: EmbedSettings) -> Any:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    # Explicit thread counts: ORT's default spin-waiting threads fight the parser workers.
+    opts.intra_op_num_threads = settings.threads or os.cpu_count() or 1
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    providers = ["CPUExecutionProvider"]
+    if (
+        settings.device in ("auto", "cuda")
+        and "CUDAExecutionProvider" in ort.get_available_providers()
+    ):
+        providers.insert(0, "CUDAExecutionProvider")
+    return ort.InferenceSession(str(path), sess_options=opts, providers=providers)

@@ -1,0 +1,35 @@
+"""Error types shared by every layer.
+
+Two families, as in qutebrowser: :class:`SourcewiseError` is the environment's or the user's
+fault (bad file, missing model, wrong flag) and carries a one-line message fit to show as is;
+anything else is a bug. :class:`Cancelled` is not an error at all: callers treat it as a normal
+end of a long operation.
+"""
+
+
+class SourcewiseError(Exception):
+    """A problem the user can act on; ``str(err)`` is a complete one-line message."""
+
+
+class ConfigError(SourcewiseError):
+    """Settings that cannot be read or do not validate."""
+
+
+class ModelError(SourcewiseError):
+    """A model that is unknown, missing, corrupt or cannot be installed."""
+
+
+class IndexError_(SourcewiseError):
+    """The index cannot be opened or is in a state that blocks the operation."""
+
+
+class ParseError(SourcewiseError):
+    """A file that cannot be turned into text; ``kind`` is a stable status code."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class Cancelled(Exception):
+    """Raised inside a long operation when its cancel token was set."""

@@ -1,0 +1,72 @@
+"""The one place an :class:`Engine` is assembled from settings.
+
+Components come from settings (model names resolve through the manifest) unless a caller
+injects its own: tests pass a hash embedder and an echo chat model, never detected at run time.
+The names ``hash`` and ``echo`` select those fakes from configuration, for subprocess tests.
+"""
+
+from __future__ import annotations
+
+from sourcewise.core.embed.base import Embedder
+from sourcewise.core.engine import Engine
+from sourcewise.core.llm.base import ChatModel
+from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.settings import Settings
+
+_UNSET: object = object()
+
+
+def build_engine(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    chat_model: ChatModel | object | None = _UNSET,
+    reranker: Reranker | object | None = _UNSET,
+) -> Engine:
+    models = ModelStore(settings)
+    return Engine(
+        settings,
+        models=models,
+        embedder=embedder or make_embedder(settings, models),
+        chat_model=make_chat_model(settings, models) if chat_model is _UNSET else chat_model,  # type: ignore[arg-type]
+        reranker=make_reranker(settings, models) if reranker is _UNSET else reranker,  # type: ignore[arg-type]
+    )
+
+
+def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
+    name = settings.embed.model
+    if name == "hash":
+        from sourcewise.core.embed.hashing import HashEmbedder
+
+        return HashEmbedder()
+    spec = models.spec(name)
+    if spec.format == "onnx":
+        from sourcewise.core.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(name, spec.dimension or 384, lambda: models.path(name), settings.embed,
+                            query_prefix=spec.query_instruction or "")  # fmt: skip
+    from sourcewise.core.embed.sentence import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(name, spec.dimension or 384, lambda: models.path(name),
+                                       settings.embed, query_prefix=spec.query_instruction or "")  # fmt: skip
+
+
+def make_chat_model(settings: Settings, models: ModelStore) -> ChatModel | None:
+    if settings.llm.model == "echo":
+        from sourcewise.core.llm.echo import EchoChatModel
+
+        return EchoChatModel(settings.llm.context_size)
+    from sourcewise.core.llm.llama import LlamaChatModel
+
+    model: ChatModel = LlamaChatModel(settings.llm, models)
+    return model
+
+
+def make_reranker(settings: Settings, models: ModelStore) -> Reranker | None:
+    if not settings.retrieval.rerank or settings.retrieval.rerank_model == "none":
+        return None
+    from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+
+    name = settings.retrieval.rerank_model
+    return CrossEncoderReranker(lambda: models.path(name), settings.retrieval)

@@ -1,0 +1,1 @@
+"""Ingestion: files -> parsed blocks -> structure-aware chunks -> embedded, indexed chunks."""

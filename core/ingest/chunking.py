@@ -1,0 +1,201 @@
+"""Structure-aware chunking: headings and pages bound chunks, paragraphs are kept whole.
+
+Sizes are counted in the embedder's own tokens. Blocks are packed into chunks up to the target
+size; a heading always starts a new chunk, a page change starts one unless the chunk so far is a
+tiny fragment; a block larger than the target is split at sentence (then word) boundaries; a
+chunk cut for size repeats the tail of its predecessor (overlap). Every chunk keeps its heading
+path, pages and character span in the document's extracted text (blocks joined by blank lines).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sourcewise.core.ingest.document import Block, ParsedDocument
+from sourcewise.core.store.index import ChunkRecord
+
+TokenCounter = Callable[[str], int]
+SEPARATOR = "\n\n"
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A span of the extracted text small enough to pack: a block or part of one."""
+
+    start: int
+    end: int
+    tokens: int
+    page: int | None
+    page_label: str | None
+    heading: str
+
+
+@dataclass
+class _Open:
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def tokens(self) -> int:
+        return sum(p.tokens for p in self.pieces)
+
+
+def document_text(doc: ParsedDocument) -> tuple[str, list[int]]:
+    """The extracted text chunks' spans refer to, and each block's start offset in it."""
+    starts: list[int] = []
+    pos = 0
+    for block in doc.blocks:
+        starts.append(pos)
+        pos += len(block.text) + len(SEPARATOR)
+    return SEPARATOR.join(b.text for b in doc.blocks), starts
+
+
+class Chunker:
+    def __init__(self, count_tokens: TokenCounter, target: int, overlap: int, minimum: int) -> None:
+        self.count = count_tokens
+        self.target = target
+        self.overlap = min(overlap, target // 2)
+        self.minimum = minimum
+
+    def chunk(self, doc: ParsedDocument) -> tuple[str, list[ChunkRecord]]:
+        text, starts = document_text(doc)
+        chunks: list[ChunkRecord] = []
+        current = _Open()
+        for group in self._pieces(doc.blocks, starts, text):
+            for piece in group:
+                if self._must_break(current, piece):
+                    self._flush(current, text, chunks)
+                    current = _Open()
+                elif current.pieces and current.tokens + piece.tokens > self.target:
+                    self._flush(current, text, chunks)
+                    current = _Open(self._overlap_tail(current, text))
+                current.pieces.append(piece)
+        self._flush(current, text, chunks)
+        return text, chunks
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def _pieces(self, blocks: list[Block], starts: list[int], text: str) -> list[list[Piece]]:
+        path: list[str] = []
+        groups: list[list[Piece]] = []
+        for block, start in zip(blocks, starts, strict=True):
+            if not block.text.strip():
+                continue
+            if block.kind == "heading":
+                level = max(1, block.level or 1)
+                path = [*path[: level - 1], block.text.strip()]
+            heading = " > ".join(path)
+            groups.append(self._split_block(block, start, heading))
+        return groups
+
+    def _split_block(self, block: Block, start: int, heading: str) -> list[Piece]:
+        tokens = self.count(block.text)
+        if tokens <= self.target:
+            return [Piece(start, start + len(block.text), tokens, block.page, block.page_label,
+                          heading)]  # fmt: skip
+        # Sentences, each counted once, grouped greedily into pieces of at most the target.
+        pieces: list[Piece] = []
+        group: list[tuple[int, int, int]] = []
+        for span in self._spans(block.text):
+            if group and sum(n for _, _, n in group) + span[2] > self.target:
+                pieces.append(self._piece(group, start, block, heading))
+                group = []
+            group.append(span)
+        if group:
+            pieces.append(self._piece(group, start, block, heading))
+        return pieces
+
+    @staticmethod
+    def _piece(group: list[tuple[int, int, int]], start: int, block: Block, heading: str) -> Piece:
+        tokens = sum(n for _, _, n in group)
+        return Piece(start + group[0][0], start + group[-1][1], tokens, block.page,
+                     block.page_label, heading)  # fmt: skip
+
+    def _spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, tokens) of each sentence; one still over the target is cut into word
+        windows."""
+        spans: list[tuple[int, int, int]] = []
+        pos = 0
+        for m in _SENTENCE_END.finditer(text):
+            if m.start() > pos:
+                spans.extend(self._word_windows(text, pos, m.start()))
+            pos = m.end()
+        if pos < len(text):
+            spans.extend(self._word_windows(text, pos, len(text)))
+        return spans
+
+    def _word_windows(self, text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+        n = self.count(text[start:end])
+        if n <= self.target:
+            return [(start, end, n)]
+        words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+        # ~0.75 words per token is typical for WordPiece on English prose; stay under the target.
+        step = max(1, int(self.target * 0.6))
+        windows = [(words[i][0], words[min(i + step, len(words)) - 1][1])
+                   for i in range(0, len(words), step)]  # fmt: skip
+        return [(s, e, self.count(text[s:e])) for s, e in windows]
+
+    # -- packing ---------------------------------------------------------------------------------
+    def _must_break(self, current: _Open, piece: Piece) -> bool:
+        if not current.pieces:
+            return False
+        last = current.pieces[-1]
+        if piece.heading != last.heading:
+            return True  # a new section (heading) always starts a new chunk
+        return piece.page != last.page and current.tokens >= self.minimum
+
+    def _overlap_tail(self, done: _Open, text: str) -> list[Piece]:
+        if self.overlap <= 0:
+            return []
+        last = done.pieces[-1]
+        spans = self._spans(text[last.start : last.end])
+        tail: list[Piece] = []
+        budget = self.overlap
+        for s, e, n in reversed(spans):
+            if n > budget:
+                break
+            budget -= n
+            tail.insert(0, Piece(last.start + s, last.start + e, n, last.page, last.page_label,
+                                 last.heading))  # fmt: skip
+        return tail
+
+    def _flush(self, current: _Open, text: str, out: list[ChunkRecord]) -> None:
+        if not current.pieces:
+            return
+        if out and current.tokens < self.minimum and self._mergeable(out[-1], current):
+            prev = out.pop()
+            start, end = prev.start, current.pieces[-1].end
+            pages = [p for p in (prev.page_start, prev.page_end) if p is not None]
+            pages += [p.page for p in current.pieces if p.page is not None]
+            out.append(self._record(text, start, end, prev.heading, pages, prev.page_label))
+            return
+        first = current.pieces[0]
+        pages = [p.page for p in current.pieces if p.page is not None]
+        out.append(self._record(text, first.start, current.pieces[-1].end, first.heading, pages,
+                                first.page_label))  # fmt: skip
+
+    def _mergeable(self, prev: ChunkRecord, current: _Open) -> bool:
+        return prev.heading == current.pieces[0].heading and prev.tokens + current.tokens <= int(
+            self.target * 1.5
+        )
+
+    def _record(
+        self, text: str, start: int, end: int, heading: str, pages: list[int], label: str | None
+    ) -> ChunkRecord:
+        body = text[start:end]
+        return ChunkRecord(
+            text=body,
+            heading=heading,
+            page_start=min(pages) if pages else None,
+            page_end=max(pages) if pages else None,
+            page_label=label,
+            start=start,
+            end=end,
+            tokens=self.count(body),
+        )
+
+
+def embedding_text(chunk: ChunkRecord) -> str:
+    """What gets embedded: the heading path gives a chunk its context (it is not in ``text``)."""
+    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text

@@ -1,0 +1,287 @@
+"""PDF: text blocks per page in reading order, with page numbers, labels and boxes.
+
+Headings are guessed from font size (a short block set clearly larger than the document's
+body text). Lines repeated in the top or bottom margin of most pages (running heads, page
+numbers) are dropped. Pages without a text layer but with a large image are OCR'd.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+from sourcewise.core.errors import ParseError
+from sourcewise.core.ingest.document import Block, ParsedDocument
+from sourcewise.core.ingest.parsers import ocr as ocr_engine
+from sourcewise.core.ingest.parsers._common import clean, converting_errors, describe_failure
+
+# PyMuPDF is only partly annotated; its untyped calls would fail --strict, so documents and
+# pages are handled as Any and untyped calls go through this alias.
+_fitz: Any = pymupdf
+
+# MuPDF writes its errors and warnings straight to stderr; a parser must stay silent and
+# report through exceptions and ParsedDocument.warnings instead.
+_fitz.TOOLS.mupdf_display_errors(False)
+_fitz.TOOLS.mupdf_display_warnings(False)
+
+# Ligatures expanded (search finds "fi"), words hyphenated across lines joined, off-page text cut.
+_TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_DEHYPHENATE
+_HEADING_RATIO = 1.2  # a heading's smallest span is this much larger than the body text
+_TITLE_RATIO = 1.6  # ... and this much larger for a level-1 heading
+_HEADING_MAX_CHARS = 150
+_MARGIN = 0.1  # top/bottom fraction of the page where running heads and folios live
+_MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is left blank
+_METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A text block before heading and margin decisions; ``size`` 0 means "not a heading"."""
+
+    text: str
+    bbox: Box
+    size: float
+    chars: int
+
+
+@dataclass
+class _Page:
+    number: int
+    label: str | None
+    height: float
+    blocks: list[_Raw] = field(default_factory=list)
+
+
+@dataclass
+class _Report:
+    ocr: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # untexted pages left alone (OCR off)
+    ocr_failed: dict[int, str] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)  # page number -> reason
+
+
+def parse(path: Path, *, ocr: bool = True) -> ParsedDocument:
+    doc = _open(path)
+    report = _Report()
+    try:
+        with converting_errors("PDF"):
+            pages = [_read_page(page, ocr=ocr, report=report) for page in doc]
+            meta = doc.metadata or {}
+            repaired = bool(doc.is_repaired)
+    finally:
+        doc.close()
+    blocks = _blocks(pages)
+    if not any(b.text for b in blocks):
+        raise _no_text(report, repaired=repaired)
+    first_heading = (b.text for b in blocks if b.kind == "heading" and b.page == 1)
+    return ParsedDocument(
+        blocks=blocks,
+        file_type="pdf",
+        title=_meta(meta, "title") or next(first_heading, None),
+        author=_meta(meta, "author"),
+        page_count=len(pages),
+        metadata={key: value for key in _METADATA_KEYS if (value := _meta(meta, key))},
+        warnings=_warnings(report, repaired=repaired),
+    )
+
+
+def _open(path: Path) -> Any:
+    with converting_errors("PDF"):
+        try:
+            doc = _fitz.open(path, filetype="pdf")
+        except pymupdf.EmptyFileError as err:
+            raise ParseError("empty", "file is empty") from err
+        except pymupdf.FileDataError as err:  # its message repeats the path; ours is shorter
+            raise ParseError("corrupt", "not a valid PDF (damaged, or not a PDF at all)") from err
+    if doc.needs_pass:
+        doc.close()
+        raise ParseError("encrypted", "PDF is password-protected")
+    if doc.page_count == 0:
+        doc.close()
+        raise ParseError("corrupt", "not a valid PDF (no readable pages)")
+    return doc
+
+
+def _read_page(page: Any, *, ocr: bool, report: _Report) -> _Page:
+    number = page.number + 1
+    result = _Page(number, None, page.rect.height)
+    try:
+        result.label = _label(page)
+        result.blocks = _text_blocks(page)
+        if not result.blocks and _image_cover(page) >= _MIN_IMAGE_COVER:
+            if ocr:
+                result.blocks = _ocr_blocks(page)
+                report.ocr.append(number)
+            else:
+                report.skipped.append(number)
+    except ocr_engine.OcrError as err:
+        report.ocr_failed[number] = str(err)
+    # MuPDF raises its own exception types on a damaged page; one bad page must not cost the
+    # rest of the document.
+    except Exception as err:  # noqa: BLE001
+        report.failed[number] = f"unreadable ({describe_failure(err)})"
+    return result
+
+
+def _label(page: Any) -> str | None:
+    label = str(page.get_label() or "").strip()
+    return label or None
+
+
+def _text_blocks(page: Any) -> list[_Raw]:
+    content: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS, sort=True)
+    blocks: list[_Raw] = []
+    for block in content.get("blocks", []):
+        spans = [span for line in block.get("lines", []) for span in line.get("spans", [])]
+        lines = ("".join(span["text"] for span in line["spans"]) for line in block["lines"])
+        text = clean(" ".join(lines)) if spans else ""
+        if text:
+            sizes = [span["size"] for span in spans if span["text"].strip()]
+            chars = sum(len(span["text"].strip()) for span in spans)
+            blocks.append(_Raw(text, _box(block["bbox"]), min(sizes, default=0.0), chars))
+    return blocks
+
+
+def _ocr_blocks(page: Any) -> list[_Raw]:
+    """OCR lines grouped into paragraphs: a gap taller than ~a line starts a new one."""
+    blocks: list[list[ocr_engine.OcrLine]] = []
+    for line in ocr_engine.ocr_page(page):
+        previous = blocks[-1][-1] if blocks else None
+        height = previous.bbox[3] - previous.bbox[1] if previous else 0.0
+        if previous is not None and line.bbox[1] - previous.bbox[3] < 0.8 * height:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return [_Raw(" ".join(ln.text for ln in group), _union(group), 0.0, 0) for group in blocks]
+
+
+def _image_cover(page: Any) -> float:
+    """Fraction of the page covered by images (overlaps counted twice; capped at 1)."""
+    area = abs(page.rect) or 1.0
+    covered = 0.0
+    for info in page.get_image_info():
+        covered += abs(_fitz.Rect(info["bbox"]) & page.rect)
+    return min(covered / area, 1.0)
+
+
+def _blocks(pages: list[_Page]) -> list[Block]:
+    furniture = _running_lines(pages)
+    for page in pages:
+        page.blocks = [raw for raw in page.blocks if not _is_furniture(raw, page, furniture)]
+    body = _body_size(pages)
+    blocks: list[Block] = []
+    for page in pages:
+        for raw in page.blocks:
+            level = _heading_level(raw, body)
+            blocks.append(
+                Block(
+                    raw.text,
+                    kind="heading" if level else "paragraph",
+                    level=level,
+                    page=page.number,
+                    page_label=page.label,
+                    bbox=raw.bbox,
+                )
+            )
+    return blocks
+
+
+def _body_size(pages: list[_Page]) -> float:
+    """The font size most of the text is set in (counted in characters)."""
+    sizes = Counter[float]()
+    for page in pages:
+        for raw in page.blocks:
+            if raw.size:
+                sizes[round(raw.size, 1)] += raw.chars
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _heading_level(raw: _Raw, body: float) -> int:
+    if not body or not raw.size or len(raw.text) > _HEADING_MAX_CHARS:
+        return 0
+    if raw.size < body * _HEADING_RATIO:
+        return 0
+    return 1 if raw.size >= body * _TITLE_RATIO else 2
+
+
+def _running_lines(pages: list[_Page]) -> set[str]:
+    """Margin texts (digits ignored) found on at least half the pages of a 3+ page PDF."""
+    if len(pages) < 3:
+        return set()
+    seen = Counter[str]()
+    for page in pages:
+        seen.update({_key(raw.text) for raw in page.blocks if _in_margin(raw, page)})
+    return {key for key, count in seen.items() if count >= max(3, len(pages) / 2)}
+
+
+def _is_furniture(raw: _Raw, page: _Page, furniture: set[str]) -> bool:
+    return bool(furniture) and _in_margin(raw, page) and _key(raw.text) in furniture
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold())
+
+
+def _in_margin(raw: _Raw, page: _Page) -> bool:
+    return raw.bbox[3] <= page.height * _MARGIN or raw.bbox[1] >= page.height * (1 - _MARGIN)
+
+
+def _box(values: Any) -> Box:
+    x0, y0, x1, y1 = (round(float(v), 2) for v in values)
+    return (x0, y0, x1, y1)
+
+
+def _union(lines: list[ocr_engine.OcrLine]) -> Box:
+    return _box(
+        (
+            min(ln.bbox[0] for ln in lines),
+            min(ln.bbox[1] for ln in lines),
+            max(ln.bbox[2] for ln in lines),
+            max(ln.bbox[3] for ln in lines),
+        )
+    )
+
+
+def _meta(meta: dict[str, Any], key: str) -> str | None:
+    value = clean(str(meta.get(key) or ""))
+    return value or None
+
+
+def _pages(numbers: list[int]) -> str:
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+
+
+def _warnings(report: _Report, *, repaired: bool) -> list[str]:
+    warnings: list[str] = []
+    if repaired:
+        warnings.append("PDF is damaged and was repaired; some text may be missing")
+    if report.ocr:
+        warnings.append(f"{_pages(report.ocr)} read by OCR")
+    if report.skipped:
+        warnings.append(f"{_pages(report.skipped)} skipped: no text layer and OCR is off")
+    for failures in (report.ocr_failed, report.failed):
+        by_reason: dict[str, list[int]] = {}
+        for number, reason in failures.items():
+            by_reason.setdefault(reason, []).append(number)
+        warnings += [f"{_pages(numbers)}: {reason}" for reason, numbers in by_reason.items()]
+    return warnings
+
+
+def _no_text(report: _Report, *, repaired: bool) -> ParseError:
+    if repaired:
+        return ParseError("corrupt", "PDF is damaged and no text could be recovered")
+    if report.skipped:
+        return ParseError("empty", "PDF has no text layer (scanned?) and OCR is off")
+    if report.ocr_failed:
+        first = next(iter(report.ocr_failed.values()))
+        return ParseError("empty", f"PDF has no text layer (scanned?) and {first}")
+    if report.failed:
+        first = next(iter(report.failed.values()))
+        return ParseError("corrupt", f"no page of the PDF could be read ({first})")
+    return ParseError("empty", "PDF contains no text")

@@ -1,0 +1,325 @@
+"""An indexing job: scan, parse in parallel, chunk, embed in batches, commit file by file.
+
+Each file commits in its own SQLite transaction, so a crash or cancel loses at most the files
+in flight, and a rerun skips everything committed. Known content (duplicates, moves, touched
+files) is linked without parsing or embedding.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from sourcewise.core.embed.base import Embedder
+from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.ingest.chunking import Chunker, embedding_text
+from sourcewise.core.ingest.document import ParsedDocument
+from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
+from sourcewise.core.ingest.workers import ParseOutcome, make_executor, parse_task, parse_workers
+from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
+from sourcewise.core.settings import Settings
+from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
+from sourcewise.core.types import FileFailure, IndexReport
+
+
+@dataclass
+class _Parsed:
+    cand: Candidate
+    sha: str
+    doc: ParsedDocument
+    chunks: list[ChunkRecord]
+
+
+class IndexJob:
+    def __init__(self, settings: Settings, index: Index, embedder: Embedder) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        cfg = settings.index
+        self.chunker = Chunker(embedder.count_tokens, cfg.chunk_tokens, cfg.chunk_overlap,
+                               cfg.min_chunk_tokens)  # fmt: skip
+        self._meter = RateMeter()
+
+    def run(
+        self,
+        paths: list[Path],
+        collection: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> IndexReport:
+        self._progress = progress or (lambda _p: None)
+        self._cancel = cancel or CancelToken()
+        self.report = IndexReport(collection=collection)
+        roots = _resolve_roots(paths)
+        self._cid = self.index.collection_id(collection) or 0
+        started = time.monotonic()
+        try:
+            for root in roots:
+                if root.is_dir():
+                    self.index.add_root(self._cid, root)
+            to_parse, seen = self._scan(roots)
+            self._parse_and_embed(to_parse)
+            self._remove_missing(roots, seen)
+        except Cancelled:
+            self.report.cancelled = True
+        finally:
+            self.index.save_vectors()
+            self.report.seconds = time.monotonic() - started
+        return self.report
+
+    # -- scan --------------------------------------------------------------------------------
+    def _scan(self, roots: list[Path]) -> tuple[list[tuple[Candidate, str]], set[str]]:
+        to_parse: list[tuple[Candidate, str]] = []
+        self._dupes: dict[str, list[Candidate]] = {}
+        seen: set[str] = set()
+        max_bytes = self.settings.index.max_file_mb * 1024 * 1024
+        for item in walk(roots, self._cancel):
+            self.report.files_seen += 1
+            seen.add(str(item.path))
+            if isinstance(item, Unreadable):
+                self._fail(item.path, (0, 0.0), "none", "unreadable", item.message)
+                continue
+            if item.size > max_bytes:
+                msg = f"file is {item.size / 2**20:.0f} MB, over the {max_bytes >> 20} MB limit"
+                self._fail(item.path, item.stat, item.file_type, "too_large", msg)
+                continue
+            self._classify(item, to_parse)
+            self._emit("scanning")
+        return to_parse, seen
+
+    def _classify(self, cand: Candidate, to_parse: list[tuple[Candidate, str]]) -> None:
+        row = self.index.document(self._cid, str(cand.path))
+        if (
+            row
+            and row["size"] == cand.size
+            and row["mtime"] == cand.mtime
+            and row["status"] != "pending"
+        ):
+            self.report.files_unchanged += 1
+            return
+        try:
+            sha = sha256_file(cand.path, self._cancel)
+        except OSError as err:
+            self._fail(
+                cand.path,
+                cand.stat,
+                cand.file_type,
+                "unreadable",
+                f"cannot read file: {err.strerror or err}",
+            )
+            return
+        if row and row["sha256"] == sha and row["status"] == "indexed":
+            self.index.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
+            self.report.files_unchanged += 1
+        elif self.index.blob_id(sha) is not None:
+            self.index.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
+            self.report.files_deduplicated += 1
+        elif sha in self._dupes:
+            self._dupes[sha].append(cand)  # same content as a file queued in this run
+        else:
+            self._dupes[sha] = []
+            to_parse.append((cand, sha))
+
+    # -- parse, chunk, embed, commit -----------------------------------------------------------
+    def _parse_and_embed(self, work: list[tuple[Candidate, str]]) -> None:
+        self._files_total = len(work)
+        if not work:
+            return
+        cfg = self.settings.index
+        workers = parse_workers(cfg.parse_workers)
+        self._executor = make_executor(cfg.parse_mode, workers)
+        queue = deque(work)
+        inflight: dict[Future[ParseOutcome], tuple[Candidate, str]] = {}
+        batch: list[_Parsed] = []
+        try:
+            while queue or inflight:
+                while queue and len(inflight) < workers * 2:
+                    cand, sha = queue.popleft()
+                    fut = self._executor.submit(
+                        parse_task, str(cand.path), cfg.ocr, cfg.max_file_mb << 20
+                    )
+                    inflight[fut] = (cand, sha)
+                for fut in self._wait(inflight):
+                    cand, sha = inflight.pop(fut)
+                    parsed = self._collect(fut, cand, sha, queue)
+                    if parsed is not None:
+                        batch.append(parsed)
+                if batch and (not inflight or _chunk_count(batch) >= self._batch_target()):
+                    self._embed_and_commit(batch)
+                    batch = []
+        finally:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _wait(
+        self, inflight: dict[Future[ParseOutcome], tuple[Candidate, str]]
+    ) -> set[Future[ParseOutcome]]:
+        # Short waits so a cancel is noticed within a fraction of a second.
+        while True:
+            self._cancel.check()
+            done, _ = wait(list(inflight), timeout=0.2, return_when=FIRST_COMPLETED)
+            if done:
+                return done
+
+    def _collect(
+        self,
+        fut: Future[ParseOutcome],
+        cand: Candidate,
+        sha: str,
+        queue: deque[tuple[Candidate, str]],
+    ) -> _Parsed | None:
+        try:
+            outcome = fut.result()
+        except BrokenProcessPool:
+            self._recover_pool(cand, sha, queue)
+            return None
+        if outcome.failure is not None:
+            self._fail(cand.path, cand.stat, cand.file_type, *outcome.failure)
+            self._fail_dupes(sha, *outcome.failure)
+            return None
+        assert outcome.doc is not None
+        if self._changed_since_scan(cand, queue):
+            return None
+        _, chunks = self.chunker.chunk(outcome.doc)
+        return _Parsed(cand, sha, outcome.doc, chunks)
+
+    def _recover_pool(self, cand: Candidate, sha: str, queue: deque[tuple[Candidate, str]]) -> None:
+        """A worker died (a parser crashed hard): every file in flight is retried once in a new
+        pool; a file that breaks the pool twice is the culprit and is marked failed."""
+        if cand.attempts >= 1:
+            msg = "the parser crashed on this file"
+            self._fail(cand.path, cand.stat, cand.file_type, "corrupt", msg)
+            self._fail_dupes(sha, "corrupt", msg)
+        else:
+            queue.appendleft((replace(cand, attempts=cand.attempts + 1), sha))
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        cfg = self.settings.index
+        self._executor = make_executor(cfg.parse_mode, parse_workers(cfg.parse_workers))
+
+    def _changed_since_scan(self, cand: Candidate, queue: deque[tuple[Candidate, str]]) -> bool:
+        """True when the file changed after it was hashed: it is re-queued once, then left
+        'pending' for the next run rather than indexed with a hash that does not match."""
+        try:
+            st = cand.path.stat()
+            if (st.st_size, st.st_mtime) == cand.stat:
+                return False
+            if cand.attempts < 1:
+                retry = replace(
+                    cand, size=st.st_size, mtime=st.st_mtime, attempts=cand.attempts + 1
+                )
+                queue.append((retry, sha256_file(cand.path, self._cancel)))
+                self._files_total += 1
+                return True
+        except OSError:
+            self._fail(
+                cand.path,
+                cand.stat,
+                cand.file_type,
+                "unreadable",
+                "file disappeared while indexing",
+            )
+            return True
+        self.index.record_failure(self._cid, cand.path, (0, 0.0), cand.file_type, "pending",
+                                  "the file kept changing while it was indexed; it will be retried")  # fmt: skip
+        return True
+
+    def _batch_target(self) -> int:
+        return self.settings.embed.batch_size * 2
+
+    def _embed_and_commit(self, batch: list[_Parsed]) -> None:
+        texts = [embedding_text(c) for item in batch for c in item.chunks]
+        vecs = self._embed(texts)
+        offset = 0
+        for item in batch:
+            n = len(item.chunks)
+            self._commit(item, vecs[offset : offset + n])
+            offset += n
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        size = self.settings.embed.batch_size
+        parts = []
+        for start in range(0, len(texts), size):
+            self._cancel.check()  # between sub-batches: cancel lands within one batch's time
+            parts.append(self.embedder.embed_documents(texts[start : start + size]))
+        if not parts:
+            return np.empty((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack(parts).astype(np.float32)
+
+    def _commit(self, item: _Parsed, vecs: np.ndarray) -> None:
+        doc = item.doc
+        blob = BlobInfo(sha256=item.sha, size=item.cand.size, file_type=item.cand.file_type,
+                        title=doc.title, author=doc.author, page_count=doc.page_count,
+                        text_length=doc.text_length,
+                        warnings="; ".join(doc.warnings) or None)  # fmt: skip
+        self.index.commit_new_content(
+            self._cid, item.cand.path, item.cand.stat, blob, item.chunks, vecs
+        )
+        self.report.files_indexed += 1
+        self.report.pages += doc.page_count or 0
+        self.report.chunks += len(item.chunks)
+        for dupe in self._dupes.get(item.sha, []):
+            self.index.link_existing_content(
+                self._cid, dupe.path, dupe.stat, item.sha, dupe.file_type
+            )
+            self.report.files_deduplicated += 1
+        self._emit("indexing")
+
+    # -- removals and bookkeeping --------------------------------------------------------------
+    def _remove_missing(self, roots: list[Path], seen: set[str]) -> None:
+        gone: list[int] = []
+        for root in roots:
+            if root.is_dir():
+                rows = self.index.paths_under(self._cid, str(root))
+                gone.extend(int(r["id"]) for p, r in rows.items() if p not in seen)
+        if gone:
+            moved_shas = self._shas_of(gone)
+            self.report.files_removed += self.index.remove_documents(gone)
+            self.report.files_moved = min(self.report.files_deduplicated, moved_shas)
+
+    def _shas_of(self, doc_ids: list[int]) -> int:
+        marks = ",".join("?" * len(doc_ids))
+        sql = (f"SELECT count(*) FROM documents d WHERE d.id IN ({marks}) AND d.sha256 IN "
+               f"(SELECT sha256 FROM documents WHERE id NOT IN ({marks}))")  # fmt: skip
+        row = self.index.db.execute(sql, doc_ids + doc_ids).fetchone()
+        return int(row[0]) if row else 0
+
+    def _fail(
+        self, path: Path, stat: tuple[int, float], file_type: str, status: str, message: str
+    ) -> None:
+        self.index.record_failure(self._cid, path, stat, file_type, status, message)
+        self.report.files_failed += 1
+        self.report.failures.append(FileFailure(str(path), status, message))
+
+    def _fail_dupes(self, sha: str, status: str, message: str) -> None:
+        for dupe in self._dupes.get(sha, []):
+            self._fail(dupe.path, dupe.stat, dupe.file_type, status, message)
+
+    def _emit(self, stage: str) -> None:
+        r = self.report
+        done = r.files_indexed + r.files_failed
+        total = getattr(self, "_files_total", None)
+        self._progress(Progress(
+            stage=stage, done=done, total=total, files_done=done, files_total=total,
+            pages=r.pages, chunks=r.chunks, rate=self._meter.rate(done),
+            eta_s=self._meter.eta(done, total), message=f"{done} files, {r.chunks} chunks",
+        ))  # fmt: skip
+
+
+def _chunk_count(batch: list[_Parsed]) -> int:
+    return sum(len(p.chunks) for p in batch)
+
+
+def _resolve_roots(paths: list[Path]) -> list[Path]:
+    """Absolute paths; a path that does not exist is an error before anything is touched."""
+    roots = []
+    for p in paths:
+        resolved = Path(p).expanduser().resolve(strict=False)
+        if not resolved.exists():
+            raise SourcewiseError(f"no such file or folder: {p}")
+        roots.append(resolved)
+    return roots

@@ -1,0 +1,1 @@
+"""Chat models: llama.cpp (real) and an echo fake for tests, behind :class:`ChatModel`."""

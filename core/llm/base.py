@@ -1,0 +1,36 @@
+"""The chat-model contract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol, TypedDict
+
+from sourcewise.core.progress import CancelToken
+
+
+class Message(TypedDict):
+    role: str  # system, user, assistant
+    content: str
+
+
+class ChatModel(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def context_size(self) -> int: ...
+
+    def warm_up(self) -> None: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream_chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]:
+        """Yield the reply piece by piece; stop early when ``cancel`` is set."""
+        ...

@@ -1,0 +1,61 @@
+"""A deterministic chat model for tests: it answers from the first source it is given.
+
+The reply quotes the first sentence of source [1] and cites it, so citation parsing, streaming,
+cancel and the UI can all be tested without loading a model. Injected, never auto-selected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from sourcewise.core.llm.base import Message
+from sourcewise.core.progress import CancelToken
+
+_SOURCE = re.compile(r"^\[(\d+)\][^\n]*\n(.+?)(?=\n\[\d+\]|\Z)", re.S | re.M)
+_SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
+
+
+class EchoChatModel:
+    def __init__(self, context_size: int = 4096) -> None:
+        self._context_size = context_size
+        self.prompts: list[Sequence[Message]] = []  # what it was asked, for assertions
+
+    @property
+    def name(self) -> str:
+        return "echo"
+
+    @property
+    def context_size(self) -> int:
+        return self._context_size
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)
+
+    def stream_chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        reply = self._reply(messages[-1]["content"])
+        for word in reply.split(" ")[:max_tokens]:
+            if cancel is not None and cancel.cancelled:
+                return
+            yield word + " "
+
+    @staticmethod
+    def _reply(prompt: str) -> str:
+        found = _SOURCE.search(prompt)
+        if found is None:
+            return "The documents do not cover this."
+        body = " ".join(found.group(2).split())
+        sentence = _SENTENCE.match(body)
+        quote = sentence.group(1) if sentence else body[:200]
+        return f"{quote} [{found.group(1)}]"

@@ -1,0 +1,221 @@
+"""The llama.cpp chat model (llama-cpp-python), loaded lazily and reused across turns.
+
+The constructor only stores settings; the GGUF is loaded on first use (or ``warm_up``), once,
+under a lock. The prompt is rendered with the GGUF's own chat template in a sandbox
+(:mod:`sourcewise.core.llm.template`) and tokenized here: template scaffolding with special
+tokens, message contents without, so a document containing ``<|im_start|>system`` stays text.
+Reusing one ``Llama`` keeps the KV cache of the prompt prefix shared with the previous call
+(the system prompt and usually most sources), and a RAM cache of recent states brings it back
+after an unrelated call (the follow-up rewrite) evicted it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from sourcewise.core.errors import ModelError
+from sourcewise.core.llm.base import Message
+from sourcewise.core.llm.template import ChatTemplate
+from sourcewise.core.progress import CancelToken
+from sourcewise.core.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+    from llama_cpp.llama_types import CreateCompletionStreamResponse
+    from sourcewise.core.modelstore.store import ModelStore
+
+PREFIX_CACHE_BYTES = 512 << 20  # saved KV states of recent prompts, in RAM
+
+
+class LlamaChatModel:
+    """A :class:`~sourcewise.core.llm.base.ChatModel` backed by a GGUF file."""
+
+    def __init__(
+        self, settings: LLMSettings, models: ModelStore, *, prefix_cache: bool = True
+    ) -> None:
+        self.settings = settings
+        self.models = models
+        self.prefix_cache = prefix_cache
+        self._llm: Llama | None = None
+        self._template: ChatTemplate | None = None
+        self._stops: list[str] = []
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()  # a llama context serves one generation at a time
+
+    # -- identity --------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        base = self.settings.path.stem if self.settings.path else self.settings.model
+        return f"{base}+{Path(self.settings.adapter).stem}" if self.settings.adapter else base
+
+    @property
+    def context_size(self) -> int:
+        return self.settings.context_size
+
+    def model_path(self) -> Path:
+        if self.settings.path is not None:
+            path = self.settings.path.expanduser()
+            if not path.is_file():
+                raise ModelError(f"chat model file not found: {path}")
+            return path
+        return self.models.path(self.settings.model)
+
+    def adapter_path(self) -> Path | None:
+        name = self.settings.adapter
+        if not name:
+            return None
+        if name.endswith(".gguf") or os.sep in name or "/" in name:
+            path = Path(name).expanduser()
+        else:
+            path = self.models.models_dir / "adapters" / f"{name}.gguf"
+        if not path.is_file():
+            raise ModelError(f"LoRA adapter not found: {path}")
+        return path
+
+    # -- loading ---------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        self._load()
+
+    @property
+    def llm(self) -> Llama:
+        return self._load()
+
+    @property
+    def template(self) -> ChatTemplate:
+        self._load()
+        assert self._template is not None
+        return self._template
+
+    def _load(self) -> Llama:
+        if self._llm is not None:
+            return self._llm
+        with self._load_lock:
+            if self._llm is None:
+                self._llm = self._open()
+        return self._llm
+
+    def _open(self) -> Llama:
+        import llama_cpp
+
+        path, adapter = self.model_path(), self.adapter_path()
+        cfg = self.settings
+        cores = os.cpu_count() or 1
+        gpu = llama_cpp.llama_supports_gpu_offload() and cfg.device != "cpu"
+        try:
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=cfg.context_size,
+                n_threads=cfg.threads or cores,
+                n_threads_batch=cfg.threads_batch or cores,
+                n_gpu_layers=(-1 if cfg.gpu_layers < 0 else cfg.gpu_layers) if gpu else 0,
+                flash_attn=cfg.flash_attn,
+                lora_path=str(adapter) if adapter else None,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as err:
+            raise ModelError(f"cannot load chat model {path.name}: {err}") from err
+        if self.prefix_cache:
+            from llama_cpp.llama_cache import LlamaRAMCache
+
+            llm.set_cache(LlamaRAMCache(capacity_bytes=PREFIX_CACHE_BYTES))
+        bos, eos = _token_text(llm, llm.token_bos()), _token_text(llm, llm.token_eos())
+        metadata = {k: v for k, v in llm.metadata.items() if isinstance(v, str)}
+        self._template = ChatTemplate.from_metadata(metadata, bos_token=bos, eos_token=eos)
+        eot = _token_text(
+            llm, llama_cpp.llama_vocab_eot(llama_cpp.llama_model_get_vocab(llm.model))
+        )
+        self._stops = self._template.stop_strings([eot])
+        return llm
+
+    def close(self) -> None:
+        with self._load_lock, self._run_lock:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+
+    # -- tokens ----------------------------------------------------------------------------
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def render(self, messages: Sequence[Message]) -> str:
+        """The prompt text as the model sees it (for display and debugging)."""
+        return self.template.render(messages)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
+        """Render with the chat template; contents are tokenized as plain text, never as
+        control tokens, so a document cannot open or close a turn."""
+        llm, template = self.llm, self.template
+        marks = [f"\x02{uuid.uuid4().hex}\x03" for _ in messages]
+        masked: list[Message] = [
+            {"role": m["role"], "content": k} for m, k in zip(messages, marks, strict=True)
+        ]
+        text = template.render(masked)
+        tokens: list[int] = []
+        for i, mark in enumerate(marks):
+            before, found, text = text.partition(mark)
+            if not found:  # the template dropped or rewrote this message's content
+                return self._plain_tokens(messages)
+            tokens += self._special(before, first=i == 0)
+            tokens += llm.tokenize(
+                messages[i]["content"].encode("utf-8"), add_bos=False, special=False
+            )
+        return tokens + self._special(text, first=not marks)
+
+    def _special(self, text: str, *, first: bool) -> list[int]:
+        llm = self.llm
+        tokens = (
+            llm.tokenize(text.encode("utf-8"), add_bos=first, special=True) if text or first else []
+        )
+        bos = llm.token_bos()
+        if first and len(tokens) >= 2 and tokens[0] == tokens[1] == bos:
+            tokens = tokens[1:]  # the template wrote a BOS and the tokenizer added another
+        return tokens
+
+    def _plain_tokens(self, messages: Sequence[Message]) -> list[int]:
+        return self._special(self.template.render(messages), first=True)
+
+    # -- generation ------------------------------------------------------------------------
+    def stream_chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]:
+        tokens = self.prompt_tokens(messages)
+        if len(tokens) + 1 >= self.context_size:
+            raise ModelError(
+                f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
+            )
+        with self._run_lock:
+            try:
+                stream = cast(
+                    "Iterator[CreateCompletionStreamResponse]",
+                    self.llm.create_completion(prompt=tokens, max_tokens=max_tokens, temperature=temperature,
+                                               stop=self._stops, stream=True),
+                )  # fmt: skip
+            except ValueError as err:
+                raise ModelError(f"generation failed: {err}") from err
+            try:
+                for chunk in stream:
+                    if cancel is not None and cancel.cancelled:
+                        return
+                    text = chunk["choices"][0]["text"]
+                    if text:
+                        yield text
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+
+
+def _token_text(llm: Llama, token: int) -> str:
+    if token < 0:
+        return ""
+    return llm.detokenize([token], special=True).decode("utf-8", "replace")

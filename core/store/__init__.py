@@ -1,0 +1,1 @@
+"""Persistence: SQLite (metadata, chunks, FTS5, the vectors themselves) and the FAISS ANN index."""

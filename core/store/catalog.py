@@ -1,0 +1,70 @@
+"""Read-side queries over the index for status screens and the library panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sourcewise.core.types import DocumentInfo, FileFailure, IndexStatus
+
+if TYPE_CHECKING:
+    from sourcewise.core.store.index import Index
+
+
+def status(index: Index) -> IndexStatus:
+    db = index.db
+    collections = {
+        str(name): int(count)
+        for name, count in db.execute(
+            "SELECT c.name, count(d.id) FROM collections c "
+            "LEFT JOIN documents d ON d.collection_id = c.id GROUP BY c.id ORDER BY c.name"
+        ).fetchall()
+    }
+    failed = [
+        FileFailure(path=str(p), status=str(s), message=str(e or ""))
+        for p, s, e in db.execute(
+            "SELECT path, status, error FROM documents "
+            "WHERE status NOT IN ('indexed', 'pending') ORDER BY path"
+        ).fetchall()
+    ]
+    return IndexStatus(
+        collections=collections,
+        documents=_count(index, "SELECT count(*) FROM documents"),
+        chunks=_count(index, "SELECT count(*) FROM chunks"),
+        vectors=index.vectors.ntotal,
+        embed_model=index.meta("embed_model") or index.embed_model,
+        ann=index.vectors.kind,
+        failed=failed,
+        pending=_count(index, "SELECT count(*) FROM documents WHERE status = 'pending'"),
+    )
+
+
+def documents(index: Index, collection: str | None = None) -> list[DocumentInfo]:
+    sql = (
+        "SELECT d.path, c.name, d.status, d.file_type, d.size, b.page_count, "
+        "coalesce(b.chunk_count, 0), d.error, b.title FROM documents d "
+        "JOIN collections c ON c.id = d.collection_id LEFT JOIN blobs b ON b.id = d.blob_id"
+    )
+    args: list[Any] = []
+    if collection is not None:
+        sql += " WHERE c.name = ?"
+        args.append(collection)
+    sql += " ORDER BY c.name, d.path"
+    return [
+        DocumentInfo(
+            path=str(r[0]),
+            collection=str(r[1]),
+            status=str(r[2]),
+            file_type=str(r[3]),
+            size=int(r[4]),
+            pages=None if r[5] is None else int(r[5]),
+            chunks=int(r[6]),
+            error=None if r[7] is None else str(r[7]),
+            title=None if r[8] is None else str(r[8]),
+        )
+        for r in index.db.execute(sql, args).fetchall()
+    ]
+
+
+def _count(index: Index, sql: str) -> int:
+    row = index.db.execute(sql).fetchone()
+    return int(row[0]) if row else 0

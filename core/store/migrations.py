@@ -1,0 +1,142 @@
+"""Append-only numbered schema migrations (as simonw's llm does). Never edit a released one.
+
+Content is stored once per distinct file content (``blobs``): identical files share chunks and
+vectors, and a moved file re-points its document row instead of being re-embedded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created REAL NOT NULL
+        );
+        CREATE TABLE roots (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            watch INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (collection_id, path)
+        );
+        CREATE TABLE blobs (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            file_type TEXT NOT NULL,
+            title TEXT,
+            author TEXT,
+            page_count INTEGER,
+            chunk_count INTEGER NOT NULL DEFAULT 0,
+            text_length INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT,
+            embed_model TEXT NOT NULL
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            file_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            sha256 TEXT,
+            blob_id INTEGER REFERENCES blobs(id),
+            status TEXT NOT NULL,
+            error TEXT,
+            indexed_at REAL NOT NULL,
+            UNIQUE (collection_id, path)
+        );
+        CREATE INDEX documents_blob ON documents(blob_id);
+        CREATE INDEX documents_sha ON documents(sha256);
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY,
+            blob_id INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            heading TEXT NOT NULL DEFAULT '',
+            page_start INTEGER,
+            page_end INTEGER,
+            page_label TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            tokens INTEGER NOT NULL
+        );
+        CREATE INDEX chunks_blob ON chunks(blob_id, ord);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, heading, content='chunks', content_rowid='id', tokenize='porter unicode61'
+        );
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+        END;
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+            VALUES ('delete', old.id, old.text, old.heading);
+        END;
+        CREATE TABLE vectors (
+            chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+            vec BLOB NOT NULL
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+def m002_chats(db: sqlite_utils.Database) -> None:
+    """Conversations, their messages (answers keep citations and timings as JSON), feedback."""
+    db.executescript(
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            citations TEXT NOT NULL DEFAULT '[]',
+            abstained INTEGER NOT NULL DEFAULT 0,
+            timings TEXT,
+            created REAL NOT NULL
+        );
+        CREATE INDEX messages_conversation ON messages(conversation_id, id);
+        CREATE TABLE feedback (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+            comment TEXT NOT NULL DEFAULT '',
+            created REAL NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("m001_initial", m001_initial),
+    ("m002_chats", m002_chats),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration not yet recorded, each in its own transaction."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied) VALUES (?, julianday('now'))", [name]
+            )

@@ -1,0 +1,5 @@
+"""``python -m sourcewise.desktop``."""
+
+from sourcewise.desktop.app import main
+
+raise SystemExit(main())

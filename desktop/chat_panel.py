@@ -1,0 +1,215 @@
+"""The chat panel: the conversation (Markdown, answers streaming in) and the question box.
+
+The panel keeps the conversation's state and renders it; the window runs the engine calls and
+feeds tokens and results back in. Citation markers are links; clicking one emits
+``citation_clicked(answer_index, n)``.
+"""
+
+from __future__ import annotations
+
+from sourcewise.core.types import Answer
+from sourcewise.desktop.conversation import (
+    Conversation,
+    Exchange,
+    parse_cite_link,
+    plain_answer,
+    render,
+)
+from sourcewise.desktop.qt import (
+    QDesktopServices,
+    QFrame,
+    QGuiApplication,
+    QHBoxLayout,
+    QKeyEvent,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QTextBrowser,
+    QTimer,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+ASK_HINT = "Ask a question about your documents"
+ASK_DETAIL = "Answers cite the passages they use: click a [1] marker to see it in its document."
+EMPTY_LIBRARY_DETAIL = "Drop folders here to index them, then ask a question."
+RENDER_INTERVAL_MS = 40  # streamed tokens are drawn at most 25 times a second
+
+
+class QuestionEdit(QPlainTextEdit):
+    """The question box: Ctrl+Enter sends, Enter starts a new line."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ChatPanel(QWidget):
+    ask_requested = Signal(str)
+    stop_requested = Signal()
+    citation_clicked = Signal(int, int)  # answer index, citation number
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conversation = Conversation()
+        self.view = QTextBrowser()
+        self.view.setOpenLinks(False)
+        self.view.anchorClicked.connect(self.open_link)
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
+        self.hint.setFrameShape(QFrame.Shape.StyledPanel)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(self.view)
+        self.input = QuestionEdit()
+        self.input.setPlaceholderText(f"{ASK_HINT}… (Ctrl+Enter to send)")
+        self.input.setFixedHeight(self.input.fontMetrics().lineSpacing() * 4 + 12)
+        self.input.submitted.connect(self.submit)
+        self.send_button = QPushButton("Send")
+        self.send_button.setToolTip("Send the question (Ctrl+Enter)")
+        self.send_button.clicked.connect(self.submit)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.new_button = QPushButton("New chat")
+        self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_chat)
+        self.copy_button = QPushButton("Copy answer")
+        self.copy_button.setToolTip("Copy the last answer and its sources")
+        self.copy_button.clicked.connect(self.copy_answer)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.input)
+        layout.addLayout(buttons)
+        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self.render_now)
+        self._library_empty = True
+        self._detail: str | None = None
+        self._ready = True
+        self.busy = False
+        self._update_state()
+
+    # -- state -------------------------------------------------------------------------------
+    def set_library_empty(self, empty: bool, detail: str | None = None) -> None:
+        """Adapt the empty-state hint; ``detail`` replaces its second line (e.g. "Indexing…")."""
+        self._library_empty = empty
+        self._detail = detail
+        self._update_state()
+
+    def set_ready(self, ready: bool) -> None:
+        """Whether questions can be sent (False until the engine has started)."""
+        self._ready = ready
+        self._update_state()
+
+    def _update_state(self) -> None:
+        detail = self._detail or (EMPTY_LIBRARY_DETAIL if self._library_empty else ASK_DETAIL)
+        self.hint.setText(f"<h2>{ASK_HINT}</h2><p>{detail}</p>")
+        self.stack.setCurrentWidget(self.view if self.conversation.exchanges else self.hint)
+        self.send_button.setEnabled(self._ready and not self.busy)
+        self.stop_button.setEnabled(self.busy)
+        self.copy_button.setEnabled(self.conversation.last_answered() is not None)
+        self.new_button.setEnabled(bool(self.conversation.exchanges) and not self.busy)
+
+    # -- asking ------------------------------------------------------------------------------
+    def submit(self) -> None:
+        question = self.input.toPlainText().strip()
+        if not question or self.busy or not self._ready:
+            return
+        self.input.clear()
+        self.ask_requested.emit(question)
+
+    def begin_answer(self, question: str) -> int:
+        """Add a question whose answer is about to stream in; returns its index."""
+        self.conversation.exchanges.append(Exchange(question))
+        self.busy = True
+        self.render_now()
+        self._update_state()
+        return len(self.conversation.exchanges) - 1
+
+    def append_token(self, text: str) -> None:
+        ex = self.conversation.last
+        if ex is None or ex.state not in ("waiting", "streaming"):
+            return
+        ex.state = "streaming"
+        ex.text += text
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def finish_answer(self, answer: Answer) -> None:
+        self._end("done", answer=answer)
+
+    def stop_answer(self) -> None:
+        self._end("stopped")
+
+    def fail_answer(self, message: str) -> None:
+        self._end("failed", error=message)
+
+    def _end(self, state: str, answer: Answer | None = None, error: str = "") -> None:
+        ex = self.conversation.last
+        if ex is None:
+            return
+        ex.state = state  # type: ignore[assignment]
+        ex.error = error
+        if answer is not None:
+            ex.answer = answer
+            ex.text = answer.answer or ex.text
+        self.busy = False
+        self._render_timer.stop()
+        self.render_now()
+        self._update_state()
+
+    def new_chat(self) -> None:
+        if self.busy:
+            return
+        self.conversation = Conversation()
+        self.view.clear()
+        self._update_state()
+        self.input.setFocus()
+
+    # -- rendering and links -----------------------------------------------------------------
+    def render_now(self) -> None:
+        bar = self.view.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        keep = bar.value()
+        self.view.setMarkdown(render(self.conversation))
+        bar.setValue(bar.maximum() if at_bottom else keep)
+        self.stack.setCurrentWidget(self.view if self.conversation.exchanges else self.hint)
+
+    def open_link(self, url: QUrl) -> None:
+        parsed = parse_cite_link(url.toString())
+        if parsed is None:
+            if url.scheme() in ("http", "https", "file"):
+                QDesktopServices.openUrl(url)
+            return
+        n, index = parsed
+        if index is None:
+            index = len(self.conversation.exchanges) - 1
+        self.citation_clicked.emit(index, n)
+
+    def copy_answer(self) -> None:
+        found = self.conversation.last_answered()
+        if found is not None:
+            clipboard = QGuiApplication.clipboard()
+            clipboard.setText(plain_answer(found[1]))
+
+    def focus_question(self) -> None:
+        self.input.setFocus()
+        self.input.selectAll()

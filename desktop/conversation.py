@@ -1,0 +1,121 @@
+"""The chat's state and its rendering to Markdown, with citation markers turned into links.
+
+No Qt here: the chat panel feeds the Markdown to a QTextBrowser. A marker ``[n]`` becomes a
+link ``cite:n?a=i`` (answer ``i`` of the conversation), which the panel turns into a selection
+in the sources panel.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit
+
+State = Literal["waiting", "streaming", "done", "stopped", "failed"]
+
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?!\()")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+@dataclass
+class Exchange:
+    """One question and its answer as it streams in."""
+
+    question: str
+    text: str = ""
+    state: State = "waiting"
+    answer: Answer | None = None
+    error: str = ""
+
+    @property
+    def citations(self) -> list[Citation]:
+        return self.answer.citations if self.answer else []
+
+    @property
+    def nearest(self) -> list[SearchHit]:
+        return self.answer.nearest if self.answer else []
+
+
+@dataclass
+class Conversation:
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def history(self) -> list[ChatTurn]:
+        """Completed turns, oldest first, for the engine's follow-up handling."""
+        turns: list[ChatTurn] = []
+        for ex in self.exchanges:
+            if ex.state == "done" and ex.text.strip():
+                turns.append(ChatTurn("user", ex.question))
+                turns.append(ChatTurn("assistant", ex.text.strip()))
+        return turns
+
+    @property
+    def last(self) -> Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+    def last_answered(self) -> tuple[int, Exchange] | None:
+        for i in range(len(self.exchanges) - 1, -1, -1):
+            if self.exchanges[i].state == "done":
+                return i, self.exchanges[i]
+        return None
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown literally: Markdown syntax escaped, line breaks kept."""
+    lines = [_MD_SPECIAL.sub(r"\\\1", line) for line in text.strip().splitlines()]
+    return "  \n".join(lines)
+
+
+def link_citations(text: str, answer_index: int, valid: set[int] | None = None) -> str:
+    """``[1]`` -> ``[\\[1\\]](cite:1?a=0)``; ``[1, 2]`` -> two links; unknown numbers stay text."""
+
+    def repl(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        if valid is not None and not all(n in valid for n in numbers):
+            return match.group(0)
+        return "".join(f"[\\[{n}\\]](cite:{n}?a={answer_index})" for n in numbers)
+
+    return _MARKER.sub(repl, text)
+
+
+def parse_cite_link(url: str) -> tuple[int, int | None] | None:
+    """``cite:3?a=1`` -> (3, 1); ``cite:3`` -> (3, None); anything else -> None."""
+    found = re.fullmatch(r"cite:(\d+)(?:\?a=(\d+))?", url.strip())
+    if found is None:
+        return None
+    return int(found.group(1)), None if found.group(2) is None else int(found.group(2))
+
+
+def render_exchange(ex: Exchange, index: int) -> str:
+    parts = [f"**You**  \n{escape_markdown(ex.question)}", "**Sourcewise**"]
+    if ex.state == "waiting" and not ex.text:
+        parts.append("*Searching your documents…*")
+    elif ex.text.strip():
+        valid = {c.n for c in ex.citations} if ex.answer else None
+        parts.append(link_citations(ex.text.strip(), index, valid))
+    if ex.state == "stopped":
+        parts.append("*Stopped.*")
+    elif ex.state == "failed":
+        parts.append(f"*Could not answer: {escape_markdown(ex.error)}*")
+    elif ex.state == "done" and ex.answer is not None and ex.answer.abstained:
+        parts.append("*Your documents do not seem to answer this; the nearest passages are "
+                     "listed under Sources.*")  # fmt: skip
+    return "\n\n".join(parts)
+
+
+def render(conversation: Conversation) -> str:
+    return "\n\n---\n\n".join(render_exchange(ex, i) for i, ex in enumerate(conversation.exchanges))
+
+
+def plain_answer(ex: Exchange) -> str:
+    """An answer for the clipboard: its text, then the sources it cites."""
+    lines = [ex.text.strip()]
+    if ex.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in ex.citations:
+            page = f", page {c.page}" if c.page else ""
+            lines.append(f"[{c.n}] {c.path}{page}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Model manifest (manifest.toml) and, in a checkout, the model files themselves."""

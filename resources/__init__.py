@@ -1,0 +1,1 @@
+"""Bundled data files: the app icon, the desktop style sheet and a sample corpus."""

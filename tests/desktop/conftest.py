@@ -1,0 +1,46 @@
+"""Fixtures for the desktop tests: offscreen Qt, and an engine built with fakes on a temp dir."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sourcewise.core.embed.hashing import HashEmbedder
+from sourcewise.core.engine import Engine
+from sourcewise.core.factory import build_engine
+from sourcewise.core.llm.echo import EchoChatModel
+from sourcewise.core.settings import Settings
+
+# Before any QApplication exists (the first one is created by a test, after collection).
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _binding_guard() -> None:
+    """PySide6 6.12.0 on Python 3.11 loses references on Qt calls (see binding_guard)."""
+    from sourcewise.desktop import binding_guard
+
+    binding_guard.guard()
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    home = tmp_path / "home"
+    settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
+    eng = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(), reranker=None)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def window(qtbot, engine: Engine):  # type: ignore[no-untyped-def]
+    from sourcewise.desktop.main_window import MainWindow
+
+    win = MainWindow(engine)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.library_refreshed, timeout=10_000):
+        win.show()
+    yield win
+    win.close()  # stops the worker thread before the engine closes

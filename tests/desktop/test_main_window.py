@@ -1,0 +1,213 @@
+"""The main window end to end with a fake embedder and chat model (offscreen Qt)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from sourcewise.core.engine import Engine
+from sourcewise.core.progress import Progress
+from sourcewise.core.types import IndexReport, SearchFilters
+from sourcewise.desktop.chat_panel import ASK_HINT
+from sourcewise.desktop.library_panel import EMPTY_HINT
+from sourcewise.desktop.main_window import MainWindow
+from sourcewise.desktop.qt import (
+    QApplication,
+    QDragEnterEvent,
+    QDropEvent,
+    QMimeData,
+    QPointF,
+    Qt,
+    QTimer,
+    QUrl,
+)
+
+from .helpers import write_pdf, write_text_files
+
+pytestmark = pytest.mark.gui
+
+
+def _drop(target, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """What a drag from a file manager delivers: DragEnter (Qt then makes the widget that
+    accepts it the drop target), then the Drop."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, QDropEvent(*args))
+
+
+def _index(qtbot, window: MainWindow, paths: list[Path]) -> IndexReport:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.indexing_finished, timeout=30_000) as blocker:
+        window.index_paths(paths)
+    report = blocker.args[0]
+    assert isinstance(report, IndexReport)
+    return report
+
+
+def test_empty_states_say_what_to_do(window: MainWindow) -> None:
+    assert window.library.stack.currentWidget() is window.library.hint
+    assert "Drop folders here to index them" in window.library.hint.text()
+    assert window.library.hint.text() == EMPTY_HINT
+    assert window.chat.stack.currentWidget() is window.chat.hint
+    assert ASK_HINT in window.chat.hint.text()
+    assert "Sources cited in answers appear here" in window.sources.hint.text()
+    assert window.chat.send_button.isEnabled()
+    assert not window.chat.stop_button.isEnabled()
+
+
+def test_dropping_a_folder_indexes_it_and_lists_the_files(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "guide.md").write_text("# Guide\n\nThe ferry leaves at nine every morning.\n")
+    (corpus / "notes.txt").write_text("The lighthouse keeper logs the tides twice a day.\n")
+    write_pdf(corpus / "manual.pdf", [["The harbour crane lifts twelve tonnes at most."]])
+
+    with qtbot.waitSignal(window.indexing_finished, timeout=30_000) as blocker:
+        _drop(window.chat.view.viewport(), [corpus])  # a text view: drops work anywhere
+    report = blocker.args[0]
+    assert report.files_indexed == 3 and not report.failures
+
+    qtbot.waitUntil(lambda: len(window.library.file_items()) == 3, timeout=10_000)
+    rows = {item.text(0): item.text(1) for item in window.library.file_items()}
+    assert set(rows) == {"guide.md", "notes.txt", "manual.pdf"}
+    assert all(status.startswith("indexed") for status in rows.values())
+    assert window.library.stack.currentWidget() is window.library.tree
+    assert "Indexed 3 new file(s)" in window.index_bar.label.text()
+    assert not window.index_bar.cancel_button.isVisible()
+
+
+def test_a_failed_file_shows_its_reason(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    corpus = tmp_path / "broken"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("Plain words about the harbour.\n")
+    (corpus / "bad.pdf").write_bytes(b"%PDF-1.7 this is not really a pdf")
+    report = _index(qtbot, window, [corpus])
+    assert report.files_failed == 1
+    assert window.index_bar.failures_button.isVisible()
+    qtbot.waitUntil(lambda: len(window.library.file_items()) == 2, timeout=10_000)
+    bad = next(i for i in window.library.file_items() if i.text(0) == "bad.pdf")
+    assert bad.text(1).startswith("failed")
+    assert "Reason:" in bad.toolTip(0)
+
+
+def test_an_answer_cites_and_shows_the_highlighted_pdf_page(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    pytest.importorskip("sourcewise.core.answer.answerer",
+                        reason="Engine.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    write_pdf(corpus / "crane.pdf", [[
+        "The gantry crane lifts at most forty tonnes in calm weather.",
+        "Operators inspect the crane hooks every Monday morning.",
+    ]])  # fmt: skip
+    (corpus / "other.txt").write_text("Ferries depart from pier three at nine.\n")
+    _index(qtbot, window, [corpus])
+
+    window.chat.input.setPlainText("How many tonnes does the gantry crane lift?")
+    with qtbot.waitSignal(window.answer_finished, timeout=30_000) as blocker:
+        window.chat.submit()
+    answer = blocker.args[0]
+    assert answer is not None and answer.citations, answer
+    html = window.chat.view.toHtml()
+    links = re.findall(r'href="(cite:\d+[^"]*)"', html)
+    assert links, html
+    assert "forty tonnes" in answer.answer
+    assert "forty tonnes" in window.chat.view.toPlainText()
+
+    pdf_cite = next(c for c in answer.citations if c.path.endswith("crane.pdf"))
+    window.sources.clear()
+    view = window.sources.pdf_view
+    view.pixmap, view.highlight_count = None, 0
+    link = next(u for u in links if u.startswith(f"cite:{pdf_cite.n}"))
+    window.chat.view.anchorClicked.emit(QUrl(link))  # what a click on the [n] link does
+
+    assert window.sources.current is not None and window.sources.current.n == pdf_cite.n
+    assert window.sources.preview.currentWidget() is view
+    assert view.pixmap is not None and not view.pixmap.isNull()
+    assert view.highlight_count > 0
+    assert view.page == pdf_cite.page == 1
+    assert window.sources.open_button.isEnabled()
+
+
+def test_cancel_mid_indexing_leaves_a_usable_index(
+    qtbot, window: MainWindow, engine: Engine, tmp_path: Path
+) -> None:
+    corpus = write_text_files(tmp_path / "many", 300)
+    seen: list[Progress] = []
+
+    def on_progress(p: Progress) -> None:
+        # Cancel at the first file committed (not while scanning), so a partial run is kept.
+        if p.stage == "indexing" and not any(s.stage == "indexing" for s in seen):
+            window.cancel_indexing()
+        seen.append(p)
+
+    window.indexing_progress.connect(on_progress)
+    with qtbot.waitSignal(window.indexing_finished, timeout=30_000) as blocker:
+        window.index_paths([corpus])
+    window.indexing_progress.disconnect(on_progress)
+    first = blocker.args[0]
+    print(f"\ncancelled after {len(seen)} progress update(s): {first}")
+    assert first is None or first.cancelled
+    assert "cancelled" in window.index_bar.label.text().lower()
+
+    status = engine.status()
+    assert 0 < status.documents < 300
+    assert status.chunks > 0
+    engine.search("harbour report", 3, SearchFilters())
+
+    report = _index(qtbot, window, [corpus])
+    assert not report.cancelled
+    assert engine.status().documents == 300
+    assert engine.search("lighthouse report", 3)
+
+
+def test_the_ui_stays_responsive_while_indexing(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    corpus = write_text_files(tmp_path / "busy", 200)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    try:
+        report = _index(qtbot, window, [corpus])
+    finally:
+        timer.stop()
+    assert report.files_indexed == 200
+    stall = max(gaps) if gaps else 0.0
+    print(
+        f"\nlongest UI stall while indexing 200 files: {stall * 1000:.0f} ms over {len(gaps)} ticks"
+    )
+    assert len(gaps) > 3
+    assert stall < 2.0
+
+
+def test_remove_and_reindex_from_the_library(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    corpus = write_text_files(tmp_path / "few", 3)
+    _index(qtbot, window, [corpus])
+    qtbot.waitUntil(lambda: len(window.library.file_items()) == 3, timeout=10_000)
+
+    first = corpus / "note-0000.txt"
+    with qtbot.waitSignal(window.library_refreshed, timeout=10_000):
+        window.library.remove_requested.emit([first], "default")
+    assert {i.text(0) for i in window.library.file_items()} == {"note-0001.txt", "note-0002.txt"}
+
+    with qtbot.waitSignal(window.indexing_finished, timeout=30_000) as blocker:
+        window.library.reindex_requested.emit([first], "default")
+    assert blocker.args[0].files_seen == 1
+    qtbot.waitUntil(lambda: len(window.library.file_items()) == 3, timeout=10_000)

@@ -1,0 +1,93 @@
+"""Jobs on the thread pool: every way a job can end arrives as the right signal."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sourcewise.core.errors import ConfigError
+from sourcewise.core.progress import Progress
+from sourcewise.desktop.workers import Job, JobRunner
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def runner(qtbot):  # type: ignore[no-untyped-def]
+    r = JobRunner(max_threads=1)
+    yield r
+    assert r.shutdown(5000)
+
+
+def test_result_and_progress_arrive_on_the_ui_thread(qtbot, runner: JobRunner) -> None:
+    threads: list[int] = []
+
+    def work(job: Job) -> str:
+        threads.append(threading.get_ident())
+        job.report_progress(Progress("step", done=1, total=1))
+        job.emit_token("hi")
+        return "done"
+
+    job = Job("test", work)
+    got: list[object] = []
+    job.signals.progress.connect(got.append)
+    job.signals.token.connect(got.append)
+    with qtbot.waitSignal(job.signals.finished, timeout=5000) as blocker:
+        runner.start(job)
+    assert blocker.args == ["done"]
+    qtbot.waitUntil(lambda: not runner.live)
+    assert threads and threads[0] != threading.get_ident()
+    assert any(isinstance(g, Progress) for g in got) and "hi" in got
+
+
+def test_cancelled_is_a_normal_end(qtbot, runner: JobRunner) -> None:
+    def work(job: Job) -> None:
+        job.cancel_token.wait(5)
+        job.cancel_token.check()
+
+    job = Job("slow", work)
+    failed: list[str] = []
+    job.signals.failed.connect(failed.append)
+    with qtbot.waitSignal(job.signals.cancelled, timeout=5000):
+        runner.start(job)
+        job.cancel()
+    assert failed == []
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (ConfigError("bad setting x"), "bad setting x"),
+        (KeyError("oops"), "Unexpected error in job"),
+    ],
+)
+def test_errors_become_failed_messages(
+    qtbot, runner: JobRunner, error: Exception, expected: str
+) -> None:
+    def work(_job: Job) -> None:
+        raise error
+
+    job = Job("job", work)
+    with qtbot.waitSignal(job.signals.failed, timeout=5000) as blocker:
+        runner.start(job)
+    assert expected in blocker.args[0]
+
+
+def test_a_job_cancelled_while_queued_never_runs(qtbot, runner: JobRunner) -> None:
+    ran: list[bool] = []
+    job = Job("queued", lambda _job: ran.append(True))
+    job.cancel()
+    with qtbot.waitSignal(job.signals.cancelled, timeout=5000):
+        runner.start(job)
+    assert ran == []
+
+
+def test_the_binding_guard_keeps_none_and_true_alive() -> None:
+    import sys
+
+    from sourcewise.desktop import binding_guard
+
+    if not binding_guard.defect_present():
+        pytest.skip("this PySide6 keeps its reference counts right; no guard needed")
+    assert binding_guard.guard()
+    assert sys.getrefcount(None) > 2**39 and sys.getrefcount(True) > 2**39

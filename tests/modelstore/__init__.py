@@ -1,0 +1,1 @@
+"""Tests of sourcewise.core.modelstore and the `models` CLI."""

@@ -33,6 +33,7 @@ from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings
 
 DATA = Path(__file__).parent / "data"
+SOURCES = 3  # passages per answer: keeps prompts near 700 tokens
 CHAT_MODELS = ("smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
 _ABSTAIN = re.compile(
     r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say)|"
@@ -79,7 +80,7 @@ def overhead(name: str, models_dir: Path, threads: int, trials: int, home: Path)
     ours.warm_up()
     bare = llama_cpp.Llama(model_path=str(ours.model_path()), n_ctx=llm_cfg.context_size, n_threads=threads,
                            n_threads_batch=threads, flash_attn=llm_cfg.flash_attn, verbose=False)  # fmt: skip
-    docs = sorted((DATA / "devqa_docs").glob("*.md"))[:3]
+    docs = sorted((DATA / "devqa_docs").glob("*.md"))[:2]
     sources = "\n\n".join(
         f"[{i}] {p.name}\n{p.read_text(encoding='utf-8')}" for i, p in enumerate(docs, 1)
     )
@@ -98,9 +99,9 @@ def overhead(name: str, models_dir: Path, threads: int, trials: int, home: Path)
         order = ("ours", "bare") if t % 2 == 0 else ("bare", "ours")
         for which in order:
             if which == "ours":
-                stream = ours.stream_chat(messages, max_tokens=64, temperature=0.0)
+                stream = ours.stream_chat(messages, max_tokens=48, temperature=0.0)
             else:
-                stream = _bare(bare, text, 64)
+                stream = _bare(bare, text, 48)
             rows[which].append(_timed(stream))
     prompt_tokens = len(ours.prompt_tokens(messages))
     ours.close()
@@ -133,7 +134,7 @@ def qa(
     embed = "bge-small-en" if store.is_installed("bge-small-en") else "hash"
     rerank = store.is_installed("ms-marco-minilm-l12")
     settings = _settings(home, models_dir, threads, embed={"model": embed, "threads": threads},
-                         retrieval={"rerank": rerank}, answer={"max_sources": 4})  # fmt: skip
+                         retrieval={"rerank": rerank}, answer={"max_sources": SOURCES})  # fmt: skip
     engine = build_engine(settings, chat_model=None)
     engine.index([DATA / "devqa_docs"])
     questions = [
@@ -249,7 +250,7 @@ def main() -> None:
             out["best_rerank"] = best
             n = len(results[0].rows)
             print(
-                f"## Dev QA ({n} questions; embedder {embed}, reranker {'on' if rerank else 'off'}, 4 sources, max 96 tokens)\n"
+                f"## Dev QA ({n} questions; embedder {embed}, reranker {'on' if rerank else 'off'}, {SOURCES} sources, max 96 tokens)\n"
             )
             print(_table(["model", "accuracy", "cited gold doc", "abstain P / R", "gate abstained", "TTFT ms (median)",
                           "tok/s (median)", "load s", "total s"], [_summary(r) for r in results]))  # fmt: skip

@@ -68,12 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     from sourcewise.core.factory import build_engine
-    from sourcewise.desktop import binding_guard
     from sourcewise.desktop.assets import sample_dir
     from sourcewise.desktop.main_window import MainWindow
     from sourcewise.desktop.qt import QApplication
 
-    binding_guard.guard()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Sourcewise")

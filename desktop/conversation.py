@@ -93,7 +93,8 @@ def render_exchange(ex: Exchange, index: int) -> str:
     if ex.state == "waiting" and not ex.text:
         parts.append("*Searching your documents…*")
     elif ex.text.strip():
-        valid = {c.n for c in ex.citations} if ex.answer else None
+        # Markers become links once the answer is complete and its citations are known.
+        valid = {c.n for c in ex.citations}
         parts.append(link_citations(ex.text.strip(), index, valid))
     if ex.state == "stopped":
         parts.append("*Stopped.*")

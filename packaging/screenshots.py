@@ -26,7 +26,6 @@ from sourcewise.core.factory import build_engine
 from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings, load_settings
-from sourcewise.desktop import binding_guard
 from sourcewise.desktop.assets import sample_dir
 from sourcewise.desktop.main_window import MainWindow
 from sourcewise.desktop.qt import (
@@ -51,7 +50,7 @@ class QuotingChatModel(EchoChatModel):
     @staticmethod
     def _reply(prompt: str) -> str:
         question = set(_words(prompt.rsplit("Question:", 1)[-1]))
-        parts = []
+        parts: list[str] = []
         for n, body in _SOURCE.findall(prompt)[:2]:
             sentences = [s for para in body.split("\n") for s in re.split(r"(?<=[.!?])\s+", para)]
             scored = [
@@ -148,7 +147,6 @@ def save(window: MainWindow, out: Path, name: str) -> None:
 
 def run(out: Path, real: bool, dark: bool = False) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    binding_guard.guard()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     if dark:

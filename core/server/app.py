@@ -107,7 +107,10 @@ def create_app(engine: Engine) -> Starlette:
     service = ChatService(engine)
 
     async def models(_: Request) -> Response:
-        name = service.model_name
+        try:
+            name = service.model_name
+        except SourcewiseError as err:
+            return _error(503, str(err), "server_error")
         return JSONResponse({"object": "list", "data": [
             {"id": name, "object": "model", "created": 0, "owned_by": "sourcewise"}]})  # fmt: skip
 
@@ -116,10 +119,14 @@ def create_app(engine: Engine) -> Starlette:
             req = parse_request(json.loads(await request.body() or b"null"))
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as err:
             return _error(400, str(err))
+        try:
+            name = service.model_name
+        except SourcewiseError as err:
+            return _error(503, str(err), "server_error")
         meta = {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
             "created": int(time.time()),
-            "model": service.model_name,
+            "model": name,
         }
         if req.stream:
             return StreamingResponse(_sse(service, req, meta), media_type="text/event-stream",

@@ -157,3 +157,10 @@ def test_a_client_that_leaves_cancels_generation(engine: Engine) -> None:
     assert '"w0 "' in got[1]
     assert stopped.wait(5), "generation went on after the client left"
     assert model.produced < 100
+
+
+def test_no_chat_model_is_a_503(client: TestClient, engine: Engine) -> None:
+    engine.chat_model = None
+    assert client.get("/v1/models").status_code == 503
+    r = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "q"}]})
+    assert r.status_code == 503 and "no chat model" in r.json()["error"]["message"]

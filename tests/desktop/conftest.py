@@ -17,14 +17,6 @@ from sourcewise.core.settings import Settings
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _binding_guard() -> None:
-    """PySide6 6.12.0 on Python 3.11 loses references on Qt calls (see binding_guard)."""
-    from sourcewise.desktop import binding_guard
-
-    binding_guard.guard()
-
-
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     home = tmp_path / "home"

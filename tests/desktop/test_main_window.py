@@ -7,8 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.factory import build_engine
+from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.progress import Progress
+from sourcewise.core.settings import Settings
 from sourcewise.core.types import IndexReport, SearchFilters
 from sourcewise.desktop.chat_panel import ASK_HINT
 from sourcewise.desktop.library_panel import EMPTY_HINT
@@ -18,6 +22,7 @@ from sourcewise.desktop.qt import (
     QDragEnterEvent,
     QDropEvent,
     QMimeData,
+    QPoint,
     QPointF,
     Qt,
     QTimer,
@@ -34,12 +39,12 @@ def _drop(target, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
     accepts it the drop target), then the Drop."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    enter = QDragEnterEvent(*args)
+    enter = QDragEnterEvent(QPoint(10, 10), *rest)  # QPoint here, QPointF for the drop
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    QApplication.sendEvent(target, QDropEvent(*args))
+    QApplication.sendEvent(target, QDropEvent(QPointF(10, 10), *rest))
 
 
 def _index(qtbot, window: MainWindow, paths: list[Path]) -> IndexReport:  # type: ignore[no-untyped-def]
@@ -211,3 +216,48 @@ def test_remove_and_reindex_from_the_library(qtbot, window: MainWindow, tmp_path
         window.library.reindex_requested.emit([first], "default")
     assert blocker.args[0].files_seen == 1
     qtbot.waitUntil(lambda: len(window.library.file_items()) == 3, timeout=10_000)
+
+
+class _SlowEcho(EchoChatModel):
+    """The echo fake, one word every 50 ms, so there is time to press Stop."""
+
+    def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
+        for piece in super().stream_chat(messages, max_tokens=max_tokens,
+                                         temperature=temperature, cancel=cancel):  # fmt: skip
+            time.sleep(0.05)
+            yield piece
+
+
+def test_keyboard_send_and_escape_stops_the_answer(qtbot, tmp_path: Path) -> None:
+    pytest.importorskip("sourcewise.core.answer.answerer",
+                        reason="Engine.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
+    home = tmp_path / "home"
+    settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
+    engine = build_engine(settings, embedder=HashEmbedder(), chat_model=_SlowEcho(), reranker=None)
+    win = MainWindow(engine)
+    qtbot.addWidget(win)
+    try:
+        with qtbot.waitSignal(win.library_refreshed, timeout=10_000):
+            win.show()
+        corpus = tmp_path / "docs"
+        corpus.mkdir()
+        (corpus / "a.txt").write_text(" ".join(["The ferry timetable changes in winter."] * 30))
+        _index(qtbot, win, [corpus])
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+
+        qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # focus the box
+        assert win.chat.input.hasFocus()
+        qtbot.keyClicks(win.chat.input, "When does the ferry timetable change?")
+        with qtbot.waitSignal(win.answer_finished, timeout=30_000) as blocker:
+            qtbot.keyClick(win.chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(lambda: "ferry" in (win.chat.conversation.exchanges[-1].text or "x"))
+            assert win.chat.stop_button.isEnabled()
+            qtbot.keyClick(win, Qt.Key.Key_Escape)
+        assert blocker.args == [None]
+        assert win.chat.conversation.exchanges[-1].state == "stopped"
+        assert "Stopped." in win.chat.view.toPlainText()
+        assert win.chat.send_button.isEnabled() and not win.chat.stop_button.isEnabled()
+    finally:
+        win.close()
+        engine.close()

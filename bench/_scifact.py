@@ -14,7 +14,9 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scifact
 CACHE = Path(__file__).resolve().parent / "results" / "scifact"
 
 
-def load(data: Path = DATA) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, dict[str, int]]]:
+def load(
+    data: Path = DATA,
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, dict[str, int]]]:
     corpus = {}
     with (data / "corpus.jsonl").open(encoding="utf-8") as fh:
         for line in fh:

@@ -14,18 +14,16 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytrec_eval
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _scifact  # noqa: E402
-
-from sourcewise.core.retrieve.rerank import CrossEncoderReranker  # noqa: E402
-from sourcewise.core.retrieve.search import Searcher  # noqa: E402
-from sourcewise.core.settings import RetrievalSettings  # noqa: E402
+import _scifact
+from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+from sourcewise.core.retrieve.search import Searcher
+from sourcewise.core.settings import RetrievalSettings
 
 Run = dict[str, dict[str, float]]
 PUBLISHED = {
@@ -55,7 +53,9 @@ def chunk_docs(searcher: Searcher) -> dict[int, list[str]]:
     return out
 
 
-def to_docs(scores: list[tuple[int, float]], docs_of: dict[int, list[str]], n: int = 100) -> dict[str, float]:
+def to_docs(
+    scores: list[tuple[int, float]], docs_of: dict[int, list[str]], n: int = 100
+) -> dict[str, float]:
     """Chunk scores (best first) to document scores: a document scores its best chunk."""
     out: dict[str, float] = {}
     for cid, score in scores:
@@ -75,7 +75,9 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else 0.0
 
 
-def run_first_stage(searcher: Searcher, queries: dict[str, str], docs_of: dict[int, list[str]]) -> dict[str, object]:
+def run_first_stage(
+    searcher: Searcher, queries: dict[str, str], docs_of: dict[int, list[str]]
+) -> dict[str, object]:
     runs: dict[str, Run] = {"bm25": {}, "dense": {}, "hybrid": {}}
     lat: dict[str, list[float]] = {"bm25": [], "dense": [], "hybrid": []}
     fused_chunks: dict[str, list[tuple[int, float]]] = {}
@@ -126,7 +128,9 @@ def combine(
         order = sorted(range(len(head)), key=lambda i: -float(ce[i]))
         rescored = [(head[i][0], 1000.0 + float(ce[i])) for i in order]
     else:
-        ce_rank = {i: r for r, i in enumerate(sorted(range(len(head)), key=lambda i: -float(ce[i])))}
+        ce_rank = {
+            i: r for r, i in enumerate(sorted(range(len(head)), key=lambda i: -float(ce[i])))
+        }
         mixed = {i: 1 / (60 + ce_rank[i] + 1) + 1 / (60 + i + 1) for i in range(len(head))}
         rescored = [(head[i][0], 1000.0 + mixed[i]) for i in sorted(mixed, key=lambda i: -mixed[i])]
     return to_docs(rescored + fused[n:], docs_of)
@@ -154,20 +158,36 @@ def main() -> None:
         engine = _scifact.engine_for(name, models_dir)
         t0 = time.perf_counter()
         report = engine.index([docs])
-        print(f"[{name}] index: {report.files_indexed} new, {report.chunks} chunks, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+        print(
+            f"[{name}] index: {report.files_indexed} new, {report.chunks} chunks, {time.perf_counter() - t0:.0f}s",
+            file=sys.stderr,
+        )
         searcher = Searcher(engine.settings, engine.index_store, engine.embedder, None)
         docs_of = chunk_docs(searcher)
         searcher.dense("warm up", 1, None)
         stage = run_first_stage(searcher, queries, docs_of)
         runs, lat = stage["runs"], stage["lat"]  # type: ignore[assignment]
         for system in (["bm25"] if not best else []) + ["dense", "hybrid"]:
-            label = {"bm25": "BM25", "dense": f"dense {name}", "hybrid": f"hybrid ({name} + BM25, RRF)"}[system]
+            label = {
+                "bm25": "BM25",
+                "dense": f"dense {name}",
+                "hybrid": f"hybrid ({name} + BM25, RRF)",
+            }[system]
             ndcg, rec = evaluate(runs[system], qrels)  # type: ignore[index]
             pub = PUBLISHED.get(label.split(" (")[0] if system == "hybrid" else label, "")
-            lines.append(f"| {label} | {ndcg:.3f} | {rec:.3f} | {pct(lat[system], 50):.1f} | {pct(lat[system], 95):.1f} | {pub} |")  # type: ignore[index]
+            lines.append(
+                f"| {label} | {ndcg:.3f} | {rec:.3f} | {pct(lat[system], 50):.1f} | {pct(lat[system], 95):.1f} | {pub} |"
+            )  # type: ignore[index]
             print(lines[-1], file=sys.stderr)
             if system == "hybrid" and (not best or ndcg > best["ndcg"]):  # type: ignore[operator]
-                best = {"ndcg": ndcg, "name": name, "searcher": searcher, "stage": stage, "docs_of": docs_of, "lat": lat}
+                best = {
+                    "ndcg": ndcg,
+                    "name": name,
+                    "searcher": searcher,
+                    "stage": stage,
+                    "docs_of": docs_of,
+                    "lat": lat,
+                }
     lines += rerank_section(best, queries, qrels, models_dir, args)
     text = "\n".join(lines)
     print(text)
@@ -202,7 +222,9 @@ def rerank_section(best: dict[str, object], queries: dict[str, str], qrels: dict
                        f"{pct(times, 50):.0f} | {pct(times, 95):.0f} |")  # fmt: skip
             print(out[-1], file=sys.stderr)
     out.append("")
-    out.append(f"First stage (BM25 + dense + fusion) p50 {pct(first_lat, 50):.1f} ms, p95 {pct(first_lat, 95):.1f} ms.")
+    out.append(
+        f"First stage (BM25 + dense + fusion) p50 {pct(first_lat, 50):.1f} ms, p95 {pct(first_lat, 95):.1f} ms."
+    )
     return out
 
 

@@ -52,7 +52,9 @@ def _no_network() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point SOURCEWISE_HOME at a fresh folder so no test reads or writes the user's data."""
     home = tmp_path_factory.mktemp("sourcewise-home")
     monkeypatch.setenv("SOURCEWISE_HOME", str(home))

@@ -9,6 +9,7 @@ import pytest
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.errors import ModelError
 from sourcewise.core.factory import build_engine
+from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.llama import LlamaChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import CancelToken
@@ -111,3 +112,24 @@ def test_ask_end_to_end_fills_timings(tmp_path: Path, docs: Path, smol: LlamaCha
     assert answer.timings.ttft_ms > 0 and answer.timings.tokens_per_s > 0
     assert all(1 <= c.n <= 8 for c in answer.citations)
     engine.close()
+
+
+@pytest.mark.real
+def test_prefix_cache_survives_an_unrelated_call(smol: LlamaChatModel, tmp_path: Path) -> None:
+    sources = " ".join(f"Rule {i}: team {i} meets on floor {i % 7} every week." for i in range(40))
+
+    def ask(question: str) -> list[Message]:
+        return [{"role": "system", "content": "Answer from the sources."},
+                {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}"}]  # fmt: skip
+
+    list(smol.stream_chat(ask("Where does team 3 meet?"), max_tokens=8, temperature=0.0))
+    list(
+        smol.stream_chat([{"role": "user", "content": "Say hello."}], max_tokens=4, temperature=0.0)
+    )
+    follow_up = ask("Where does team 12 meet?")
+    cached = "".join(smol.stream_chat(follow_up, max_tokens=16, temperature=0.0))
+    assert smol.llm.cache is not None and len(smol.llm.cache.cache_state) >= 2  # type: ignore[attr-defined]
+    fresh = _model(real_models_dir(), tmp_path)
+    fresh.prefix_cache = False
+    assert "".join(fresh.stream_chat(follow_up, max_tokens=16, temperature=0.0)) == cached
+    fresh.close()

@@ -7,9 +7,11 @@ from typing import Any
 
 
 def to_json(obj: Any) -> Any:
-    """Dataclasses (and lists of them) as JSON-ready structures."""
-    if isinstance(obj, list):
+    """Dataclasses, and lists or dicts holding them, as JSON-ready structures."""
+    if isinstance(obj, (list, tuple)):
         return [to_json(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
     if hasattr(obj, "__dataclass_fields__"):
         return asdict(obj)
     return obj

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sourcewise.core.cli.context import emit_json, state, table
 from sourcewise.core.progress import Progress
-from sourcewise.core.types import IndexReport
+from sourcewise.core.types import IndexReport, to_json
 
 
 def _print_progress(p: Progress) -> None:
@@ -83,7 +83,7 @@ def status(ctx: click.Context, as_json: bool, files: bool) -> None:
     engine = state(ctx).engine()
     st = engine.status()
     if as_json:
-        data = {**emit_ready(st)}
+        data: dict[str, object] = {**to_json(st)}
         if files:
             data["files"] = engine.documents()
         emit_json(data)
@@ -96,12 +96,6 @@ def status(ctx: click.Context, as_json: bool, files: bool) -> None:
         click.echo(
             table([[f.status, f.path, f.message] for f in st.failed], ["status", "path", "reason"])
         )
-
-
-def emit_ready(obj: object) -> dict[str, object]:
-    from dataclasses import asdict
-
-    return asdict(obj)  # type: ignore[call-overload, no-any-return]
 
 
 COMMANDS = [index, remove, status]

@@ -129,7 +129,10 @@ def test_prefix_cache_survives_an_unrelated_call(smol: LlamaChatModel, tmp_path:
     follow_up = ask("Where does team 12 meet?")
     cached = "".join(smol.stream_chat(follow_up, max_tokens=16, temperature=0.0))
     assert smol.llm.cache is not None and len(smol.llm.cache.cache_state) >= 2  # type: ignore[attr-defined]
-    fresh = _model(real_models_dir(), tmp_path)
-    fresh.prefix_cache = False
-    assert "".join(fresh.stream_chat(follow_up, max_tokens=16, temperature=0.0)) == cached
-    fresh.close()
+    # Reference: no cache, no unrelated call, so llama.cpp reuses the KV prefix in place. (A
+    # cold prompt can differ: the suffix decoded in a separate batch changes the numerics.)
+    plain = _model(real_models_dir(), tmp_path)
+    plain.prefix_cache = False
+    list(plain.stream_chat(ask("Where does team 3 meet?"), max_tokens=8, temperature=0.0))
+    assert "".join(plain.stream_chat(follow_up, max_tokens=16, temperature=0.0)) == cached
+    plain.close()

@@ -97,7 +97,15 @@ class Engine:
     ) -> list[SearchHit]:
         from sourcewise.core.retrieve.search import Searcher
 
-        searcher = Searcher(self.settings, self.index_store, self.embedder, self.reranker)
+        index = self.index_store
+        if index.reembed_needed:
+            from sourcewise.core.errors import IndexError_
+
+            raise IndexError_(
+                f"the index was built with another embedding model ({index.meta('embed_model')}); "
+                f"index again to re-embed it with {self.embedder.name}"
+            )
+        searcher = Searcher(self.settings, index, self.embedder, self.reranker)
         return searcher.search(query, k or self.settings.retrieval.k, filters or SearchFilters())
 
     # -- answering ---------------------------------------------------------------------------

@@ -34,7 +34,12 @@ class EmbedSettings(BaseModel):
     device: Device = Field(
         "auto", description="Where to run the embedder: cpu, cuda, or auto (cuda when available)."
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Chunks per embedding batch.")
+    batch_size: int = Field(
+        8,
+        ge=1,
+        le=1024,
+        description="Chunks per embedding batch (small on CPU keeps cancel under a second; texts are length-sorted so padding stays low).",
+    )
     threads: int = Field(0, ge=0, description="CPU threads for embedding; 0 means all cores.")
 
 

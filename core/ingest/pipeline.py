@@ -19,6 +19,7 @@ from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.ingest.chunking import Chunker, embedding_text
 from sourcewise.core.ingest.document import ParsedDocument
+from sourcewise.core.ingest.reembed import reembed_all
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
 from sourcewise.core.ingest.workers import ParseOutcome, make_executor, parse_task, parse_workers
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
@@ -63,6 +64,9 @@ class IndexJob:
             for root in roots:
                 if root.is_dir():
                     self.index.add_root(self._cid, root)
+            if self.index.reembed_needed:
+                reembed_all(self.index, self.embedder, self.settings.embed.batch_size,
+                            self._progress, self._cancel)  # fmt: skip
             to_parse, seen = self._scan(roots)
             self._parse_and_embed(to_parse)
             self._remove_missing(roots, seen)
@@ -241,14 +245,16 @@ class IndexJob:
             offset += n
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embed in sub-batches of similar length (little padding), checking cancel between
+        them, so a cancel lands within one sub-batch's time."""
+        out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         size = self.settings.embed.batch_size
-        parts = []
-        for start in range(0, len(texts), size):
-            self._cancel.check()  # between sub-batches: cancel lands within one batch's time
-            parts.append(self.embedder.embed_documents(texts[start : start + size]))
-        if not parts:
-            return np.empty((0, self.embedder.dim), dtype=np.float32)
-        return np.vstack(parts).astype(np.float32)
+        for start in range(0, len(order), size):
+            self._cancel.check()
+            rows = order[start : start + size]
+            out[rows] = self.embedder.embed_documents([texts[i] for i in rows])
+        return out
 
     def _commit(self, item: _Parsed, vecs: np.ndarray) -> None:
         doc = item.doc

@@ -32,15 +32,17 @@ class Searcher:
         if not query.strip():
             return []
         t0 = time.perf_counter()
-        allowed = self._allowed_chunks(filters)
-        if allowed is not None and not len(allowed):
-            return []
-        n = max(self.cfg.candidates, k)
-        dense = self.dense(query, n, allowed)
-        keyword = self.keyword(query, n, allowed)
-        fused = self._fuse(dense, keyword)
-        t1 = time.perf_counter()
-        hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
+        qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
+        with self.index.lock:
+            allowed = self._allowed_chunks(filters)
+            if allowed is not None and not len(allowed):
+                return []
+            n = max(self.cfg.candidates, k)
+            dense = self.dense(qvec, n, allowed)
+            keyword = self.keyword(query, n, allowed)
+            fused = self._fuse(dense, keyword)
+            t1 = time.perf_counter()
+            hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
         if self.reranker is not None and hits:
             hits = self._rerank(query, hits[: self.cfg.rerank_candidates])
         self.last_timings = {
@@ -50,8 +52,10 @@ class Searcher:
         return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
 
     # -- candidates -----------------------------------------------------------------------------
-    def dense(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
-        vec = self.embedder.embed_query(query)
+    def dense(
+        self, query: str | np.ndarray, n: int, allowed: np.ndarray | None
+    ) -> dict[int, float]:
+        vec = self.embedder.embed_query(query) if isinstance(query, str) else query
         # One query: OpenMP threads cost more than they save (measured 24 ms vs 5.7 ms at 100k).
         faiss.omp_set_num_threads(1)
         ids, scores = self.index.vectors.search(vec, n, allowed)

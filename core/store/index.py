@@ -7,11 +7,14 @@ index is a cache of the ``vectors`` table, reconciled on open.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import sqlite_utils
@@ -50,11 +53,27 @@ class BlobInfo:
     warnings: str | None
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    @functools.wraps(method)
+    def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Index:
     def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str) -> None:
         self.db = db
         self.vectors = vectors
         self.embed_model = embed_model
+        # One connection and one FAISS index shared by the indexing thread, searches and the
+        # folder watcher: each write (one file) and each search's first stage hold this lock,
+        # so searches interleave with a long indexing job instead of waiting for it.
+        self.lock = threading.RLock()
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
@@ -74,7 +93,8 @@ class Index:
         vectors = VectorIndex(embedder.dim, settings.vectors_dir, settings.index.exact_search_limit)
         index = cls(db, vectors, embedder.name)
         index._check_model(embedder)
-        index._load_vectors()
+        if not index.reembed_needed:
+            index._load_vectors()
         return index
 
     def close(self) -> None:
@@ -85,10 +105,34 @@ class Index:
         if stored is None:
             self.set_meta("embed_model", embedder.name)
             self.set_meta("embed_dim", str(embedder.dim))
-        elif stored != embedder.name:
-            self.reembed_needed = True
-            return
+        # Vectors of another model are useless to this one (even when the sizes match):
+        # the next indexing run re-embeds every chunk before anything else.
+        self.reembed_needed = stored is not None and stored != embedder.name
+
+    @_locked
+    def replace_vectors(self, ids: IdArray, vecs: FloatArray) -> None:
+        """Overwrite stored vectors (re-embedding with a new model), one transaction per call."""
+        with self.db.conn:
+            self.db.conn.executemany(
+                "UPDATE vectors SET vec = ? WHERE chunk_id = ?",
+                [(vecs[i].astype(np.float32).tobytes(), int(cid)) for i, cid in enumerate(ids)],
+            )
+            self.db.execute("UPDATE meta SET value = 'reembedding' WHERE key = 'embed_model'")
+
+    def finish_reembed(self) -> None:
+        with self.db.conn:
+            self.db.execute("UPDATE blobs SET embed_model = ?", [self.embed_model])
+            self.db.execute(
+                "UPDATE meta SET value = ? WHERE key = 'embed_model'", [self.embed_model]
+            )
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES ('embed_dim', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [str(self.vectors.dim)],
+            )
+            self._bump_generation()
         self.reembed_needed = False
+        self.rebuild_vectors()
 
     # -- meta ----------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -131,6 +175,7 @@ class Index:
     def rebuild_vectors(self) -> None:
         self.vectors.rebuild(*self.all_vectors())
 
+    @_locked
     def save_vectors(self) -> None:
         if self.vectors.dirty:
             self.rebuild_vectors()
@@ -199,6 +244,7 @@ class Index:
         return None if row is None else int(row[0])
 
     # -- writes: each call is one transaction --------------------------------------------------
+    @_locked
     def commit_new_content(
         self,
         collection_id: int,
@@ -245,6 +291,7 @@ class Index:
         )
         return ids
 
+    @_locked
     def link_existing_content(
         self, collection_id: int, path: Path, stat: tuple[int, float], sha256: str, file_type: str
     ) -> None:
@@ -254,6 +301,7 @@ class Index:
             self._upsert_document(collection_id, path, stat, sha256, blob_id, file_type)
         self.collect_garbage()
 
+    @_locked
     def record_failure(
         self,
         collection_id: int,
@@ -289,6 +337,7 @@ class Index:
              blob_id, status, error, time.time()],
         )  # fmt: skip
 
+    @_locked
     def remove_documents(self, doc_ids: list[int]) -> int:
         if not doc_ids:
             return 0

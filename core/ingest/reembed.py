@@ -1,0 +1,47 @@
+"""Re-embedding every stored chunk after the embedding model changed (nothing is re-parsed)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sourcewise.core.embed.base import Embedder
+from sourcewise.core.ingest.chunking import embedding_text
+from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
+from sourcewise.core.store.index import ChunkRecord, Index
+
+_STEP = 256  # chunks per transaction: small enough that a cancel or crash loses little
+
+
+def reembed_all(
+    index: Index,
+    embedder: Embedder,
+    batch_size: int,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> int:
+    """Embed all chunks with ``embedder`` and switch the index to it; returns chunks done.
+
+    An interrupted run leaves the index marked as re-embedding, so the next run starts over.
+    """
+    total = int(index.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+    meter = RateMeter()
+    done, last = 0, 0
+    while True:
+        rows = index.db.execute(
+            "SELECT id, text, heading FROM chunks WHERE id > ? ORDER BY id LIMIT ?", [last, _STEP]
+        ).fetchall()
+        if not rows:
+            break
+        texts = [embedding_text(ChunkRecord(t, h, None, None, None, 0, 0, 0)) for _, t, h in rows]
+        parts = []
+        for start in range(0, len(texts), batch_size):
+            cancel.check()
+            parts.append(embedder.embed_documents(texts[start : start + batch_size]))
+        ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+        index.replace_vectors(ids, np.vstack(parts))
+        done += len(rows)
+        last = int(rows[-1][0])
+        progress(Progress(stage="re-embedding", done=done, total=total, chunks=done,
+                          rate=meter.rate(done), eta_s=meter.eta(done, total),
+                          message=f"re-embedding {done}/{total} chunks with {embedder.name}"))  # fmt: skip
+    index.finish_reembed()
+    return done

@@ -90,7 +90,7 @@ class IndexSettings(BaseModel):
     exact_search_limit: int = Field(
         100_000,
         ge=1000,
-        description="Up to this many vectors search exactly; above, an HNSW index.",
+        description="Up to this many vectors search exactly; above, an IVF index (retrained as it grows).",
     )
 
 
@@ -103,6 +103,11 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of dense results in fusion.")
     keyword_weight: float = Field(
         1.0, ge=0.0, description="Weight of keyword (BM25) results in fusion."
+    )
+    keyword_postings_budget: int = Field(
+        5_000,
+        ge=100,
+        description="Most FTS rows a keyword query may touch; the commonest terms are dropped beyond it (rare terms carry BM25).",
     )
     rerank: bool = Field(True, description="Re-rank fused candidates with the cross-encoder.")
     rerank_model: str = Field(

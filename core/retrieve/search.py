@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 
@@ -10,12 +9,11 @@ import faiss
 import numpy as np
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.retrieve import filters as flt
+from sourcewise.core.retrieve.keyword import KeywordSearch
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import Index
 from sourcewise.core.types import SearchFilters, SearchHit
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class Searcher:
@@ -27,6 +25,7 @@ class Searcher:
         self.embedder = embedder
         self.reranker = reranker
         self.last_timings: dict[str, float] = {}
+        self._keyword: KeywordSearch | None = None
 
     def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
         if not query.strip():
@@ -62,26 +61,9 @@ class Searcher:
         return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
 
     def keyword(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
-        terms = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
-        if not terms:
-            return {}
-        match = " OR ".join(f'"{t}"' for t in terms)
-        sql = "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
-        args: list[object] = [match]
-        if allowed is not None:
-            # Filter inside the query so top-n is taken among allowed chunks only.
-            self.index.db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS _allowed (id INTEGER PRIMARY KEY)"
-            )
-            self.index.db.execute("DELETE FROM _allowed")
-            self.index.db.conn.executemany(
-                "INSERT INTO _allowed VALUES (?)", [(int(i),) for i in allowed]
-            )
-            sql += " AND rowid IN (SELECT id FROM _allowed)"
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        args.append(n)
-        # bm25() is lower-is-better; negate so every score here is higher-is-better.
-        return {int(r[0]): -float(r[1]) for r in self.index.db.execute(sql, args).fetchall()}
+        if self._keyword is None:
+            self._keyword = KeywordSearch(self.index.db.conn, self.cfg.keyword_postings_budget)
+        return self._keyword.search(query, n, allowed)
 
     def _allowed_chunks(self, filters: SearchFilters) -> np.ndarray | None:
         if not flt.active(filters):

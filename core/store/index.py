@@ -267,7 +267,7 @@ class Index:
             self._upsert_document(collection_id, path, stat, blob.sha256, blob_id, blob.file_type)
             self._bump_generation()
         if not self.vectors.add(ids, vecs):
-            self.rebuild_vectors()  # crossed the exact-search limit: switch to HNSW
+            self.rebuild_vectors()  # crossed the exact-search limit (or outgrew IVF training)
         return blob_id
 
     def _insert_chunks(self, blob_id: int, chunks: list[ChunkRecord], vecs: FloatArray) -> IdArray:

@@ -122,9 +122,38 @@ def m002_chats(db: sqlite_utils.Database) -> None:
     )
 
 
+def m003_answer_log(db: sqlite_utils.Database) -> None:
+    """One row per answer given (sourcewise.core.monitor): what was asked, how well retrieval
+    scored, whether it abstained, how long it took, with which model; ``message_id`` links the
+    chat message (and so its feedback) once known."""
+    db.executescript(
+        """
+        CREATE TABLE answer_log (
+            id INTEGER PRIMARY KEY,
+            created REAL NOT NULL,
+            question TEXT NOT NULL,
+            standalone_query TEXT NOT NULL DEFAULT '',
+            answer TEXT NOT NULL DEFAULT '',
+            abstained INTEGER NOT NULL DEFAULT 0,
+            top_scores TEXT NOT NULL DEFAULT '[]',
+            top_score REAL,
+            citations INTEGER NOT NULL DEFAULT 0,
+            retrieve_ms REAL NOT NULL DEFAULT 0,
+            ttft_ms REAL NOT NULL DEFAULT 0,
+            total_ms REAL NOT NULL DEFAULT 0,
+            model TEXT NOT NULL DEFAULT '',
+            adapter TEXT,
+            message_id INTEGER
+        );
+        CREATE INDEX answer_log_created ON answer_log(created);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_chats", m002_chats),
+    ("m003_answer_log", m003_answer_log),
 ]
 
 

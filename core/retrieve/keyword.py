@@ -1,0 +1,153 @@
+"""BM25 keyword search over SQLite FTS5 with a bounded amount of work per query.
+
+FTS5 scores every row matching any query term, so one very common term ("the", or a word in
+every chunk of a corpus) makes a query cost time proportional to the corpus. Terms are
+therefore looked up in the FTS5 vocabulary (by the exact stems FTS5 uses), and the most
+common ones are dropped until the query touches at most ``postings_budget`` rows: rare terms
+carry nearly all of BM25's weight, and a query whose every term is that common gets no keyword
+results at all (dense search still answers it). Small corpora are never pruned.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "does",
+        "did",
+        "do",
+        "can",
+        "could",
+        "should",
+        "would",
+        "about",
+        "than",
+        "then",
+        "so",
+        "such",
+        "not",
+        "no",
+    ]
+)
+
+
+def query_terms(query: str) -> list[str]:
+    """Distinct lower-case words, stopwords removed unless nothing else is left."""
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
+    content = [w for w in words if w not in STOPWORDS]
+    return content or words
+
+
+class KeywordSearch:
+    def __init__(self, conn: sqlite3.Connection, postings_budget: int) -> None:
+        self.conn = conn
+        self.budget = postings_budget
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)"
+        )
+        # A scratch FTS5 table with the same tokenizer tells us how FTS5 stems each word.
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe USING fts5(w, tokenize='porter unicode61')"
+        )
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_vocab USING fts5vocab(temp, stem_probe, instance)"
+        )
+
+    def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> dict[int, float]:
+        terms = self.select_terms(query_terms(query))
+        if not terms:
+            return {}
+        match = " OR ".join(f'"{t}"' for t in terms)
+        sql = "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        args: list[object] = [match]
+        if allowed is not None:
+            # Filter inside the query so the top n are taken among allowed chunks only.
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _allowed (id INTEGER PRIMARY KEY)")
+            self.conn.execute("DELETE FROM _allowed")
+            self.conn.executemany("INSERT INTO _allowed VALUES (?)", [(int(i),) for i in allowed])
+            sql += " AND rowid IN (SELECT id FROM _allowed)"
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        args.append(n)
+        # bm25() is lower-is-better; negate so every score here is higher-is-better.
+        return {int(r[0]): -float(r[1]) for r in self.conn.execute(sql, args).fetchall()}
+
+    def select_terms(self, words: Sequence[str]) -> list[str]:
+        """The words to search for: rarest first, within the postings budget."""
+        df = self._document_frequencies(words)
+        ranked = sorted(words, key=lambda w: df.get(w, 0))
+        kept: list[str] = []
+        spent = 0
+        for word in ranked:
+            cost = df.get(word, 0)
+            if spent + cost > self.budget:
+                break  # even the rarest left is too common to pay for: dense search covers it
+            kept.append(word)
+            spent += cost
+        return kept
+
+    def _document_frequencies(self, words: Sequence[str]) -> dict[str, int]:
+        self.conn.execute("DELETE FROM temp.stem_probe")
+        self.conn.executemany(
+            "INSERT INTO temp.stem_probe(rowid, w) VALUES (?, ?)",
+            [(i + 1, w) for i, w in enumerate(words)],
+        )
+        stems = {int(doc): str(term) for term, doc in
+                 self.conn.execute("SELECT term, doc FROM temp.stem_vocab").fetchall()}  # fmt: skip
+        df: dict[str, int] = {}
+        for i, word in enumerate(words):
+            stem = stems.get(i + 1)
+            if stem is None:
+                continue
+            row = self.conn.execute(
+                "SELECT doc FROM temp.chunks_vocab WHERE term = ?", [stem]
+            ).fetchone()
+            df[word] = int(row[0]) if row else 0
+        return df

@@ -73,3 +73,38 @@ def test_process_workers_index_the_same(tmp_path: Path, mode: str) -> None:
     assert report.files_indexed >= 10
     assert eng.status().vectors == eng.status().chunks
     eng.close()
+
+
+def test_file_modified_during_indexing_is_indexed_as_it_ends_up(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from sourcewise.core.progress import Progress
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    victim = root / "a-first.txt"
+    victim.write_text("The original draft mentions llamas.", encoding="utf-8")
+    for i in range(5):
+        (root / f"b{i}.txt").write_text(
+            f"Filler document number {i} about nothing.", encoding="utf-8"
+        )
+    seen = {"scans": 0}
+
+    def progress(p: Progress) -> None:
+        seen["scans"] += p.stage == "scanning"
+        if seen["scans"] == 3:  # the victim was hashed already; its parse comes later
+            victim.write_text("The final version mentions alpacas instead.", encoding="utf-8")
+            os.utime(victim, (2_000_000_000, 2_000_000_000))
+
+    report = engine.index([root], progress=progress)
+    assert report.files_failed == 0 and report.files_indexed == 6
+    doc = next(d for d in engine.documents() if d.path == str(victim))
+    assert doc.status == "indexed"
+    hit = engine.search("alpacas final version", k=1)[0]
+    assert hit.path == str(victim) and "alpacas" in hit.text
+    assert all("llamas" not in h.text for h in engine.search("original draft llamas", k=6))
+    row = engine.index_store.document(1, str(victim))
+    assert row is not None
+    assert row["sha256"] == hashlib.sha256(victim.read_bytes()).hexdigest()

@@ -62,12 +62,19 @@ $(TYPING_LINKS):
 imports: setup $(TYPING_LINKS)
 	PYTHONPATH=build/typing $(BIN)/lint-imports
 
-screenshots: setup models
-	$(PY) packaging/screenshots.py --out docs/screenshots
+# The fake models draw the screens; under Xvfb when there is no display.
+screenshots: setup
+	$$([ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo xvfb-run -a) $(PY) packaging/screenshots.py --out docs/screenshots
 
-package: setup models
+# A one-folder app in dist/Sourcewise (model files are not bundled: the app offers to install
+# them on first run). The self-test opens the window offscreen and loads the native libraries.
+package: setup
 	$(BIN)/pip install -q 'pyinstaller>=6.6'
 	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/sourcewise.spec
+	cp packaging/sourcewise.desktop resources/icons/sourcewise-256.png dist/Sourcewise/
+	tmp=$$(mktemp -d) && QT_QPA_PLATFORM=offscreen dist/Sourcewise/Sourcewise --self-test \
+		--data-dir "$$tmp" ; status=$$? ; rm -rf "$$tmp" ; exit $$status
+	du -sh dist/Sourcewise
 
 bench: setup models
 	$(PY) bench/index.py

@@ -256,6 +256,13 @@ def main() -> None:
                           "tok/s (median)", "load s", "total s"], [_summary(r) for r in results]))  # fmt: skip
             print("\nBest retrieval score per question (rerank logit when the reranker is on):")
             print(", ".join(f"{k}={v:.2f}" for k, v in best.items()))
+            print(
+                f"\nRetrieval gate (answer.abstain_below; now {Settings(home=home).answer.abstain_below}):"
+            )
+            for cut in (-4.0, -2.0, -1.0, 0.0, 0.5):
+                una = sum(1 for k, v in best.items() if k.startswith("u") and v < cut)
+                ans = sum(1 for k, v in best.items() if k.startswith("a") and v < cut)
+                print(f"  below {cut:+.1f}: abstains on {una} unanswerable, {ans} answerable")
         if args.json_out:
             args.json_out.write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
 

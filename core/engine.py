@@ -131,7 +131,7 @@ class Engine:
         """Stored conversations, in the index database."""
         from sourcewise.core.chat.store import ChatStore
 
-        return ChatStore(self.index_store.db)
+        return ChatStore(self.index_store.db, self.index_store.lock)
 
     def require_chat_model(self) -> ChatModel:
         if self.chat_model is None:

@@ -2,7 +2,7 @@
 
 Each field carries a description (shown by ``sourcewise config`` and the settings dialog).
 Nested groups are set from the environment with a double underscore, e.g.
-``SOURCEWISE_LLM__MODEL=qwen2.5-0.5b``.
+``SOURCEWISE_LLM__MODEL=qwen2.5-coder-1.5b``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class EmbedSettings(BaseModel):
 
 class LLMSettings(BaseModel):
     model: str = Field(
-        "smollm2-135m",
+        "qwen2.5-coder-0.5b",
         description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
     )
     path: Path | None = Field(None, description="A GGUF file to use instead of a manifest model.")
@@ -124,7 +124,7 @@ class RetrievalSettings(BaseModel):
 class AnswerSettings(BaseModel):
     max_sources: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
     abstain_below: float = Field(
-        -4.0,
+        0.0,
         description="Abstain when the best rerank score is below this (calibrated on the dev QA set).",
     )
     support_threshold: float = Field(

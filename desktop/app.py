@@ -47,6 +47,9 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "--data-dir", type=Path, help="data directory for the index, chats and settings"
     )
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window, check the engine and its native libraries "
+                        "(with --sample: index the sample and ask), print ok and exit")  # fmt: skip
     return parser.parse_known_args(list(argv))  # the rest goes to Qt (-style, -platform...)
 
 
@@ -56,11 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from sourcewise.core import paths
     from sourcewise.core.settings import load_settings
 
     overrides: dict[str, Any] = {}
     if args.data_dir is not None:
         overrides["home"] = args.data_dir.expanduser().resolve()
+    # The file load_settings reads is the one the settings dialog writes.
+    config_file = paths.config_file(overrides.get("home") or paths.env_home())
     try:
         settings = load_settings(overrides)
     except SourcewiseError as err:
@@ -77,8 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Sourcewise")
     app.setApplicationDisplayName("Sourcewise")
     app.setDesktopFileName("sourcewise")
-    window = MainWindow(engine_factory=lambda: build_engine(settings),
+    window = MainWindow(engine_factory=build_engine, settings=settings, config_file=config_file,
                         sample_dir=sample_dir() if args.sample else None)  # fmt: skip
     app.setWindowIcon(window.windowIcon())
     window.show()
+    if args.self_test:
+        from sourcewise.desktop import selftest
+
+        return selftest.run(app, window, args.sample)
     return int(app.exec())

@@ -12,6 +12,7 @@ from sourcewise.desktop.conversation import (
     Conversation,
     Exchange,
     parse_cite_link,
+    parse_rate_link,
     plain_answer,
     render,
 )
@@ -57,6 +58,9 @@ class ChatPanel(QWidget):
     ask_requested = Signal(str)
     stop_requested = Signal()
     citation_clicked = Signal(int, int)  # answer index, citation number
+    rate_requested = Signal(int, int)  # answer index, rating (+1 / -1)
+    regenerate_requested = Signal()
+    new_chat_started = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,8 +92,11 @@ class ChatPanel(QWidget):
         self.copy_button = QPushButton("Copy answer")
         self.copy_button.setToolTip("Copy the last answer and its sources")
         self.copy_button.clicked.connect(self.copy_answer)
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setToolTip("Ask the last question again (Ctrl+R)")
+        self.regenerate_button.clicked.connect(self.regenerate_requested)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.copy_button):
+        for button in (self.new_button, self.copy_button, self.regenerate_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.stop_button)
@@ -126,6 +133,7 @@ class ChatPanel(QWidget):
         self.send_button.setEnabled(self._ready and not self.busy)
         self.stop_button.setEnabled(self.busy)
         self.copy_button.setEnabled(self.conversation.last_answered() is not None)
+        self.regenerate_button.setEnabled(self.can_regenerate)
         self.new_button.setEnabled(bool(self.conversation.exchanges) and not self.busy)
 
     # -- asking ------------------------------------------------------------------------------
@@ -176,13 +184,28 @@ class ChatPanel(QWidget):
         self.render_now()
         self._update_state()
 
+    @property
+    def can_regenerate(self) -> bool:
+        last = self.conversation.last
+        return self._ready and not self.busy and last is not None and bool(last.question)
+
     def new_chat(self) -> None:
         if self.busy:
             return
-        self.conversation = Conversation()
-        self.view.clear()
-        self._update_state()
+        self.load(Conversation())
         self.input.setFocus()
+        self.new_chat_started.emit()
+
+    def load(self, conversation: Conversation) -> None:
+        """Show another conversation (a stored one, or a new empty one)."""
+        if self.busy:
+            return
+        self.conversation = conversation
+        self.view.clear()
+        if conversation.exchanges:
+            self.render_now()
+            self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().maximum())
+        self._update_state()
 
     # -- rendering and links -----------------------------------------------------------------
     def render_now(self) -> None:
@@ -194,6 +217,10 @@ class ChatPanel(QWidget):
         self.stack.setCurrentWidget(self.view if self.conversation.exchanges else self.hint)
 
     def open_link(self, url: QUrl) -> None:
+        rated = parse_rate_link(url.toString())
+        if rated is not None:
+            self.rate_requested.emit(rated[1], rated[0])
+            return
         parsed = parse_cite_link(url.toString())
         if parsed is None:
             if url.scheme() in ("http", "https", "file"):

@@ -8,12 +8,16 @@ in the sources panel.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit
+from sourcewise.core.chat.store import ChatMessage
+from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit, Timings
 
 State = Literal["waiting", "streaming", "done", "stopped", "failed"]
+NOT_IN_DOCUMENTS = "Not in your documents"
+NEAREST_NOTE = "The nearest passages, with their scores, are listed under Sources."
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?!\()")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
@@ -28,6 +32,8 @@ class Exchange:
     state: State = "waiting"
     answer: Answer | None = None
     error: str = ""
+    message_id: int | None = None  # the stored answer, once saved (ratings refer to it)
+    rating: int | None = None  # +1 / -1
 
     @property
     def citations(self) -> list[Citation]:
@@ -41,11 +47,13 @@ class Exchange:
 @dataclass
 class Conversation:
     exchanges: list[Exchange] = field(default_factory=list)
+    id: int | None = None  # the stored conversation; None until its first question
 
-    def history(self) -> list[ChatTurn]:
-        """Completed turns, oldest first, for the engine's follow-up handling."""
+    def history(self, upto: int | None = None) -> list[ChatTurn]:
+        """Completed turns before exchange ``upto`` (all by default), oldest first, for the
+        engine's follow-up handling."""
         turns: list[ChatTurn] = []
-        for ex in self.exchanges:
+        for ex in self.exchanges[:upto]:
             if ex.state == "done" and ex.text.strip():
                 turns.append(ChatTurn("user", ex.question))
                 turns.append(ChatTurn("assistant", ex.text.strip()))
@@ -90,8 +98,11 @@ def parse_cite_link(url: str) -> tuple[int, int | None] | None:
 
 def render_exchange(ex: Exchange, index: int) -> str:
     parts = [f"**You**  \n{escape_markdown(ex.question)}", "**Sourcewise**"]
+    abstained = ex.state == "done" and ex.answer is not None and ex.answer.abstained
     if ex.state == "waiting" and not ex.text:
         parts.append("*Searching your documents…*")
+    elif abstained:
+        parts.append(f"**{NOT_IN_DOCUMENTS}.** {NEAREST_NOTE}")
     elif ex.text.strip():
         # Markers become links once the answer is complete and its citations are known.
         valid = {c.n for c in ex.citations}
@@ -100,10 +111,26 @@ def render_exchange(ex: Exchange, index: int) -> str:
         parts.append("*Stopped.*")
     elif ex.state == "failed":
         parts.append(f"*Could not answer: {escape_markdown(ex.error)}*")
-    elif ex.state == "done" and ex.answer is not None and ex.answer.abstained:
-        parts.append("*Your documents do not seem to answer this; the nearest passages are "
-                     "listed under Sources.*")  # fmt: skip
+    if ex.state == "done" and ex.message_id is not None:
+        parts.append(rating_links(ex, index))
     return "\n\n".join(parts)
+
+
+def rating_links(ex: Exchange, index: int) -> str:
+    """Thumbs up / down under a stored answer; the chosen one is shown in bold."""
+    up = f"[Helpful](rate:1?a={index})"
+    down = f"[Not helpful](rate:-1?a={index})"
+    if ex.rating == 1:
+        up = f"**{up}** ✓"
+    elif ex.rating == -1:
+        down = f"**{down}** ✓"
+    return f"*Rate this answer:* {up} · {down}"
+
+
+def parse_rate_link(url: str) -> tuple[int, int] | None:
+    """``rate:-1?a=2`` -> (-1, 2): the rating and the answer's index."""
+    found = re.fullmatch(r"rate:(-?1)\?a=(\d+)", url.strip())
+    return None if found is None else (int(found.group(1)), int(found.group(2)))
 
 
 def render(conversation: Conversation) -> str:
@@ -120,3 +147,22 @@ def plain_answer(ex: Exchange) -> str:
             page = f", page {c.page}" if c.page else ""
             lines.append(f"[{c.n}] {c.path}{page}")
     return "\n".join(lines)
+
+
+def from_messages(conversation_id: int, messages: Sequence[ChatMessage]) -> Conversation:
+    """A stored conversation as exchanges: each user message with the answer that follows it
+    (a question whose answer was stopped or failed has none, and shows as stopped)."""
+    conv = Conversation(id=conversation_id)
+    for msg in messages:
+        if msg.role == "user":
+            conv.exchanges.append(Exchange(msg.content, state="stopped"))
+        elif msg.role == "assistant":
+            last = conv.last
+            if last is None or last.state == "done":
+                last = Exchange("")
+                conv.exchanges.append(last)
+            answer = Answer(last.question, msg.content, citations=list(msg.citations),
+                            abstained=msg.abstained, timings=msg.timings or Timings())  # fmt: skip
+            last.text, last.state, last.answer = msg.content, "done", answer
+            last.message_id, last.rating = msg.id, msg.rating
+    return conv

@@ -82,4 +82,4 @@ def size(n: int) -> str:
 
 def source_label(n: int, path: str, page: int | None, score: float) -> str:
     where = f" — p. {page}" if page else ""
-    return f"[{n}] {Path(path).name}{where}   ({score:.2f})"
+    return f"[{n}] {Path(path).name}{where} · score {score:.2f}"

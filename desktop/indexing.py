@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,11 +13,14 @@ from sourcewise.desktop.index_bar import IndexBar
 from sourcewise.desktop.qt import QObject, Signal
 from sourcewise.desktop.workers import Job, JobRunner
 
+LIVE_REFRESH_S = 3.0  # while indexing, the library is re-read this often
+
 
 class IndexController(QObject):
     progress = Signal(object)  # Progress
     finished = Signal(object)  # IndexReport (cancelled or not), or None when the job failed
     queued = Signal(int)  # requests waiting
+    documents = Signal(object)  # list[DocumentInfo], read while indexing runs
 
     def __init__(self, runner: JobRunner, bar: IndexBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -25,6 +29,7 @@ class IndexController(QObject):
         self.engine: Engine | None = None
         self.job: Job | None = None
         self.pending: list[tuple[list[Path], str, bool]] = []
+        self.live_refresh_s = LIVE_REFRESH_S
         bar.cancel_requested.connect(self.cancel)
 
     @property
@@ -40,14 +45,27 @@ class IndexController(QObject):
             self.queued.emit(len(self.pending))
             return
 
+        every = self.live_refresh_s
+
         def work(job: Job) -> IndexReport:
             if force:
                 engine.remove(paths, collection)
-            return engine.index(paths, collection, progress=job.report_progress,
-                                cancel=job.cancel_token)  # fmt: skip
+            last = time.monotonic() - every + min(every, 1.0)  # the first after a second
+
+            def progress(p: Progress) -> None:
+                nonlocal last
+                job.report_progress(p)
+                # The library is read here, on the indexing thread, between files: a job
+                # queued behind this one would only run when indexing ends.
+                if p.files_done and time.monotonic() - last >= every:
+                    last = time.monotonic() - every + min(every, 1.0)  # the first after a second
+                    job.signals.partial.emit(engine.documents())
+
+            return engine.index(paths, collection, progress=progress, cancel=job.cancel_token)
 
         job = Job("indexing", work)
         job.signals.progress.connect(self._on_progress)
+        job.signals.partial.connect(self.documents)
         job.signals.finished.connect(self._on_finished)
         job.signals.cancelled.connect(self._on_cancelled)
         job.signals.failed.connect(self._on_failed)

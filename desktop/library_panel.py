@@ -18,6 +18,8 @@ from sourcewise.desktop.qt import (
     QHeaderView,
     QIcon,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QPoint,
     QStackedWidget,
@@ -33,12 +35,15 @@ from sourcewise.desktop.qt import (
 EMPTY_HINT = "Drop folders here to index them\n\nor press Ctrl+O to choose a folder."
 PATH_ROLE = Qt.ItemDataRole.UserRole
 COLLECTION_ROLE = Qt.ItemDataRole.UserRole + 1
+WATCH_TIP = ("Watch this folder: files added, changed or deleted in it are re-indexed "
+             "automatically while Sourcewise runs")  # fmt: skip
 
 
 class LibraryPanel(QWidget):
     reindex_requested = Signal(object, str)  # list[Path], collection
     remove_requested = Signal(object, str)  # list[Path], collection
     open_requested = Signal(str)
+    watch_toggled = Signal(str, str, bool)  # collection, folder, watch
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +67,18 @@ class LibraryPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.hint)
         self.stack.addWidget(self.tree)
+        self.folders_title = QLabel("<b>Folders</b> — tick to watch for changes")
+        self.folders = QListWidget()
+        self.folders.setToolTip(WATCH_TIP)
+        self.folders.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.folders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.folders.itemChanged.connect(self._folder_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
-        layout.addWidget(self.stack)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.folders_title)
+        layout.addWidget(self.folders)
         style = self.style()
         self._icons = {
             "indexed": style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
@@ -75,12 +88,14 @@ class LibraryPanel(QWidget):
         }
         self.documents: list[DocumentInfo] = []
         self.set_documents([])
+        self.set_roots([])
 
     # -- contents ----------------------------------------------------------------------------
     def set_documents(self, docs: list[DocumentInfo]) -> None:
         self.documents = list(docs)
         self.hint.setText(EMPTY_HINT)
         collapsed = self._collapsed_collections()
+        scroll = self.tree.verticalScrollBar().value()  # kept across live refreshes
         self.tree.clear()
         by_collection: dict[str, list[DocumentInfo]] = defaultdict(list)
         for doc in docs:
@@ -90,9 +105,43 @@ class LibraryPanel(QWidget):
             self.tree.addTopLevelItem(item)
             item.setExpanded(name not in collapsed)  # only takes effect once added
         self.stack.setCurrentWidget(self.tree if docs else self.hint)
+        self.tree.verticalScrollBar().setValue(scroll)
         failed = sum(1 for d in docs if d.status not in ("indexed", "pending"))
         summary = f" — {len(docs)} files" + (f", {failed} failed" if failed else "") if docs else ""
         self.title.setText(f"<b>Library</b>{summary}")
+
+    def set_roots(self, roots: list[tuple[str, str, bool]]) -> None:
+        """The folders added to the library (collection, path, watched), each with a box."""
+        self.folders.blockSignals(True)
+        self.folders.clear()
+        for collection, folder, watch in sorted(roots, key=lambda r: (r[1], r[0])):
+            if not Path(folder).is_dir():
+                continue  # files added one by one are not folders to watch
+            label = folder if collection == "default" else f"{folder}  ({collection})"
+            item = QListWidgetItem(self._icons["folder"], label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if watch else Qt.CheckState.Unchecked)
+            item.setData(PATH_ROLE, folder)
+            item.setData(COLLECTION_ROLE, collection)
+            item.setToolTip(f"{folder}\n\n{WATCH_TIP}")
+            self.folders.addItem(item)
+        self.folders.blockSignals(False)
+        count = self.folders.count()
+        self.folders.setVisible(count > 0)
+        self.folders_title.setVisible(count > 0)
+        row = self.folders.sizeHintForRow(0) if count else 0
+        self.folders.setFixedHeight(min(count, 4) * row + 2 * self.folders.frameWidth() + 2)
+
+    def folder_item(self, folder: str) -> QListWidgetItem | None:
+        for row in range(self.folders.count()):
+            item = self.folders.item(row)
+            if item is not None and item.data(PATH_ROLE) == folder:
+                return item
+        return None
+
+    def _folder_changed(self, item: QListWidgetItem) -> None:
+        watch = item.checkState() == Qt.CheckState.Checked
+        self.watch_toggled.emit(str(item.data(COLLECTION_ROLE)), str(item.data(PATH_ROLE)), watch)
 
     def _collection_item(self, name: str, docs: list[DocumentInfo]) -> QTreeWidgetItem:
         top = QTreeWidgetItem([name, f"{len(docs)} files"])

@@ -31,6 +31,7 @@ class JobSignals(QObject):
     """What a job reports; exactly one of finished, failed, cancelled ends it."""
 
     progress = Signal(object)
+    partial = Signal(object)  # an intermediate result (e.g. the library while indexing runs)
     token = Signal(str)
     finished = Signal(object)
     failed = Signal(str)

@@ -41,7 +41,7 @@ def source_lines(answer: Answer) -> list[str]:
             return []
         return ["Closest passages:", *(_hit_line(h) for h in answer.nearest)]
     if not answer.citations:
-        return []
+        return ["(The answer cites none of the sources: check it against your documents.)"]
     lines = ["Sources:"]
     for c in answer.citations:
         page = f" p.{c.page}" if c.page else ""

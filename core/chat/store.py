@@ -49,9 +49,11 @@ class ChatMessage:
 class ChatStore:
     """Create, list (``conversations``), read, append to, rate, delete and export conversations."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, lock: threading.RLock | None = None) -> None:
         self.db = db
-        self._lock = threading.Lock()
+        # Pass the index's lock when sharing its connection: a chat write must never commit
+        # (or interleave with) the indexing thread's open transaction.
+        self._lock = lock or threading.RLock()
 
     # -- conversations -------------------------------------------------------------------------
     def create(self, title: str = "") -> int:

@@ -6,6 +6,7 @@ creations, edits, moves and deletions without tracking each event's meaning.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sourcewise.core.engine import Engine
 
 DEBOUNCE_S = 1.5
+log = logging.getLogger(__name__)
 
 
 class FolderWatcher:
@@ -77,8 +79,12 @@ class FolderWatcher:
     def _loop(self) -> None:
         while not self._stop.wait(0.25):
             for root in self._due():
-                if root.exists():
+                if not root.exists():
+                    continue
+                try:
                     self.on_report(self.engine.index([root], self.collection))
+                except Exception:
+                    log.exception("re-indexing watched folder %s failed", root)
 
     def stop(self) -> None:
         self._stop.cancel()

@@ -12,6 +12,7 @@ after an unrelated call (the follow-up rewrite) evicted it.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore
 
 PREFIX_CACHE_BYTES = 512 << 20  # saved KV states of recent prompts, in RAM
+_CONTROL = re.compile(r"<(?=\|[^<>|\s]{1,40}\|>|/?s>|(?:start|end)_of_turn>)")
 
 
 class LlamaChatModel:
@@ -155,11 +157,11 @@ class LlamaChatModel:
             {"role": m["role"], "content": k} for m, k in zip(messages, marks, strict=True)
         ]
         text = template.render(masked)
+        if any(text.count(mark) != 1 for mark in marks):  # content dropped, rewritten or repeated
+            return self._plain_tokens(messages)
         tokens: list[int] = []
         for i, mark in enumerate(marks):
-            before, found, text = text.partition(mark)
-            if not found:  # the template dropped or rewrote this message's content
-                return self._plain_tokens(messages)
+            before, _, text = text.partition(mark)
             tokens += self._special(before, first=i == 0)
             tokens += llm.tokenize(
                 messages[i]["content"].encode("utf-8"), add_bos=False, special=False
@@ -177,7 +179,12 @@ class LlamaChatModel:
         return tokens
 
     def _plain_tokens(self, messages: Sequence[Message]) -> list[int]:
-        return self._special(self.template.render(messages), first=True)
+        """Whole-prompt tokenization, for templates that transform contents; control-token
+        look-alikes in contents are broken up first (a zero-width space after the ``<``)."""
+        safe: list[Message] = [
+            {"role": m["role"], "content": _CONTROL.sub("<\u200b", m["content"])} for m in messages
+        ]
+        return self._special(self.template.render(safe), first=True)
 
     # -- generation ------------------------------------------------------------------------
     def stream_chat(

@@ -139,6 +139,7 @@ class Index:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
+    @_locked
     def set_meta(self, key: str, value: str) -> None:
         with self.db.conn:
             self.db.execute(
@@ -193,6 +194,7 @@ class Index:
         return out
 
     # -- collections and documents ---------------------------------------------------------
+    @_locked
     def collection_id(self, name: str, create: bool = True) -> int | None:
         row = self.db.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
         if row is not None:
@@ -205,12 +207,23 @@ class Index:
             )
         return int(cur.lastrowid or 0)
 
+    @_locked
     def add_root(self, collection_id: int, path: Path, watch: bool = False) -> None:
         with self.db.conn:
             self.db.execute(
                 "INSERT INTO roots(collection_id, path, watch) VALUES (?, ?, ?) "
                 "ON CONFLICT(collection_id, path) DO UPDATE SET watch = max(watch, excluded.watch)",
                 [collection_id, str(path), int(watch)],
+            )
+
+    @_locked
+    def set_watch(self, collection: str, folder: str, watch: bool) -> None:
+        """Record whether a root folder is watched for changes."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE roots SET watch = ? WHERE path = ? AND collection_id = "
+                "(SELECT id FROM collections WHERE name = ?)",
+                [int(watch), folder, collection],
             )
 
     def roots(self, watched_only: bool = False) -> list[tuple[str, str, bool]]:
@@ -368,6 +381,7 @@ class Index:
                 self.db.execute("DELETE FROM roots WHERE path = ?", [target])
         return self.remove_documents(ids)
 
+    @_locked
     def collect_garbage(self) -> None:
         """Delete content no document points at any more (chunks, FTS rows, vectors)."""
         orphans = [

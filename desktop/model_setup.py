@@ -1,0 +1,150 @@
+"""First run: a banner offering to install the default models when the engine needs missing ones.
+
+Model files are never bundled with the app. The install (``ModelStore.install_defaults``:
+download, assemble, verify) runs as a job on its own thread, since it does not touch the
+index, with progress in the banner and a Cancel button.
+"""
+
+from __future__ import annotations
+
+from sourcewise.core.engine import Engine
+from sourcewise.core.modelstore.manifest import ModelSpec
+from sourcewise.core.progress import Progress
+from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+from sourcewise.desktop.formatting import size
+from sourcewise.desktop.qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+    Signal,
+)
+from sourcewise.desktop.workers import Job, JobRunner
+
+
+def missing_models(engine: Engine) -> list[ModelSpec]:
+    """Manifest models the engine's components will load but are not installed.
+
+    Components injected by tests (hash embedder, echo chat model, fake re-rankers) are not
+    manifest models and need nothing; a chat model given as a GGUF path needs no manifest model either.
+    """
+    models = engine.models
+    names = [engine.embedder.name]
+    chat, llm = engine.chat_model, engine.settings.llm
+    if chat is not None and llm.path is None and chat.name.split("+")[0] == llm.model:
+        names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
+    if isinstance(engine.reranker, CrossEncoderReranker):
+        names.append(engine.settings.retrieval.rerank_model)
+    known = {s.name: s for s in models.manifest()}
+    return [known[n] for n in dict.fromkeys(names) if n in known and not models.is_installed(n)]
+
+
+def install_text(p: Progress) -> str:
+    if p.stage == "download":
+        return f"Downloading… {p.message}".strip()
+    if p.stage in ("assemble", "check"):
+        pct = f" {100 * (p.fraction or 0):.0f}%" if p.total else ""
+        return f"Installing{pct}: {p.message}".strip()
+    return p.message or p.stage
+
+
+class ModelBanner(QFrame):
+    """ "Sourcewise needs models that are not installed yet. [Install] [Later]"."""
+
+    installed = Signal()
+
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.engine: Engine | None = None
+        self.job: Job | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(160)
+        self.install_button = QPushButton("Install models")
+        self.install_button.clicked.connect(self.install)
+        self.later_button = QPushButton("Later")
+        self.later_button.clicked.connect(self.hide)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        for widget in (self.bar, self.install_button, self.later_button, self.cancel_button):
+            layout.addWidget(widget)
+        self._busy(False)
+        self.hide()
+
+    def check(self, engine: Engine) -> list[ModelSpec]:
+        """Show the offer when ``engine`` needs models that are missing; returns them."""
+        self.engine = engine
+        missing = [] if self.job is not None else missing_models(engine)
+        if missing:
+            total = sum(s.size_bytes for s in engine.models.defaults())
+            names = ", ".join(s.display_name for s in missing)
+            self.label.setText(
+                f"<b>Sourcewise needs models that are not installed yet</b> ({names}). "
+                f"Install the default models ({size(total)}, downloaded once) into "
+                f"{engine.models.models_dir}?"
+            )
+            self.show()
+        elif self.job is None:
+            self.hide()
+        return missing
+
+    def install(self) -> None:
+        engine = self.engine
+        if engine is None or self.job is not None:
+            return
+        models = engine.models
+        job = Job("install models", lambda j: models.install_defaults(
+            progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
+        job.signals.progress.connect(self._on_progress)
+        job.signals.finished.connect(self._on_done)
+        job.signals.failed.connect(self._on_failed)
+        job.signals.cancelled.connect(self._on_cancelled)
+        self.job = job
+        self.label.setText("Installing the default models…")
+        self.bar.setRange(0, 0)
+        self._busy(True)
+        self.runner.start(job)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.label.setText("Cancelling…")
+
+    def _on_progress(self, p: Progress) -> None:
+        self.label.setText(install_text(p))
+        if p.total:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * (p.fraction or 0)))
+        else:
+            self.bar.setRange(0, 0)
+
+    def _on_done(self, _paths: object) -> None:
+        self.job = None
+        self._busy(False)
+        self.hide()
+        self.installed.emit()
+
+    def _on_failed(self, message: str) -> None:
+        self.job = None
+        self._busy(False)
+        self.label.setText(f"<b>The models could not be installed:</b> {message}")
+        self.install_button.setText("Try again")
+
+    def _on_cancelled(self) -> None:
+        self.job = None
+        self._busy(False)
+        self.label.setText("Model installation cancelled; nothing was left half-installed.")
+
+    def _busy(self, busy: bool) -> None:
+        self.bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.install_button.setVisible(not busy)
+        self.later_button.setVisible(not busy)

@@ -37,7 +37,7 @@ $(DEPS_STAMP): pyproject.toml setup.py
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	# torch first: the local CPU build. A plain `torch` requirement would pull CUDA wheels.
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[desktop,dev]'
+	$(PY) -m pip install -q -e '.[desktop,dev,tune]' torch==2.13.0
 	touch $@
 
 models: $(MODELS_STAMP)

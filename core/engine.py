@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
     from sourcewise.core.modelstore.store import ModelStore
+    from sourcewise.core.monitor.log import AnswerLog
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.store.index import Index
 
@@ -121,10 +122,21 @@ class Engine:
         """Retrieve, then stream a cited answer (or abstain when the evidence is too weak)."""
         from sourcewise.core.answer.answerer import Answerer
 
-        answerer = Answerer(self.settings, self.require_chat_model(), self.search, self.reranker)
-        return answerer.ask(
+        model = self.require_chat_model()
+        recording = self.answer_log.start(self.search)  # sees the retrieval scores
+        answerer = Answerer(self.settings, model, recording.search, self.reranker)
+        answer = answerer.ask(
             question, filters=filters, history=history, on_token=on_token, cancel=cancel
         )
+        recording.finish(answer, model.name, self.settings.llm.adapter)
+        return answer
+
+    @property
+    def answer_log(self) -> AnswerLog:
+        """Every answer given, for ``sourcewise report`` (in the index database)."""
+        from sourcewise.core.monitor.log import AnswerLog
+
+        return AnswerLog(self.index_store.db, self.index_store.lock)
 
     @property
     def chats(self) -> ChatStore:

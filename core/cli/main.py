@@ -40,7 +40,15 @@ def cli(ctx: click.Context, data_dir: Path | None, models_dir: Path | None,
 
 
 def _register() -> None:
-    from sourcewise.core.cli import answer_cmd, index_cmd, search_cmd, settings_cmd
+    from sourcewise.core.cli import (
+        answer_cmd,
+        eval_cmd,
+        index_cmd,
+        report_cmd,
+        search_cmd,
+        settings_cmd,
+        tune_cmd,
+    )
     from sourcewise.core.cli.models_cmd import models_group
     from sourcewise.core.server import command as server_cmd
 
@@ -50,6 +58,9 @@ def _register() -> None:
         *answer_cmd.COMMANDS,
         *server_cmd.COMMANDS,
         *settings_cmd.COMMANDS,
+        *eval_cmd.COMMANDS,
+        *tune_cmd.COMMANDS,
+        *report_cmd.COMMANDS,
         models_group,
     ):
         cli.add_command(command)

@@ -1,0 +1,53 @@
+"""``report``: how answering went over time, from the answer log and the chat feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sourcewise.core.cli.context import emit_json, state, table
+from sourcewise.core.cli.search_cmd import build_filters
+
+
+def _f(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+@click.command("report")
+@click.option("--since", help="Only answers on or after this date (YYYY-MM-DD).")
+@click.option("--export-gold", "export", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write thumbs-down answers as gold questions to this JSONL file.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report(ctx: click.Context, since: str | None, export: Path | None, as_json: bool) -> None:
+    """Answers per week: count, abstentions, latency, retrieval score, thumbs up/down."""
+    from sourcewise.core.monitor.report import export_gold, logged_answers, summarize
+
+    since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
+    engine = state(ctx).engine()
+    log = engine.answer_log
+    log.link_messages()
+    rows = logged_answers(log.db, since_ts)
+    if export is not None:
+        count = export_gold(rows, export)
+        if as_json:
+            emit_json({"out": str(export), "questions": count})
+        else:
+            click.echo(f"wrote {count} poorly rated question(s) to {export} for review")
+        return
+    overall, weeks = summarize(rows)
+    if as_json:
+        emit_json({"overall": overall, "weeks": weeks})
+        return
+    if not rows:
+        click.echo("no answers logged yet")
+        return
+    body = [[p.label, str(p.answers), _f(p.abstention_rate), _f(p.latency_mean_ms, 0),
+             _f(p.latency_p95_ms, 0), _f(p.top_score_mean, 3), str(p.thumbs_up),
+             str(p.thumbs_down), _f(p.thumbs_up_rate)] for p in [*weeks, overall]]  # fmt: skip
+    click.echo(table(body, ["week", "answers", "abstained", "mean ms", "p95 ms", "top score",
+                            "up", "down", "up rate"]))  # fmt: skip
+    click.echo("models: " + ", ".join(f"{name} ({n})" for name, n in overall.models.items()))
+
+
+COMMANDS = [report]

@@ -1,0 +1,1 @@
+"""Evaluation: gold sets, metrics, runs over answering modes, reports."""

@@ -1,0 +1,1 @@
+"""Monitoring: every answer logged, summarised over time, poorly rated ones exported."""

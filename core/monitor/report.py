@@ -1,0 +1,106 @@
+"""Summaries of the answer log over time, and poorly rated answers exported as gold questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+from sourcewise.core.eval.gold import GoldItem, write_gold
+from sourcewise.core.eval.metrics import mean, percentile
+
+
+@dataclass
+class Period:
+    """Numbers for one stretch of time (a week, or everything)."""
+
+    label: str
+    answers: int = 0
+    abstention_rate: float | None = None
+    latency_mean_ms: float | None = None
+    latency_p95_ms: float | None = None
+    ttft_mean_ms: float | None = None
+    top_score_mean: float | None = None
+    rated: int = 0
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+    thumbs_up_rate: float | None = None  # among rated answers
+    models: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LoggedAnswer:
+    id: int
+    created: float
+    question: str
+    answer: str
+    abstained: bool
+    top_score: float | None
+    ttft_ms: float
+    total_ms: float
+    model: str
+    adapter: str | None
+    rating: int | None
+    comment: str
+
+
+def logged_answers(db: sqlite_utils.Database, since: float | None = None) -> list[LoggedAnswer]:
+    """Log rows (oldest first) with the rating of their linked chat message, if any."""
+    rows = db.execute(
+        "SELECT a.id, a.created, a.question, a.answer, a.abstained, a.top_score, a.ttft_ms, "
+        "a.total_ms, a.model, a.adapter, f.rating, f.comment FROM answer_log a "
+        "LEFT JOIN feedback f ON f.message_id = a.message_id "
+        "WHERE a.created >= ? ORDER BY a.created, a.id",
+        [since or 0.0],
+    ).fetchall()
+    return [LoggedAnswer(int(r[0]), float(r[1]), str(r[2]), str(r[3]), bool(r[4]),
+                         None if r[5] is None else float(r[5]), float(r[6]), float(r[7]),
+                         str(r[8]), r[9], None if r[10] is None else int(r[10]), str(r[11] or ""))
+            for r in rows]  # fmt: skip
+
+
+def period(label: str, rows: list[LoggedAnswer]) -> Period:
+    p = Period(label, answers=len(rows))
+    if not rows:
+        return p
+    totals = [r.total_ms for r in rows]
+    p.abstention_rate = sum(r.abstained for r in rows) / len(rows)
+    p.latency_mean_ms = mean(totals)
+    p.latency_p95_ms = percentile(totals, 95)
+    p.ttft_mean_ms = mean(r.ttft_ms for r in rows if not r.abstained)
+    p.top_score_mean = mean(r.top_score for r in rows)
+    p.thumbs_up = sum(r.rating == 1 for r in rows)
+    p.thumbs_down = sum(r.rating == -1 for r in rows)
+    p.rated = p.thumbs_up + p.thumbs_down
+    p.thumbs_up_rate = p.thumbs_up / p.rated if p.rated else None
+    for r in rows:
+        name = r.model + (f" + {r.adapter}" if r.adapter and r.adapter not in r.model else "")
+        p.models[name] = p.models.get(name, 0) + 1
+    return p
+
+
+def week_of(ts: float) -> str:
+    year, week, _ = datetime.fromtimestamp(ts).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def summarize(rows: list[LoggedAnswer]) -> tuple[Period, list[Period]]:
+    """(everything, one period per ISO week in order)."""
+    weeks: dict[str, list[LoggedAnswer]] = {}
+    for r in rows:
+        weeks.setdefault(week_of(r.created), []).append(r)
+    return period("all", rows), [period(w, rs) for w, rs in sorted(weeks.items())]
+
+
+def export_gold(rows: list[LoggedAnswer], path: Path) -> int:
+    """Write thumbs-down answers as gold questions to review (``"reviewed": false``): the
+    question with the rejected answer and comment kept for the reviewer; returns the count."""
+    items = [
+        GoldItem(id=f"log{r.id}", question=r.question, answerable=True, reviewed=False,
+                 extra={"rejected_answer": r.answer, "comment": r.comment,
+                        "abstained": r.abstained, "model": r.model,
+                        "asked": datetime.fromtimestamp(r.created).isoformat(timespec="seconds")})
+        for r in rows if r.rating == -1
+    ]  # fmt: skip
+    return write_gold(items, path)

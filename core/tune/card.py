@@ -1,0 +1,73 @@
+"""The adapter card: ``<models_dir>/adapters/<name>.json`` beside ``<name>.gguf``.
+
+It records what the adapter was trained from and how (base model and its hash, data hash,
+parameters, loss curve, time), so an evaluation can show the training cost next to the gain.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sourcewise.core.errors import ModelError
+from sourcewise.core.settings import Settings
+
+
+@dataclass
+class AdapterCard:
+    name: str
+    base_model: str  # manifest name or file name of the base GGUF
+    base_sha256: str
+    data_file: str
+    data_sha256: str
+    examples: int
+    raft: bool
+    parameters: dict[str, Any]  # rank, alpha, lr, steps, max_tokens, seed, target_modules
+    steps: int
+    final_loss: float | None
+    losses: list[float] = field(default_factory=list)
+    training_seconds: float = 0.0
+    total_seconds: float = 0.0  # with base conversion and GGUF export
+    device: str = "cpu"
+    created: str = ""
+    adapter_file: str = ""
+    adapter_sha256: str = ""
+    eval: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def adapter_file(settings: Settings, adapter: str) -> Path:
+    """The adapter's .gguf, resolved exactly as the chat model resolves ``llm.adapter``."""
+    from sourcewise.core.llm.llama import LlamaChatModel
+    from sourcewise.core.modelstore.store import ModelStore
+
+    llm = settings.llm.model_copy(update={"adapter": adapter})
+    path = LlamaChatModel(llm, ModelStore(settings)).adapter_path()
+    assert path is not None
+    return path
+
+
+def card_path(gguf: Path) -> Path:
+    return gguf.with_suffix(".json")
+
+
+def save_card(card: AdapterCard, gguf: Path) -> Path:
+    path = card_path(gguf)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_card(settings: Settings, adapter: str) -> dict[str, Any] | None:
+    """The card of an adapter (a name or a .gguf path) as stored; None when it or its card is
+    missing or unreadable."""
+    try:
+        data = json.loads(card_path(adapter_file(settings, adapter)).read_text(encoding="utf-8"))
+    except (ModelError, OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,74 @@
+"""The answer log behind ``Engine.ask``, ``sourcewise report`` and its gold export."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from sourcewise.core.monitor.report import Period, logged_answers, summarize, week_of
+
+from tests.answer.conftest import fake_engine
+from tests.eval.conftest import run
+
+WARRANTY_Q = "How long is the warranty of the Falcon X2 drone?"
+
+
+def _ask_and_rate(home: Path, corpus: Path) -> None:
+    engine = fake_engine(home)
+    engine.index([corpus])
+    chats = engine.chats
+    conv = chats.create()
+    for question, rating in ((WARRANTY_Q, 1), ("What is the hotel rate in London?", -1)):
+        answer = engine.ask(question)
+        chats.append(conv, "user", question)
+        message = chats.append_answer(conv, answer)
+        chats.rate(message, rating, "wrong city" if rating < 0 else "")
+    engine.ask("A question asked without a chat")
+    engine.close()
+
+
+def test_every_ask_is_logged_and_linked_to_its_feedback(tmp_path: Path, corpus: Path) -> None:
+    home = tmp_path / "home"
+    _ask_and_rate(home, corpus)
+    engine = fake_engine(home)
+    try:
+        log = engine.answer_log
+        assert log.link_messages() == 2
+        assert log.link_messages() == 0  # idempotent
+        rows = logged_answers(log.db)
+    finally:
+        engine.close()
+    assert rows[0].question == WARRANTY_Q and len(rows) == 3
+    first = rows[0]
+    assert first.model == "echo" and first.adapter is None and first.top_score is not None
+    assert first.total_ms > 0 and [r.rating for r in rows] == [1, -1, None]
+    overall, weeks = summarize(rows)
+    assert overall.answers == 3 and overall.thumbs_up == 1 and overall.thumbs_down == 1
+    assert overall.thumbs_up_rate == 0.5 and overall.abstention_rate == 0.0
+    assert [w.label for w in weeks] == [week_of(time.time())]
+
+
+def test_week_periods_by_hand() -> None:
+    assert week_of(time.mktime((2024, 1, 3, 12, 0, 0, 0, 0, -1))) == "2024-W01"
+    assert Period("x").answers == 0
+
+
+def test_report_cli_summary_and_gold_export(tmp_path: Path, corpus: Path) -> None:
+    home = tmp_path / "home"
+    _ask_and_rate(home, corpus)
+    code, stdout = run(home, "report", "--json")
+    assert code == 0
+    data = json.loads(stdout)
+    assert data["overall"]["answers"] == 3 and data["overall"]["thumbs_down"] == 1
+    assert len(data["weeks"]) == 1 and data["overall"]["models"] == {"echo": 3}
+    code, stdout = run(home, "report")
+    assert code == 0 and "answers" in stdout and "all" in stdout
+    code, stdout = run(home, "report", "--since", "2999-01-01", "--json")
+    assert json.loads(stdout)["overall"]["answers"] == 0
+    out = tmp_path / "next-gold.jsonl"
+    code, stdout = run(home, "report", "--export-gold", str(out))
+    assert code == 0 and "wrote 1 poorly rated" in stdout
+    [line] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert line["question"] == "What is the hotel rate in London?" and line["reviewed"] is False
+    assert line["comment"] == "wrong city" and line["rejected_answer"]

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings

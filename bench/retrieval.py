@@ -21,6 +21,7 @@ import pytrec_eval
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _scifact
+
 from sourcewise.core.retrieve.rerank import CrossEncoderReranker
 from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import RetrievalSettings
@@ -142,6 +143,7 @@ def main() -> None:
     ap.add_argument("--embedders", default="bge-small-en,all-minilm-l6-v2")
     ap.add_argument("--depths", default="5,10,20,30")
     ap.add_argument("--truncations", default="128,256")
+    ap.add_argument("--no-rerank", action="store_true", help="first-stage systems only")
     ap.add_argument("--timing-queries", type=int, default=40, help="queries timed per rerank depth")
     ap.add_argument("--out", type=Path, default=Path("docs/benchmarks-retrieval.md"))
     args = ap.parse_args()
@@ -189,7 +191,8 @@ def main() -> None:
                     "docs_of": docs_of,
                     "lat": lat,
                 }
-    lines += rerank_section(best, queries, qrels, models_dir, args)
+    if not args.no_rerank:
+        lines += rerank_section(best, queries, qrels, models_dir, args)
     text = "\n".join(lines)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

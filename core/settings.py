@@ -20,6 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
 from sourcewise.core import paths
 from sourcewise.core.errors import ConfigError
 
@@ -110,6 +111,10 @@ class RetrievalSettings(BaseModel):
         description="Most FTS rows a keyword query may touch; the commonest terms are dropped beyond it (rare terms carry BM25).",
     )
     rerank: bool = Field(True, description="Re-rank fused candidates with the cross-encoder.")
+    rerank_skip_confident: bool = Field(
+        True,
+        description="When dense and keyword search agree on the best passage, rerank only the top 3.",
+    )
     rerank_model: str = Field(
         "ms-marco-minilm-l12", description="Cross-encoder name from the manifest."
     )

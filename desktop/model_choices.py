@@ -12,6 +12,7 @@ from typing import Any
 from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings
 

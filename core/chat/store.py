@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlite_utils
+
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.types import Answer, ChatTurn, Citation, Timings
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from sourcewise.core.chat.render import answer_json, source_lines
 from sourcewise.core.chat.store import ChatStore
 from sourcewise.core.cli.context import CliState, emit_json, state

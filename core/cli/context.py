@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+
 from sourcewise.core.engine import Engine
 from sourcewise.core.settings import Settings
 from sourcewise.core.types import to_json

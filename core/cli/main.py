@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from sourcewise.core.cli.context import CliState, parse_overrides
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.settings import load_settings

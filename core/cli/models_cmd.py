@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.modelstore import ModelStore
 from sourcewise.core.progress import Progress

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from sourcewise.core.cli.context import emit_json, state, table
 from sourcewise.core.cli.search_cmd import build_filters
 

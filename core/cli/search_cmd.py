@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
 from sourcewise.core.cli.context import emit_json, state
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.types import SearchFilters

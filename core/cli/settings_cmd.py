@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from sourcewise.core.cli.context import emit_json, state, table
 from sourcewise.core.settings import describe_fields
 

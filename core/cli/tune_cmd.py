@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from sourcewise.core.cli.context import emit_json, state
 from sourcewise.core.progress import Progress
 

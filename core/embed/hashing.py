@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
 from sourcewise.core.embed.base import Vectors
 
 _WORD = re.compile(r"\w+", re.UNICODE)

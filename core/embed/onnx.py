@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
 from sourcewise.core.embed.base import Vectors
 from sourcewise.core.embed.tokens import TokenCounter
 from sourcewise.core.settings import EmbedSettings

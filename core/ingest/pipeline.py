@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.ingest.chunking import Chunker, embedding_text

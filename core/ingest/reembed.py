@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.ingest.chunking import embedding_text
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter

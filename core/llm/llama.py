@@ -28,6 +28,7 @@ from sourcewise.core.settings import LLMSettings
 if TYPE_CHECKING:
     from llama_cpp import Llama
     from llama_cpp.llama_types import CreateCompletionStreamResponse
+
     from sourcewise.core.modelstore.store import ModelStore
 
 PREFIX_CACHE_BYTES = 512 << 20  # saved KV states of recent prompts, in RAM

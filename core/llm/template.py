@@ -21,6 +21,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.llm.base import Message
 

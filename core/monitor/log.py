@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import sqlite_utils
+
 from sourcewise.core.types import Answer, SearchFilters, SearchHit
 
 SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]

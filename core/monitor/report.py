@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
+
 from sourcewise.core.eval.gold import GoldItem, write_gold
 from sourcewise.core.eval.metrics import mean, percentile
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
 from sourcewise.core.settings import RetrievalSettings
 
 Scores = npt.NDArray[np.float32]

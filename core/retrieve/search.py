@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import faiss
 import numpy as np
+
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.retrieve import filters as flt
 from sourcewise.core.retrieve.keyword import KeywordSearch
@@ -14,6 +15,16 @@ from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import Index
 from sourcewise.core.types import SearchFilters, SearchHit
+
+CONFIDENT_DEPTH = 3
+
+
+def confident(dense: dict[int, float], keyword: dict[int, float]) -> bool:
+    """Dense and keyword search agree on the best chunk: reranking rarely changes the top then,
+    so only the first few candidates are scored."""
+    if not dense or not keyword:
+        return False
+    return max(dense, key=dense.__getitem__) == max(keyword, key=keyword.__getitem__)
 
 
 class Searcher:
@@ -43,7 +54,10 @@ class Searcher:
             t1 = time.perf_counter()
             hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
         if self.reranker is not None and hits:
-            hits = self._rerank(query, hits[: self.cfg.rerank_candidates])
+            depth = self.cfg.rerank_candidates
+            if self.cfg.rerank_skip_confident and confident(dense, keyword):
+                depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score
+            hits = self._rerank(query, hits[:depth]) + hits[depth:]
         self.last_timings = {
             "fusion_ms": (t1 - t0) * 1000,
             "total_ms": (time.perf_counter() - t0) * 1000,

@@ -18,16 +18,17 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sourcewise.core.chat.render import answer_json, citation_json
-from sourcewise.core.engine import Engine
-from sourcewise.core.errors import Cancelled, SourcewiseError
-from sourcewise.core.progress import CancelToken
-from sourcewise.core.types import Answer, ChatTurn, SearchFilters
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from sourcewise.core.chat.render import answer_json, citation_json
+from sourcewise.core.engine import Engine
+from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.progress import CancelToken
+from sourcewise.core.types import Answer, ChatTurn, SearchFilters
 
 
 class BadRequest(Exception):

@@ -30,6 +30,7 @@ def serve(ctx: click.Context, host: str, port: int, allow_remote: bool) -> None:
             "authentication; pass --allow-remote to do it anyway"
         )
     import uvicorn
+
     from sourcewise.core.cli.context import state  # not at import: the CLI imports this module
     from sourcewise.core.server.app import create_app
 

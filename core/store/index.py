@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import sqlite_utils
+
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 import pytest
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine

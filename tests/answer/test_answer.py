@@ -6,12 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.answer import prompts
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.types import ChatTurn, SearchFilters
-
 from tests.answer.conftest import (
     INJECTION,
     WARRANTY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sourcewise.core.chat.store import ChatStore
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError

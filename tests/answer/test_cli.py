@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from sourcewise.core.cli.main import cli
 
 FAKES = ["--set", 'embed.model="hash"', "--set", 'llm.model="echo"',
@@ -81,6 +82,7 @@ def test_chat_repl_stores_history_and_exports(tmp_path: Path, docs: Path) -> Non
     md = export.read_text(encoding="utf-8")
     assert "**You:** and for batteries?" in md and "How should batteries be stored?" not in md
     import sqlite_utils
+
     from sourcewise.core.chat.store import ChatStore
 
     store = ChatStore(sqlite_utils.Database(home / "index.db"))

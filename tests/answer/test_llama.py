@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.errors import ModelError
 from sourcewise.core.factory import build_engine
@@ -14,7 +15,6 @@ from sourcewise.core.llm.llama import LlamaChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import Settings
-
 from tests.answer.conftest import real_models_dir
 
 

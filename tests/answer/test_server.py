@@ -6,11 +6,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from starlette.testclient import TestClient
+
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.server.app import create_app
 from sourcewise.core.server.command import is_loopback
-from starlette.testclient import TestClient
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 
@@ -118,6 +119,7 @@ def test_only_loopback_without_allow_remote() -> None:
         and not is_loopback("example.com")
     )
     from click.testing import CliRunner
+
     from sourcewise.core.cli.main import cli
 
     result = CliRunner().invoke(cli, ["--set", 'llm.model="echo"', "serve", "--host", "0.0.0.0"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.template import CHATML, ChatTemplate

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+
 from sourcewise.desktop.app import display_available, main
 
 pytestmark = pytest.mark.gui

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.engine import Engine
 from sourcewise.core.types import DocumentInfo
 from sourcewise.desktop.main_window import MainWindow

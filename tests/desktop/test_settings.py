@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+
 from sourcewise.core.types import Answer, Citation
 from sourcewise.desktop.conversation import (
     Conversation,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+
 from sourcewise.core.errors import ConfigError
 from sourcewise.core.progress import Progress
 from sourcewise.desktop.workers import Job, JobRunner

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.cli.main import main
 
 FAKES = ["--set", 'embed.model="hash"', "--set", 'llm.model="echo"', "--set",

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sourcewise.core.engine import Engine
 
+from sourcewise.core.engine import Engine
 from tests.ingest.corpus import make_hostile_corpus
 
 

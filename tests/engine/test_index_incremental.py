@@ -121,6 +121,7 @@ def test_remove_forgets_a_folder(engine: Engine, tmp_path: Path) -> None:
 
 def test_missing_path_is_a_clear_error_and_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     import pytest
+
     from sourcewise.core.errors import SourcewiseError
 
     with pytest.raises(SourcewiseError, match="no such file or folder"):
@@ -160,8 +161,8 @@ def test_index_survives_reopen(tmp_path: Path) -> None:
 
 def test_switching_embedder_reembeds_without_reparsing(tmp_path: Path) -> None:
     import pytest
-    from sourcewise.core.errors import IndexError_
 
+    from sourcewise.core.errors import IndexError_
     from tests.engine.conftest import fake_engine
 
     root = _corpus(tmp_path / "docs")
@@ -179,3 +180,11 @@ def test_switching_embedder_reembeds_without_reparsing(tmp_path: Path) -> None:
     assert second.status().embed_model == "hash-32"
     assert second.search("apples orchards", k=1)[0].path == str(root / "a.md")
     second.close()
+
+
+def test_rerank_depth_shrinks_when_dense_and_keyword_agree() -> None:
+    from sourcewise.core.retrieve.search import confident
+
+    assert confident({1: 0.9, 2: 0.5}, {1: 7.0, 3: 2.0})
+    assert not confident({1: 0.9, 2: 0.5}, {3: 7.0, 1: 2.0})
+    assert not confident({}, {1: 1.0})

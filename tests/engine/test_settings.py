@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import ConfigError
 from sourcewise.core.settings import Settings, describe_fields, load_settings, save_settings
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from sourcewise.core.cli.main import cli
 from sourcewise.core.engine import Engine
-
 from tests.answer.conftest import PAGES, fake_engine, make_pdf
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,6 @@ from sourcewise.core.eval.gold import load_gold
 from sourcewise.core.eval.report import latest_report
 from sourcewise.core.eval.runner import evaluate
 from sourcewise.core.modelstore.hashing import file_sha256
-
 from tests.eval.conftest import run
 
 

@@ -9,7 +9,6 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.generate import generate_gold, parse_reply
 from sourcewise.core.eval.gold import load_gold
-
 from tests.eval.conftest import run
 
 

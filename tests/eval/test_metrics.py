@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from sourcewise.core.eval import metrics as m
 
 RANKED = ["a", "b", "a", "c", "d"]  # "a" twice: a document with two retrieved passages

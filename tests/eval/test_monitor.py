@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 from sourcewise.core.monitor.report import Period, logged_answers, summarize, week_of
-
 from tests.answer.conftest import fake_engine
 from tests.eval.conftest import run
 

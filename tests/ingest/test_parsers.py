@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import SUPPORTED_EXTENSIONS, is_supported, parse_file
@@ -176,6 +177,7 @@ def test_pdf_scanned_without_ocr_is_empty(scanned_pdf: Path) -> None:
 
 def test_ocr_page_text_top_to_bottom(scanned_pdf: Path) -> None:
     import pymupdf
+
     from sourcewise.core.ingest.parsers import ocr
 
     with pymupdf.open(scanned_pdf) as doc:

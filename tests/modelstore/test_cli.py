@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+
 from sourcewise.core.cli import models_cmd
 from sourcewise.core.errors import ModelError
 from sourcewise.core.modelstore import ModelStore

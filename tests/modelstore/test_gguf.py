@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.modelstore.gguf import GGUFArray, quant_from_name, read_gguf
 

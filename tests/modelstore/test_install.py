@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import Cancelled, ModelError
 from sourcewise.core.modelstore import ModelStore, install
 from sourcewise.core.modelstore.hashing import tree_digest

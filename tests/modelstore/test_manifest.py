@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.modelstore.hashing import tree_digest, tree_sha256
 from sourcewise.core.modelstore.manifest import load_manifest, parse_manifest

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.modelstore import ModelStore, read_gguf
 from sourcewise.core.settings import Settings
 

@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.errors import ModelError
 from sourcewise.core.tune.convert import SCRIPT, converter_dir, llama_cpp_version
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from sourcewise.core.answer import prompts
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from sourcewise.core.eval.modes import closed_book_messages
 from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.llama import LlamaChatModel
@@ -20,7 +21,6 @@ from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings
 from sourcewise.core.tune.pipeline import TuneOptions, missing_dependencies, tune
 from sourcewise.core.tune.train import TrainParams
-
 from tests.answer.conftest import real_models_dir
 
 pytestmark = pytest.mark.real

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.llm.base import Message
 from sourcewise.core.progress import CancelToken, Progress

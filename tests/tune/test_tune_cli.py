@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from sourcewise.core.cli.main import cli
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.tune import pipeline

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PreformattedString
+
 from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, split_long
 from sourcewise.core.ingest.parsers.text import decode_bytes

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+
 from sourcewise.core.ingest.parsers._common import describe_failure
 
 if TYPE_CHECKING:

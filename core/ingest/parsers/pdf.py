@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pymupdf
+
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import ocr as ocr_engine

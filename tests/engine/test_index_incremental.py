@@ -188,3 +188,40 @@ def test_rerank_depth_shrinks_when_dense_and_keyword_agree() -> None:
     assert confident({1: 0.9, 2: 0.5}, {1: 7.0, 3: 2.0})
     assert not confident({1: 0.9, 2: 0.5}, {3: 7.0, 1: 2.0})
     assert not confident({}, {1: 1.0})
+
+
+def test_search_reranks_fewer_when_confident(tmp_path: Path) -> None:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from sourcewise.core.factory import build_engine
+    from tests.engine.conftest import fake_settings
+
+    class CountingReranker:
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def warm_up(self) -> None:
+            """Nothing to load."""
+
+        def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
+            self.sizes.append(len(passages))
+            return np.asarray([float(len(set(query.split()) & set(p.split()))) for p in passages],
+                              dtype=np.float32)  # fmt: skip
+
+    root = tmp_path / "docs"
+    for i in range(12):
+        _write(root / f"n{i}.txt", f"Note {i} mentions shared words like report and plan.")
+    _write(root / "target.txt", "Zanzibar spice trade history.")
+    reranker = CountingReranker()
+    eng = build_engine(fake_settings(tmp_path / "home"), embedder=HashEmbedder(), chat_model=None,
+                       reranker=reranker)  # fmt: skip
+    eng.index([root])
+    top = eng.search("Zanzibar spice trade history", k=5)
+    assert top[0].path.endswith("target.txt") and "rerank" in top[0].scores
+    assert reranker.sizes[-1] == 3  # dense and BM25 agreed: only the top 3 were scored
+    eng.settings.retrieval.rerank_skip_confident = False
+    eng.search("Zanzibar spice trade history", k=5)
+    assert reranker.sizes[-1] == 13
+    eng.close()

@@ -278,10 +278,13 @@ class Index:
             )  # fmt: skip
             blob_id = int(cur.lastrowid or 0)
             ids = self._insert_chunks(blob_id, chunks, vecs)
-            self._upsert_document(collection_id, path, stat, blob.sha256, blob_id, blob.file_type)
+            old = self._upsert_document(
+                collection_id, path, stat, blob.sha256, blob_id, blob.file_type
+            )
             self._bump_generation()
         if not self.vectors.add(ids, vecs):
             self.rebuild_vectors()  # crossed the exact-search limit (or outgrew IVF training)
+        self._release(old)  # a changed file's previous content
         return blob_id
 
     def _insert_chunks(self, blob_id: int, chunks: list[ChunkRecord], vecs: FloatArray) -> IdArray:
@@ -312,8 +315,9 @@ class Index:
         """Point a document at content already stored (a duplicate, a move, a touched file)."""
         blob_id = self.blob_id(sha256)
         with self.db.conn:
-            self._upsert_document(collection_id, path, stat, sha256, blob_id, file_type)
-        self.collect_garbage()
+            old = self._upsert_document(collection_id, path, stat, sha256, blob_id, file_type)
+        if old != blob_id:
+            self._release(old)
 
     @_locked
     def record_failure(
@@ -326,8 +330,10 @@ class Index:
         message: str,
     ) -> None:
         with self.db.conn:
-            self._upsert_document(collection_id, path, stat, None, None, file_type, status, message)
-        self.collect_garbage()
+            old = self._upsert_document(
+                collection_id, path, stat, None, None, file_type, status, message
+            )
+        self._release(old)
 
     def _upsert_document(
         self,
@@ -339,7 +345,12 @@ class Index:
         file_type: str,
         status: str = "indexed",
         error: str | None = None,
-    ) -> None:
+    ) -> int | None:
+        """Insert or update the document row; returns the blob it pointed at before."""
+        prev = self.db.execute(
+            "SELECT blob_id FROM documents WHERE collection_id = ? AND path = ?",
+            [collection_id, str(path)],
+        ).fetchone()
         self.db.execute(
             "INSERT INTO documents(collection_id, path, folder, file_type, size, mtime, sha256, "
             "blob_id, status, error, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
@@ -350,6 +361,15 @@ class Index:
             [collection_id, str(path), str(path.parent), file_type, stat[0], stat[1], sha256,
              blob_id, status, error, time.time()],
         )  # fmt: skip
+        return None if prev is None or prev[0] is None else int(prev[0])
+
+    def _release(self, blob_id: int | None) -> None:
+        """Delete one blob's content if no document points at it any more (cheap, indexed)."""
+        if blob_id is None:
+            return
+        used = self.db.execute("SELECT 1 FROM documents WHERE blob_id = ? LIMIT 1", [blob_id])
+        if used.fetchone() is None:
+            self._delete_blobs([blob_id])
 
     @_locked
     def remove_documents(self, doc_ids: list[int]) -> int:
@@ -392,11 +412,13 @@ class Index:
                 "(SELECT blob_id FROM documents WHERE blob_id IS NOT NULL)"
             ).fetchall()
         ]
-        if not orphans:
-            return
+        if orphans:
+            self._delete_blobs(orphans)
+
+    def _delete_blobs(self, blob_ids: list[int]) -> None:
         chunk_ids: list[int] = []
         with self.db.conn:
-            for blob_id in orphans:
+            for blob_id in blob_ids:
                 chunk_ids.extend(
                     int(r[0])
                     for r in self.db.execute("SELECT id FROM chunks WHERE blob_id = ?", [blob_id])

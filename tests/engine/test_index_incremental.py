@@ -70,6 +70,9 @@ def test_changed_file_replaces_its_chunks(engine: Engine, tmp_path: Path) -> Non
     assert all("Bananas" not in t for t in texts)
     st = engine.status()
     assert st.documents == 3 and st.vectors == st.chunks
+    db = engine.index_store.db
+    blobs = db.execute("SELECT count(*) FROM blobs").fetchone()[0]
+    assert blobs == 3  # the old content of b.txt is gone, not orphaned
 
 
 def test_deleted_file_is_removed(engine: Engine, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +122,10 @@ class JobRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._live: dict[JobSignals, Job] = {}
+        # Ended jobs stay referenced a while: the pool deletes each runnable on its worker
+        # thread, and if that dropped the last reference, the job's QObject (which lives on the
+        # UI thread) would be destroyed on the wrong thread, racing queued signal delivery.
+        self._ended: deque[Job] = deque(maxlen=32)
 
     def start(self, job: Job) -> Job:
         """Run ``job`` (connect to its signals first); it stays referenced until it ends."""
@@ -150,3 +155,4 @@ class JobRunner(QObject):
         job = self._live.pop(self.sender(), None)  # type: ignore[call-overload]
         if job is not None:
             job.running = False
+            self._ended.append(job)

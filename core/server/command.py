@@ -21,8 +21,11 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-remote", is_flag=True,
               help="Allow a non-loopback --host. The API has no authentication.")  # fmt: skip
+@click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, allow_remote: bool) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, allow_remote: bool, adapter: str | None
+) -> None:
     """Serve an OpenAI-compatible chat API (/v1/chat/completions) over your documents."""
     if not allow_remote and not is_loopback(host):
         raise click.UsageError(
@@ -34,7 +37,10 @@ def serve(ctx: click.Context, host: str, port: int, allow_remote: bool) -> None:
     from sourcewise.core.cli.context import state  # not at import: the CLI imports this module
     from sourcewise.core.server.app import create_app
 
-    engine = state(ctx).engine()
+    st = state(ctx)
+    if adapter:
+        st.settings.llm.adapter = adapter  # before the engine (and its model) is built
+    engine = st.engine()
     click.echo("loading the chat model ...", err=True)
     engine.require_chat_model().warm_up()
     click.echo(f"serving on http://{host}:{port}/v1 (Ctrl-C stops)", err=True)

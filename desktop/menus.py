@@ -18,6 +18,7 @@ def build_menus(window: MainWindow) -> None:
     _action(window, file_menu, "Add &files…", window.choose_files)
     file_menu.addSeparator()
     _action(window, file_menu, "&Settings…", window.config.open_dialog, "Ctrl+,")
+    _action(window, file_menu, "Latest &evaluation report…", lambda: _show_report(window))
     file_menu.addSeparator()
     _action(window, file_menu, "&Quit", window.close, "Ctrl+Q")
     chat_menu = window.menuBar().addMenu("&Chat")
@@ -40,3 +41,10 @@ def _action(window: MainWindow, menu: Any, text: str, slot: Callable[[], Any],
     action.triggered.connect(slot)
     menu.addAction(action)
     return action
+
+
+def _show_report(window: MainWindow) -> None:
+    from sourcewise.desktop.report_view import ReportDialog
+
+    if window.engine is not None:
+        ReportDialog(window.engine.settings.home, window).exec()

@@ -63,7 +63,12 @@ imports: setup $(TYPING_LINKS)
 	PYTHONPATH=build/typing $(BIN)/lint-imports
 
 # The fake models draw the screens; under Xvfb when there is no display.
+# Debian packages for a real X window on a virtual screen (only when there is no display).
+XVFB_PACKAGES := xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-cursor0 libxkbcommon-x11-0
+
 screenshots: setup
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && ! command -v xvfb-run >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq $(XVFB_PACKAGES); fi
 	$$([ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo xvfb-run -a) $(PY) packaging/screenshots.py --out docs/screenshots
 
 # A one-folder app in dist/Sourcewise (model files are not bundled: the app offers to install

@@ -107,6 +107,8 @@ def _session(path: Path, settings: EmbedSettings) -> Any:
     # Explicit thread counts: ORT's default spin-waiting threads fight the parser workers.
     opts.intra_op_num_threads = settings.threads or os.cpu_count() or 1
     opts.inter_op_num_threads = 1
+    # No spin-waiting: idle ORT threads would burn the cores the parser workers need.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     providers = ["CPUExecutionProvider"]
     if (

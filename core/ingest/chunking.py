@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.store.index import ChunkRecord
@@ -31,6 +31,7 @@ class Piece:
     page: int | None
     page_label: str | None
     heading: str
+    is_heading: bool = False  # the piece is a heading line itself
 
 
 @dataclass
@@ -86,7 +87,10 @@ class Chunker:
                 level = max(1, block.level or 1)
                 path = [*path[: level - 1], block.text.strip()]
             heading = " > ".join(path)
-            groups.append(self._split_block(block, start, heading))
+            pieces = self._split_block(block, start, heading)
+            if block.kind == "heading":
+                pieces = [replace(p, is_heading=True) for p in pieces]
+            groups.append(pieces)
         return groups
 
     def _split_block(self, block: Block, start: int, heading: str) -> list[Piece]:
@@ -141,6 +145,8 @@ class Chunker:
         if not current.pieces:
             return False
         last = current.pieces[-1]
+        if all(p.is_heading for p in current.pieces):
+            return False  # "1. Results" straight before "1.1 Sales": keep the headings together
         if piece.heading != last.heading:
             return True  # a new section (heading) always starts a new chunk
         return piece.page != last.page and current.tokens >= self.minimum
@@ -171,8 +177,10 @@ class Chunker:
             out.append(self._record(text, start, end, prev.heading, pages, prev.page_label))
             return
         first = current.pieces[0]
+        body = next((p for p in current.pieces if not p.is_heading), current.pieces[-1])
         pages = [p.page for p in current.pieces if p.page is not None]
-        out.append(self._record(text, first.start, current.pieces[-1].end, first.heading, pages,
+        # The heading path of the chunk's content, i.e. the deepest of stacked headings.
+        out.append(self._record(text, first.start, current.pieces[-1].end, body.heading, pages,
                                 first.page_label))  # fmt: skip
 
     def _mergeable(self, prev: ChunkRecord, current: _Open) -> bool:

@@ -234,7 +234,9 @@ class IndexJob:
         return True
 
     def _batch_target(self) -> int:
-        return self.settings.embed.batch_size * 2
+        # Chunks gathered (across files) before embedding: a larger pool sorts by length into
+        # sub-batches with far less padding; sub-batches stay small so cancel lands quickly.
+        return max(128, self.settings.embed.batch_size * 16)
 
     def _embed_and_commit(self, batch: list[_Parsed]) -> None:
         texts = [embedding_text(c) for item in batch for c in item.chunks]

@@ -50,6 +50,8 @@ class CrossEncoderReranker:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = os.cpu_count() or 1
         opts.inter_op_num_threads = 1
+        # No spin-waiting: idle ORT threads would burn the cores other work needs.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(folder / "model.onnx"), sess_options=opts, providers=["CPUExecutionProvider"]
         )

@@ -1,0 +1,42 @@
+"""Structure-aware chunking: headings bound chunks, stacked headings stay with their content,
+huge paragraphs split with overlap, spans point into the extracted text."""
+
+from __future__ import annotations
+
+from sourcewise.core.embed.hashing import HashEmbedder
+from sourcewise.core.ingest.chunking import Chunker
+from sourcewise.core.ingest.document import Block, ParsedDocument
+
+
+def _chunker(target: int = 40, overlap: int = 8, minimum: int = 5) -> Chunker:
+    return Chunker(HashEmbedder().count_tokens, target, overlap, minimum)
+
+
+def test_headings_bound_chunks_and_stacked_headings_join_their_content() -> None:
+    doc = ParsedDocument(
+        blocks=[
+            Block("Results", kind="heading", level=1),
+            Block("Sales", kind="heading", level=2),
+            Block("Sales grew by nine percent in the northern region."),
+            Block("Costs", kind="heading", level=2),
+            Block("Costs fell slightly because of cheaper freight."),
+        ],
+        file_type="md",
+    )
+    text, chunks = _chunker().chunk(doc)
+    assert [c.heading for c in chunks] == ["Results > Sales", "Results > Costs"]
+    assert chunks[0].text.startswith("Results\n\nSales\n\nSales grew")  # no heading-only chunk
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+
+
+def test_huge_paragraph_splits_with_overlap_and_pages() -> None:
+    sentences = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(60))
+    doc = ParsedDocument(blocks=[Block(sentences, page=3)], file_type="pdf", page_count=3)
+    text, chunks = _chunker(target=40, overlap=8).chunk(doc)
+    assert len(chunks) > 3
+    assert all(c.tokens <= 48 for c in chunks)
+    assert all(c.page_start == c.page_end == 3 for c in chunks)
+    # consecutive chunks share their boundary sentence (overlap)
+    assert chunks[1].start < chunks[0].end
+    assert text[chunks[1].start : chunks[1].end] == chunks[1].text

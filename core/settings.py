@@ -119,7 +119,10 @@ class RetrievalSettings(BaseModel):
         "ms-marco-minilm-l12", description="Cross-encoder name from the manifest."
     )
     rerank_candidates: int = Field(
-        30, ge=1, le=200, description="How many fused candidates the cross-encoder scores."
+        10,
+        ge=1,
+        le=200,
+        description="How many fused candidates the cross-encoder scores (10: p50 under 1 s on 2 cores, bench/retrieval.py).",
     )
     rerank_max_tokens: int = Field(
         256, ge=32, le=512, description="Passage truncation for reranking, in tokens."

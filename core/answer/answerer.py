@@ -63,9 +63,10 @@ class Answerer:
     def _should_abstain(self, hits: list[SearchHit]) -> bool:
         if not hits:
             return True
-        rerank = hits[0].scores.get("rerank")
         # Only the cross-encoder's score is calibrated across queries; fused ranks are not.
-        return rerank is not None and rerank < self.settings.answer.abstain_below
+        # The best of them counts: the final order also weighs the fused rank.
+        scored = [h.scores["rerank"] for h in hits if "rerank" in h.scores]
+        return bool(scored) and max(scored) < self.settings.answer.abstain_below
 
     def _generate(
         self,

@@ -103,11 +103,20 @@ class Searcher:
     def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
         assert self.reranker is not None
         scores = self.reranker.score(query, [h.text for h in hits])
+        # Order by RRF of the cross-encoder's rank and the fused rank: on SciFact this beat
+        # reordering by the cross-encoder alone (nDCG@10 0.726 vs 0.721 at 10 candidates; the
+        # MS MARCO cross-encoder is weaker off its domain). The hit's score stays the
+        # cross-encoder's, which is what abstention is calibrated on.
+        ce_order = sorted(range(len(hits)), key=lambda i: -float(scores[i]))
+        ce_rank = {i: r for r, i in enumerate(ce_order)}
+        k = self.cfg.rrf_k
+        final = {i: 1 / (k + ce_rank[i] + 1) + 1 / (k + i + 1) for i in range(len(hits))}
         rescored = [
-            replace(h, score=float(s), scores={**h.scores, "rerank": float(s)})
-            for h, s in zip(hits, scores, strict=True)
-        ]
-        return sorted(rescored, key=lambda h: h.score, reverse=True)
+            replace(hits[i], score=float(scores[i]),
+                    scores={**hits[i].scores, "rerank": float(scores[i]), "final": final[i]})
+            for i in range(len(hits))
+        ]  # fmt: skip
+        return sorted(rescored, key=lambda h: h.scores["final"], reverse=True)
 
     def _hits(
         self,

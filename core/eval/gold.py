@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.jsonl import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,8 @@ _KNOWN = {"id", "question", "answer", "sources", "answerable", "facts", "reviewe
 def load_gold(path: Path, root: Path | None = None) -> list[GoldItem]:
     """Read a gold set; a line that is not a valid item raises with its line number."""
     base = (root or path.parent).expanduser().resolve()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise SourcewiseError(f"cannot read gold set {path}: {err}") from err
-    items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            items.append(_item(json.loads(line), base, number))
-        except (ValueError, TypeError, KeyError) as err:
-            raise SourcewiseError(f"{path}:{number}: not a gold item: {err}") from err
-    if not items:
-        raise SourcewiseError(f"gold set {path} has no questions")
-    return items
+    return read_jsonl(path, lambda data, number: _item(data, base, number),
+                      what="gold set", item="gold item", empty="questions")  # fmt: skip
 
 
 def _item(data: dict[str, Any], base: Path, number: int) -> GoldItem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import faiss
@@ -35,13 +34,11 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
-        self.last_timings: dict[str, float] = {}
         self._keyword: KeywordSearch | None = None
 
     def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
         if not query.strip():
             return []
-        t0 = time.perf_counter()
         qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
         with self.index.lock:
             allowed = self._allowed_chunks(filters)
@@ -51,17 +48,12 @@ class Searcher:
             dense = self.dense(qvec, n, allowed)
             keyword = self.keyword(query, n, allowed)
             fused = self._fuse(dense, keyword)
-            t1 = time.perf_counter()
             hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
         if self.reranker is not None and hits:
             depth = self.cfg.rerank_candidates
             if self.cfg.rerank_skip_confident and confident(dense, keyword):
                 depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score
             hits = self._rerank(query, hits[:depth]) + hits[depth:]
-        self.last_timings = {
-            "fusion_ms": (t1 - t0) * 1000,
-            "total_ms": (time.perf_counter() - t0) * 1000,
-        }
         return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
 
     # -- candidates -----------------------------------------------------------------------------

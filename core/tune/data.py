@@ -12,13 +12,12 @@ Accepted lines (JSON Lines):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.eval.modes import closed_book_messages
+from sourcewise.core.jsonl import read_jsonl
 from sourcewise.core.llm.base import Message
 
 _ROLES = {"system", "user", "assistant"}
@@ -42,24 +41,14 @@ class Record:
 def load_records(path: Path, root: Path | None = None) -> list[Record]:
     """Read training data; a malformed line raises with its line number."""
     base = (root or path.parent).expanduser().resolve()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise SourcewiseError(f"cannot read training data {path}: {err}") from err
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            data = json.loads(line)
-            if data.get("answerable") is False:
-                continue  # a gold set's unanswerable question: nothing to learn from
-            records.append(_record(data, base))
-        except (ValueError, TypeError, KeyError) as err:
-            raise SourcewiseError(f"{path}:{number}: not a training example: {err}") from err
-    if not records:
-        raise SourcewiseError(f"training data {path} has no examples")
-    return records
+
+    def parse(data: dict[str, Any], _number: int) -> Record | None:
+        if data.get("answerable") is False:
+            return None  # a gold set's unanswerable question: nothing to learn from
+        return _record(data, base)
+
+    return read_jsonl(path, parse, what="training data", item="training example",
+                      empty="examples")  # fmt: skip
 
 
 def _record(data: dict[str, Any], base: Path) -> Record:

@@ -15,7 +15,7 @@ CACHE = Path(__file__).resolve().parent / "results" / "scifact"
 
 
 def load(
-    data: Path = DATA,
+    data: Path = DATA, split: str = "test"
 ) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, dict[str, int]]]:
     corpus = {}
     with (data / "corpus.jsonl").open(encoding="utf-8") as fh:
@@ -23,7 +23,7 @@ def load(
             row = json.loads(line)
             corpus[row["_id"]] = {"title": row.get("title", ""), "text": row["text"]}
     qrels: dict[str, dict[str, int]] = defaultdict(dict)
-    with (data / "qrels" / "test.tsv").open(encoding="utf-8") as fh:
+    with (data / "qrels" / f"{split}.tsv").open(encoding="utf-8") as fh:
         next(fh)
         for line in fh:
             qid, did, score = line.rstrip("\n").split("\t")

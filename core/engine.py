@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore
     from sourcewise.core.monitor.log import AnswerLog
     from sourcewise.core.retrieve.rerank import Reranker
+    from sourcewise.core.retrieve.search import Searcher
     from sourcewise.core.store.index import Index
 
 TokenCallback = Callable[[str], None]
@@ -54,6 +55,7 @@ class Engine:
         self.chat_model = chat_model
         self.reranker = reranker
         self._index: Index | None = None
+        self._searcher: Searcher | None = None
         # One writer at a time (as Anki does): indexing jobs and removals never interleave.
         self._write_lock = threading.Lock()
 
@@ -106,8 +108,13 @@ class Engine:
                 f"the index was built with another embedding model ({index.meta('embed_model')}); "
                 f"index again to re-embed it with {self.embedder.name}"
             )
-        searcher = Searcher(self.settings, index, self.embedder, self.reranker)
-        return searcher.search(query, k or self.settings.retrieval.k, filters or SearchFilters())
+        current = (index, self.embedder, self.reranker)
+        if self._searcher is None or self._searcher.parts != current:
+            # Kept between queries: its keyword search sets up its temp tables once.
+            self._searcher = Searcher(self.settings, *current)
+        return self._searcher.search(
+            query, k or self.settings.retrieval.k, filters or SearchFilters()
+        )
 
     # -- answering ---------------------------------------------------------------------------
     def ask(

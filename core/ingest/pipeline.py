@@ -28,6 +28,11 @@ from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
 from sourcewise.core.types import FileFailure, IndexReport
 
+# Files queued per parse worker, so workers keep parsing while the main thread embeds.
+_FILES_AHEAD = 8
+# Longest parsed chunks wait for a full embedding pool when parsing is slow (OCR).
+_MAX_WAIT_S = 2.0
+
 
 @dataclass
 class _Parsed:
@@ -143,32 +148,37 @@ class IndexJob:
         inflight: dict[Future[ParseOutcome], tuple[Candidate, str]] = {}
         batch: list[_Parsed] = []
         try:
+            oldest = 0.0
             while queue or inflight:
-                while queue and len(inflight) < workers * 2:
+                # Several files queued per worker: they keep parsing while this thread embeds.
+                while queue and len(inflight) < workers * _FILES_AHEAD:
                     cand, sha = queue.popleft()
                     fut = self._executor.submit(
                         parse_task, str(cand.path), cfg.ocr, cfg.max_file_mb << 20
                     )
                     inflight[fut] = (cand, sha)
-                for fut in self._wait(inflight):
+                deadline = oldest + _MAX_WAIT_S if batch else float("inf")
+                for fut in self._wait(inflight, deadline):
                     cand, sha = inflight.pop(fut)
                     parsed = self._collect(fut, cand, sha, queue)
                     if parsed is not None:
+                        oldest = oldest if batch else time.monotonic()
                         batch.append(parsed)
-                if batch and (not inflight or _chunk_count(batch) >= self._batch_target()):
+                if batch and self._should_embed(batch, oldest, done=not queue and not inflight):
                     self._embed_and_commit(batch)
                     batch = []
         finally:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _wait(
-        self, inflight: dict[Future[ParseOutcome], tuple[Candidate, str]]
+        self, inflight: dict[Future[ParseOutcome], tuple[Candidate, str]], deadline: float
     ) -> set[Future[ParseOutcome]]:
+        """Parsed files, or none once ``deadline`` passes (parsed chunks are waiting)."""
         # Short waits so a cancel is noticed within a fraction of a second.
         while True:
             self._cancel.check()
             done, _ = wait(list(inflight), timeout=0.2, return_when=FIRST_COMPLETED)
-            if done:
+            if done or time.monotonic() > deadline:
                 return done
 
     def _collect(
@@ -232,6 +242,15 @@ class IndexJob:
         self.index.record_failure(self._cid, cand.path, (0, 0.0), cand.file_type, "pending",
                                   "the file kept changing while it was indexed; it will be retried")  # fmt: skip
         return True
+
+    def _should_embed(self, batch: list[_Parsed], oldest: float, done: bool) -> bool:
+        """Embed when the pool is big enough to sort into full, evenly long sub-batches, when
+        no work is left, or when parsing is slow (OCR) and chunks have waited long enough.
+        Flushing whenever the parse queue ran dry (as before) embedded SciFact's tiny files a
+        few chunks at a time, at 60% of the embedder's sorted throughput."""
+        if done or _chunk_count(batch) >= self._batch_target():
+            return True
+        return time.monotonic() - oldest > _MAX_WAIT_S
 
     def _batch_target(self) -> int:
         # Chunks gathered (across files) before embedding: a larger pool sorts by length into

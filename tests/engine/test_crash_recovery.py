@@ -16,7 +16,7 @@ from sourcewise.core.store.index import ChunkRecord
 from tests.engine.conftest import fake_engine
 
 WORKER = Path(__file__).with_name("_index_worker.py")
-FILES = 60
+FILES = 200  # about 400 chunks: over three embedding pools of 128
 
 
 def _corpus(folder: Path) -> None:
@@ -76,7 +76,7 @@ def test_kill_9_mid_indexing_then_rerun(tmp_path: Path) -> None:
     first_log = tmp_path / "run1.log"
     proc = _run(home, folder, first_log)
     deadline = time.monotonic() + 120
-    while len(_hashes(first_log)) < 40 and proc.poll() is None and time.monotonic() < deadline:
+    while len(_hashes(first_log)) < 180 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the worker finished before it could be killed: slow it down"
     os.kill(proc.pid, signal.SIGKILL)

@@ -1,0 +1,64 @@
+"""Fusion of dense and keyword lists, and the cross-encoder blend (pure functions)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sourcewise.core.retrieve import fusion
+
+DENSE = {1: 0.90, 2: 0.80, 3: 0.79, 4: 0.10}
+KEYWORD = {3: 12.0, 5: 11.0, 1: 2.0}
+
+
+def test_convex_keeps_margins_that_rank_fusion_throws_away() -> None:
+    dense = {1: 0.95, 2: 0.40, 3: 0.39}  # chunk 1 is far ahead in dense
+    keyword = {2: 10.0, 1: 9.9, 3: 1.0}  # and a near-tie for first in BM25
+    by_score = fusion.fuse("convex", dense, keyword, (1.0, 1.0), 60)
+    by_rank = fusion.fuse("rrf", dense, keyword, (1.0, 1.0), 60)
+    assert by_score[0][0] == 1
+    assert by_rank[0][1] == pytest.approx(by_rank[1][1])  # RRF sees a tie between 1 and 2
+
+
+def test_convex_weights_select_one_list() -> None:
+    only_dense = fusion.fuse("convex", DENSE, KEYWORD, (1.0, 0.0), 60)
+    assert [c for c, _ in only_dense][:4] == [1, 2, 3, 4]
+    only_keyword = fusion.fuse("convex", DENSE, KEYWORD, (0.0, 1.0), 60)
+    assert [c for c, _ in only_keyword][:3] == [3, 5, 1]
+
+
+def test_a_missing_chunk_takes_the_lists_floor_not_its_mean() -> None:
+    fused = dict(fusion.fuse("convex", DENSE, KEYWORD, (1.0, 1.0), 60))
+    z_kw = dict(zip(KEYWORD, fusion.zscores(list(KEYWORD.values())), strict=True))
+    z_dense = dict(zip(DENSE, fusion.zscores(list(DENSE.values())), strict=True))
+    assert fused[2] == pytest.approx(0.5 * z_dense[2] + 0.5 * min(z_kw.values()))
+    assert fused[5] == pytest.approx(0.5 * min(z_dense.values()) + 0.5 * z_kw[5])
+    assert set(fused) == {1, 2, 3, 4, 5}
+
+
+def test_one_empty_list_leaves_the_other_in_order() -> None:
+    fused = fusion.fuse("convex", DENSE, {}, (1.0, 1.0), 60)
+    assert [c for c, _ in fused] == [1, 2, 3, 4]
+    assert fusion.fuse("convex", {}, {}, (1.0, 1.0), 60) == []
+    assert [c for c, _ in fusion.fuse("rrf", {}, KEYWORD, (1.0, 1.0), 60)] == [3, 5, 1]
+
+
+def test_rrf_scores_are_weighted_reciprocal_ranks() -> None:
+    fused = dict(fusion.fuse("rrf", DENSE, KEYWORD, (2.0, 1.0), 10))
+    assert fused[3] == pytest.approx(2.0 / 13 + 1.0 / 11)
+    assert fused[5] == pytest.approx(1.0 / 12)
+
+
+def test_blend_runs_from_fused_order_to_cross_encoder_order() -> None:
+    rerank = [0.1, 5.0, -3.0]
+    fused = [0.9, 0.5, 0.7]
+    assert list(np.argsort(-fusion.blend(rerank, fused, 1.0))) == [1, 0, 2]
+    assert list(np.argsort(-fusion.blend(rerank, fused, 0.0))) == [0, 2, 1]
+    # Only the shape of each list matters, not its scale.
+    scaled = fusion.blend([10 * r for r in rerank], [3 * f for f in fused], 0.4)
+    assert np.allclose(scaled, fusion.blend(rerank, fused, 0.4))
+
+
+def test_zscores_of_constant_or_empty_lists_are_zero() -> None:
+    assert fusion.zscores([2.0, 2.0]).tolist() == [0.0, 0.0]
+    assert fusion.zscores([]).size == 0

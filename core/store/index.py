@@ -7,14 +7,11 @@ index is a cache of the ``vectors`` table, reconciled on open.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -23,50 +20,19 @@ from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
 from sourcewise.core.store import catalog
+from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 from sourcewise.core.types import DocumentInfo, IndexStatus
 
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk ready to store: text plus provenance (pages 1-based, span in extracted text)."""
-
-    text: str
-    heading: str
-    page_start: int | None
-    page_end: int | None
-    page_label: str | None
-    start: int
-    end: int
-    tokens: int
+# ChunkRecord and BlobInfo moved to store/content.py with the writes; importers keep using this
+# module, which stays the store's entry point.
+__all__ = ["BlobInfo", "ChunkRecord", "Index"]
 
 
-@dataclass(frozen=True)
-class BlobInfo:
-    sha256: str
-    size: int
-    file_type: str
-    title: str | None
-    author: str | None
-    page_count: int | None
-    text_length: int
-    warnings: str | None
+class Index(ContentWrites):
+    """The open index; content writes come from ``ContentWrites`` (store/content.py)."""
 
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _locked(method: F) -> F:
-    @functools.wraps(method)
-    def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            return method(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Index:
     def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str) -> None:
         self.db = db
         self.vectors = vectors
@@ -110,7 +76,7 @@ class Index:
         # the next indexing run re-embeds every chunk before anything else.
         self.reembed_needed = stored is not None and stored != embedder.name
 
-    @_locked
+    @locked
     def replace_vectors(self, ids: IdArray, vecs: FloatArray) -> None:
         """Overwrite stored vectors (re-embedding with a new model), one transaction per call."""
         with self.db.conn:
@@ -140,7 +106,7 @@ class Index:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    @_locked
+    @locked
     def set_meta(self, key: str, value: str) -> None:
         with self.db.conn:
             self.db.execute(
@@ -177,7 +143,7 @@ class Index:
     def rebuild_vectors(self) -> None:
         self.vectors.rebuild(*self.all_vectors())
 
-    @_locked
+    @locked
     def save_vectors(self) -> None:
         if self.vectors.dirty:
             self.rebuild_vectors()
@@ -195,7 +161,7 @@ class Index:
         return out
 
     # -- collections and documents ---------------------------------------------------------
-    @_locked
+    @locked
     def collection_id(self, name: str, create: bool = True) -> int | None:
         row = self.db.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
         if row is not None:
@@ -208,7 +174,7 @@ class Index:
             )
         return int(cur.lastrowid or 0)
 
-    @_locked
+    @locked
     def add_root(self, collection_id: int, path: Path, watch: bool = False) -> None:
         with self.db.conn:
             self.db.execute(
@@ -217,7 +183,7 @@ class Index:
                 [collection_id, str(path), int(watch)],
             )
 
-    @_locked
+    @locked
     def set_watch(self, collection: str, folder: str, watch: bool) -> None:
         """Record whether a root folder is watched for changes."""
         with self.db.conn:
@@ -252,183 +218,6 @@ class Index:
         names = [d[0] for d in cur.description]
         rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())
         return {str(r["path"]): r for r in rows}
-
-    def blob_id(self, sha256: str) -> int | None:
-        row = self.db.execute("SELECT id FROM blobs WHERE sha256 = ?", [sha256]).fetchone()
-        return None if row is None else int(row[0])
-
-    # -- writes: each call is one transaction --------------------------------------------------
-    @_locked
-    def commit_new_content(
-        self,
-        collection_id: int,
-        path: Path,
-        stat: tuple[int, float],
-        blob: BlobInfo,
-        chunks: list[ChunkRecord],
-        vecs: FloatArray,
-    ) -> int:
-        """Store a file whose content is new: blob, chunks, vectors and the document row."""
-        with self.db.conn:
-            cur = self.db.execute(
-                "INSERT INTO blobs(sha256, size, file_type, title, author, page_count, "
-                "chunk_count, text_length, warnings, embed_model) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [blob.sha256, blob.size, blob.file_type, blob.title, blob.author,
-                 blob.page_count, len(chunks), blob.text_length, blob.warnings, self.embed_model],
-            )  # fmt: skip
-            blob_id = int(cur.lastrowid or 0)
-            ids = self._insert_chunks(blob_id, chunks, vecs)
-            old = self._upsert_document(
-                collection_id, path, stat, blob.sha256, blob_id, blob.file_type
-            )
-            self._bump_generation()
-        if not self.vectors.add(ids, vecs):
-            self.rebuild_vectors()  # crossed the exact-search limit (or outgrew IVF training)
-        self._release(old)  # a changed file's previous content
-        return blob_id
-
-    def _insert_chunks(self, blob_id: int, chunks: list[ChunkRecord], vecs: FloatArray) -> IdArray:
-        # Ids are assigned here so the rows go in with executemany; the caller's transaction
-        # already holds SQLite's write lock (its first statement was an INSERT).
-        row = self.db.execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()
-        first = int(row[0]) + 1
-        ids = np.arange(first, first + len(chunks), dtype=np.int64)
-        self.db.conn.executemany(
-            'INSERT INTO chunks(id, blob_id, ord, text, heading, page_start, page_end, page_label, '
-            'start, "end", tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-            [
-                (int(ids[i]), blob_id, i, ch.text, ch.heading, ch.page_start, ch.page_end,
-                 ch.page_label, ch.start, ch.end, ch.tokens)
-                for i, ch in enumerate(chunks)
-            ],
-        )  # fmt: skip
-        self.db.conn.executemany(
-            "INSERT INTO vectors(chunk_id, vec) VALUES (?, ?)",
-            [(int(cid), vecs[i].astype(np.float32).tobytes()) for i, cid in enumerate(ids)],
-        )
-        return ids
-
-    @_locked
-    def link_existing_content(
-        self, collection_id: int, path: Path, stat: tuple[int, float], sha256: str, file_type: str
-    ) -> None:
-        """Point a document at content already stored (a duplicate, a move, a touched file)."""
-        blob_id = self.blob_id(sha256)
-        with self.db.conn:
-            old = self._upsert_document(collection_id, path, stat, sha256, blob_id, file_type)
-        if old != blob_id:
-            self._release(old)
-
-    @_locked
-    def record_failure(
-        self,
-        collection_id: int,
-        path: Path,
-        stat: tuple[int, float],
-        file_type: str,
-        status: str,
-        message: str,
-    ) -> None:
-        with self.db.conn:
-            old = self._upsert_document(
-                collection_id, path, stat, None, None, file_type, status, message
-            )
-        self._release(old)
-
-    def _upsert_document(
-        self,
-        collection_id: int,
-        path: Path,
-        stat: tuple[int, float],
-        sha256: str | None,
-        blob_id: int | None,
-        file_type: str,
-        status: str = "indexed",
-        error: str | None = None,
-    ) -> int | None:
-        """Insert or update the document row; returns the blob it pointed at before."""
-        prev = self.db.execute(
-            "SELECT blob_id FROM documents WHERE collection_id = ? AND path = ?",
-            [collection_id, str(path)],
-        ).fetchone()
-        self.db.execute(
-            "INSERT INTO documents(collection_id, path, folder, file_type, size, mtime, sha256, "
-            "blob_id, status, error, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(collection_id, path) DO UPDATE SET file_type=excluded.file_type, "
-            "size=excluded.size, mtime=excluded.mtime, sha256=excluded.sha256, "
-            "blob_id=excluded.blob_id, status=excluded.status, error=excluded.error, "
-            "indexed_at=excluded.indexed_at",
-            [collection_id, str(path), str(path.parent), file_type, stat[0], stat[1], sha256,
-             blob_id, status, error, time.time()],
-        )  # fmt: skip
-        return None if prev is None or prev[0] is None else int(prev[0])
-
-    def _release(self, blob_id: int | None) -> None:
-        """Delete one blob's content if no document points at it any more (cheap, indexed)."""
-        if blob_id is None:
-            return
-        used = self.db.execute("SELECT 1 FROM documents WHERE blob_id = ? LIMIT 1", [blob_id])
-        if used.fetchone() is None:
-            self._delete_blobs([blob_id])
-
-    @_locked
-    def remove_documents(self, doc_ids: list[int]) -> int:
-        if not doc_ids:
-            return 0
-        with self.db.conn:
-            for start in range(0, len(doc_ids), 900):
-                part = doc_ids[start : start + 900]
-                marks = ",".join("?" * len(part))
-                self.db.execute(f"DELETE FROM documents WHERE id IN ({marks})", part)
-        self.collect_garbage()
-        return len(doc_ids)
-
-    def remove_paths(self, paths: list[Path], collection: str | None = None) -> int:
-        """Forget documents at or beneath each path (in one collection or all)."""
-        ids: list[int] = []
-        for path in paths:
-            target = str(path.expanduser().resolve(strict=False))
-            prefix = target.rstrip("/") + "/"
-            sql = (
-                "SELECT d.id FROM documents d JOIN collections c ON c.id = d.collection_id "
-                "WHERE (d.path = ? OR substr(d.path, 1, ?) = ?)"
-            )
-            args: list[Any] = [target, len(prefix), prefix]
-            if collection is not None:
-                sql += " AND c.name = ?"
-                args.append(collection)
-            ids.extend(int(r[0]) for r in self.db.execute(sql, args).fetchall())
-            with self.db.conn:
-                self.db.execute("DELETE FROM roots WHERE path = ?", [target])
-        return self.remove_documents(ids)
-
-    @_locked
-    def collect_garbage(self) -> None:
-        """Delete content no document points at any more (chunks, FTS rows, vectors)."""
-        orphans = [
-            int(r[0])
-            for r in self.db.execute(
-                "SELECT id FROM blobs WHERE id NOT IN "
-                "(SELECT blob_id FROM documents WHERE blob_id IS NOT NULL)"
-            ).fetchall()
-        ]
-        if orphans:
-            self._delete_blobs(orphans)
-
-    def _delete_blobs(self, blob_ids: list[int]) -> None:
-        chunk_ids: list[int] = []
-        with self.db.conn:
-            for blob_id in blob_ids:
-                chunk_ids.extend(
-                    int(r[0])
-                    for r in self.db.execute("SELECT id FROM chunks WHERE blob_id = ?", [blob_id])
-                )
-                self.db.execute("DELETE FROM vectors WHERE chunk_id IN "
-                                "(SELECT id FROM chunks WHERE blob_id = ?)", [blob_id])  # fmt: skip
-                self.db.execute("DELETE FROM chunks WHERE blob_id = ?", [blob_id])
-                self.db.execute("DELETE FROM blobs WHERE id = ?", [blob_id])
-            self._bump_generation()
-        self.vectors.remove(np.asarray(chunk_ids, dtype=np.int64))
 
     # -- reads for status screens --------------------------------------------------------------
     def status(self) -> IndexStatus:

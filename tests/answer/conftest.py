@@ -11,12 +11,10 @@ import numpy as np
 import pymupdf
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
-from sourcewise.core.factory import build_engine
 from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.llm.echo import EchoChatModel
-from sourcewise.core.settings import Settings
+from tests import fakes
 
 WARRANTY = "The Falcon X2 drone carries a warranty of 18 months from the date of purchase."
 PAGES = [
@@ -43,13 +41,8 @@ def make_pdf(path: Path, pages: Sequence[str]) -> Path:
     return path
 
 
-def fake_settings(home: Path) -> Settings:
-    return Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
-
-
 def fake_engine(home: Path, chat_model: ChatModel | None = None, reranker: object = None) -> Engine:
-    return build_engine(fake_settings(home), embedder=HashEmbedder(),
-                        chat_model=chat_model or EchoChatModel(), reranker=reranker)  # fmt: skip
+    return fakes.fake_engine(home, chat_model=chat_model, reranker=reranker)
 
 
 @pytest.fixture

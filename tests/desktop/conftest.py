@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
-from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
-from sourcewise.core.settings import Settings
+from tests.fakes import fake_engine
 
 # Before any QApplication exists (the first one is created by a test, after collection).
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -20,9 +17,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    home = tmp_path / "home"
-    settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
-    eng = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(), reranker=None)
+    eng = fake_engine(tmp_path / "home")
     yield eng
     eng.close()
 

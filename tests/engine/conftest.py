@@ -9,22 +9,14 @@ import pytest
 
 from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
-from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
-from sourcewise.core.settings import Settings
+from tests import fakes
 
-
-def fake_settings(home: Path, **index: object) -> Settings:
-    return Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread", **index})
+# Re-exported: tests import it from here.
+fake_settings = fakes.fake_settings
 
 
 def fake_engine(home: Path, embedder: HashEmbedder | None = None, **index: object) -> Engine:
-    return build_engine(
-        fake_settings(home, **index),
-        embedder=embedder or HashEmbedder(),
-        chat_model=EchoChatModel(),
-        reranker=None,
-    )
+    return fakes.fake_engine(home, embedder=embedder, index=index)
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def main() -> None:
     ap.add_argument("--weights", default="0.2,0.3,0.4,0.5,0.7,1.0", help="rerank blend weights")
     ap.add_argument("--no-rerank", action="store_true", help="first-stage systems only")
     ap.add_argument("--timing-queries", type=int, default=40, help="queries timed per rerank depth")
-    ap.add_argument("--out", type=Path, default=Path("docs/benchmarks-retrieval.md"))
+    ap.add_argument("--out", type=Path, default=Path("bench/results/retrieval.md"))
     args = ap.parse_args()
     models_dir = Path(os.environ.get("SOURCEWISE_MODELS_DIR", "models")).resolve()
     corpus, queries, qrels = _scifact.load(split=args.split)

@@ -110,7 +110,7 @@ class Engine:
             )
         current = (index, self.embedder, self.reranker)
         if self._searcher is None or self._searcher.parts != current:
-            # Kept between queries: its keyword search sets up its temp tables once.
+            # Kept between queries rather than rebuilt for each one.
             self._searcher = Searcher(self.settings, *current)
         return self._searcher.search(
             query, k or self.settings.retrieval.k, filters or SearchFilters()

@@ -151,7 +151,8 @@ def qa(
     best: dict[str, float] = {}
     for q in questions:
         hits = engine.search(q["question"], settings.answer.max_sources)
-        best[q["id"]] = hits[0].scores.get("rerank", hits[0].score) if hits else float("-inf")
+        # The answerer gates on the best cross-encoder score among the hits, not the top hit's.
+        best[q["id"]] = max((h.scores.get("rerank", h.score) for h in hits), default=float("-inf"))
     results = []
     for name in names:
         res = QAResult(name)

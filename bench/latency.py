@@ -100,16 +100,18 @@ def measure(index: Index, queries: int) -> dict[str, float]:
     searcher = Searcher(Settings(home=Path("/nonexistent"), retrieval={"rerank": False}),
                         index, FixedDim(), None)  # fmt: skip
     qvecs = _queries(index, rng, queries)
+    # The product's defaults: candidates from each list, and the hits a rerank would see.
+    n, keep = searcher.cfg.candidates, max(searcher.cfg.k, searcher.cfg.rerank_candidates)
     times: list[float] = []
     found: list[np.ndarray] = []
     for qv in qvecs:
         text = " ".join(_words(rng, 8))
         t0 = time.perf_counter()
         with index.lock:
-            dense = searcher.dense(qv, 50, None)
-            keyword = searcher.keyword(text, 50, None)
+            dense = searcher.dense(qv, n, None)
+            keyword = searcher.keyword(text, n, None)
             fused = searcher._fuse(dense, keyword)
-            searcher._hits(fused[:30], dense, keyword, SearchFilters())
+            searcher._hits(fused[:keep], dense, keyword, SearchFilters())
         times.append((time.perf_counter() - t0) * 1000)
         found.append(np.fromiter(list(dense)[:10], dtype=np.int64))
     return {"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95)),

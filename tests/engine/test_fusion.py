@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sourcewise.core.retrieve import fusion
+from tests.fakes import fake_engine
 
 DENSE = {1: 0.90, 2: 0.80, 3: 0.79, 4: 0.10}
 KEYWORD = {3: 12.0, 5: 11.0, 1: 2.0}
@@ -62,3 +66,31 @@ def test_blend_runs_from_fused_order_to_cross_encoder_order() -> None:
 def test_zscores_of_constant_or_empty_lists_are_zero() -> None:
     assert fusion.zscores([2.0, 2.0]).tolist() == [0.0, 0.0]
     assert fusion.zscores([]).size == 0
+
+
+def test_search_blends_the_rerank_score_with_the_fused_score(tmp_path: Path) -> None:
+    class PrefersLast:
+        """Scores the fused list's last candidate far above the rest."""
+
+        def warm_up(self) -> None:
+            """Nothing to load."""
+
+        def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
+            return np.asarray([10.0 if "omega" in p else 0.0 for p in passages], dtype=np.float32)
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    for i, extra in enumerate(["alpha alpha alpha", "alpha alpha", "alpha omega"]):
+        (root / f"n{i}.txt").write_text(f"Note about {extra} topics.")
+    engine = fake_engine(tmp_path / "home", reranker=PrefersLast())
+    engine.index([root])
+    retrieval = engine.settings.retrieval
+    retrieval.rerank_skip_confident = False
+    retrieval.rerank_weight = 1.0  # the cross-encoder alone decides
+    top = engine.search("alpha", k=3)
+    assert top[0].path.endswith("n2.txt") and top[0].score == 10.0
+    retrieval.rerank_weight = 0.0  # the fused order is kept; scores still carry the rerank
+    top = engine.search("alpha", k=3)
+    assert not top[0].path.endswith("n2.txt")
+    assert {h.scores["rerank"] for h in top} == {0.0, 10.0}
+    engine.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,12 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
 from sourcewise.core.ingest.chunking import Chunker, embedding_text
 from sourcewise.core.ingest.document import ParsedDocument
 from sourcewise.core.ingest.reembed import reembed_all
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
-from sourcewise.core.ingest.workers import ParseOutcome, make_executor, parse_task, parse_workers
+from sourcewise.core.ingest.workers import (
+    WORKERS_DID_NOT_START,
+    ParseOutcome,
+    make_executor,
+    parse_task,
+    parse_workers,
+    worker_alive,
+)
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
@@ -32,6 +39,9 @@ from sourcewise.core.types import FileFailure, IndexReport
 _FILES_AHEAD = 8
 # Longest parsed chunks wait for a full embedding pool when parsing is slow (OCR).
 _MAX_WAIT_S = 2.0
+
+_Queue = deque[tuple[Candidate, str]]
+_Inflight = dict[Future[ParseOutcome], tuple[Candidate, str]]
 
 
 @dataclass
@@ -143,24 +153,19 @@ class IndexJob:
             return
         cfg = self.settings.index
         workers = parse_workers(cfg.parse_workers)
-        self._executor = make_executor(cfg.parse_mode, workers)
+        self._start_pool()
         queue = deque(work)
-        inflight: dict[Future[ParseOutcome], tuple[Candidate, str]] = {}
+        inflight: _Inflight = {}
         batch: list[_Parsed] = []
         try:
             oldest = 0.0
             while queue or inflight:
-                # Several files queued per worker: they keep parsing while this thread embeds.
-                while queue and len(inflight) < workers * _FILES_AHEAD:
-                    cand, sha = queue.popleft()
-                    fut = self._executor.submit(
-                        parse_task, str(cand.path), cfg.ocr, cfg.max_file_mb << 20
-                    )
-                    inflight[fut] = (cand, sha)
+                self._fill(queue, inflight, workers)
                 deadline = oldest + _MAX_WAIT_S if batch else float("inf")
                 for fut in self._wait(inflight, deadline):
-                    cand, sha = inflight.pop(fut)
-                    parsed = self._collect(fut, cand, sha, queue)
+                    if fut not in inflight:
+                        continue  # its pool broke and its file is queued again
+                    parsed = self._collect(fut, inflight, queue)
                     if parsed is not None:
                         oldest = oldest if batch else time.monotonic()
                         batch.append(parsed)
@@ -170,9 +175,23 @@ class IndexJob:
         finally:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def _wait(
-        self, inflight: dict[Future[ParseOutcome], tuple[Candidate, str]], deadline: float
-    ) -> set[Future[ParseOutcome]]:
+    def _fill(self, queue: _Queue, inflight: _Inflight, workers: int) -> None:
+        """Several files queued per worker: they keep parsing while this thread embeds."""
+        cfg = self.settings.index
+        while queue and len(inflight) < workers * _FILES_AHEAD:
+            cand, sha = queue.popleft()
+            try:
+                fut = self._executor.submit(
+                    parse_task, str(cand.path), cfg.ocr, cfg.max_file_mb << 20
+                )
+            except BrokenProcessPool:
+                # A worker died since the last look; this file was not in it.
+                queue.appendleft((cand, sha))
+                self._pool_broke(inflight, queue)
+                continue
+            inflight[fut] = (cand, sha)
+
+    def _wait(self, inflight: _Inflight, deadline: float) -> set[Future[ParseOutcome]]:
         """Parsed files, or none once ``deadline`` passes (parsed chunks are waiting)."""
         # Short waits so a cancel is noticed within a fraction of a second.
         while True:
@@ -182,17 +201,14 @@ class IndexJob:
                 return done
 
     def _collect(
-        self,
-        fut: Future[ParseOutcome],
-        cand: Candidate,
-        sha: str,
-        queue: deque[tuple[Candidate, str]],
+        self, fut: Future[ParseOutcome], inflight: _Inflight, queue: _Queue
     ) -> _Parsed | None:
         try:
             outcome = fut.result()
         except BrokenProcessPool:
-            self._recover_pool(cand, sha, queue)
+            self._pool_broke(inflight, queue)
             return None
+        cand, sha = inflight.pop(fut)
         if outcome.failure is not None:
             self._fail(cand.path, cand.stat, cand.file_type, *outcome.failure)
             self._fail_dupes(sha, *outcome.failure)
@@ -203,20 +219,37 @@ class IndexJob:
         _, chunks = self.chunker.chunk(outcome.doc)
         return _Parsed(cand, sha, outcome.doc, chunks)
 
-    def _recover_pool(self, cand: Candidate, sha: str, queue: deque[tuple[Candidate, str]]) -> None:
-        """A worker died (a parser crashed hard): every file in flight is retried once in a new
-        pool; a file that breaks the pool twice is the culprit and is marked failed."""
-        if cand.attempts >= 1:
-            msg = "the parser crashed on this file"
-            self._fail(cand.path, cand.stat, cand.file_type, "corrupt", msg)
-            self._fail_dupes(sha, "corrupt", msg)
-        else:
-            queue.appendleft((replace(cand, attempts=cand.attempts + 1), sha))
+    def _pool_broke(self, inflight: _Inflight, queue: _Queue) -> None:
+        """A worker died (a parser crashed hard, or the process was killed): every file in
+        flight is retried once in a new pool; a file in flight at two breaks is taken to be the
+        culprit and marked failed."""
+        if not self._pool_started():
+            # Not a parser crash: no worker ever ran (e.g. a script without a __main__ guard).
+            # Stop with the reason rather than mark every file corrupt; nothing is lost.
+            raise IndexError_(WORKERS_DID_NOT_START)
+        for cand, sha in inflight.values():
+            if cand.attempts >= 1:
+                msg = "the parser crashed on this file"
+                self._fail(cand.path, cand.stat, cand.file_type, "corrupt", msg)
+                self._fail_dupes(sha, "corrupt", msg)
+            else:
+                queue.appendleft((replace(cand, attempts=cand.attempts + 1), sha))
+        inflight.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._start_pool()
+
+    def _start_pool(self) -> None:
         cfg = self.settings.index
         self._executor = make_executor(cfg.parse_mode, parse_workers(cfg.parse_workers))
+        self._started = self._executor.submit(worker_alive)
 
-    def _changed_since_scan(self, cand: Candidate, queue: deque[tuple[Candidate, str]]) -> bool:
+    def _pool_started(self) -> bool:
+        try:
+            return self._started.exception(timeout=5) is None
+        except (CancelledError, TimeoutError):
+            return False
+
+    def _changed_since_scan(self, cand: Candidate, queue: _Queue) -> bool:
         """True when the file changed after it was hashed: it is re-queued once, then left
         'pending' for the next run rather than indexed with a hash that does not match."""
         try:

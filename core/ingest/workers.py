@@ -37,6 +37,18 @@ def parse_task(path: str, ocr: bool, max_bytes: int) -> ParseOutcome:
     return ParseOutcome(path, doc, None, time.perf_counter() - start)
 
 
+def worker_alive() -> bool:
+    """A no-op first task: if even this fails, the worker processes never started."""
+    return True
+
+
+WORKERS_DID_NOT_START = (
+    "the parse worker processes could not start. When Sourcewise runs from a script, call it "
+    'under `if __name__ == "__main__":` (each worker re-imports the script), or set '
+    'index.parse_mode = "thread"'
+)
+
+
 def parse_workers(configured: int) -> int:
     # On 2 cores: one parser process while the main process embeds.
     return configured or max(1, (os.cpu_count() or 2) - 1)

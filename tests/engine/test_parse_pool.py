@@ -1,0 +1,69 @@
+"""The parse worker pool: a worker killed mid-run costs a retry, not a file; and workers that
+never start (a script without a ``__main__`` guard) stop the job with the reason instead of
+marking every file as a parser crash."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sourcewise.core.progress import Progress
+from tests.engine.conftest import fake_engine
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from sourcewise.core.embed.hashing import HashEmbedder
+from sourcewise.core.factory import build_engine
+from sourcewise.core.settings import Settings
+
+home, folder = Path(sys.argv[1]), Path(sys.argv[2])
+settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "process"})
+engine = build_engine(settings, embedder=HashEmbedder(), chat_model=None, reranker=None)
+engine.index([folder])
+print("indexed")
+"""
+
+
+def test_unguarded_script_gets_a_clear_error_and_no_file_is_marked_failed(tmp_path: Path) -> None:
+    folder, home = tmp_path / "docs", tmp_path / "home"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.md").write_text(f"# Note {i}\n\nSome text about item {i}.\n")
+    script = tmp_path / "unguarded.py"
+    script.write_text(SCRIPT)
+    proc = subprocess.run([sys.executable, str(script), str(home), str(folder)],
+                          check=False, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert proc.returncode != 0 and "indexed" not in proc.stdout
+    assert 'if __name__ == "__main__":' in proc.stderr
+    engine = fake_engine(home)
+    assert engine.status().failed == []  # nothing was blamed on the files
+    engine.close()
+
+
+def test_a_worker_killed_mid_run_costs_a_retry_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    files = 300  # over two embedding pools: the first commit comes with files still in flight
+    for i in range(files):
+        (folder / f"n{i:03d}.md").write_text(f"# Note {i}\n\nSome text about item {i}.\n")
+    engine = fake_engine(tmp_path / "home", parse_mode="process")
+    killed: list[int] = []
+
+    def kill_a_worker(progress: Progress) -> None:
+        if progress.stage == "indexing" and not killed:
+            for child in multiprocessing.active_children():
+                if child.pid is not None:
+                    os.kill(child.pid, signal.SIGKILL)
+                    killed.append(child.pid)
+
+    report = engine.index([folder], progress=kill_a_worker)
+    assert killed, "no worker was running at the first commit"
+    assert report.files_indexed == files and report.files_failed == 0
+    assert engine.status().failed == []
+    engine.close()

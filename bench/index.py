@@ -227,7 +227,7 @@ def _instrument_pipeline(phases: dict[str, float]) -> None:
     timed(job, "_scan", "scan")
     timed(job, "_wait", "wait_parse")  # main thread idle: nothing parsed yet to chunk or embed
     timed(job, "_collect", "chunk", before=parse_seconds)  # chunking runs in _collect
-    timed(job, "_embed", "embed")
+    timed(pipeline, "embed_by_length", "embed")  # looked up in the module at each call
     timed(job, "_commit", "commit")
     timed(job, "_remove_missing", "remove_missing")
     timed(store_index.Index, "save_vectors", "save_vectors")

@@ -87,6 +87,7 @@ def run_first_stage(
     runs: dict[str, Run] = {s: {} for s in systems}
     lat: dict[str, list[float]] = {s: [] for s in systems}
     lists: dict[str, tuple[dict[int, float], dict[int, float]]] = {}
+    fused: dict[str, fusion.Ranked] = {}
     for qid, text in queries.items():
         t0 = time.perf_counter()
         kw = searcher.keyword(text, n, None)
@@ -102,11 +103,12 @@ def run_first_stage(
         runs["rrf"][qid] = to_docs(by_rank, docs_of)
         runs["convex"][qid] = to_docs(by_score, docs_of)
         lists[qid] = (dn, kw)
+        fused[qid] = by_score
         lat["bm25"].append((t1 - t0) * 1000)
         lat["dense"].append((t2 - t1) * 1000)
         lat["rrf"].append((t3 - t0) * 1000)
         lat["convex"].append((t2 - t0 + t4 - t3) * 1000)
-    return {"runs": runs, "lat": lat, "lists": lists}
+    return {"runs": runs, "lat": lat, "lists": lists, "fused": fused}
 
 
 def weight_sweep(lists: dict[str, tuple[dict[int, float], dict[int, float]]],
@@ -225,8 +227,7 @@ def rerank_section(best: dict[str, object], queries: dict[str, str], qrels: dict
                    models_dir: Path, args: argparse.Namespace) -> list[str]:  # fmt: skip
     searcher: Searcher = best["searcher"]  # type: ignore[assignment]
     stage: dict[str, object] = best["stage"]  # type: ignore[assignment]
-    lists: dict[str, tuple[dict[int, float], dict[int, float]]] = stage["lists"]  # type: ignore[assignment]
-    fused = {q: fusion.fuse("convex", dn, kw, (1.0, 1.0), 60) for q, (dn, kw) in lists.items()}
+    fused: dict[str, fusion.Ranked] = stage["fused"]  # type: ignore[assignment]
     docs_of: dict[int, list[str]] = best["docs_of"]  # type: ignore[assignment]
     first_lat: list[float] = stage["lat"]["convex"]  # type: ignore[index]
     depths = [int(d) for d in args.depths.split(",")]

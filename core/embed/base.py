@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -33,3 +33,25 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Vectors:
         """A (dim,) vector; models with a query instruction apply it here."""
         ...
+
+
+def embed_by_length(
+    embedder: Embedder,
+    texts: Sequence[str],
+    tokens: Sequence[int],
+    batch_size: int,
+    check: Callable[[], None],
+) -> Vectors:
+    """Embed in sub-batches of similar length in tokens (little padding), calling ``check``
+    (a cancel check) between them so a cancel lands within one sub-batch's time.
+
+    Sorting by characters instead padded SciFact's sub-batches by 25% (numbers and symbols are
+    many tokens per character) against 7%, and bge-small-en embedded 20% fewer chunks per second.
+    """
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=tokens.__getitem__)
+    for start in range(0, len(order), batch_size):
+        check()
+        rows = order[start : start + batch_size]
+        out[rows] = embedder.embed_documents([texts[i] for i in rows])
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sourcewise.core.embed.base import Embedder
+from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.ingest.chunking import embedding_text
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.store.index import ChunkRecord, Index
@@ -36,13 +36,8 @@ def reembed_all(
         texts = [
             embedding_text(ChunkRecord(t, h, None, None, None, 0, 0, 0)) for _, t, h, _ in rows
         ]
-        vecs = np.empty((len(rows), embedder.dim), dtype=np.float32)
-        # Sub-batches of similar length in tokens: far less padding than in id order.
-        order = sorted(range(len(rows)), key=lambda i: int(rows[i][3] or 0))
-        for start in range(0, len(order), batch_size):
-            cancel.check()
-            part = order[start : start + batch_size]
-            vecs[part] = embedder.embed_documents([texts[i] for i in part])
+        tokens = [int(r[3] or 0) for r in rows]
+        vecs = embed_by_length(embedder, texts, tokens, batch_size, cancel.check)
         ids = np.asarray([r[0] for r in rows], dtype=np.int64)
         index.replace_vectors(ids, vecs)
         done += len(rows)

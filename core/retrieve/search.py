@@ -45,21 +45,29 @@ class Searcher:
         if not query.strip():
             return []
         qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
+        hits, agree = self.first_stage(query, qvec, k, filters)
+        if self.reranker is not None and hits:
+            depth = self.cfg.rerank_candidates
+            if self.cfg.rerank_skip_confident and agree:
+                depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score
+            hits = self._rerank(query, hits[:depth]) + hits[depth:]
+        return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
+
+    def first_stage(
+        self, query: str, qvec: np.ndarray, k: int, filters: SearchFilters
+    ) -> tuple[list[SearchHit], bool]:
+        """Dense and keyword candidates, fused and loaded as hits (enough for the rerank), and
+        whether both searches put the same chunk first."""
         with self.index.lock:
             allowed = self._allowed_chunks(filters)
             if allowed is not None and not len(allowed):
-                return []
+                return [], False
             n = max(self.cfg.candidates, k)
             dense = self.dense(qvec, n, allowed)
             keyword = self.keyword(query, n, allowed)
             fused = self._fuse(dense, keyword)
             hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
-        if self.reranker is not None and hits:
-            depth = self.cfg.rerank_candidates
-            if self.cfg.rerank_skip_confident and confident(dense, keyword):
-                depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score
-            hits = self._rerank(query, hits[:depth]) + hits[depth:]
-        return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
+        return hits, confident(dense, keyword)
 
     # -- candidates -----------------------------------------------------------------------------
     def dense(

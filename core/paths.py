@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -30,3 +31,16 @@ def config_file(home: Path | None) -> Path:
 def env_home() -> Path | None:
     value = os.environ.get(HOME_ENV)
     return Path(value).expanduser() if value else None
+
+
+def bundled_models_dir() -> Path | None:
+    """The models folder of the installation this package runs from, beside its manifest.
+
+    In a source checkout (an editable install) this is the repo's ``models/``, where ``make``
+    installs the default models; None when the package data is not a folder on disk.
+    """
+    try:
+        folder = Path(str(resources.files("sourcewise.models")))
+    except ModuleNotFoundError:  # a source tree that is not installed: core/ -> repo/models
+        folder = Path(__file__).resolve().parents[1] / "models"
+    return folder if folder.is_dir() else None

@@ -81,7 +81,8 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         for s in specs
     ]  # fmt: skip
     click.echo(_table(["NAME", "ROLE", "FORMAT", "SIZE", "DEFAULT", "INSTALLED", "MODEL"], rows))
-    click.echo(f"\nmodels dir: {store.models_dir}")
+    looked = ", then ".join(str(d) for d in store.search_dirs)
+    click.echo(f"\nmodels are looked for in {looked}; installs go to {store.models_dir}")
 
 
 class _Reporter:

@@ -70,7 +70,7 @@ def ollama_roots(home: Path, env: Mapping[str, str], include_system: bool = True
 
 def discover_models(
     *,
-    models_dir: Path | None = None,
+    models_dirs: Sequence[Path] = (),
     configured_dirs: Sequence[Path] = (),
     extra_dirs: Sequence[Path] = (),
     home: Path | None = None,
@@ -81,7 +81,7 @@ def discover_models(
     home = home if home is not None else Path.home()
     env = env if env is not None else os.environ
     candidates: list[tuple[str, str, Path]] = []  # (source, name, path)
-    if models_dir is not None:
+    for models_dir in models_dirs:
         candidates += _walk_source("sourcewise", models_dir)
     for source, root in gguf_locations(home, env):
         candidates += _walk_source(source, root)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from sourcewise.core.modelstore import hashing
 from sourcewise.core.modelstore.manifest import ModelSpec
-from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
+from sourcewise.core.progress import CancelToken
 
 Status = Literal["ok", "missing", "mismatch"]
 
@@ -43,21 +42,3 @@ def verify_one(
     size = hashing.tree_size(path) if path.is_dir() else path.stat().st_size
     status: Status = "ok" if actual == spec.sha256 else "mismatch"
     return VerifyResult(spec.name, status, path, spec.sha256, actual, size)
-
-
-def verify_all(
-    specs: Sequence[ModelSpec],
-    models_dir: Path,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: CancelToken | None = None,
-) -> list[VerifyResult]:
-    """Check every model of ``specs`` in manifest order; missing ones are reported, not hashed."""
-    results: list[VerifyResult] = []
-    for i, spec in enumerate(specs):
-        if progress is not None:
-            progress(Progress("verify", i, len(specs), f"checking {spec.name}"))
-        results.append(verify_one(spec, models_dir, cancel))
-    if progress is not None:
-        progress(Progress("verify", len(specs), len(specs), "checked"))
-    return results

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import faiss
 import numpy as np
 
 from sourcewise.core.embed.base import Embedder
@@ -74,8 +73,6 @@ class Searcher:
         self, query: str | np.ndarray, n: int, allowed: np.ndarray | None
     ) -> dict[int, float]:
         vec = self.embedder.embed_query(query) if isinstance(query, str) else query
-        # One query: OpenMP threads cost more than they save (measured 24 ms vs 5.7 ms at 100k).
-        faiss.omp_set_num_threads(1)
         ids, scores = self.index.vectors.search(vec, n, allowed)
         return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
 

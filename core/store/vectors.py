@@ -11,8 +11,10 @@ the vectors stored in SQLite, so it can never silently disagree with the metadat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +93,9 @@ class VectorIndex:
                 if self.kind == "ivf"
                 else faiss.SearchParameters(sel=selector)
             )
-        scores, ids = self._index.search(q, min(k, self.ntotal), params=params)
+        # One query: OpenMP threads cost more than they save (measured 24 ms vs 5.7 ms at 100k).
+        with omp_threads(1):
+            scores, ids = self._index.search(q, min(k, self.ntotal), params=params)
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
 
@@ -128,6 +132,18 @@ class VectorIndex:
         side_tmp = self._sidecar.with_suffix(".json.tmp")
         side_tmp.write_text(json.dumps(meta), encoding="utf-8")
         os.replace(side_tmp, self._sidecar)
+
+
+@contextlib.contextmanager
+def omp_threads(count: int) -> Iterator[None]:
+    """FAISS on ``count`` OpenMP threads inside the block only: the count outlives the call,
+    so a search that kept 1 would leave later IVF training and adds on one thread."""
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def _train_ivf(dim: int, vecs: FloatArray) -> Any:

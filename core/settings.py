@@ -172,18 +172,14 @@ class Settings(BaseSettings):
     home: Path = Field(
         default_factory=paths.default_home,
         description="Data directory: index, chats, settings, models cache.",
-        json_schema_extra=_rebuilds("index"),
     )
     models_dir: Path | None = Field(
         None,
         description="Model files: when set, the only folder searched and where installs go; "
         "unset: <home>/models (installs), then the installation's models/ folder.",
-        json_schema_extra=_rebuilds("models"),
     )
     discover_dirs: list[Path] = Field(
-        default_factory=list,
-        description="Extra folders searched for GGUF files.",
-        json_schema_extra=_rebuilds("models"),
+        default_factory=list, description="Extra folders searched for GGUF files."
     )
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

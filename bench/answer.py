@@ -10,20 +10,26 @@ Part 2 indexes bench/data/devqa_docs, asks bench/data/devqa.jsonl through the en
 reports accuracy (every gold fact in the answer, case-insensitive), whether the gold document
 was cited, abstention precision/recall (unanswerable questions), and median TTFT / tokens/s.
 It uses the real embedder and reranker when installed, the hash embedder otherwise.
+
+    .venv/bin/python bench/answer.py --squad [answer_squad options]
+
+runs the SQuAD 2.0 benchmark of whole answer pipelines instead (bench/answer_squad.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from _answer_metrics import says_not_covered
 
 from sourcewise.core.answer import prompts
 from sourcewise.core.factory import build_engine
@@ -35,11 +41,6 @@ from sourcewise.core.settings import Settings
 DATA = Path(__file__).parent / "data"
 SOURCES = 3  # passages per answer: keeps prompts near 700 tokens
 CHAT_MODELS = ("smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
-_ABSTAIN = re.compile(
-    r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say)|"
-    r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)",
-    re.I,
-)
 
 
 def _settings(home: Path, models_dir: Path, threads: int, **extra: Any) -> Settings:
@@ -163,7 +164,7 @@ def qa(
         engine.chat_model = model
         for q in questions:
             a = engine.ask(q["question"])
-            abstained = a.abstained or bool(_ABSTAIN.search(a.answer))
+            abstained = a.abstained or says_not_covered(a.answer)
             cited = {Path(c.path).name for c in a.citations}
             res.rows.append({"id": q["id"], "answerable": q["answerable"], "abstained": abstained, "gate": a.abstained,
                              "correct": q["answerable"] and not abstained and _contains_facts(a.answer, q["facts"]),
@@ -203,6 +204,10 @@ def _summary(res: QAResult) -> list[str]:
 
 
 def main() -> None:
+    if "--squad" in sys.argv[1:]:
+        import answer_squad
+
+        sys.exit(answer_squad.main([a for a in sys.argv[1:] if a != "--squad"]))
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -1,0 +1,75 @@
+"""Scoring helpers shared by the answer benchmarks: SQuAD normalisation, token F1, whether a
+cited passage holds a gold answer, declines said in prose, and percentiles.
+
+Kept free of the engine so the fast tests can check them without loading a model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+# A decline said in prose ("the documents do not cover it"): the small models rarely say it,
+# but when they do it is an abstention even though the gate let the question through.
+ABSTAIN = re.compile(
+    r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say)|"
+    r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)",
+    re.I,
+)
+_MARKER = re.compile(r"\[\d{1,3}\]")  # citation markers: "[2]" must not read as the number 2
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCT = str.maketrans("", "", string.punctuation)
+
+
+def normalize(text: str) -> str:
+    """SQuAD's normalisation (lower case, punctuation and a/an/the removed, whitespace
+    collapsed), after dropping ``[n]`` citation markers."""
+    text = _MARKER.sub(" ", text).lower().translate(_PUNCT)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def contains_gold(text: str, golds: Iterable[str]) -> bool:
+    """Whether a normalised gold answer occurs in the normalised text as whole tokens
+    ("1066" does not match inside "10660")."""
+    padded = f" {normalize(text)} "
+    return any(g and f" {g} " in padded for g in (normalize(x) for x in golds))
+
+
+def token_f1(prediction: str, golds: Sequence[str]) -> float:
+    """SQuAD token F1, the best over the gold answers (0.0 without any)."""
+    pred = normalize(prediction).split()
+    best = 0.0
+    for gold in golds:
+        ref = normalize(gold).split()
+        common = sum((Counter(pred) & Counter(ref)).values())
+        if common:
+            p, r = common / len(pred), common / len(ref)
+            best = max(best, 2 * p * r / (p + r))
+    return best
+
+
+def says_not_covered(text: str) -> bool:
+    return bool(ABSTAIN.search(text))
+
+
+def span_covers(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether the character range [start, end) holds one of the gold spans entirely."""
+    return end > start and any(start <= s and e <= end for s, e in spans)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values. Nearest rank, not
+    interpolation, so a p95 of 40 samples is a value that was measured."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def rate(flags: Sequence[bool]) -> float | None:
+    """Share of true flags; None when there is nothing to count."""
+    return sum(flags) / len(flags) if flags else None

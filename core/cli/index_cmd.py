@@ -89,8 +89,10 @@ def status(ctx: click.Context, as_json: bool, files: bool) -> None:
             data["files"] = engine.documents()
         emit_json(data)
         return
-    click.echo(f"{st.documents} documents, {st.chunks} chunks, {st.vectors} vectors "
-               f"({st.embed_model}, {st.ann}); home {state(ctx).settings.home}")  # fmt: skip
+    waiting = f"{st.pending} pending, " if st.pending else ""
+    click.echo(f"{st.documents} documents, {len(st.failed)} failed, {waiting}{st.chunks} chunks, "
+               f"{st.vectors} vectors ({st.embed_model}, {st.ann}); "
+               f"home {state(ctx).settings.home}")  # fmt: skip
     for name, count in st.collections.items():
         click.echo(f"  collection {name}: {count} documents")
     if st.failed:

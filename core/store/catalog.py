@@ -15,8 +15,9 @@ def status(index: Index) -> IndexStatus:
     collections = {
         str(name): int(count)
         for name, count in db.execute(
-            "SELECT c.name, count(d.id) FROM collections c "
-            "LEFT JOIN documents d ON d.collection_id = c.id GROUP BY c.id ORDER BY c.name"
+            # Documents are the searchable files: failed ones are listed apart, not counted.
+            "SELECT c.name, count(d.id) FROM collections c LEFT JOIN documents d "
+            "ON d.collection_id = c.id AND d.status = 'indexed' GROUP BY c.id ORDER BY c.name"
         ).fetchall()
     }
     failed = [
@@ -28,7 +29,7 @@ def status(index: Index) -> IndexStatus:
     ]
     return IndexStatus(
         collections=collections,
-        documents=_count(index, "SELECT count(*) FROM documents"),
+        documents=_count(index, "SELECT count(*) FROM documents WHERE status = 'indexed'"),
         chunks=_count(index, "SELECT count(*) FROM chunks"),
         vectors=index.vectors.ntotal,
         embed_model=index.meta("embed_model") or index.embed_model,

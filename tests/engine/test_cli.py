@@ -43,7 +43,7 @@ def test_index_status_search_remove_json(
 
     code, out, _ = run(capsys, home, "status", "--json", "--files")
     status = json.loads(out)
-    assert code == 0 and status["documents"] == 3 and status["collections"] == {"kb": 3}
+    assert code == 0 and status["documents"] == 2 and status["collections"] == {"kb": 2}
     assert status["failed"][0]["path"].endswith("bad.pdf")
     assert {f["status"] for f in status["files"]} == {"indexed", "corrupt"}
 
@@ -69,6 +69,18 @@ def test_index_status_search_remove_json(
 
     code, out, _ = run(capsys, home, "remove", str(docs / "sub"), "--json")
     assert code == 0 and json.loads(out) == {"removed": 1}
+
+
+def test_status_does_not_count_failed_files_as_documents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, docs: Path
+) -> None:
+    home = tmp_path / "home"
+    assert run(capsys, home, "index", str(docs), "--collection", "kb")[0] == 0
+    code, out, _ = run(capsys, home, "status")
+    first, collection = out.splitlines()[:2]
+    assert code == 0 and first.startswith("2 documents, 1 failed,")
+    assert collection.strip() == "collection kb: 2 documents"
+    assert "bad.pdf" in out
 
 
 def test_user_error_is_one_line_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

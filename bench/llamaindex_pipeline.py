@@ -9,7 +9,8 @@ HuggingFaceEmbedding (sentence-transformers) of a local model folder, and a Fais
 over faiss.IndexFlatIP. Everything is offline: the hub is switched off before any import, and
 LlamaIndex's NLTK stopwords/punkt_tab and tiktoken encodings come from the copies bundled in
 llama_index/core/_static (bench/index.py also runs this in a network namespace with no network).
-Prints (and writes) one JSON object with phase timings and counts.
+Prints (and writes) one JSON object with phase timings and counts. With --questions, also
+retrieves the top --k nodes per question with the default retriever (bench/lookalike.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     index = VectorStoreIndex(nodes, storage_context=storage, embed_model=embed)
     t3 = time.perf_counter()
     end = time.time()
+    if args.questions:
+        _retrieve(index, args.questions, args.k, args.hits)
     window = _window_stats(nodes, Path(args.model) / "tokenizer.json", embed._model.max_seq_length)
     files = {d.metadata.get("file_path") for d in docs}
     pdf_pages = sum(1 for d in docs if str(d.metadata.get("file_path", "")).endswith(".pdf"))
@@ -82,6 +85,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "index_nodes": len(index.index_struct.nodes_dict),
         **window,
     }
+
+
+def _retrieve(index: Any, questions: Path, k: int, hits: Path | None) -> None:
+    """The top ``k`` nodes of the default retriever for each question (JSONL with "id" and
+    "question"), written as JSONL rows {"id", "hits": [{"file", "page"}]} (bench/lookalike.py)."""
+    retriever = index.as_retriever(similarity_top_k=k)
+    rows = []
+    for line in questions.read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        found = retriever.retrieve(q["question"])
+        rows.append({"id": q["id"], "hits": [
+            {"file": Path(str(n.node.metadata.get("file_path", ""))).name,
+             "page": n.node.metadata.get("page_label"), "score": n.score} for n in found]})  # fmt: skip
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    if hits:
+        hits.write_text(text, encoding="utf-8")
 
 
 def _window_stats(nodes: list[Any], tokenizer: Path, window: int) -> dict[str, float]:
@@ -111,6 +130,9 @@ def main() -> None:
     ap.add_argument("--chunk-size", type=int, default=0, help="0: SentenceSplitter's default")
     ap.add_argument("--chunk-overlap", type=int, default=200)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--questions", type=Path, help="JSONL of {id, question}: retrieve for each")
+    ap.add_argument("--k", type=int, default=5, help="nodes retrieved per question")
+    ap.add_argument("--hits", type=Path, help="where the retrieved nodes go (JSONL)")
     args = ap.parse_args()
     result = run(args)
     text = json.dumps(result)

@@ -5,6 +5,7 @@ Systems: BM25 (FTS5), dense (each embedder), hybrid (RRF of dense + BM25), hybri
 count and passage truncation. Metrics from pytrec_eval. Prints Markdown tables.
 
     python bench/retrieval.py [--queries N] [--out docs/benchmarks-retrieval.md]
+    python bench/retrieval.py --corpus lookalike [--library DIR] [--quick]  (bench/lookalike.py)
 """
 
 from __future__ import annotations
@@ -156,7 +157,17 @@ def combine(
 
 
 def main() -> None:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--corpus", choices=("scifact", "lookalike"), default="scifact")
+    known, rest = pre.parse_known_args()
+    if known.corpus == "lookalike":  # the look-alike report library: bench/lookalike.py
+        import lookalike
+
+        lookalike.main(rest)
+        return
     ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", choices=("scifact", "lookalike"), default="scifact",
+                    help="lookalike: see bench/lookalike.py --help for its options")  # fmt: skip
     ap.add_argument(
         "--split", default="test", help="SciFact qrels split: test (300) or train (809)"
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sourcewise.core.answer import citations
 from sourcewise.core.chat.store import ChatMessage
 from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit, Timings
 
@@ -19,7 +20,6 @@ State = Literal["waiting", "streaming", "done", "stopped", "failed"]
 NOT_IN_DOCUMENTS = "Not in your documents"
 NEAREST_NOTE = "The nearest passages, with their scores, are listed under Sources."
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?!\()")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
@@ -80,12 +80,12 @@ def link_citations(text: str, answer_index: int, valid: set[int] | None = None) 
     """``[1]`` -> ``[\\[1\\]](cite:1?a=0)``; ``[1, 2]`` -> two links; unknown numbers stay text."""
 
     def repl(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
-        if valid is not None and not all(n in valid for n in numbers):
+        nums = citations.numbers(match)
+        if valid is not None and not all(n in valid for n in nums):
             return match.group(0)
-        return "".join(f"[\\[{n}\\]](cite:{n}?a={answer_index})" for n in numbers)
+        return "".join(f"[\\[{n}\\]](cite:{n}?a={answer_index})" for n in nums)
 
-    return _MARKER.sub(repl, text)
+    return citations.MARKER.sub(repl, text)
 
 
 def parse_cite_link(url: str) -> tuple[int, int | None] | None:

@@ -1,15 +1,28 @@
-"""Retrieve, decide whether to abstain, stream a cited answer, check its citations."""
+"""Retrieve, pick the evidence, check it answers, stream a cited answer, repair what went wrong.
+
+Steps: the follow-up is rewritten (injected rewriter); passages are retrieved; a retrieval gate
+drops questions no passage matches; the best sentences and table rows become the numbered
+sources (a few hundred tokens, see :mod:`evidence`); the model says whether they state the
+answer (:mod:`answerability`); the answer streams through the degenerate-output guard
+(:mod:`generation`); markers are cleaned, prose references and unmarked sentences attributed
+(:mod:`attribution`), and every cited sentence checked against its source.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from sourcewise.core.answer import citations as cit
-from sourcewise.core.answer import prompts
+from sourcewise.core.answer import guard, prompts
+from sourcewise.core.answer.answerability import judge
+from sourcewise.core.answer.attribution import SourceRef, attribute
 from sourcewise.core.answer.context import Source, assemble, render
-from sourcewise.core.answer.rewrite import standalone_query
-from sourcewise.core.llm.base import ChatModel, Message
+from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
+from sourcewise.core.answer.generation import Generated, generate
+from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
+from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
@@ -17,6 +30,14 @@ from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, Sea
 
 SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 TokenCallback = Callable[[str], None]
+SourcesCallback = Callable[[list[Citation]], None]
+
+_NEAREST = 3
+_REPAIRED = {
+    "echo": "The model repeated its sources instead of answering; the best-matching sentence is quoted instead.",
+    "markers": "The model gave no answer text; the best-matching sentence is quoted instead.",
+    "repetition": "The model started repeating itself; the answer was cut there.",
+}
 
 
 class Answerer:
@@ -26,11 +47,13 @@ class Answerer:
         model: ChatModel,
         search: SearchFn,
         reranker: Reranker | None = None,
+        rewriter: Rewriter | None = None,
     ) -> None:
         self.settings = settings
         self.model = model
         self.search = search
         self.reranker = reranker
+        self.rewriter = rewriter or ModelRewriter(model)
 
     def ask(
         self,
@@ -39,83 +62,129 @@ class Answerer:
         filters: SearchFilters | None = None,
         history: Sequence[ChatTurn] = (),
         on_token: TokenCallback | None = None,
+        on_sources: SourcesCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> Answer:
         cfg = self.settings.answer
         t0 = time.perf_counter()
-        query = standalone_query(question, history, self.model)
+        query = self.rewriter(question, history, cancel) if history else question
         hits = self.search(query, cfg.max_sources, filters)
-        timings = Timings(retrieve_ms=(time.perf_counter() - t0) * 1000)
-        if self._should_abstain(hits):
-            text = prompts.ABSTAIN
-            if on_token is not None:
-                on_token(text)
-            return Answer(question, text, abstained=True, standalone_query=query,
-                          timings=timings, nearest=hits[:3])  # fmt: skip
-        budget = self.model.context_size - self.settings.llm.max_tokens - 256
-        sources = assemble(hits, budget, self.model.count_tokens)
-        raw = self._generate(query, sources, timings, on_token, cancel)
-        answer = cit.clean_markers(raw, {s.n for s in sources})
-        timings.total_ms = (time.perf_counter() - t0) * 1000
-        return Answer(question, answer, citations=self._citations(answer, sources),
-                      standalone_query=query, timings=timings)  # fmt: skip
-
-    def _should_abstain(self, hits: list[SearchHit]) -> bool:
+        timings = Timings(retrieve_ms=_ms(t0))
+        base = Answer(question, "", standalone_query=query, timings=timings)
         if not hits:
-            return True
+            return self._abstain(
+                base, [], "No passage in the indexed documents matches the question.", t0, on_token
+            )
+        if self._below_gate(hits):
+            return self._abstain(
+                base, hits, "No passage matches the question closely.", t0, on_token
+            )
+        t1 = time.perf_counter()
+        sources = self._sources(query, hits)
+        timings.evidence_ms = _ms(t1)
+        if on_sources is not None:
+            on_sources([self._citation(s, None) for s in sources])
+        text = render(sources)
+        timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
+        if cfg.verify:
+            t2 = time.perf_counter()
+            verdict = judge(self.model, text, query, cfg.answerable_threshold)
+            timings.judge_ms = _ms(t2)
+            base.answerable = verdict.p_yes
+            if not verdict.answerable:
+                reason = "The passages found are on the topic but do not state the answer."
+                return self._abstain(base, hits, reason, t0, on_token)
+        messages = prompts.answer_messages(text, query)
+        timings.prompt_tokens = sum(self.model.count_tokens(m["content"]) for m in messages)
+        out = generate(self.model, messages, [s.label for s in sources],
+                       max_tokens=self.settings.llm.max_tokens,
+                       temperature=self.settings.llm.temperature, on_token=on_token, cancel=cancel)  # fmt: skip
+        return self._finish(base, hits, sources, out, t0, on_token)
+
+    # -- gates -----------------------------------------------------------------------------
+    def _below_gate(self, hits: list[SearchHit]) -> bool:
         # Only the cross-encoder's score is calibrated across queries; fused ranks are not.
         # The best of them counts: the final order also weighs the fused rank.
         scored = [h.scores["rerank"] for h in hits if "rerank" in h.scores]
         return bool(scored) and max(scored) < self.settings.answer.abstain_below
 
-    def _generate(
+    def _abstain(
         self,
-        question: str,
-        sources: list[Source],
-        timings: Timings,
+        answer: Answer,
+        hits: list[SearchHit],
+        reason: str,
+        t0: float,
         on_token: TokenCallback | None,
-        cancel: CancelToken | None,
-    ) -> str:
-        messages: list[Message] = [
-            {"role": "system", "content": prompts.SYSTEM},
-            {
-                "role": "user",
-                "content": prompts.USER.format(sources=render(sources), question=question),
-            },
-        ]
-        start = time.perf_counter()
-        first: float | None = None
-        pieces: list[str] = []
-        for piece in self.model.stream_chat(messages, max_tokens=self.settings.llm.max_tokens,
-                                            temperature=self.settings.llm.temperature, cancel=cancel):  # fmt: skip
-            if first is None:
-                first = time.perf_counter()
-                timings.ttft_ms = (first - start) * 1000
-            pieces.append(piece)
+    ) -> Answer:
+        text = prompts.abstain_text(reason)
+        if on_token is not None:
+            on_token(text)
+        answer.timings.total_ms = _ms(t0)
+        return replace(answer, answer=text, abstained=True, reason=reason, nearest=hits[:_NEAREST])
+
+    # -- evidence --------------------------------------------------------------------------
+    def _sources(self, query: str, hits: list[SearchHit]) -> list[Source]:
+        cfg = self.settings.answer
+        merged = assemble(hits, 1 << 30, self.model.count_tokens)  # neighbours joined, dupes out
+        passages = [replace(s.hit, text=s.text, start=s.start, end=s.end) for s in merged]
+        selector = EvidenceSelector(self.reranker, self.model.count_tokens,
+                                    budget_tokens=cfg.source_tokens, margin=cfg.evidence_margin)  # fmt: skip
+        chosen = selector.select(query, passages)
+        return [_source(i, ev) for i, ev in enumerate(chosen, start=1)]
+
+    # -- the reply -------------------------------------------------------------------------
+    def _finish(
+        self,
+        base: Answer,
+        hits: list[SearchHit],
+        sources: list[Source],
+        out: Generated,
+        t0: float,
+        on_token: TokenCallback | None,
+    ) -> Answer:
+        timings = base.timings
+        if out.first_token_at is not None:
+            timings.ttft_ms = (out.first_token_at - t0) * 1000
+        if out.pieces > 1 and out.seconds > 0:
+            timings.tokens_per_s = (out.pieces - 1) / out.seconds
+        text, reason = self._repair(out, sources, on_token)
+        text = guard.drop_contradiction(cit.clean_markers(text, {s.n for s in sources}))
+        if guard.is_decline(text) and not cit.cited_numbers(text):
+            # The model's own "not covered": an abstention, with the passages it read.
+            return self._abstain(base, hits, "The model found no answer in the passages.", t0, None)
+        refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
+        text = attribute(text, refs)
+        citations = self._citations(text, sources)
+        timings.total_ms = _ms(t0)
+        uncited = not any(c.supported is not False for c in citations)
+        return replace(base, answer=text, citations=citations, uncited=uncited, reason=reason)
+
+    def _repair(
+        self, out: Generated, sources: list[Source], on_token: TokenCallback | None
+    ) -> tuple[str, str]:
+        if out.problem == "repetition":
+            return guard.cut_repetition(out.text), _REPAIRED["repetition"]
+        if out.problem in ("echo", "markers") and sources:
+            quote = " ".join(sources[0].text.split())
+            text = f'The best-matching passage says: "{quote}" [{sources[0].n}]'
             if on_token is not None:
-                on_token(piece)
-            if cancel is not None:
-                cancel.check()
-        if cancel is not None:
-            cancel.check()  # the model may stop quietly when cancelled between pieces
-        if first is not None and len(pieces) > 1:
-            elapsed = time.perf_counter() - first
-            timings.tokens_per_s = (len(pieces) - 1) / elapsed if elapsed > 0 else 0.0
-        return "".join(pieces)
+                on_token(text)
+            return text, _REPAIRED[out.problem]
+        return out.text, ""
 
     def _citations(self, answer: str, sources: list[Source]) -> list[Citation]:
         by_n = {s.n: s for s in sources}
         support = self._support(answer, by_n)
-        out = []
-        for n in cit.cited_numbers(answer):
-            s = by_n[n]
-            out.append(Citation(n=n, path=s.hit.path, page=s.hit.page, chunk_id=s.hit.chunk_id,
-                                text=s.text, supported=support.get(n), score=s.hit.score,
-                                start=s.start, end=s.end, heading=s.hit.heading))  # fmt: skip
-        return out
+        return [self._citation(by_n[n], support.get(n)) for n in cit.cited_numbers(answer)]
+
+    @staticmethod
+    def _citation(s: Source, supported: bool | None) -> Citation:
+        return Citation(n=s.n, path=s.hit.path, page=s.hit.page, chunk_id=s.hit.chunk_id,
+                        text=s.text, supported=supported, score=s.hit.score,
+                        start=s.start, end=s.end, heading=s.hit.heading, quote=s.quote)  # fmt: skip
 
     def _support(self, answer: str, by_n: dict[int, Source]) -> dict[int, bool]:
-        """Each cited sentence checked against its passage with the cross-encoder; a source is
+        """Each cited sentence checked against its source with the cross-encoder; a source is
         supported when every sentence citing it scores above the threshold."""
         if self.reranker is None:
             return {}
@@ -128,3 +197,14 @@ class Answerer:
                 ok = score >= self.settings.answer.support_threshold
                 verdict[n] = verdict.get(n, True) and ok
         return verdict
+
+
+def _source(n: int, ev: Evidence) -> Source:
+    """A numbered prompt source: the evidence text; its span is the best unit in the document,
+    which is what the sources panel highlights."""
+    start, end = ev.hit.start + ev.best[0], ev.hit.start + ev.best[1]
+    return Source(n, ev.hit, ev.text, start, end, quote=ev.hit.text[ev.best[0] : ev.best[1]])
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000

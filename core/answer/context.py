@@ -24,6 +24,7 @@ class Source:
     start: int
     end: int
     merged: list[int] = field(default_factory=list)  # chunk ids folded into this source
+    quote: str = ""  # the best-matching sentence of ``text``, highlighted in the viewer
 
     @property
     def label(self) -> str:

@@ -11,22 +11,35 @@ _SNIPPET = 160
 
 def citation_json(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "path": c.path, "page": c.page, "chunk_id": c.chunk_id, "text": c.text,
-            "supported": c.supported}  # fmt: skip
+            "supported": c.supported, "quote": c.quote}  # fmt: skip
+
+
+def nearest_json(h: SearchHit) -> dict[str, Any]:
+    return {"path": h.path, "page": h.page, "chunk_id": h.chunk_id, "text": h.text,
+            "score": round(h.score, 4)}  # fmt: skip
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The stable JSON shape of ``sourcewise ask --json``."""
+    """The stable JSON shape of ``sourcewise ask --json`` (fields are only ever added)."""
     t = answer.timings
-    return {
+    out: dict[str, Any] = {
         "answer": answer.answer,
         "citations": [citation_json(c) for c in answer.citations],
         "abstained": answer.abstained,
+        "uncited": answer.uncited,
+        "reason": answer.reason,
         "timings": {
             "retrieve_ms": round(t.retrieve_ms, 1),
             "ttft_ms": round(t.ttft_ms, 1),
             "tokens_per_s": round(t.tokens_per_s, 1),
+            "total_ms": round(t.total_ms, 1),
+            "prompt_tokens": t.prompt_tokens,
+            "source_tokens": t.source_tokens,
         },
     }
+    if answer.abstained:
+        out["nearest"] = [nearest_json(h) for h in answer.nearest]
+    return out
 
 
 def snippet(text: str, limit: int = _SNIPPET) -> str:
@@ -40,8 +53,9 @@ def source_lines(answer: Answer) -> list[str]:
         if not answer.nearest:
             return []
         return ["Closest passages:", *(_hit_line(h) for h in answer.nearest)]
-    if not answer.citations:
-        return ["(The answer cites none of the sources: check it against your documents.)"]
+    if answer.uncited or not answer.citations:
+        return ["(No claim of this answer is backed by a cited source: check it against your "
+                "documents.)"]  # fmt: skip
     lines = ["Sources:"]
     for c in answer.citations:
         page = f" p.{c.page}" if c.page else ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -16,10 +15,11 @@ from typing import Any
 
 import sqlite_utils
 
+from sourcewise.core.answer.citations import replace_markers
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.store.answer_log import AnswerLog
 from sourcewise.core.types import Answer, ChatTurn, Citation, Timings
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 _TITLE_CHARS = 80
 _QUOTE_CHARS = 300
 
@@ -45,6 +45,7 @@ class ChatMessage:
     timings: Timings | None = None
     rating: int | None = None  # +1 / -1 when rated
     comment: str = ""
+    log_id: int | None = None  # an answer's answer-log row (Answer.log_id)
 
 
 class ChatStore:
@@ -112,8 +113,10 @@ class ChatStore:
         citations: list[Citation] | None = None,
         abstained: bool = False,
         timings: Timings | None = None,
+        log_id: int | None = None,
     ) -> int:
-        """Add a message; the first user message titles an untitled conversation."""
+        """Add a message; the first user message titles an untitled conversation. ``log_id``
+        ties an answer to its answer-log row (``Answer.log_id``), so feedback finds it."""
         if role not in ("user", "assistant", "system"):
             raise SourcewiseError(f"unknown chat role {role!r}")
         self._require(conversation_id)
@@ -123,8 +126,8 @@ class ChatStore:
         with self._lock, self.db.conn:
             cur = self.db.execute(
                 "INSERT INTO messages (conversation_id, role, content, citations, abstained, "
-                "timings, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [conversation_id, role, content, cites, int(abstained), times, now],
+                "timings, created, log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [conversation_id, role, content, cites, int(abstained), times, now, log_id],
             )
             self.db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = '' AND ? = 'user' "
@@ -135,14 +138,18 @@ class ChatStore:
 
     def append_answer(self, conversation_id: int, answer: Answer) -> int:
         return self.append(conversation_id, "assistant", answer.answer, citations=answer.citations,
-                           abstained=answer.abstained, timings=answer.timings)  # fmt: skip
+                           abstained=answer.abstained, timings=answer.timings,
+                           log_id=answer.log_id)  # fmt: skip
 
     def messages(self, conversation_id: int) -> list[ChatMessage]:
         self._require(conversation_id)
         rows = self.db.execute(
             "SELECT m.id, m.conversation_id, m.role, m.content, m.created, m.citations, "
-            "m.abstained, m.timings, f.rating, f.comment FROM messages m "
-            "LEFT JOIN feedback f ON f.message_id = m.id WHERE m.conversation_id = ? ORDER BY m.id",
+            "m.abstained, m.timings, COALESCE(af.rating, f.rating), "
+            "CASE WHEN af.rating IS NOT NULL THEN af.comment ELSE f.comment END, m.log_id "
+            "FROM messages m LEFT JOIN feedback f ON f.message_id = m.id "
+            "LEFT JOIN answer_feedback af ON af.log_id = m.log_id "
+            "WHERE m.conversation_id = ? ORDER BY m.id",
             [conversation_id],
         ).fetchall()
         return [_message(r) for r in rows]
@@ -153,11 +160,16 @@ class ChatStore:
                 if m.role in ("user", "assistant")]  # fmt: skip
 
     def rate(self, message_id: int, rating: int, comment: str = "") -> None:
-        """Thumbs up (+1) or down (-1) on a message; rating it again replaces the old rating."""
+        """Thumbs up (+1) or down (-1) on a message; rating it again replaces the old rating.
+        An answer with an answer-log id is rated by that id (as ``Engine.feedback`` does)."""
         if rating not in (1, -1):
             raise SourcewiseError("a rating is +1 or -1")
-        if self.db.execute("SELECT 1 FROM messages WHERE id = ?", [message_id]).fetchone() is None:
+        row = self.db.execute("SELECT log_id FROM messages WHERE id = ?", [message_id]).fetchone()
+        if row is None:
             raise SourcewiseError(f"no message with id {message_id}")
+        if row[0] is not None:
+            AnswerLog(self.db, self._lock).rate(int(row[0]), rating, comment)
+            return
         with self._lock, self.db.conn:
             self.db.execute(
                 "INSERT INTO feedback (message_id, rating, comment, created) VALUES (?, ?, ?, ?) "
@@ -207,9 +219,7 @@ def _title(text: str) -> str:
 
 def _footnote_refs(text: str, i: int, known: set[int]) -> str:
     """``[2]`` -> ``[^i-2]`` for the citations the message has (ids are unique per message)."""
-    return _MARKER.sub(
-        lambda m: f"[^{i}-{m.group(1)}]" if int(m.group(1)) in known else m.group(0), text
-    )
+    return replace_markers(text, lambda n: f"[^{i}-{n}]" if n in known else f"[{n}]")
 
 
 def _footnote(i: int, c: Citation) -> str:
@@ -227,4 +237,5 @@ def _message(row: tuple[Any, ...]) -> ChatMessage:
     return ChatMessage(id=int(row[0]), conversation_id=int(row[1]), role=str(row[2]),
                        content=str(row[3]), created=float(row[4]), citations=cites,
                        abstained=bool(row[6]), timings=timings,
-                       rating=None if row[8] is None else int(row[8]), comment=str(row[9] or ""))  # fmt: skip
+                       rating=None if row[8] is None else int(row[8]), comment=str(row[9] or ""),
+                       log_id=None if row[10] is None else int(row[10]))  # fmt: skip

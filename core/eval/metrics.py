@@ -17,13 +17,11 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sourcewise.core.answer.citations import MARKER
+from sourcewise.core.answer.citations import MARKER, split_sentences
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = str.maketrans("", "", string.punctuation)
 # A full stop inside a number or an abbreviation ("1.7", "x.y") does not end a sentence.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?\[]))+[.!?]*(?:\s*(?:\[\d{1,3}\])+)?")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _DECLINE = re.compile(
     r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say|know)|"
     r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)|"
@@ -136,13 +134,11 @@ class Sentence:
 
 def answer_sentences(answer: str) -> list[Sentence]:
     """Every sentence of an answer with the ``[n]`` markers that follow or sit inside it."""
-    out = []
-    for m in _SENTENCE.finditer(answer):
-        chunk = m.group(0)
-        text = _SPACE_BEFORE_PUNCT.sub(r"\1", MARKER.sub("", chunk)).strip()
-        if any(c.isalnum() for c in text):
-            out.append(Sentence(text, tuple(dict.fromkeys(int(n) for n in MARKER.findall(chunk)))))
-    return out
+    return [
+        Sentence(text, cited)
+        for text, cited in split_sentences(answer)
+        if any(c.isalnum() for c in text)
+    ]
 
 
 def token_overlap(sentence: str, passage: str) -> float:

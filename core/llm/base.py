@@ -34,3 +34,10 @@ class ChatModel(Protocol):
     ) -> Iterator[str]:
         """Yield the reply piece by piece; stop early when ``cancel`` is set."""
         ...
+
+    def choice_logprobs(
+        self, messages: Sequence[Message], options: Sequence[str]
+    ) -> dict[str, float]:
+        """Log-probability of each option's first token as the first token of the reply
+        (for yes/no judgements without generating)."""
+        ...

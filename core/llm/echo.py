@@ -1,11 +1,13 @@
 """A deterministic chat model for tests: it answers from the first source it is given.
 
 The reply quotes the first sentence of source [1] and cites it, so citation parsing, streaming,
-cancel and the UI can all be tested without loading a model. Injected, never auto-selected.
+cancel and the UI can all be tested without loading a model. Yes/no judgements (the first option
+against the rest) come out at ``p_yes``. Injected, never auto-selected.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 
@@ -17,9 +19,11 @@ _SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
 
 
 class EchoChatModel:
-    def __init__(self, context_size: int = 4096) -> None:
+    def __init__(self, context_size: int = 4096, *, p_yes: float = 0.9) -> None:
         self._context_size = context_size
+        self.p_yes = p_yes  # its answer to every yes/no judgement
         self.prompts: list[Sequence[Message]] = []  # what it was asked, for assertions
+        self.judged: list[Sequence[Message]] = []  # the yes/no judgements it was asked for
 
     @property
     def name(self) -> str:
@@ -49,6 +53,14 @@ class EchoChatModel:
             if cancel is not None and cancel.cancelled:
                 return
             yield word + " "
+
+    def choice_logprobs(
+        self, messages: Sequence[Message], options: Sequence[str]
+    ) -> dict[str, float]:
+        self.judged.append(list(messages))
+        yes = math.log(max(self.p_yes, 1e-9))
+        no = math.log(max(1.0 - self.p_yes, 1e-9))
+        return {o: yes if i == 0 else no for i, o in enumerate(options)}
 
     @staticmethod
     def _reply(prompt: str) -> str:

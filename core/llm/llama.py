@@ -17,7 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sourcewise.core.errors import ModelError
 from sourcewise.core.llm.base import Message
@@ -39,11 +39,17 @@ class LlamaChatModel:
     """A :class:`~sourcewise.core.llm.base.ChatModel` backed by a GGUF file."""
 
     def __init__(
-        self, settings: LLMSettings, models: ModelStore, *, prefix_cache: bool = True
+        self,
+        settings: LLMSettings,
+        models: ModelStore,
+        *,
+        prefix_cache: bool = True,
+        state_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self.models = models
         self.prefix_cache = prefix_cache
+        self.state_dir = state_dir  # saved KV states of the system prompt; None keeps none
         self._llm: Llama | None = None
         self._template: ChatTemplate | None = None
         self._stops: list[str] = []
@@ -187,6 +193,89 @@ class LlamaChatModel:
         ]
         return self._special(self.template.render(safe), first=True)
 
+    # -- judgements ------------------------------------------------------------------------
+    def choice_logprobs(
+        self, messages: Sequence[Message], options: Sequence[str]
+    ) -> dict[str, float]:
+        import numpy as np
+
+        tokens = self.prompt_tokens(messages)
+        if len(tokens) + 1 >= self.context_size:
+            raise ModelError(
+                f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
+            )
+        with self._run_lock:
+            self._restore_prefix(messages, tokens)
+            logits = self._next_logits(tokens)
+        top = float(logits.max())
+        norm = top + float(np.log(np.exp(logits - top).sum()))
+        out = {}
+        for option in options:
+            ids = self.llm.tokenize(option.encode("utf-8"), add_bos=False, special=False)
+            out[option] = float(logits[ids[0]]) - norm if ids else float("-inf")
+        return out
+
+    def _next_logits(self, tokens: list[int]) -> Any:
+        """Logits after ``tokens``, evaluating only what the KV cache does not hold yet (the
+        way ``Llama.generate`` reuses a prefix), so the answer that follows reuses them too."""
+        import llama_cpp
+        import numpy as np
+
+        llm = self.llm
+        keep = 0
+        for a, b in zip(llm._input_ids, tokens[:-1], strict=False):  # at least one to decode
+            if a != b:
+                break
+            keep += 1
+        if keep and llm._ctx.kv_cache_seq_rm(-1, keep, -1):
+            llm.n_tokens = keep
+        else:
+            llm.reset()  # type: ignore[no-untyped-call]
+        try:
+            llm.eval(tokens[llm.n_tokens :])
+        except RuntimeError as err:
+            raise ModelError(f"evaluation failed: {err}") from err
+        ptr = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(llm.n_vocab(),)).copy()
+
+    # -- the fixed prefix on disk -----------------------------------------------------------
+    def _restore_prefix(self, messages: Sequence[Message], tokens: list[int]) -> None:
+        """On a freshly loaded model, bring back the KV state of the system prompt from disk
+        (or compute and save it), so a cold ``sourcewise ask`` does not pay for it."""
+        llm = self.llm
+        if self.state_dir is None or llm.n_tokens or not messages:
+            return
+        if messages[0]["role"] != "system":
+            return
+        prefix = self._system_prefix(messages[0])
+        if not prefix or tokens[: len(prefix)] != prefix:
+            return
+        path = self.state_dir / f"{self._state_key(prefix)}.state"
+        if _load_state(llm, path, prefix):
+            return
+        llm.eval(prefix)
+        _save_state(llm, path)
+
+    def _system_prefix(self, system: Message) -> list[int]:
+        """The tokens every prompt with this system message starts with."""
+        a = self.prompt_tokens([system, {"role": "user", "content": "a"}])
+        b = self.prompt_tokens([system, {"role": "user", "content": "b"}])
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return a[:n]
+
+    def _state_key(self, prefix: list[int]) -> str:
+        import hashlib
+
+        import llama_cpp
+
+        model = self.model_path()
+        adapter = self.adapter_path()
+        parts = [str(model), str(model.stat().st_size), str(adapter or ""), llama_cpp.__version__,
+                 str(self.context_size), ",".join(map(str, prefix))]  # fmt: skip
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
     # -- generation ------------------------------------------------------------------------
     def stream_chat(
         self,
@@ -202,6 +291,7 @@ class LlamaChatModel:
                 f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
             )
         with self._run_lock:
+            self._restore_prefix(messages, tokens)
             try:
                 stream = cast(
                     "Iterator[CreateCompletionStreamResponse]",
@@ -265,3 +355,31 @@ def _token_text(llm: Llama, token: int) -> str:
     if token < 0:
         return ""
     return llm.detokenize([token], special=True).decode("utf-8", "replace")
+
+
+def _load_state(llm: Llama, path: Path, prefix: list[int]) -> bool:
+    """Restore a saved prefix state; a missing, stale or damaged file is simply recomputed."""
+    import pickle
+
+    try:
+        with path.open("rb") as f:
+            state = pickle.load(f)  # written by _save_state below, in the user's own data dir
+        if list(state.input_ids[: state.n_tokens]) != prefix:
+            return False
+        llm.load_state(state)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+def _save_state(llm: Llama, path: Path) -> None:
+    import pickle
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(llm.save_state(), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only data dir costs the next cold start a second, nothing else

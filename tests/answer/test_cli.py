@@ -32,11 +32,13 @@ def test_ask_json_shape(tmp_path: Path, docs: Path) -> None:
     code, out = run(home, "ask", "How long is the warranty of the Falcon X2 drone?", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"answer", "citations", "abstained", "timings"}
-    assert set(data["timings"]) == {"retrieve_ms", "ttft_ms", "tokens_per_s"}
+    # The original fields stay; issue 11 added uncited, reason and the token/total timings.
+    assert set(data) == {"answer", "citations", "abstained", "timings", "uncited", "reason"}
+    assert set(data["timings"]) == {"retrieve_ms", "ttft_ms", "tokens_per_s", "total_ms",
+                                    "prompt_tokens", "source_tokens"}  # fmt: skip
     assert data["abstained"] is False and "18 months" in json.dumps(data["citations"])
     [cite] = data["citations"]
-    assert set(cite) == {"n", "path", "page", "chunk_id", "text", "supported"}
+    assert set(cite) == {"n", "path", "page", "chunk_id", "text", "supported", "quote"}
     assert cite["n"] == 1 and cite["path"].endswith("falcon.pdf") and cite["page"] == 2
 
 

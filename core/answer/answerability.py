@@ -1,0 +1,40 @@
+"""Is the answer in the evidence? The model's own yes/no, read from its log-probabilities.
+
+A retrieval score says a passage is on topic; SQuAD 2.0's unanswerable questions (and most real
+"not covered" ones) are on topic and still unanswered. The chat model reads the same evidence
+the answer will use and we read P(Yes) against P(No) for its first reply token: one forward
+pass over a prompt whose prefix the answer then reuses, so it costs a few tokens, not a second
+prompt. The threshold is calibrated on the SQuAD training articles (bench/answer_squad.py
+--split train), never on the evaluation ones.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sourcewise.core.answer import prompts
+from sourcewise.core.llm.base import ChatModel
+
+YES, NO = "Yes", "No"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    p_yes: float  # P(Yes) / (P(Yes) + P(No)) for the first reply token
+    answerable: bool
+
+
+def judge(model: ChatModel, sources: str, question: str, threshold: float) -> Verdict:
+    logprobs = model.choice_logprobs(prompts.judge_messages(sources, question), (YES, NO))
+    p = yes_probability(logprobs[YES], logprobs[NO])
+    return Verdict(p, p >= threshold)
+
+
+def yes_probability(yes: float, no: float) -> float:
+    """The two-way softmax of two log-probabilities, stable for large magnitudes."""
+    top = max(yes, no)
+    if top == float("-inf"):
+        return 0.5
+    a, b = math.exp(yes - top), math.exp(no - top)
+    return a / (a + b)

@@ -1,0 +1,101 @@
+"""Degenerate generations from small models, detected so the answerer can recover.
+
+Seen on the bundled 0.5B model (issue 11): the prompt's source blocks echoed back ("[1]
+procurement-policy.docx — Quotes …"), bare markers ("[1] [2] [3]"), a fact followed by "The
+documents do not cover it", and loops that run to the token limit. The checks are cheap string
+tests, run on the opening of the stream (echo, markers only) and on the whole answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sourcewise.core.answer import citations as cit
+
+DECLINE = re.compile(
+    r"(?:documents?|sources?|context|passages?|texts?)\s+(?:do(?:es)?n['’]?t|do(?:es)? not)\s+"
+    r"(?:cover|contain|mention|provide|say|state|include|specify|answer)|"
+    r"\bnot (?:mentioned|covered|provided|specified|stated) in\b|\bno information\b|"
+    r"\bcannot (?:find|answer|be answered)\b|\bis not (?:given|known|stated)\b",
+    re.I,
+)
+OPENING_CHARS = 60  # the stream is held back this long, to catch an echo before it shows
+_NGRAM = 6
+
+
+def is_decline(text: str) -> bool:
+    return bool(DECLINE.search(text))
+
+
+def echoes_sources(text: str, labels: Sequence[str]) -> bool:
+    """The reply copies a source header ("[1] report.pdf, page 4") instead of answering."""
+    flat = " ".join(text.split()).lower()
+    for label in labels:
+        head = " ".join(label.split()).lower()
+        name = head.split("]", 1)[-1].strip().split(",")[0].split(" — ")[0].strip()
+        if head[:40] in flat or (name and re.match(rf"^\W*\[\d+\]\s*{re.escape(name)}", flat)):
+            return True
+    return False
+
+
+def markers_only(text: str) -> bool:
+    """Nothing but citation markers and punctuation ("[1] [2] [3]")."""
+    words = re.findall(r"[^\W\d_]{2,}", cit.strip_markers(text))
+    return len(words) < 2
+
+
+def cut_repetition(text: str) -> str:
+    """The answer up to where it starts repeating itself (a sentence or a 6-word run again)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for sentence, _ in cit.split_sentences(text):
+        key = " ".join(sentence.lower().split())
+        if key in seen:
+            break
+        seen.add(key)
+        out.append(sentence)
+    if len(out) < len(cit.split_sentences(text)):
+        return _prefix_through(text, out[-1]) if out else text
+    return _cut_ngram_loop(text)
+
+
+def repeating(text: str) -> bool:
+    """True once the stream is looping, so generation can stop early."""
+    return cut_repetition(text) != text
+
+
+def drop_contradiction(text: str) -> str:
+    """A fact stated with a citation and then "the documents do not cover it": the decline is
+    the part that is wrong (the cited fact came from a source), so it is removed."""
+    sentences = cit.split_sentences(text)
+    cited = [s for s, nums in sentences if nums and not is_decline(s)]
+    declines = [s for s, _ in sentences if is_decline(s)]
+    if not cited or not declines:
+        return text
+    out = text
+    for sentence in declines:
+        out = _remove_sentence(out, sentence)
+    return out.strip()
+
+
+def _remove_sentence(text: str, sentence: str) -> str:
+    found = cit.locate(text, sentence)
+    return text[: found.start()].rstrip() + " " + text[found.end() :] if found else text
+
+
+def _prefix_through(text: str, sentence: str) -> str:
+    """``text`` up to and including ``sentence`` (and its markers)."""
+    found = cit.locate(text, sentence)
+    return text[: found.end()] if found else text
+
+
+def _cut_ngram_loop(text: str) -> str:
+    words = text.split()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - _NGRAM + 1):
+        gram = tuple(w.lower() for w in words[i : i + _NGRAM])
+        if gram in seen and i - seen[gram] >= _NGRAM:
+            return " ".join(words[:i])
+        seen.setdefault(gram, i)
+    return text

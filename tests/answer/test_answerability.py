@@ -1,0 +1,94 @@
+"""The answerability decision from the model's yes/no log-probabilities."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from sourcewise.core.answer.answerability import YES, judge, yes_probability
+from sourcewise.core.llm.echo import EchoChatModel
+from tests.answer.conftest import fake_engine
+
+QUESTION = "How long is the warranty of the Falcon X2 drone?"
+
+
+def test_yes_probability_is_a_two_way_softmax() -> None:
+    assert math.isclose(yes_probability(math.log(0.3), math.log(0.1)), 0.75)
+    assert yes_probability(-1000.0, -1001.0) > 0.7  # stable far from zero
+    assert yes_probability(float("-inf"), float("-inf")) == 0.5
+
+
+def test_judge_reads_the_first_option_against_the_second() -> None:
+    model = EchoChatModel(p_yes=0.2)
+    verdict = judge(model, "[1] a.txt\nSome text.", QUESTION, threshold=0.5)
+    assert not verdict.answerable and math.isclose(verdict.p_yes, 0.2, rel_tol=1e-6)
+    prompt = model.judged[-1][-1]["content"]
+    assert "Some text." in prompt and QUESTION in prompt and YES in prompt
+
+
+def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
+    tmp_path: Path, docs: Path
+) -> None:
+    model = EchoChatModel(p_yes=0.1)
+    engine = fake_engine(tmp_path / "home", model)
+    engine.index([docs])
+    answer = engine.ask(QUESTION)
+    assert answer.abstained and answer.nearest and answer.answerable is not None
+    assert "do not state the answer" in answer.reason
+    assert model.prompts == []  # no answer was generated
+    engine.close()
+
+
+def test_the_judge_and_the_answer_share_their_prompt_prefix(tmp_path: Path, docs: Path) -> None:
+    model = EchoChatModel(p_yes=0.9)
+    engine = fake_engine(tmp_path / "home", model)
+    engine.index([docs])
+    answer = engine.ask(QUESTION)
+    assert not answer.abstained and answer.answerable is not None and answer.answerable > 0.8
+    judged, asked = model.judged[-1], model.prompts[-1]
+    assert judged[0] == asked[0]  # the same system prompt
+    cut = judged[1]["content"].index("Question:")
+    assert asked[1]["content"].startswith(judged[1]["content"][:cut])  # the same sources
+    engine.close()
+
+
+def test_verify_off_skips_the_judgement(tmp_path: Path, docs: Path) -> None:
+    model = EchoChatModel(p_yes=0.0)
+    engine = fake_engine(tmp_path / "home", model)
+    engine.settings.answer.verify = False
+    engine.index([docs])
+    assert not engine.ask(QUESTION).abstained and model.judged == []
+    engine.close()
+
+
+def test_an_empty_index_says_nothing_is_indexed(tmp_path: Path) -> None:
+    engine = fake_engine(tmp_path / "home", EchoChatModel())
+    answer = engine.ask(QUESTION)
+    assert answer.abstained and "Nothing is indexed yet" in answer.answer
+    engine.close()
+
+
+def test_sources_are_reported_before_the_answer_streams(tmp_path: Path, docs: Path) -> None:
+    events: list[str] = []
+    engine = fake_engine(tmp_path / "home", EchoChatModel())
+    engine.index([docs])
+    engine.ask(QUESTION, on_sources=lambda cites: events.append(f"sources:{len(cites)}"),
+               on_token=lambda _: events.append("token"))  # fmt: skip
+    assert events[0].startswith("sources:") and events[0] != "sources:0" and "token" in events
+    engine.close()
+
+
+def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
+    tmp_path: Path, docs: Path
+) -> None:
+    from sourcewise.core.chat.render import answer_json
+
+    engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.05))
+    engine.index([docs])
+    data = answer_json(engine.ask(QUESTION))
+    assert data["abstained"] and data["nearest"] and data["nearest"][0]["path"]
+    assert data["timings"]["total_ms"] > 0 and data["uncited"] is False
+    engine.settings.answer.verify = False
+    data = answer_json(engine.ask(QUESTION))
+    assert "nearest" not in data and data["citations"][0]["quote"]
+    engine.close()

@@ -1,0 +1,40 @@
+"""Prose references and unmarked sentences mapped to the source that holds them."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer.attribution import SourceRef, attribute, prose_reference
+
+SOURCES = [
+    SourceRef(1, "/docs/workshop-safety-manual.pdf", 3, "Eye-wash stations are next to each exit."),
+    SourceRef(2, "/docs/fleet-report-2024.pdf", 4, "The electric vans ran 38,000 km in 2024."),
+]
+
+
+def test_a_file_named_in_prose_gets_its_marker() -> None:
+    text = attribute("The workshop-safety-manual.pdf, page 3, lists the stations.", SOURCES)
+    assert text == "The workshop-safety-manual.pdf, page 3, lists the stations [1]."
+
+
+def test_a_file_named_by_its_words_is_found() -> None:
+    assert prose_reference("As the fleet report 2024 says, vans ran far.", SOURCES) == 2
+
+
+def test_a_page_alone_maps_only_when_one_source_has_it() -> None:
+    assert prose_reference("See page 4.", SOURCES) == 2
+    both = [*SOURCES, SourceRef(3, "/docs/other.pdf", 4, "x")]
+    assert prose_reference("See page 4.", both) is None
+
+
+def test_an_unmarked_sentence_goes_to_the_source_holding_its_words() -> None:
+    text = attribute("The electric vans ran 38,000 km in 2024.", SOURCES)
+    assert text.endswith("[2].")
+
+
+def test_a_sentence_no_source_holds_stays_uncited() -> None:
+    text = "Penguins cannot fly."
+    assert attribute(text, SOURCES) == text
+
+
+def test_marked_sentences_are_left_alone() -> None:
+    text = "Eye-wash stations are next to each exit [1]."
+    assert attribute(text, SOURCES) == text

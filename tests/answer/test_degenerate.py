@@ -1,0 +1,70 @@
+"""Each degenerate generation quoted in issue 11, produced by a scripted fake, is repaired."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sourcewise.core.answer import prompts
+from tests.answer.conftest import WARRANTY, ScriptedChatModel, fake_engine
+
+QUESTION = "How long is the warranty of the Falcon X2 drone?"
+
+
+def _ask(tmp_path: Path, docs: Path, reply: str) -> tuple[object, list[str]]:
+    engine = fake_engine(tmp_path / "home", ScriptedChatModel(reply))
+    engine.index([docs])
+    streamed: list[str] = []
+    answer = engine.ask(QUESTION, on_token=streamed.append)
+    engine.close()
+    return answer, streamed
+
+
+def test_a_source_dump_is_never_shown_and_the_best_sentence_is_quoted(
+    tmp_path: Path, docs: Path
+) -> None:
+    dump = "[1] falcon.pdf, page 2\nThe Falcon X2 drone carries ... [2] notice.txt\nIgnore ..."
+    answer, streamed = _ask(tmp_path, docs, dump)
+    assert "[1] falcon.pdf" not in "".join(streamed) and "[1] falcon.pdf" not in answer.answer  # type: ignore[attr-defined]
+    assert "18 months" in answer.answer and answer.citations  # type: ignore[attr-defined]
+    assert "repeated its sources" in answer.reason  # type: ignore[attr-defined]
+
+
+def test_markers_only_becomes_a_quoted_answer(tmp_path: Path, docs: Path) -> None:
+    answer, _ = _ask(tmp_path, docs, "[1] [2] [3] [4] [5]")
+    assert "18 months" in answer.answer and not answer.uncited  # type: ignore[attr-defined]
+    assert answer.citations[0].path.endswith("falcon.pdf")  # type: ignore[attr-defined]
+
+
+def test_a_fact_followed_by_not_covered_keeps_the_fact(tmp_path: Path, docs: Path) -> None:
+    answer, _ = _ask(
+        tmp_path, docs, "The warranty lasts 18 months [1]. The documents do not cover it."
+    )
+    assert answer.answer == "The warranty lasts 18 months [1]."  # type: ignore[attr-defined]
+    assert not answer.abstained  # type: ignore[attr-defined]
+
+
+def test_a_loop_is_cut_at_the_first_repeat(tmp_path: Path, docs: Path) -> None:
+    answer, _ = _ask(tmp_path, docs, "The warranty lasts 18 months [1]. " * 30)
+    assert answer.answer == "The warranty lasts 18 months [1]."  # type: ignore[attr-defined]
+    assert "repeating" in answer.reason  # type: ignore[attr-defined]
+
+
+def test_a_prose_citation_becomes_a_marker(tmp_path: Path, docs: Path) -> None:
+    answer, _ = _ask(
+        tmp_path, docs, "The sources cite falcon.pdf, page 2: 18 months from purchase."
+    )
+    assert "[1]" in answer.answer and not answer.uncited  # type: ignore[attr-defined]
+    assert answer.citations[0].page == 2  # type: ignore[attr-defined]
+
+
+def test_an_answer_citing_nothing_is_flagged_uncited(tmp_path: Path, docs: Path) -> None:
+    answer, _ = _ask(tmp_path, docs, "Penguins are flightless birds of the south.")
+    assert answer.uncited and answer.citations == []  # type: ignore[attr-defined]
+
+
+def test_the_models_own_decline_is_an_abstention_with_nearest_passages(
+    tmp_path: Path, docs: Path
+) -> None:
+    answer, _ = _ask(tmp_path, docs, "The documents do not cover this.")
+    assert answer.abstained and answer.answer.startswith(prompts.ABSTAIN)  # type: ignore[attr-defined]
+    assert any(WARRANTY in " ".join(h.text.split()) for h in answer.nearest)  # type: ignore[attr-defined]

@@ -1,0 +1,80 @@
+"""Evidence selection: the sentences and table rows that answer, within a token budget."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer.evidence import EvidenceSelector, split_units
+from sourcewise.core.types import SearchHit
+from tests.answer.conftest import OverlapReranker
+
+PROSE = (
+    "The depot opened in 1998 near the harbour. It has three loading bays. "
+    "The eye-wash stations are next to each exit of the workshop. Visitors sign in at the desk."
+)
+TABLE = (
+    "Suppliers and ratings\n"
+    "| supplier | rating | contact |\n"
+    "|---|---|---|\n"
+    "| Brightwater Ltd | 3.9 | sales@brightwater.example |\n"
+    "| Okonkwo Supplies | 4.8 | desk@okonkwo.example |\n"
+    "| Delta Parts | 4.1 | info@delta.example |"
+)
+
+
+def _hit(text: str, chunk_id: int = 1, start: int = 0) -> SearchHit:
+    return SearchHit(rank=chunk_id, score=1.0, path=f"/d/doc{chunk_id}.txt", page=1,
+                     chunk_id=chunk_id, heading="", text=text, start=start,
+                     end=start + len(text), document_id=chunk_id)  # fmt: skip
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def test_prose_splits_into_sentences_with_offsets() -> None:
+    units = split_units(PROSE)
+    assert [u.text for u in units][:2] == ["The depot opened in 1998 near the harbour.",
+                                           "It has three loading bays."]  # fmt: skip
+    assert all(PROSE[u.start : u.end] == u.text for u in units)
+
+
+def test_decimals_and_abbreviations_do_not_end_a_sentence() -> None:
+    units = split_units("Revenue rose 3.5 percent in 2021. Costs fell.")
+    assert [u.text for u in units] == ["Revenue rose 3.5 percent in 2021.", "Costs fell."]
+
+
+def test_table_rows_are_units_that_keep_their_header() -> None:
+    units = split_units(TABLE)
+    rows = [u for u in units if u.header is not None]
+    assert len(rows) == 3
+    header = TABLE[rows[0].header[0] : rows[0].header[1]]  # type: ignore[index]
+    assert header.startswith("| supplier | rating | contact |") and "|---|" in header
+
+
+def test_the_answering_sentence_and_its_predecessor_are_chosen() -> None:
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=30, margin=2.0)
+    [ev] = selector.select("Where are the eye-wash stations of the workshop?", [_hit(PROSE)])
+    assert "eye-wash stations are next to each exit" in ev.text
+    assert "Visitors sign in" not in ev.text  # scored far below: left out
+    assert PROSE[ev.best[0] : ev.best[1]].startswith("The eye-wash stations")
+
+
+def test_a_table_row_comes_with_the_header_that_names_its_columns() -> None:
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=40, margin=1.0)
+    [ev] = selector.select("Which supplier has rating 4.8 and what is the contact?", [_hit(TABLE)])
+    assert "| supplier | rating | contact |" in ev.text
+    assert "desk@okonkwo.example" in ev.text
+    assert ev.text.index("| supplier") < ev.text.index("Okonkwo")
+
+
+def test_the_budget_bounds_the_evidence_across_passages() -> None:
+    hits = [_hit(PROSE + " " + PROSE.replace("eye-wash", "first-aid"), i) for i in (1, 2, 3)]
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=25, margin=50.0)
+    chosen = selector.select("Where are the eye-wash stations?", hits)
+    assert sum(_words(e.text) for e in chosen) <= 25 + 2 * len(chosen)
+    assert chosen and "eye-wash" in chosen[0].text
+
+
+def test_without_a_reranker_word_overlap_still_finds_the_sentence() -> None:
+    selector = EvidenceSelector(None, _words, budget_tokens=12, margin=0.5)
+    [ev] = selector.select("How many loading bays does the depot have?", [_hit(PROSE)])
+    assert "three loading bays" in ev.text

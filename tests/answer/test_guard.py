@@ -1,0 +1,44 @@
+"""The degenerate-output checks on their own (the engine-level regressions are in
+test_degenerate.py)."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer import guard
+
+LABELS = ["[1] procurement-policy.docx — Quotes and approvals", "[2] fleet-report-2024.pdf, page 4"]
+
+
+def test_a_source_header_echo_is_detected() -> None:
+    assert guard.echoes_sources("[1] procurement-policy.docx — Quotes and approvals\nAbove", LABELS)
+    assert not guard.echoes_sources("Three written quotes are needed [1].", LABELS)
+
+
+def test_markers_only() -> None:
+    assert guard.markers_only("[1] [2] [3] [4] [5]")
+    assert guard.markers_only("")
+    assert not guard.markers_only("Next to each exit [1].")
+
+
+def test_a_repeating_answer_is_cut_where_it_repeats() -> None:
+    loop = "The vans ran far [1]. The vans ran far [1]. The vans ran far [1]."
+    assert guard.cut_repetition(loop) == "The vans ran far [1]."
+    words = "one two three four five six seven " * 4
+    assert guard.cut_repetition(words).split() == "one two three four five six seven".split()
+    assert not guard.repeating("A single sentence [1].")
+
+
+def test_a_cited_fact_followed_by_not_covered_keeps_the_fact() -> None:
+    text = ("The electric vans ran 38,000 km, against 55,000 km for the diesel vans [2]. "
+            "The documents do not cover it.")  # fmt: skip
+    assert guard.drop_contradiction(text) == (
+        "The electric vans ran 38,000 km, against 55,000 km for the diesel vans [2]."
+    )
+
+
+def test_a_plain_decline_is_kept() -> None:
+    assert guard.drop_contradiction("The documents don't cover this.") == (
+        "The documents don't cover this."
+    )
+    assert guard.is_decline("The documents don't cover this.")
+    assert guard.is_decline("The sources do not mention the price.")
+    assert not guard.is_decline("The warranty does not cover water damage [1].")

@@ -10,13 +10,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sourcewise.core.components import MODEL_PARTS, Makers, rebuilds_for
 from sourcewise.core.progress import CancelToken, ProgressCallback
-from sourcewise.core.settings import Settings
+from sourcewise.core.settings import Component, Settings
 from sourcewise.core.types import (
     Answer,
     ChatTurn,
+    Citation,
     DocumentInfo,
     IndexReport,
     IndexStatus,
@@ -29,9 +31,9 @@ if TYPE_CHECKING:
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
     from sourcewise.core.modelstore.store import ModelStore
-    from sourcewise.core.monitor.log import AnswerLog
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
+    from sourcewise.core.store.answer_log import AnswerLog
     from sourcewise.core.store.index import Index
 
 TokenCallback = Callable[[str], None]
@@ -48,16 +50,50 @@ class Engine:
         embedder: Embedder,
         chat_model: ChatModel | None,
         reranker: Reranker | None,
+        makers: Makers | None = None,
     ) -> None:
         self.settings = settings
         self.models = models
         self.embedder = embedder
         self.chat_model = chat_model
         self.reranker = reranker
+        self.makers = makers or Makers()
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         # One writer at a time (as Anki does): indexing jobs and removals never interleave.
         self._write_lock = threading.Lock()
+
+    # -- settings ----------------------------------------------------------------------------
+    def apply_settings(self, new: Settings) -> set[Component]:
+        """Use ``new`` from the next call on, rebuilding exactly the components whose settings
+        changed (:func:`~sourcewise.core.components.rebuilds_for`); returns them. New parts
+        are made before an old one is replaced, so a failure leaves the engine as it was. A
+        change to the index or the embedder waits for a running indexing job."""
+        parts = rebuilds_for(self.settings, new)
+        if parts & {"models", "embedder", "index"}:
+            with self._write_lock:
+                self._rebuild(parts, new)
+        else:
+            self._rebuild(parts, new)
+        return parts
+
+    def _rebuild(self, parts: set[Component], new: Settings) -> None:
+        from sourcewise.core.modelstore.store import ModelStore
+
+        models = ModelStore(new) if "models" in parts else self.models
+        made: dict[str, Any] = {}
+        for part in MODEL_PARTS:
+            maker = getattr(self.makers, part)
+            if part in parts and maker is not None:
+                made[part] = maker(new, models)
+        if "index" in parts and self._index is not None:
+            self._index.close()  # reopened on first use, with the new settings and embedder
+            self._index = None
+        self.models, self.settings = models, new
+        for part, component in made.items():
+            setattr(self, part, component)  # the old one is freed with its last reference
+        if "searcher" in parts:
+            self._searcher = None
 
     # -- index -----------------------------------------------------------------------------
     @property
@@ -124,24 +160,49 @@ class Engine:
         filters: SearchFilters | None = None,
         history: Sequence[ChatTurn] = (),
         on_token: TokenCallback | None = None,
+        on_sources: Callable[[list[Citation]], None] | None = None,
         cancel: CancelToken | None = None,
+        max_tokens: int | None = None,
     ) -> Answer:
-        """Retrieve, then stream a cited answer (or abstain when the evidence is too weak)."""
+        """Retrieve, then stream a cited answer (or abstain when the evidence is too weak).
+
+        ``max_tokens`` shortens this answer below ``llm.max_tokens`` (never beyond it: the
+        context budget is planned for that). ``answer.usage`` counts the model's tokens.
+        """
         from sourcewise.core.answer.answerer import Answerer
+        from sourcewise.core.llm.metered import MeteredChatModel
+        from sourcewise.core.monitor.log import Recording
 
         model = self.require_chat_model()
-        recording = self.answer_log.start(self.search)  # sees the retrieval scores
-        answerer = Answerer(self.settings, model, recording.search, self.reranker)
-        answer = answerer.ask(
-            question, filters=filters, history=history, on_token=on_token, cancel=cancel
-        )
-        recording.finish(answer, model.name, self.settings.llm.adapter)
+        if self.index_store.is_empty():
+            return self._nothing_indexed(question, on_token)
+        metered = MeteredChatModel(model)
+        recording = Recording(self.answer_log, self.search)  # sees the retrieval scores
+        answerer = Answerer(self._capped(max_tokens), metered, recording.search, self.reranker)
+        answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
+                              on_sources=on_sources, cancel=cancel)  # fmt: skip
+        answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
+        answer.log_id = recording.finish(answer, model.name, self.settings.llm.adapter)
         return answer
+
+    def _capped(self, max_tokens: int | None) -> Settings:
+        if max_tokens is None or max_tokens >= self.settings.llm.max_tokens:
+            return self.settings
+        llm = self.settings.llm.model_copy(update={"max_tokens": max(1, max_tokens)})
+        return self.settings.model_copy(update={"llm": llm})
+
+    @staticmethod
+    def _nothing_indexed(question: str, on_token: TokenCallback | None) -> Answer:
+        from sourcewise.core.answer.prompts import NOTHING_INDEXED
+
+        if on_token is not None:
+            on_token(NOTHING_INDEXED)
+        return Answer(question, NOTHING_INDEXED, abstained=True, reason=NOTHING_INDEXED)
 
     @property
     def answer_log(self) -> AnswerLog:
         """Every answer given, for ``sourcewise report`` (in the index database)."""
-        from sourcewise.core.monitor.log import AnswerLog
+        from sourcewise.core.store.answer_log import AnswerLog
 
         return AnswerLog(self.index_store.db, self.index_store.lock)
 
@@ -151,6 +212,10 @@ class Engine:
         from sourcewise.core.chat.store import ChatStore
 
         return ChatStore(self.index_store.db, self.index_store.lock)
+
+    def feedback(self, log_id: int, rating: int, comment: str = "") -> None:
+        """Thumbs up (+1) or down (-1) on the answer whose ``Answer.log_id`` is ``log_id``."""
+        self.answer_log.rate(log_id, rating, comment)
 
     def require_chat_model(self) -> ChatModel:
         if self.chat_model is None:

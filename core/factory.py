@@ -7,6 +7,7 @@ The names ``hash`` and ``echo`` select those fakes from configuration, for subpr
 
 from __future__ import annotations
 
+from sourcewise.core.components import Makers
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.base import ChatModel
@@ -25,12 +26,19 @@ def build_engine(
     reranker: Reranker | object | None = _UNSET,
 ) -> Engine:
     models = ModelStore(settings)
+    # Injected components stay when settings change; those made here are remade.
+    makers = Makers(
+        embedder=make_embedder if embedder is None else None,
+        chat_model=make_chat_model if chat_model is _UNSET else None,
+        reranker=make_reranker if reranker is _UNSET else None,
+    )
     return Engine(
         settings,
         models=models,
         embedder=embedder or make_embedder(settings, models),
         chat_model=make_chat_model(settings, models) if chat_model is _UNSET else chat_model,  # type: ignore[arg-type]
         reranker=make_reranker(settings, models) if reranker is _UNSET else reranker,  # type: ignore[arg-type]
+        makers=makers,
     )
 
 
@@ -59,7 +67,8 @@ def make_chat_model(settings: Settings, models: ModelStore) -> ChatModel | None:
         return EchoChatModel(settings.llm.context_size)
     from sourcewise.core.llm.llama import LlamaChatModel
 
-    model: ChatModel = LlamaChatModel(settings.llm, models)
+    # The system prompt's KV state is kept on disk, so a cold `sourcewise ask` skips it.
+    model: ChatModel = LlamaChatModel(settings.llm, models, state_dir=settings.llm_state_dir)
     return model
 
 

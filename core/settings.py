@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -25,6 +28,15 @@ from sourcewise.core import paths
 from sourcewise.core.errors import ConfigError
 
 Device = Literal["auto", "cpu", "cuda"]
+
+# What a running engine rebuilds to apply a changed setting (as qutebrowser's configdata.yml
+# marks ``restart: true``); a field without the mark is read on every call and applies at once.
+Component = Literal["models", "embedder", "chat_model", "reranker", "index", "searcher"]
+REBUILD_KEY = "rebuild"
+
+
+def _rebuilds(component: Component) -> dict[str, Any]:
+    return {REBUILD_KEY: component}
 
 
 class _Group(BaseModel):
@@ -36,42 +48,79 @@ class EmbedSettings(_Group):
     model: str = Field(
         "bge-small-en",
         description="Embedding model name from the manifest ('hash' is the built-in test fake).",
+        json_schema_extra=_rebuilds("embedder"),
     )
     device: Device = Field(
-        "auto", description="Where to run the embedder: cpu, cuda, or auto (cuda when available)."
+        "auto",
+        description="Where to run the embedder: cpu, cuda, or auto (cuda when available).",
+        json_schema_extra=_rebuilds("embedder"),
     )
     batch_size: int = Field(
         8,
         ge=1,
         le=1024,
         description="Chunks per embedding batch (small on CPU keeps cancel under a second; texts are length-sorted so padding stays low).",
+        json_schema_extra=_rebuilds("embedder"),
     )
-    threads: int = Field(0, ge=0, description="CPU threads for embedding; 0 means all cores.")
+    threads: int = Field(
+        0,
+        ge=0,
+        description="CPU threads for embedding; 0 means all cores.",
+        json_schema_extra=_rebuilds("embedder"),
+    )
 
 
 class LLMSettings(_Group):
     model: str = Field(
         "qwen2.5-coder-0.5b",
         description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
+        json_schema_extra=_rebuilds("chat_model"),
     )
-    path: Path | None = Field(None, description="A GGUF file to use instead of a manifest model.")
+    path: Path | None = Field(
+        None,
+        description="A GGUF file to use instead of a manifest model.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
     adapter: str | None = Field(
-        None, description="LoRA adapter name (under models/adapters) or .gguf path."
+        None,
+        description="LoRA adapter name (under models/adapters) or .gguf path.",
+        json_schema_extra=_rebuilds("chat_model"),
     )
-    context_size: int = Field(4096, ge=512, description="Context window in tokens.")
+    context_size: int = Field(
+        4096,
+        ge=512,
+        description="Context window in tokens.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
     max_tokens: int = Field(512, ge=16, description="Most tokens an answer may have.")
     temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature.")
     threads: int = Field(
-        0, ge=0, description="Threads for generation (n_threads); 0 means all cores."
+        0,
+        ge=0,
+        description="Threads for generation (n_threads); 0 means all cores.",
+        json_schema_extra=_rebuilds("chat_model"),
     )
     threads_batch: int = Field(
-        0, ge=0, description="Threads for prompt processing (n_threads_batch); 0 means all cores."
+        0,
+        ge=0,
+        description="Threads for prompt processing (n_threads_batch); 0 means all cores.",
+        json_schema_extra=_rebuilds("chat_model"),
     )
     gpu_layers: int = Field(
-        -1, description="Layers offloaded to the GPU: -1 all when a GPU build is present, 0 none."
+        -1,
+        description="Layers offloaded to the GPU: -1 all when a GPU build is present, 0 none.",
+        json_schema_extra=_rebuilds("chat_model"),
     )
-    flash_attn: bool = Field(True, description="Use flash attention (faster prompt processing).")
-    device: Device = Field("auto", description="cpu forces CPU even with a GPU build.")
+    flash_attn: bool = Field(
+        True,
+        description="Use flash attention (faster prompt processing).",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
+    device: Device = Field(
+        "auto",
+        description="cpu forces CPU even with a GPU build.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
 
 
 class IndexSettings(_Group):
@@ -97,6 +146,7 @@ class IndexSettings(_Group):
         100_000,
         ge=1000,
         description="Up to this many vectors search exactly; above, an IVF index (retrained as it grows).",
+        json_schema_extra=_rebuilds("index"),
     )
 
 
@@ -107,43 +157,78 @@ class RetrievalSettings(_Group):
         ge=1,
         le=1000,
         description="Candidates taken from each of dense and keyword search (a longer list steadies the z-scores that convex fusion uses; under 1 ms extra).",
+        json_schema_extra=_rebuilds("searcher"),
     )
     fusion: Literal["convex", "rrf"] = Field(
         "convex",
         description="How dense and keyword results combine: 'convex' (weighted sum of per-query z-scores; best on SciFact) or 'rrf' (reciprocal-rank fusion).",
+        json_schema_extra=_rebuilds("searcher"),
     )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank fusion constant (fusion = 'rrf').")
-    dense_weight: float = Field(1.0, ge=0.0, description="Weight of dense results in fusion.")
+    rrf_k: int = Field(
+        60,
+        ge=1,
+        description="Reciprocal-rank fusion constant (fusion = 'rrf').",
+        json_schema_extra=_rebuilds("searcher"),
+    )
+    dense_weight: float = Field(
+        1.0,
+        ge=0.0,
+        description="Weight of dense results in fusion.",
+        json_schema_extra=_rebuilds("searcher"),
+    )
     keyword_weight: float = Field(
-        1.0, ge=0.0, description="Weight of keyword (BM25) results in fusion."
+        1.0,
+        ge=0.0,
+        description="Weight of keyword (BM25) results in fusion.",
+        json_schema_extra=_rebuilds("searcher"),
     )
     keyword_postings_budget: int = Field(
         5_000,
         ge=100,
         description="Most FTS rows a keyword query may touch; the commonest terms are dropped beyond it (rare terms carry BM25).",
+        json_schema_extra=_rebuilds("searcher"),
     )
-    rerank: bool = Field(True, description="Re-rank fused candidates with the cross-encoder.")
+    document_weight: float = Field(
+        1.0,
+        ge=0.0,
+        description="Weight of the document's card (file name, title, cover, periods) against the query, added to each passage's fused score; 0 turns document identity off.",
+        json_schema_extra=_rebuilds("searcher"),
+    )
+    rerank: bool = Field(
+        True,
+        description="Re-rank fused candidates with the cross-encoder.",
+        json_schema_extra=_rebuilds("reranker"),
+    )
     rerank_skip_confident: bool = Field(
         True,
         description="When dense and keyword search agree on the best passage, rerank only the top 3.",
+        json_schema_extra=_rebuilds("searcher"),
     )
     rerank_model: str = Field(
-        "ms-marco-minilm-l12", description="Cross-encoder name from the manifest."
+        "ms-marco-minilm-l12",
+        description="Cross-encoder name from the manifest.",
+        json_schema_extra=_rebuilds("reranker"),
     )
     rerank_candidates: int = Field(
         5,
         ge=1,
         le=200,
         description="How many fused candidates the cross-encoder scores (5: same SciFact quality as 10 at half the latency, about 0.3 s on 2 cores; bench/retrieval.py).",
+        json_schema_extra=_rebuilds("searcher"),
     )
     rerank_weight: float = Field(
         0.4,
         ge=0.0,
         le=1.0,
         description="Share of the cross-encoder in the final order: w * z(rerank) + (1 - w) * z(fused); 1 = cross-encoder order alone.",
+        json_schema_extra=_rebuilds("searcher"),
     )
     rerank_max_tokens: int = Field(
-        256, ge=32, le=512, description="Passage truncation for reranking, in tokens."
+        256,
+        ge=32,
+        le=512,
+        description="Passage truncation for reranking, in tokens.",
+        json_schema_extra=_rebuilds("reranker"),
     )
 
 
@@ -156,6 +241,27 @@ class AnswerSettings(_Group):
     support_threshold: float = Field(
         -2.0,
         description="Cross-encoder score at which a cited sentence counts as supported by its passage.",
+    )
+    source_tokens: int = Field(
+        400,
+        ge=50,
+        le=4000,
+        description="Token budget for the evidence the prompt shows: the best sentences and table rows of the retrieved passages (~160 prompt tokens/s on 2 cores; bench/answer_squad.py).",
+    )
+    evidence_margin: float = Field(
+        6.0,
+        ge=0.0,
+        description="Sentences scoring this far below the best one (cross-encoder logits) are left out of the prompt.",
+    )
+    verify: bool = Field(
+        True,
+        description="Ask the chat model whether the evidence states the answer (its P(Yes), one short pass) and abstain when it does not.",
+    )
+    answerable_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Abstain when the model's P(the sources state the answer) is below this (calibrated on the SQuAD training articles).",
     )
 
 
@@ -172,14 +278,18 @@ class Settings(BaseSettings):
     home: Path = Field(
         default_factory=paths.default_home,
         description="Data directory: index, chats, settings, models cache.",
+        json_schema_extra=_rebuilds("models"),  # everything lives under it
     )
     models_dir: Path | None = Field(
         None,
         description="Model files: when set, the only folder searched and where installs go; "
         "unset: <home>/models (installs), then the installation's models/ folder.",
+        json_schema_extra=_rebuilds("models"),
     )
     discover_dirs: list[Path] = Field(
-        default_factory=list, description="Extra folders searched for GGUF files."
+        default_factory=list,
+        description="Extra folders searched for GGUF files.",
+        json_schema_extra=_rebuilds("models"),
     )
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
@@ -198,6 +308,11 @@ class Settings(BaseSettings):
     @property
     def vectors_dir(self) -> Path:
         return self.home / "vectors"
+
+    @property
+    def llm_state_dir(self) -> Path:
+        """Saved KV states of the chat model's fixed prompt prefix (safe to delete)."""
+        return self.home / "cache" / "llm-state"
 
     @classmethod
     def settings_customise_sources(
@@ -254,15 +369,20 @@ def _describe(err: ValidationError) -> str:
     return f"invalid setting {where}: {first['msg']} ({err.error_count()} problem(s))"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> Path:
+def save_settings(
+    settings: Settings, path: Path | None = None, *, changed: Iterable[str] = ()
+) -> Path:
     """Write the values that differ from the defaults to the settings TOML, atomically.
 
-    ``path`` defaults to the file :func:`load_settings` reads when no flag is given.
+    ``path`` defaults to the file :func:`load_settings` reads when no flag is given. A value
+    the ``SOURCEWISE_*`` environment sets is not written (the file keeps its own value for
+    it), unless its dotted name is in ``changed``: the user set it on purpose.
     """
     target = path or _active_config_file()
     data = settings.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     if target.parent == settings.home:
         data.pop("home", None)  # a file inside the home must not pin it
+    _keep_environment_out(data, target, set(changed))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
@@ -283,3 +403,71 @@ def describe_fields(
         default = "" if info.default_factory else repr(info.default)
         rows.append((f"{prefix}{name}", default, info.description or ""))
     return rows
+
+
+def _keep_environment_out(data: dict[str, Any], target: Path, changed: set[str]) -> None:
+    """Replace, in ``data``, each value that came from the environment by the file's own."""
+    try:
+        on_file = tomllib.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        on_file = {}
+    for dotted in environment_fields() - changed:
+        *groups, name = dotted.split(".")
+        here, there = data, on_file
+        for group in groups:
+            here = here.get(group) if isinstance(here.get(group), dict) else {}
+            there = there.get(group) if isinstance(there.get(group), dict) else {}
+        here.pop(name, None)
+        if name in there:
+            here[name] = there[name]
+    for group in [k for k, v in data.items() if v == {}]:
+        del data[group]
+
+
+def environment_fields() -> set[str]:
+    """Dotted names of the settings the ``SOURCEWISE_*`` environment sets now."""
+    return set(_flatten(EnvSettingsSource(Settings)()))
+
+
+def _flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def leaf_fields(
+    model: type[BaseModel] = Settings, prefix: str = ""
+) -> Iterator[tuple[str, FieldInfo]]:
+    """(dotted name, field) of every setting, groups expanded."""
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from leaf_fields(ann, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", info
+
+
+def rebuild_fields() -> dict[str, Component]:
+    """Every setting a running engine applies by rebuilding a component, and which one."""
+    out: dict[str, Component] = {}
+    for dotted, info in leaf_fields():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(REBUILD_KEY):
+            out[dotted] = cast(Component, extra[REBUILD_KEY])
+    return out
+
+
+def value_of(settings: BaseModel, dotted: str) -> Any:
+    value: Any = settings
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def changed_fields(old: Settings, new: Settings) -> list[str]:
+    """Dotted names of the settings whose values differ."""
+    return [d for d, _info in leaf_fields() if value_of(old, d) != value_of(new, d)]

@@ -80,6 +80,10 @@ class SearchHit:
     document_id: int = 0
     pages: list[int] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # dense, keyword, fused, rerank
+    # "strong", "partial" or "weak" from the cross-encoder score (sourcewise.core.retrieve.
+    # strength); "unrated" when the hit was not reranked.
+    strength: str = "unrated"
+    document_title: str = ""  # from the document's card: its title, else its file name
 
 
 @dataclass(frozen=True)
@@ -111,14 +115,32 @@ class Citation:
     start: int = 0
     end: int = 0
     heading: str = ""
+    quote: str = ""  # the sentence or row that best answers, for highlighting; "" = all of text
 
 
 @dataclass
 class Timings:
     retrieve_ms: float = 0.0
-    ttft_ms: float = 0.0
+    ttft_ms: float = 0.0  # from the question to the first answer token
     tokens_per_s: float = 0.0
     total_ms: float = 0.0
+    evidence_ms: float = 0.0  # choosing the sentences the prompt shows
+    judge_ms: float = 0.0  # the answerability check
+    prompt_tokens: int = 0
+    source_tokens: int = 0  # of which the sources
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """Tokens the chat model read and wrote for one answer, over all its calls."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    truncated: bool = False  # the answer stopped at its max_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
 
 @dataclass
@@ -130,3 +152,8 @@ class Answer:
     standalone_query: str = ""
     timings: Timings = field(default_factory=Timings)
     nearest: list[SearchHit] = field(default_factory=list)  # shown when abstaining
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    uncited: bool = False  # an answer none of whose claims cites a supporting source
+    reason: str = ""  # why it abstained, or what was repaired, in words
+    answerable: float | None = None  # the model's P(the sources state the answer)
+    log_id: int | None = None  # its answer-log row: what feedback names (Engine.feedback)

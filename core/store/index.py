@@ -19,7 +19,7 @@ import sqlite_utils
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
-from sourcewise.core.store import catalog
+from sourcewise.core.store import cards, catalog
 from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
@@ -219,7 +219,24 @@ class Index(ContentWrites):
         rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())
         return {str(r["path"]): r for r in rows}
 
+    # -- reads for document-aware retrieval (store/cards.py) -----------------------------------
+    def search_cards(self, terms: list[str], limit: int) -> dict[int, float]:
+        return cards.search_cards(self.db.conn, terms, limit)
+
+    def chunks_of_documents(self, doc_ids: list[int]) -> IdArray:
+        return cards.chunks_of_documents(self.db.conn, doc_ids)
+
+    def chunk_documents(self, chunk_ids: list[int]) -> dict[int, list[int]]:
+        return cards.chunk_documents(self.db.conn, chunk_ids)
+
+    def hit_rows(self, chunk_ids: list[int], where: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        return cards.hit_rows(self.db.conn, chunk_ids, where, args)
+
     # -- reads for status screens --------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No chunk indexed yet (so an answer can say so instead of "not covered")."""
+        return self.db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
+
     def status(self) -> IndexStatus:
         return catalog.status(self)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from sourcewise.core.answer.citations import strip_markers
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.server.app import create_app
@@ -156,7 +157,7 @@ def test_a_client_that_leaves_cancels_generation(engine: Engine) -> None:
         return got
 
     got = asyncio.run(leave_early())
-    assert '"w0 "' in got[1]
+    assert '"content": "w0 ' in got[1]  # the opening arrives (held back until it reads as text)
     assert stopped.wait(5), "generation went on after the client left"
     assert model.produced < 100
 
@@ -166,3 +167,129 @@ def test_no_chat_model_is_a_503(client: TestClient, engine: Engine) -> None:
     assert client.get("/v1/models").status_code == 503
     r = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "q"}]})
     assert r.status_code == 503 and "no chat model" in r.json()["error"]["message"]
+
+
+class Recording(EchoChatModel):
+    """The echo model, remembering the max_tokens of each generation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: list[int] = []
+
+    def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
+        self.limits.append(max_tokens)
+        return super().stream_chat(messages, max_tokens=max_tokens, temperature=temperature,
+                                   cancel=cancel)  # fmt: skip
+
+
+def _ask(client: TestClient, **extra: object) -> dict[str, object]:
+    body = {"messages": [{"role": "user", "content": QUESTION}], **extra}
+    r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 200, r.text
+    data: dict[str, object] = r.json()
+    return data
+
+
+def test_max_tokens_cuts_the_reply_with_finish_reason_length(
+    client: TestClient, engine: Engine
+) -> None:
+    engine.chat_model = model = Recording()
+    data = _ask(client, max_tokens=3)
+    [choice] = data["choices"]  # type: ignore[misc]
+    assert model.limits == [3]
+    words = strip_markers(choice["message"]["content"]).split()  # a source marker may be added
+    assert len(words) == 3 and choice["finish_reason"] == "length"
+    usage = data["usage"]
+    assert isinstance(usage, dict) and usage["completion_tokens"] >= 3
+    assert usage["prompt_tokens"] > 0
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert _ask(client, max_completion_tokens=4)["choices"][0]["finish_reason"] == "length"  # type: ignore[index]
+
+
+def test_a_full_reply_stops_and_reports_usage(client: TestClient, engine: Engine) -> None:
+    engine.chat_model = model = Recording()
+    data = _ask(client)
+    assert data["choices"][0]["finish_reason"] == "stop"  # type: ignore[index]
+    assert model.limits == [engine.settings.llm.max_tokens]  # the server's own limit
+    usage = data["usage"]
+    assert isinstance(usage, dict) and usage["completion_tokens"] > 3 and usage["prompt_tokens"] > 0
+    _ask(client, max_tokens=10**6)
+    assert model.limits[-1] == engine.settings.llm.max_tokens  # a client cannot raise it
+
+
+def test_stream_ends_with_length_and_usage(client: TestClient) -> None:
+    body = {"messages": [{"role": "user", "content": QUESTION}], "stream": True, "max_tokens": 2}
+    chunks = [json.loads(e) for e in _events(client, body)[:-1]]
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert len(text.split()) == 2
+    final = chunks[-1]
+    assert final["choices"][0]["finish_reason"] == "length" and final["usage"]["total_tokens"] > 0
+
+
+@pytest.mark.parametrize("value", [0, -1, "5", True, 2.5])
+def test_a_bad_max_tokens_is_a_400(client: TestClient, value: object) -> None:
+    body = {"messages": [{"role": "user", "content": QUESTION}], "max_tokens": value}
+    r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 400 and "max_tokens" in r.json()["error"]["message"]
+
+
+def test_unknown_urls_and_methods_are_json_errors(client: TestClient) -> None:
+    r = client.get("/v1/embeddings")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    error = r.json()["error"]
+    assert error["type"] == "invalid_request_error" and error["code"] == "unknown_url"
+    assert "/v1/embeddings" in error["message"]
+    r = client.get("/v1/chat/completions")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    r = client.post("/v1/chat/completions", content=b"{not json")
+    assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_a_client_that_hangs_up_stops_a_plain_completion(engine: Engine) -> None:
+    import asyncio
+    import threading
+
+    started, stopped = threading.Event(), threading.Event()
+
+    class Slow(EchoChatModel):
+        produced = 0
+
+        def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
+            try:
+                for i in range(200):
+                    if cancel is not None and cancel.wait(0.02):
+                        return
+                    self.produced = i
+                    started.set()
+                    yield f"w{i} "
+            finally:
+                stopped.set()
+
+    model = Slow()
+    engine.chat_model = model
+    body = json.dumps({"messages": [{"role": "user", "content": QUESTION}]}).encode()
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/v1/chat/completions",
+             "raw_path": b"/v1/chat/completions", "root_path": "", "query_string": b"",
+             "headers": [(b"content-type", b"application/json")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8765)}  # fmt: skip
+    sent: list[dict[str, object]] = []
+
+    async def hang_up_after_the_first_token() -> None:
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> dict[str, object]:
+            if messages:
+                return messages.pop(0)
+            await asyncio.to_thread(started.wait, 30)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        await create_app(engine)(scope, receive, send)
+
+    asyncio.run(hang_up_after_the_first_token())
+    assert stopped.is_set(), "generation went on after the client left"
+    assert model.produced < 100
+    assert sent[0]["status"] == 499

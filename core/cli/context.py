@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import click
 
 from sourcewise.core.engine import Engine
+from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import Settings
 from sourcewise.core.types import to_json
 
@@ -35,6 +41,28 @@ def state(ctx: click.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState)
     return obj
+
+
+@contextlib.contextmanager
+def cancel_on_ctrl_c(job: str) -> Iterator[CancelToken]:
+    """A token the first Ctrl+C cancels, so the job stops at its next check and reports what
+    it did; a second Ctrl+C quits at once. The previous handler is back afterwards."""
+    token = CancelToken()
+    if threading.current_thread() is not threading.main_thread():
+        yield token  # signal handlers can only be set from the main thread
+        return
+
+    def on_sigint(_signum: int, _frame: FrameType | None) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        sys.stderr.write(f"\nstopping {job} after the files in flight (Ctrl+C again quits now)\n")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield token
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def emit_json(data: Any) -> None:

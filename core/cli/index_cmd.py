@@ -7,19 +7,32 @@ from pathlib import Path
 
 import click
 
-from sourcewise.core.cli.context import emit_json, state, table
+from sourcewise.core.cli.context import cancel_on_ctrl_c, emit_json, state, table
+from sourcewise.core.errors import Cancelled
 from sourcewise.core.progress import Progress
 from sourcewise.core.types import IndexReport, to_json
+
+
+def progress_line(p: Progress) -> str:
+    """One status line: files found while scanning, what it waits for, then files done."""
+    if p.stage == "scanning":
+        return f"scanning: {p.done} files found"
+    if p.stage == "starting":
+        return f"{p.message}…"
+    eta = f", ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
+    total = f"/{p.files_total}" if p.files_total is not None else ""
+    return (f"{p.stage}: {p.files_done}{total} files, {p.chunks} chunks, "
+            f"{p.rate:.1f} files/s{eta}")  # fmt: skip
 
 
 def _print_progress(p: Progress) -> None:
     if not sys.stderr.isatty():
         return
-    eta = f", ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
-    total = f"/{p.files_total}" if p.files_total is not None else ""
-    sys.stderr.write(f"\r{p.stage}: {p.files_done}{total} files, {p.chunks} chunks, "
-                     f"{p.rate:.1f} files/s{eta}   ")  # fmt: skip
+    sys.stderr.write("\r" + progress_line(p).ljust(_WIDTH)[:_WIDTH])
     sys.stderr.flush()
+
+
+_WIDTH = 78
 
 
 @click.command("index")
@@ -31,24 +44,37 @@ def _print_progress(p: Progress) -> None:
 def index(
     ctx: click.Context, paths: tuple[Path, ...], collection: str, watch: bool, as_json: bool
 ) -> None:
-    """Index files and folders (unchanged files are skipped)."""
+    """Index files and folders (unchanged files are skipped; Ctrl+C stops after the files in
+    flight and reports what was done)."""
     engine = state(ctx).engine()
-    report = engine.index(list(paths), collection, progress=_print_progress)
+    with cancel_on_ctrl_c("indexing") as cancel:
+        try:
+            report = engine.index(list(paths), collection, progress=_print_progress,
+                                  cancel=cancel)  # fmt: skip
+        except Cancelled as err:  # the partial report, when the engine raises it with one
+            report = getattr(err, "report", None)
+            if not isinstance(report, IndexReport):
+                raise
+            report.cancelled = True
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     _show_report(report, as_json)
+    if report.cancelled:
+        ctx.exit(130)
     if watch:
         from sourcewise.core.ingest.watch import watch_forever
 
         watch_forever(engine, list(paths), collection)
-    if report.cancelled:
-        ctx.exit(130)
 
 
 def _show_report(report: IndexReport, as_json: bool) -> None:
     if as_json:
         emit_json(report)
         return
+    if report.cancelled:
+        done = report.files_indexed + report.files_unchanged + report.files_deduplicated
+        click.echo(f"{report.collection}: cancelled after {done + report.files_failed} of "
+                   f"{report.files_seen} files; the same command goes on from there")  # fmt: skip
     click.echo(
         f"{report.collection}: {report.files_indexed} indexed, {report.files_unchanged} unchanged, "
         f"{report.files_deduplicated} duplicates/moved, {report.files_removed} removed, "

@@ -111,7 +111,8 @@ class IndexJob:
                 self._fail(item.path, item.stat, item.file_type, "too_large", msg)
                 continue
             self._classify(item, to_parse)
-            self._emit("scanning")
+            found = self.report.files_seen
+            self._progress(Progress("scanning", done=found, message=f"{found} files found"))
         return to_parse, seen
 
     def _classify(self, cand: Candidate, to_parse: list[tuple[Candidate, str]]) -> None:
@@ -153,6 +154,10 @@ class IndexJob:
         if not work:
             return
         self._start_pool()
+        # Seconds on a cold start: say so, and load the embedder while the workers start.
+        message = f"starting the parsers, loading {self.embedder.name}"
+        self._progress(Progress("starting", total=len(work), message=message))
+        self.embedder.warm_up()
         queue = deque(work)
         inflight: _Inflight = {}
         batch: list[_Parsed] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -58,4 +59,11 @@ def make_executor(mode: str, workers: int) -> Executor:
     if mode == "thread":
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sourcewise-parse")
     # spawn, not fork: the parent may hold threads (Qt, torch, FAISS) that fork would corrupt.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)  # fmt: skip
+
+
+def _ignore_sigint() -> None:
+    """Ctrl+C in a terminal reaches the whole process group: the parent cancels the job and
+    shuts the pool down, so a worker must not die of it (and print a traceback) first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

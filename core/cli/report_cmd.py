@@ -26,9 +26,7 @@ def report(ctx: click.Context, since: str | None, export: Path | None, as_json: 
 
     since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
     engine = state(ctx).engine()
-    log = engine.answer_log
-    log.link_messages()
-    rows = logged_answers(log.db, since_ts)
+    rows = logged_answers(engine.answer_log, since_ts)
     if export is not None:
         count = export_gold(rows, export)
         if as_json:

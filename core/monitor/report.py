@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from sourcewise.core.eval.gold import GoldItem, write_gold
 from sourcewise.core.eval.metrics import mean, percentile
+from sourcewise.core.store.answer_log import AnswerLog
 
 
 @dataclass
@@ -46,19 +45,13 @@ class LoggedAnswer:
     comment: str
 
 
-def logged_answers(db: sqlite_utils.Database, since: float | None = None) -> list[LoggedAnswer]:
-    """Log rows (oldest first) with the rating of their linked chat message, if any."""
-    rows = db.execute(
-        "SELECT a.id, a.created, a.question, a.answer, a.abstained, a.top_score, a.ttft_ms, "
-        "a.total_ms, a.model, a.adapter, f.rating, f.comment FROM answer_log a "
-        "LEFT JOIN feedback f ON f.message_id = a.message_id "
-        "WHERE a.created >= ? ORDER BY a.created, a.id",
-        [since or 0.0],
-    ).fetchall()
+def logged_answers(answer_log: AnswerLog, since: float | None = None) -> list[LoggedAnswer]:
+    """Log rows (oldest first) with their rating, made by answer id or on the chat message
+    that stored the answer."""
     return [LoggedAnswer(int(r[0]), float(r[1]), str(r[2]), str(r[3]), bool(r[4]),
                          None if r[5] is None else float(r[5]), float(r[6]), float(r[7]),
                          str(r[8]), r[9], None if r[10] is None else int(r[10]), str(r[11] or ""))
-            for r in rows]  # fmt: skip
+            for r in answer_log.rows(since)]  # fmt: skip
 
 
 def period(label: str, rows: list[LoggedAnswer]) -> Period:

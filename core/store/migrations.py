@@ -150,10 +150,29 @@ def m003_answer_log(db: sqlite_utils.Database) -> None:
     )
 
 
+def m005_answer_feedback(db: sqlite_utils.Database) -> None:
+    """Feedback keyed by the answer log's id (``Answer.log_id``), for answers given outside a
+    chat (CLI, API) as much as in one; ``messages.log_id`` ties a stored chat answer to its
+    log row by id (older rows were linked by matching the answer text)."""
+    db.executescript(
+        """
+        ALTER TABLE messages ADD COLUMN log_id INTEGER;
+        CREATE INDEX messages_log ON messages(log_id);
+        CREATE TABLE answer_feedback (
+            log_id INTEGER PRIMARY KEY REFERENCES answer_log(id) ON DELETE CASCADE,
+            rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+            comment TEXT NOT NULL DEFAULT '',
+            created REAL NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_chats", m002_chats),
     ("m003_answer_log", m003_answer_log),
+    ("m005_answer_feedback", m005_answer_feedback),
 ]
 
 

@@ -70,3 +70,28 @@ def test_every_field_is_described() -> None:
     assert len(rows) > 25
     missing = [name for name, _d, desc in rows if not desc]
     assert missing == []
+
+
+def test_saving_keeps_values_from_the_environment_out_of_the_file(
+    _isolated_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (_isolated_home / "settings.toml").write_text("[llm]\nthreads = 3\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCEWISE_MODELS_DIR", str(tmp_path / "env-models"))
+    monkeypatch.setenv("SOURCEWISE_LLM__THREADS", "4")
+    s = load_settings()
+    assert s.models_dir == tmp_path / "env-models" and s.llm.threads == 4
+    s.retrieval.k = 5
+    path = save_settings(s)
+    text = path.read_text(encoding="utf-8")
+    assert "env-models" not in text and "models_dir" not in text
+    monkeypatch.delenv("SOURCEWISE_MODELS_DIR")
+    monkeypatch.delenv("SOURCEWISE_LLM__THREADS")
+    again = load_settings()
+    assert again.models_dir is None and again.llm.threads == 3  # the file's own value kept
+    assert again.retrieval.k == 5
+    monkeypatch.setenv("SOURCEWISE_LLM__THREADS", "4")
+    s = load_settings()
+    s.llm.threads = 6  # changed on purpose while the environment sets it: written
+    save_settings(s, changed=["llm.threads"])
+    monkeypatch.delenv("SOURCEWISE_LLM__THREADS")
+    assert load_settings().llm.threads == 6

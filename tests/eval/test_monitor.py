@@ -6,6 +6,9 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
+from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.monitor.report import Period, logged_answers, summarize, week_of
 from tests.answer.conftest import fake_engine
 from tests.eval.conftest import run
@@ -32,10 +35,7 @@ def test_every_ask_is_logged_and_linked_to_its_feedback(tmp_path: Path, corpus: 
     _ask_and_rate(home, corpus)
     engine = fake_engine(home)
     try:
-        log = engine.answer_log
-        assert log.link_messages() == 2
-        assert log.link_messages() == 0  # idempotent
-        rows = logged_answers(log.db)
+        rows = logged_answers(engine.answer_log)
     finally:
         engine.close()
     assert rows[0].question == WARRANTY_Q and len(rows) == 3
@@ -46,6 +46,44 @@ def test_every_ask_is_logged_and_linked_to_its_feedback(tmp_path: Path, corpus: 
     assert overall.answers == 3 and overall.thumbs_up == 1 and overall.thumbs_down == 1
     assert overall.thumbs_up_rate == 0.5 and overall.abstention_rate == 0.0
     assert [w.label for w in weeks] == [week_of(time.time())]
+
+
+def test_feedback_lands_on_the_answer_it_names_even_when_texts_are_equal(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The same words answered twice (as every abstention is): one asked on the command line,
+    one in a chat and rated there. The rating must land on the chat's answer; matching by
+    answer text gave it to the first."""
+    engine = fake_engine(tmp_path / "home")
+    try:
+        engine.index([corpus])
+        chats = engine.chats
+        conv = chats.create()
+        first, second = engine.ask(WARRANTY_Q), engine.ask(WARRANTY_Q)
+        assert first.answer == second.answer
+        assert first.log_id is not None and second.log_id == first.log_id + 1
+        message = chats.append_answer(conv, second)
+        chats.rate(message, -1, "the chat's rating")
+        api = engine.ask("Asked through the API?")
+        assert api.log_id is not None
+        engine.feedback(api.log_id, 1, "by id")
+        rows = logged_answers(engine.answer_log)
+        assert [m.rating for m in chats.messages(conv)] == [-1]
+    finally:
+        engine.close()
+    assert [(r.rating, r.comment) for r in rows] == [
+        (None, ""), (-1, "the chat's rating"), (1, "by id")]  # fmt: skip
+
+
+def test_feedback_on_an_unknown_answer_is_a_clear_error(tmp_path: Path) -> None:
+    engine = fake_engine(tmp_path / "home")
+    try:
+        with pytest.raises(SourcewiseError, match="no answer with id 99"):
+            engine.feedback(99, 1)
+        with pytest.raises(SourcewiseError, match=r"\+1 or -1"):
+            engine.feedback(1, 5)
+    finally:
+        engine.close()
 
 
 def test_week_periods_by_hand() -> None:

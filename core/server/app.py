@@ -3,8 +3,11 @@
 The last user message is the question; earlier user/assistant messages are the history used
 for follow-ups. Client system messages are ignored: the grounding rules are not negotiable.
 Replies carry the cited passages in an extra ``sources`` field (on the final chunk when
-streaming). Engine calls run in a worker thread, one at a time; a client that disconnects
-mid-stream cancels its generation.
+streaming) and OpenAI's ``usage`` counts. ``max_tokens`` (or ``max_completion_tokens``)
+shortens a reply below the server's ``llm.max_tokens``; a reply cut off there ends with
+``finish_reason: "length"``. Engine calls run in a worker thread, one at a time; a client that
+disconnects, streaming or not, cancels its generation. Errors, unknown URLs included, are
+OpenAI-style JSON bodies.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -41,6 +45,7 @@ class ChatRequest:
     history: list[ChatTurn]
     stream: bool
     filters: SearchFilters
+    max_tokens: int | None = None
 
 
 def _text(content: Any) -> str:
@@ -71,11 +76,35 @@ def parse_request(body: Any) -> ChatRequest:
     if not isinstance(collections, list) or not all(isinstance(c, str) for c in collections):
         raise BadRequest("'collections' must be a list of names")
     return ChatRequest(turns[-1].content, turns[:-1], bool(body.get("stream", False)),
-                       SearchFilters(collections=tuple(collections)))  # fmt: skip
+                       SearchFilters(collections=tuple(collections)), _max_tokens(body))  # fmt: skip
 
 
-def _error(status: int, message: str, kind: str = "invalid_request_error") -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": kind}}, status_code=status)
+def _max_tokens(body: dict[str, Any]) -> int | None:
+    for key in ("max_completion_tokens", "max_tokens"):  # the newer name first, as OpenAI does
+        value = body.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise BadRequest(f"'{key}' must be a positive integer")
+        return value
+    return None
+
+
+def _error(
+    status: int, message: str, kind: str = "invalid_request_error", code: str | None = None
+) -> JSONResponse:
+    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return JSONResponse(body, status_code=status)
+
+
+def _usage(answer: Answer) -> dict[str, int]:
+    u = answer.usage
+    return {"prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens,
+            "total_tokens": u.total_tokens}  # fmt: skip
+
+
+def _finish_reason(answer: Answer) -> str:
+    return "length" if answer.usage.truncated else "stop"
 
 
 def _extras(answer: Answer) -> dict[str, Any]:
@@ -101,7 +130,7 @@ class ChatService:
             if cancel is not None:
                 cancel.check()  # the client left while waiting for the lock
             return self.engine.ask(req.question, filters=req.filters, history=req.history,
-                                   on_token=on_token, cancel=cancel)  # fmt: skip
+                                   on_token=on_token, cancel=cancel, max_tokens=req.max_tokens)  # fmt: skip
 
 
 def create_app(engine: Engine) -> Starlette:
@@ -133,19 +162,54 @@ def create_app(engine: Engine) -> Starlette:
             return StreamingResponse(_sse(service, req, meta), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache"})  # fmt: skip
         try:
-            answer = await run_in_threadpool(service.ask, req)
+            answer = await _ask_while_connected(service, req, request)
+        except Cancelled:
+            return _error(499, "the client closed the request", "invalid_request_error")
         except SourcewiseError as err:
             return _error(500, str(err), "server_error")
         message = {"role": "assistant", "content": answer.answer}
-        return JSONResponse({**meta, "object": "chat.completion",
-                             "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                             **_extras(answer)})  # fmt: skip
+        choice = {"index": 0, "message": message, "finish_reason": _finish_reason(answer)}
+        return JSONResponse({**meta, "object": "chat.completion", "choices": [choice],
+                             "usage": _usage(answer), **_extras(answer)})  # fmt: skip
 
     routes = [
         Route("/v1/models", models),
         Route("/v1/chat/completions", completions, methods=["POST"]),
     ]
-    return Starlette(routes=routes)
+    handlers = {HTTPException: _http_error, Exception: _internal_error}
+    return Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Unknown URLs and wrong methods answer as the OpenAI API does, in JSON."""
+    if exc.status_code == 404:
+        message = f"Unknown request URL: {request.method} {request.url.path}"
+        return _error(404, message, code="unknown_url")
+    if exc.status_code == 405:
+        message = f"Method {request.method} is not allowed for {request.url.path}"
+        return _error(405, message, code="method_not_allowed")
+    return _error(exc.status_code, str(exc.detail))
+
+
+async def _internal_error(_: Request, exc: Exception) -> Response:
+    return _error(500, f"internal error: {exc!r}", "server_error")
+
+
+async def _ask_while_connected(service: ChatService, req: ChatRequest, request: Request) -> Answer:
+    """Answer in a worker thread; a client that hangs up cancels the generation (Cancelled)."""
+    cancel = CancelToken()
+
+    async def watch() -> None:
+        # The body is read, so the next ASGI message is the disconnect.
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        cancel.cancel()
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        return await run_in_threadpool(service.ask, req, None, cancel)
+    finally:
+        watcher.cancel()
 
 
 def _chunk(
@@ -184,7 +248,8 @@ async def _sse(service: ChatService, req: ChatRequest, meta: dict[str, Any]) -> 
                 yield _chunk(meta, {"content": value})
                 continue
             if kind == "done":
-                yield _chunk(meta, {}, "stop", answer=value.answer, **_extras(value))
+                yield _chunk(meta, {}, _finish_reason(value), answer=value.answer,
+                             usage=_usage(value), **_extras(value))  # fmt: skip
             elif kind == "error":
                 message = (
                     str(value)

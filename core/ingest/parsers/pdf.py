@@ -35,6 +35,8 @@ _HEADING_RATIO = 1.2  # a heading's smallest span is this much larger than the b
 _TITLE_RATIO = 1.6  # ... and this much larger for a level-1 heading
 _HEADING_MAX_CHARS = 150
 _MARGIN = 0.1  # top/bottom fraction of the page where running heads and folios live
+_FURNITURE_MIN_PAGES = 4  # fewer pages are too little evidence that a line is a running head
+_FURNITURE_CHARS = 100  # running heads and folios are short
 _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is left blank
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
@@ -49,6 +51,7 @@ class _Raw:
     bbox: Box
     size: float
     chars: int
+    kind: str = "paragraph"  # "table": a Markdown table from pdf_tables
 
 
 @dataclass
@@ -174,7 +177,7 @@ def _image_cover(page: Any) -> float:
 def _blocks(pages: list[_Page]) -> list[Block]:
     furniture = _running_lines(pages)
     for page in pages:
-        page.blocks = [raw for raw in page.blocks if not _is_furniture(raw, page, furniture)]
+        page.blocks = _without_furniture(page, furniture)
     body = _body_size(pages)
     blocks: list[Block] = []
     for page in pages:
@@ -212,17 +215,35 @@ def _heading_level(raw: _Raw, body: float) -> int:
 
 
 def _running_lines(pages: list[_Page]) -> set[str]:
-    """Margin texts (digits ignored) found on at least half the pages of a 3+ page PDF."""
-    if len(pages) < 3:
+    """Margin texts (digits ignored) repeated on enough pages to be running heads or folios.
+
+    Only pages with body text outside the margins count as evidence: a page whose one line
+    sits near the top is content, not a header, however often the pattern repeats.
+    """
+    if len(pages) < _FURNITURE_MIN_PAGES:
         return set()
     seen = Counter[str]()
     for page in pages:
-        seen.update({_key(raw.text) for raw in page.blocks if _in_margin(raw, page)})
-    return {key for key, count in seen.items() if count >= max(3, len(pages) / 2)}
+        margin = [raw for raw in page.blocks if _in_margin(raw, page)]
+        if len(margin) < len(page.blocks):  # the page has body text
+            seen.update({_key(raw.text) for raw in margin if len(raw.text) <= _FURNITURE_CHARS})
+    needed = max(_FURNITURE_MIN_PAGES - 1, len(pages) / 2)
+    return {key for key, count in seen.items() if count >= needed}
+
+
+def _without_furniture(page: _Page, furniture: set[str]) -> list[_Raw]:
+    """The page's blocks less its running heads; a page is never emptied by this."""
+    kept = [raw for raw in page.blocks if not _is_furniture(raw, page, furniture)]
+    return kept or page.blocks
 
 
 def _is_furniture(raw: _Raw, page: _Page, furniture: set[str]) -> bool:
-    return bool(furniture) and _in_margin(raw, page) and _key(raw.text) in furniture
+    return (
+        bool(furniture)
+        and raw.kind != "table"
+        and _in_margin(raw, page)
+        and _key(raw.text) in furniture
+    )
 
 
 def _key(text: str) -> str:

@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 # Model files live in the repo's models/ folder (gitignored); the manifest beside them is tracked.
+# make names the folder for its own commands (the real-model tests read it); outside make, the
+# CLI, the app and `serve` find it without the variable, as the installation's models folder.
 export SOURCEWISE_MODELS_DIR ?= $(CURDIR)/models
 # llama.cpp builds for any x86-64 with AVX2, so a cached wheel works on the CI machine too.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF

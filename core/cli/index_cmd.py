@@ -52,9 +52,10 @@ def index(
             report = engine.index(list(paths), collection, progress=_print_progress,
                                   cancel=cancel)  # fmt: skip
         except Cancelled as err:  # the partial report, when the engine raises it with one
-            report = getattr(err, "report", None)
-            if not isinstance(report, IndexReport):
+            partial = getattr(err, "report", None)
+            if not isinstance(partial, IndexReport):
                 raise
+            report = partial
             report.cancelled = True
     if sys.stderr.isatty():
         sys.stderr.write("\n")

@@ -90,8 +90,8 @@ class Engine:
             self._index.close()  # reopened on first use, with the new settings and embedder
             self._index = None
         self.models, self.settings = models, new
-        for part, component in made.items():
-            setattr(self, part, component)  # the old one is freed with its last reference
+        for name, component in made.items():
+            setattr(self, name, component)  # the old one is freed with its last reference
         if "searcher" in parts:
             self._searcher = None
 

@@ -415,13 +415,17 @@ def _keep_environment_out(data: dict[str, Any], target: Path, changed: set[str])
         *groups, name = dotted.split(".")
         here, there = data, on_file
         for group in groups:
-            here = here.get(group) if isinstance(here.get(group), dict) else {}
-            there = there.get(group) if isinstance(there.get(group), dict) else {}
+            here, there = _group(here, group), _group(there, group)
         here.pop(name, None)
         if name in there:
             here[name] = there[name]
     for group in [k for k, v in data.items() if v == {}]:
         del data[group]
+
+
+def _group(values: dict[str, Any], name: str) -> dict[str, Any]:
+    group = values.get(name)
+    return group if isinstance(group, dict) else {}
 
 
 def environment_fields() -> set[str]:

@@ -1,19 +1,21 @@
 """Answering and stored conversations: ask, stop, regenerate, rate, switch, delete, export.
 
-Answers run as jobs on the window's worker thread. Conversations live in the engine's chat
-store (:attr:`Engine.chats`); its calls are millisecond SQLite statements made on the UI
-thread, so switching conversations never waits behind an indexing job. Writes hold the
-index lock: the chat store shares the index's SQLite connection, whose transaction an
-indexing thread may have open.
+Answers run as jobs on the window's worker thread, which also stores the question and the
+answer. Conversations live in the engine's chat store (:attr:`Engine.chats`): reads are
+millisecond SQLite statements made on the UI thread, so switching conversations never waits
+behind an indexing job. Writes (ratings, deletes) run on their own ``writer`` thread: they
+hold the index lock (the chat store shares the index's SQLite connection, whose transaction
+an indexing thread may have open), and an indexing job holds it through an IVF rebuild, so
+the UI thread never takes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-from sourcewise.core.chat.store import ChatStore
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.types import Answer
@@ -24,26 +26,32 @@ from sourcewise.desktop.qt import QFileDialog, QInputDialog, QMessageBox, QObjec
 from sourcewise.desktop.sources_panel import SourceItem, SourcesPanel
 from sourcewise.desktop.workers import Job, JobRunner
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What an answer job returns: the answer and where it was stored."""
+
+    answer: Answer
+    conversation_id: int
+    message_id: int
 
 
 class ChatSession(QObject):
     answer_finished = Signal(object)  # Answer, or None when stopped or failed
     conversations_changed = Signal()
+    stored = Signal(str)  # a write on the writer thread is done: "rating", "delete"
     status = Signal(str, int)  # message, timeout (ms)
 
     def __init__(self, runner: JobRunner, chat: ChatPanel, conversations: ConversationsPanel,
-                 sources: SourcesPanel, parent: QWidget) -> None:  # fmt: skip
+                 sources: SourcesPanel, parent: QWidget, writer: JobRunner) -> None:  # fmt: skip
         super().__init__(parent)
-        self.runner, self.chat, self.conversations, self.sources = (
-            runner,
-            chat,
-            conversations,
-            sources,
-        )
+        self.runner, self.writer = runner, writer
+        self.chat, self.conversations, self.sources = chat, conversations, sources
         self.parent_widget = parent
         self.engine: Engine | None = None
         self.job: Job | None = None
+        self._rating: tuple[int, int] | None = None  # (answer index, rating) being saved
+        self._deleting: int | None = None
         chat.stop_requested.connect(self.stop)
         chat.regenerate_requested.connect(self.regenerate)
         chat.rate_requested.connect(self.rate)
@@ -55,23 +63,22 @@ class ChatSession(QObject):
         conversations.export_requested.connect(self.export)
 
     # -- the chat store --------------------------------------------------------------------------
-    def _write(self, fn: Callable[[ChatStore], T]) -> T | None:
+    def _write(self, name: str, fn: Callable[[Engine], Any],
+               done: Callable[[Any], None]) -> bool:  # fmt: skip
+        """Run a chat-store write on the writer thread; ``done`` (a bound method: it must run
+        on the UI thread) gets its result."""
         engine = self.engine
         if engine is None:
-            return None
-        try:
-            with engine.index_store.lock:
-                return fn(engine.chats)
-        except SourcewiseError as err:
-            self.status.emit(f"Could not save the conversation: {err}", 10_000)
-            return None
+            return False
+        job = Job(name, lambda _job: fn(engine))
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(self._on_write_failed)
+        self.writer.start(job)
+        return True
 
-    def _save(self, fn: Callable[[ChatStore], object]) -> bool:
-        def run(store: ChatStore) -> bool:
-            fn(store)
-            return True
-
-        return self._write(run) is True
+    def _on_write_failed(self, message: str) -> None:
+        self._rating = self._deleting = None
+        self.status.emit(f"Could not save the conversation: {message}", 10_000)
 
     def refresh_list(self) -> None:
         if self.engine is not None:
@@ -88,16 +95,22 @@ class ChatSession(QObject):
             return
         conv = self.chat.conversation
         history = conv.history(len(conv.exchanges) - 1 if regenerate else None)
-        if conv.id is None:
-            conv.id = self._write(lambda s: s.create())
         conv_id = conv.id
-        if conv_id is not None:
-            self._write(lambda s: s.append(conv_id, "user", question))
-            self.refresh_list()
+
+        def work(job: Job) -> StoredAnswer:
+            # Stored on this thread, which may wait for the index lock; the UI never does.
+            store = engine.chats
+            cid = store.create() if conv_id is None else conv_id
+            store.append(cid, "user", question)
+            job.signals.partial.emit(cid)
+            answer = engine.ask(question, history=history, on_token=job.emit_token,
+                                cancel=job.cancel_token)  # fmt: skip
+            return StoredAnswer(answer, cid, store.append_answer(cid, answer))
+
         self.chat.begin_answer(question)
-        job = Job("answer", lambda j: engine.ask(question, history=history,
-                                                 on_token=j.emit_token, cancel=j.cancel_token))  # fmt: skip
+        job = Job("answer", work)
         job.signals.token.connect(self.chat.append_token)
+        job.signals.partial.connect(self._on_question_stored)
         job.signals.finished.connect(self._on_answer)
         job.signals.cancelled.connect(self._on_stopped)
         job.signals.failed.connect(self._on_failed)
@@ -118,12 +131,17 @@ class ChatSession(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def _on_answer(self, answer: Answer) -> None:
+    def _on_question_stored(self, conversation_id: int) -> None:
+        if self.chat.conversation.id is None:
+            self.chat.conversation.id = conversation_id
+        self.refresh_list()
+
+    def _on_answer(self, result: StoredAnswer) -> None:
         self.job = None
+        answer = result.answer
         conv, ex = self.chat.conversation, self.chat.conversation.last
-        conv_id = conv.id
-        if ex is not None and conv_id is not None:
-            ex.message_id = self._write(lambda s: s.append_answer(conv_id, answer))
+        if ex is not None and conv.id == result.conversation_id:
+            ex.message_id = result.message_id
         self.chat.finish_answer(answer)
         self.show_sources(len(conv.exchanges) - 1)
         if self.sources.items:
@@ -134,33 +152,56 @@ class ChatSession(QObject):
     def _on_stopped(self) -> None:
         self.job = None
         self.chat.stop_answer()
+        self.refresh_list()
         self.answer_finished.emit(None)
 
     def _on_failed(self, message: str) -> None:
         self.job = None
         self.chat.fail_answer(message)
+        self.refresh_list()
         self.answer_finished.emit(None)
 
     # -- ratings ---------------------------------------------------------------------------------
     def rate(self, index: int, rating: int, comment: str | None = None) -> bool:
         """Thumbs up (+1) or down (-1) on answer ``index``, with an optional comment (asked
-        for when ``comment`` is None; cancelling the question cancels the rating)."""
+        for when ``comment`` is None; cancelling the question cancels the rating). Saved on
+        the writer thread, by the answer's log id; ``stored`` says when it is."""
         exchanges = self.chat.conversation.exchanges
-        if not 0 <= index < len(exchanges) or exchanges[index].message_id is None:
+        if not 0 <= index < len(exchanges) or self._rating is not None:
             return False
         ex = exchanges[index]
+        log_id = ex.answer.log_id if ex.answer is not None else None
+        message_id = ex.message_id
+        if log_id is None and message_id is None:
+            return False
         if comment is None:
             comment = self.ask_comment(rating)
             if comment is None:
                 return False
-        message_id = ex.message_id
-        assert message_id is not None
-        if not self._save(lambda s: s.rate(message_id, rating, comment)):
+        text = comment
+
+        def save(engine: Engine) -> None:
+            if log_id is not None:
+                engine.feedback(log_id, rating, text)
+            elif message_id is not None:  # stored before answers carried their log id
+                engine.chats.rate(message_id, rating, text)
+
+        self._rating = (index, rating)
+        if not self._write("rating", save, self._on_rated):
+            self._rating = None
             return False
-        ex.rating = rating
-        self.chat.render_now()
-        self.status.emit("Thanks: your rating is saved with the conversation", 4000)
         return True
+
+    def _on_rated(self, _result: object) -> None:
+        if self._rating is None:
+            return
+        (index, rating), self._rating = self._rating, None
+        exchanges = self.chat.conversation.exchanges
+        if index < len(exchanges):
+            exchanges[index].rating = rating
+            self.chat.render_now()
+        self.status.emit("Thanks: your rating is saved with the conversation", 4000)
+        self.stored.emit("rating")
 
     def ask_comment(self, rating: int) -> str | None:
         label = "What was good about it?" if rating > 0 else "What was wrong or missing?"
@@ -197,12 +238,18 @@ class ChatSession(QObject):
     def delete(self, conversation_id: int) -> None:
         conv = next((c for c in self.conversations.conversations if c.id == conversation_id), None)
         title = conv.title if conv is not None else "this conversation"
-        if self.busy or not self.confirm_delete(title):
+        if self.busy or self._deleting is not None or not self.confirm_delete(title):
             return
-        self._save(lambda s: s.delete(conversation_id))
-        if self.chat.conversation.id == conversation_id:
+        self._deleting = conversation_id
+        self._write("delete", lambda engine: engine.chats.delete(conversation_id),
+                    self._on_deleted)  # fmt: skip
+
+    def _on_deleted(self, _result: object) -> None:
+        conversation_id, self._deleting = self._deleting, None
+        if conversation_id is not None and self.chat.conversation.id == conversation_id:
             self.chat.new_chat()
         self.refresh_list()
+        self.stored.emit("delete")
 
     def confirm_delete(self, title: str) -> bool:
         answer = QMessageBox.question(self.parent_widget, "Delete conversation",

@@ -162,7 +162,8 @@ def from_messages(conversation_id: int, messages: Sequence[ChatMessage]) -> Conv
                 last = Exchange("")
                 conv.exchanges.append(last)
             answer = Answer(last.question, msg.content, citations=list(msg.citations),
-                            abstained=msg.abstained, timings=msg.timings or Timings())  # fmt: skip
+                            abstained=msg.abstained, timings=msg.timings or Timings(),
+                            log_id=msg.log_id)  # fmt: skip
             last.text, last.state, last.answer = msg.content, "done", answer
             last.message_id, last.rating = msg.id, msg.rating
     return conv

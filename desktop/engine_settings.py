@@ -1,9 +1,10 @@
-"""Settings for the window: the settings dialog, saving, and (re)building the engine.
+"""Settings for the window: the settings dialog, saving, and applying them to the engine.
 
 Settings are saved with :func:`sourcewise.core.settings.save_settings` to the file the app
-loads them from. Changes the running engine reads on each call (retrieval k, re-rank
-candidates) apply at once; the others (chat model, adapter, device, threads, data folder)
-need a new engine, which the factory builds on the worker thread after the old one closes.
+loads them from (values that came from the environment stay out of it). The running engine
+applies them with :meth:`Engine.apply_settings`, which rebuilds exactly the parts whose
+settings changed: at once when only the searcher is rebuilt (cheap, no lock), otherwise as
+a job on the engine's worker thread, with the engine detached from the window meanwhile.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sourcewise.core.components import rebuilds_for
 from sourcewise.core.engine import Engine
 from sourcewise.core.modelstore.store import ModelStore
-from sourcewise.core.settings import Settings, save_settings
+from sourcewise.core.settings import Settings, changed_fields, save_settings
 from sourcewise.desktop import model_choices as mc
 from sourcewise.desktop.qt import QMessageBox, QObject, Signal
 from sourcewise.desktop.settings_dialog import SettingsDialog
@@ -47,7 +49,13 @@ class EngineSettings(QObject):
         self.dialog: SettingsDialog | None = None
         self.building = False
         self.home: Path | None = None  # the running engine's data folder
-        self._pending: Settings | None = None  # saved while an engine was being built
+        self._pending: Settings | None = None  # saved while the engine was being built
+        self._applying: Engine | None = None  # detached while new settings are applied
+
+    @property
+    def applying(self) -> Engine | None:
+        """The engine while new settings are applied to it (detached from the window)."""
+        return self._applying
 
     @property
     def config_file(self) -> Path | None:
@@ -85,8 +93,13 @@ class EngineSettings(QObject):
     def _on_build_ended(self) -> None:
         self.building = False
         pending, self._pending = self._pending, None
-        if pending is not None:
-            self._build(self.window.release_engine(), pending, self._on_rebuild_failed)
+        if pending is None:
+            return
+        engine = self.window.engine
+        if engine is None:  # it could not start: try again with the new settings
+            self._build(None, pending, self._on_rebuild_failed)
+        else:
+            self._apply_to(engine, pending)
 
     # -- the dialog ------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -110,7 +123,10 @@ class EngineSettings(QObject):
     def _show_dialog(self, choices: mc.ModelChoices) -> None:
         if self.settings is None:
             return
-        dialog = SettingsDialog(self.settings, choices, self.window)
+        engine = self.window.engine
+        models = engine.models if engine is not None else ModelStore(self.settings)
+        dialog = SettingsDialog(self.settings, choices, self.window, models=models,
+                                runner=self.window.side_runner)  # fmt: skip
         dialog.accepted.connect(lambda: self.apply(dialog.result_settings()))
         dialog.finished.connect(self._forget_dialog)
         self.dialog = dialog
@@ -123,13 +139,14 @@ class EngineSettings(QObject):
         self.dialog = None
 
     def apply(self, new: Settings) -> list[str]:
-        """Save ``new``; rebuild the engine when a setting it reads at start changed."""
+        """Save ``new`` and apply it to the engine; returns the changed settings that rebuild
+        a part of it (empty when everything applies on the next call)."""
         old = self.settings
         target = self.config_file
         if old is None or target is None:
             return []
         try:
-            save_settings(new, target)
+            save_settings(new, target, changed=changed_fields(old, new))
         except OSError as err:
             QMessageBox.warning(self.window, "Settings not saved",
                                 f"Could not write {target}: {err}")  # fmt: skip
@@ -137,21 +154,49 @@ class EngineSettings(QObject):
         self.settings = new
         changed = mc.engine_changes(old, new)
         engine = self.window.engine
-        if not changed:
-            if engine is not None:
-                engine.settings = new  # read on every search and answer
+        if self.building or self._applying is not None:
+            self._pending = new  # applied once the engine being built or changed is back
+        elif engine is None:  # it could not start: try again with the new settings
+            self._build(None, new, self._on_rebuild_failed)
+        elif rebuilds_for(engine.settings, new) <= {"searcher"}:
+            engine.apply_settings(new)  # cheap and lock-free: the next search uses it
             self.window.statusBar().showMessage(f"Settings saved to {target}", 5000)
-            self.applied.emit(changed)
-            return changed
-        names = ", ".join(changed)
-        self.window.statusBar().showMessage(
-            f"Settings saved; restarting the engine for the new {names}…")  # fmt: skip
-        if self.building:
-            self._pending = new  # after the engine being built now
         else:
-            self._build(self.window.release_engine(), new, self._on_rebuild_failed)
+            self._apply_to(engine, new)
         self.applied.emit(changed)
         return changed
+
+    def _apply_to(self, engine: Engine, new: Settings) -> None:
+        """Rebuild the engine's changed parts on the worker thread (after a running job);
+        the window is detached from it meanwhile and gets it back when done."""
+        parts = ", ".join(sorted(rebuilds_for(engine.settings, new)))
+        self.window.statusBar().showMessage(f"Settings saved; reloading the {parts}…")
+        self.window.release_engine()
+
+        self._applying = engine
+
+        def work(_job: Job) -> Engine:
+            engine.apply_settings(new)
+            return engine
+
+        job = Job("apply settings", work)
+        # Bound methods of QObjects: the connections are queued onto the UI thread.
+        job.signals.finished.connect(self._on_applied)
+        job.signals.failed.connect(self._on_apply_failed)
+        self.window.runner.start(job)
+
+    def _on_applied(self, engine: Engine) -> None:
+        self._applying = None
+        self.window.set_engine(engine)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply_to(engine, pending)
+
+    def _on_apply_failed(self, message: str) -> None:
+        engine, self._applying = self._applying, None
+        if engine is not None:
+            self._on_applied(engine)  # as it was: apply_settings replaced nothing
+        self._on_rebuild_failed(message)
 
     def _on_rebuild_failed(self, message: str) -> None:
         self.window.statusBar().showMessage("The engine could not restart")

@@ -20,6 +20,7 @@ class IndexController(QObject):
     progress = Signal(object)  # Progress
     finished = Signal(object)  # IndexReport (cancelled or not), or None when the job failed
     queued = Signal(int)  # requests waiting
+    started = Signal()  # a job started (the status bar stops saying "Ready")
     documents = Signal(object)  # list[DocumentInfo], read while indexing runs
 
     def __init__(self, runner: JobRunner, bar: IndexBar, parent: QObject | None = None) -> None:
@@ -72,6 +73,7 @@ class IndexController(QObject):
         self.job = job
         self.bar.start(paths[0].name if len(paths) == 1 else f"{len(paths)} items")
         self.runner.start(job)
+        self.started.emit()
 
     def start_pending(self) -> None:
         """Start the next queued request (after the engine arrives, or a job ends)."""

@@ -47,6 +47,8 @@ from sourcewise.desktop.watching import WatchController
 from sourcewise.desktop.workers import Job, JobRunner
 
 DEFAULT_COLLECTION = "default"
+READY_MESSAGE = "Ready"
+INDEXING_MESSAGE = "Indexing: answers start when it is done"
 EngineFactory = Callable[[Settings], Engine]
 
 
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.runner = JobRunner(max_threads=1, parent=self)  # the engine's calls, one at a time
         self.side_runner = JobRunner(max_threads=1, parent=self)  # model files: no index access
+        # Chat writes wait for the index lock here (an IVF rebuild holds it), not on the UI thread.
+        self.writer = JobRunner(max_threads=1, parent=self)
         self.engine: Engine | None = None
         self._owns_engine = engine is None
         self._sample_dir = sample_dir
@@ -106,8 +110,10 @@ class MainWindow(QMainWindow):
         self.indexer.progress.connect(self.indexing_progress)
         self.indexer.finished.connect(self._on_index_done)
         self.indexer.queued.connect(self._on_index_queued)
+        self.indexer.started.connect(self._on_index_started)
         self.indexer.documents.connect(self._on_library)
-        self.session = ChatSession(self.runner, self.chat, self.conversations, self.sources, self)
+        self.session = ChatSession(self.runner, self.chat, self.conversations, self.sources, self,
+                                   writer=self.writer)  # fmt: skip
         self.session.answer_finished.connect(self.answer_finished)
         self.session.status.connect(self.statusBar().showMessage)
         self.watch = WatchController(self)
@@ -140,15 +146,26 @@ class MainWindow(QMainWindow):
         self.config.home = engine.settings.home
         self.engine = engine
         self.config.settings = engine.settings
-        self.statusBar().showMessage("Ready", 3000)
         self.chat.set_ready(True)
         self.indexer.engine = engine
         self.session.engine = engine
         self.watch.engine = engine
         self.refresh_library(first_run=True)
         self.indexer.start_pending()
+        self._show_ready()
         self.banner.check(engine)
         self.engine_ready.emit()
+
+    def _show_ready(self) -> None:
+        """Say "Ready" only when nothing is being indexed (the index bar shows the rest)."""
+        if self.indexer.running:
+            self.statusBar().showMessage(INDEXING_MESSAGE, 5000)
+        else:
+            self.statusBar().showMessage(READY_MESSAGE, 3000)
+
+    def _on_index_started(self) -> None:
+        if self.statusBar().currentMessage() == READY_MESSAGE:
+            self.statusBar().showMessage(INDEXING_MESSAGE, 5000)
 
     def release_engine(self) -> Engine | None:
         """Detach the engine (before it is closed or replaced): no new calls reach it."""
@@ -280,7 +297,8 @@ class MainWindow(QMainWindow):
         self.watch.stop_all()
         self.side_runner.shutdown(timeout_ms=5_000)
         self.runner.shutdown(timeout_ms=10_000)
-        engine = self.release_engine()
+        self.writer.pool.waitForDone(10_000)  # a rating being saved is not cancelled
+        engine = self.release_engine() or self.config.applying  # detached while applying
         if self._owns_engine and engine is not None:
             engine.close()
         super().closeEvent(event)

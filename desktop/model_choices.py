@@ -14,12 +14,12 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sourcewise.core.modelstore.store import ModelStore
-from sourcewise.core.settings import Settings
+from sourcewise.core.settings import Settings, rebuild_fields, value_of
+from sourcewise.desktop.formatting import size
 
-ENGINE_FIELDS = (  # changing one of these needs a new engine (the rest apply at once)
-    "home", "models_dir", "llm.model", "llm.path", "llm.adapter", "llm.device", "llm.threads",
-    "embed.device", "embed.threads", "retrieval.rerank",
-)  # fmt: skip
+# Changing one of these rebuilds a part of the engine (each field's ``rebuild`` mark in the
+# settings schema); the rest are read on every call.
+ENGINE_FIELDS = tuple(rebuild_fields())
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class ChatChoice:
     label: str
     model: str | None = None  # a manifest name
     path: Path | None = None  # or a GGUF file
+    installed: bool = True  # False: a manifest model the dialog offers to install
+    size_bytes: int = 0
 
 
 @dataclass
@@ -38,8 +40,9 @@ class ModelChoices:
 def gather(
     models: ModelStore, current: Settings, discover_home: Path | None = None
 ) -> ModelChoices:
-    """Installed manifest chat models (and the configured one), GGUF files found on this machine,
-    and the adapters under ``<models>/adapters``. Walks folders: run it off the UI thread."""
+    """Every manifest chat model (those not installed marked so, to install from the dialog),
+    GGUF files found on this machine, and the adapters under ``<models>/adapters``. Walks
+    folders: run it off the UI thread."""
     choices = ModelChoices()
     installed: set[Path] = set()
     for spec in models.manifest():
@@ -48,9 +51,9 @@ def gather(
         ok = models.is_installed(spec.name)
         if ok:
             installed.add(models.target(spec.name).resolve())
-        if ok or spec.name == current.llm.model:
-            note = "" if ok else " — not installed"
-            choices.chat.append(ChatChoice(f"{spec.display_name}{note}", model=spec.name))
+        note = "" if ok else f" — not installed ({size(spec.size_bytes)} download)"
+        choices.chat.append(ChatChoice(f"{spec.display_name}{note}", model=spec.name,
+                                       installed=ok, size_bytes=spec.size_bytes))  # fmt: skip
     adapters_dir = models.models_dir / "adapters"
     seen = set(installed)
     for found in models.discover(home=discover_home):
@@ -102,10 +105,7 @@ def bounds(dotted: str, default_max: int = 10_000) -> tuple[int, int]:
 
 
 def get(settings: Settings, dotted: str) -> Any:
-    value: Any = settings
-    for part in dotted.split("."):
-        value = getattr(value, part)
-    return value
+    return value_of(settings, dotted)
 
 
 def updated(settings: Settings, changes: dict[str, Any]) -> Settings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.modelstore.manifest import ModelSpec
+from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import Progress
 from sourcewise.core.retrieve.rerank import CrossEncoderReranker
 from sourcewise.desktop.formatting import size
@@ -39,6 +40,13 @@ def missing_models(engine: Engine) -> list[ModelSpec]:
         names.append(engine.settings.retrieval.rerank_model)
     known = {s.name: s for s in models.manifest()}
     return [known[n] for n in dict.fromkeys(names) if n in known and not models.is_installed(n)]
+
+
+def install_job(models: ModelStore, name: str) -> Job:
+    """A job installing one manifest model (download, assemble, verify), with progress;
+    start it on a runner that does not touch the index."""
+    return Job(f"install {name}", lambda j: models.install(
+        name, progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
 
 
 def install_text(p: Progress) -> str:

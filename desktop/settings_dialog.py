@@ -6,11 +6,16 @@ of the settings; the window saves it and decides whether the engine must be rebu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
 from sourcewise.desktop import model_choices as mc
+from sourcewise.desktop.formatting import size
+from sourcewise.desktop.model_setup import install_job, install_text
 from sourcewise.desktop.qt import (
     QCheckBox,
     QComboBox,
@@ -22,11 +27,13 @@ from sourcewise.desktop.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+from sourcewise.desktop.workers import Job, JobRunner
 
 DEVICES = (("Automatic (GPU when available)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"))
 NO_ADAPTER = "None"
@@ -51,12 +58,18 @@ def _spin(dotted: str, value: int, maximum: int | None = None) -> QSpinBox:
 
 
 class SettingsDialog(QDialog):
+    """``models`` and ``runner`` (a thread that does not touch the index) let the dialog
+    install a chat model that is not installed yet; without them it only lists it."""
+
     def __init__(self, settings: Settings, choices: mc.ModelChoices,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, models: ModelStore | None = None,
+                 runner: JobRunner | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.original = settings
         self.models_dir = settings.resolved_models_dir
+        self.models, self.runner = models, runner
+        self.install: Job | None = None
         s = settings
 
         self.chat_model = QComboBox()
@@ -103,9 +116,20 @@ class SettingsDialog(QDialog):
         self.browse_home = QPushButton("Browse…")
         self.browse_home.clicked.connect(self._browse_home)
 
+        self.install_note = QLabel()
+        self.install_note.setWordWrap(True)
+        self.install_bar = QProgressBar()
+        self.install_bar.setFixedWidth(160)
+        self.install_button = QPushButton("Install")
+        self.install_button.setToolTip("Download, assemble and verify this model now")
+        self.install_button.clicked.connect(self.install_selected)
+        self.chat_model.currentIndexChanged.connect(self._show_install_state)
+
         model_box = QGroupBox("Model")
         form = QFormLayout(model_box)
         form.addRow("Chat model:", _row(self.chat_model, self.browse_model))
+        self.install_row = _row(self.install_note, self.install_bar, self.install_button)
+        form.addRow("", self.install_row)
         form.addRow("LoRA adapter:", _row(self.adapter, self.browse_adapter))
         form.addRow("Device:", self.device)
         form.addRow("Threads:", self.threads)
@@ -125,9 +149,12 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.finished.connect(self._cancel_install)
         layout = QVBoxLayout(self)
         for widget in (model_box, search_box, data_box, note, buttons):
             layout.addWidget(widget)
+        self._show_install_state()
         self.resize(620, self.sizeHint().height())
 
     # -- choices -----------------------------------------------------------------------------
@@ -172,6 +199,74 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Data folder", self.home.text())
         if folder:
             self.home.setText(folder)
+
+    # -- installing a chat model ---------------------------------------------------------------
+    def _show_install_state(self) -> None:
+        choice: mc.ChatChoice | None = self.chat_model.currentData()
+        missing = choice is not None and choice.model is not None and not choice.installed
+        busy = self.install is not None
+        can_install = self.models is not None and self.runner is not None
+        self.install_row.setVisible(missing or busy)
+        self.install_bar.setVisible(busy)
+        self.install_button.setVisible(missing and not busy and can_install)
+        self.save_button.setEnabled(not busy)  # saved once the model is there, or cancelled
+        if missing and not busy and choice is not None:
+            where = f" into {self.models.models_dir}" if self.models is not None else ""
+            self.install_note.setText(f"Not installed yet: {size(choice.size_bytes)} to "
+                                      f"download{where}, once.")  # fmt: skip
+
+    def install_selected(self) -> None:
+        """Install the selected manifest model on the runner, with progress in the dialog."""
+        choice: mc.ChatChoice | None = self.chat_model.currentData()
+        if (choice is None or choice.model is None or choice.installed or self.install
+                or self.models is None or self.runner is None):  # fmt: skip
+            return
+        job = install_job(self.models, choice.model)
+        job.signals.progress.connect(self._on_install_progress)
+        job.signals.finished.connect(self._on_installed)
+        job.signals.failed.connect(self._on_install_failed)
+        job.signals.cancelled.connect(self._on_install_cancelled)
+        self.install = job
+        self.install_note.setText(f"Installing {choice.model}…")
+        self.install_bar.setRange(0, 0)
+        self.chat_model.setEnabled(False)
+        self._show_install_state()
+        self.runner.start(job)
+
+    def _on_install_progress(self, p: Progress) -> None:
+        self.install_note.setText(install_text(p))
+        if p.total:
+            self.install_bar.setRange(0, 1000)
+            self.install_bar.setValue(int(1000 * (p.fraction or 0)))
+
+    def _on_installed(self, _path: object) -> None:
+        choice: mc.ChatChoice = self.chat_model.currentData()
+        label = (
+            self.models.spec(choice.model).display_name
+            if self.models and choice.model
+            else choice.label
+        )
+        index = self.chat_model.currentIndex()
+        self.chat_model.setItemText(index, label)
+        self.chat_model.setItemData(index, replace(choice, label=label, installed=True))
+        self._end_install(f"{label} is installed.")
+
+    def _on_install_failed(self, message: str) -> None:
+        self._end_install(f"The model could not be installed: {message}")
+
+    def _on_install_cancelled(self) -> None:
+        self._end_install("Installation cancelled; nothing was left half-installed.")
+
+    def _end_install(self, message: str) -> None:
+        self.install = None
+        self.chat_model.setEnabled(True)
+        self._show_install_state()
+        self.install_row.setVisible(True)
+        self.install_note.setText(message)
+
+    def _cancel_install(self) -> None:
+        if self.install is not None:
+            self.install.cancel()
 
     # -- result ------------------------------------------------------------------------------
     def changes(self) -> dict[str, Any]:

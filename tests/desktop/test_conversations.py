@@ -3,6 +3,7 @@ and the abstention display."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,8 @@ def test_rating_an_answer_is_stored_with_its_comment(
     _ask(qtbot, window, "When does the ferry leave?")
     assert "Not helpful" in window.chat.view.toPlainText()
     monkeypatch.setattr(window.session, "ask_comment", lambda rating: "wrong harbour")
-    window.chat.open_link(QUrl("rate:-1?a=0"))  # the "Not helpful" link under the answer
+    with qtbot.waitSignal(window.session.stored, timeout=10_000):
+        window.chat.open_link(QUrl("rate:-1?a=0"))  # the "Not helpful" link under the answer
     conv_id = window.chat.conversation.id
     assert conv_id is not None
     answer = engine.chats.messages(conv_id)[1]
@@ -126,7 +128,8 @@ def test_rating_an_answer_is_stored_with_its_comment(
     monkeypatch.setattr(window.session, "ask_comment", lambda rating: None)  # cancelled
     assert not window.session.rate(0, 1)
     assert engine.chats.messages(conv_id)[1].rating == -1
-    assert window.session.rate(0, 1, comment="")
+    with qtbot.waitSignal(window.session.stored, timeout=10_000):
+        assert window.session.rate(0, 1, comment="")
     assert engine.chats.messages(conv_id)[1].rating == 1
 
 
@@ -148,7 +151,8 @@ def test_export_writes_markdown_with_citations_and_delete_forgets(
     assert f"[^2-{answer.citations[0].n}]: {cited}" in text  # the citation as a footnote
 
     monkeypatch.setattr(window.session, "confirm_delete", lambda title: True)
-    window.conversations.delete_button.click()
+    with qtbot.waitSignal(window.session.stored, timeout=10_000):
+        window.conversations.delete_button.click()
     assert window.conversations.conversations == []
     assert engine.chats.conversations() == []
     assert window.chat.conversation.exchanges == []
@@ -164,7 +168,9 @@ class _LowReranker:
         return np.linspace(-9.0, -9.5, num=len(passages), dtype=np.float32)
 
 
-def test_an_abstained_answer_shows_the_nearest_passages_with_scores(qtbot, tmp_path: Path) -> None:
+def test_an_abstained_answer_shows_the_nearest_passages_with_their_strength(
+    qtbot, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
     engine = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
@@ -181,7 +187,54 @@ def test_an_abstained_answer_shows_the_nearest_passages_with_scores(qtbot, tmp_p
         assert win.sources.title.text().startswith("<b>Not in your documents — nearest passages")
         labels = [win.sources.list.item(i).text() for i in range(win.sources.list.count())]
         assert len(labels) == len(answer.nearest)
-        assert "score -9.00" in labels[0]
+        assert "weak match" in labels[0]  # a -9.0 logit, labelled for a reader
     finally:
         win.close()
         engine.close()
+
+
+class _LockHolder:
+    """Holds the index lock on another thread, as an indexing job does through an IVF rebuild,
+    until released (or a generous safety limit, so a UI thread that waits cannot hang)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.lock = engine.index_store.lock
+        self.taken, self.release, self.released = (threading.Event() for _ in range(3))
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _hold(self) -> None:
+        with self.lock:
+            self.taken.set()
+            self.release.wait(20)
+            self.released.set()
+
+    def __enter__(self) -> _LockHolder:
+        self.thread.start()
+        self.taken.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.thread.join(30)
+
+
+def test_asking_and_rating_while_the_index_lock_is_held_do_not_wait_for_it(
+    qtbot, window: MainWindow, engine: Engine, tmp_path: Path
+) -> None:
+    _indexed(qtbot, window, tmp_path)
+    _ask(qtbot, window, "When does the ferry leave?")
+    with _LockHolder(engine) as holder:
+        assert window.session.rate(0, -1, comment="slow harbour")
+        window.chat.input.setPlainText("And the tides?")
+        window.chat.submit()
+        # Both calls came back while the lock was still held: the UI thread did not wait.
+        assert not holder.released.is_set()
+        assert window.chat.conversation.exchanges[0].rating is None  # not saved yet
+        with qtbot.waitSignals([window.session.stored, window.answer_finished], timeout=30_000):
+            holder.release.set()
+    conv_id = window.chat.conversation.id
+    assert conv_id is not None
+    messages = engine.chats.messages(conv_id)
+    assert [m.role for m in messages] == ["user", "assistant"] * 2
+    assert (messages[1].rating, messages[1].comment) == (-1, "slow harbour")
+    assert window.chat.conversation.exchanges[0].rating == -1

@@ -28,6 +28,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "abstained": answer.abstained,
         "uncited": answer.uncited,
         "reason": answer.reason,
+        "answer_id": answer.log_id,  # what `sourcewise feedback` and POST /v1/feedback name
         "timings": {
             "retrieve_ms": round(t.retrieve_ms, 1),
             "ttft_ms": round(t.ttft_ms, 1),

@@ -16,7 +16,10 @@ from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.types import Answer, SearchFilters
 
-_HELP = "Commands: /new starts a new conversation, /export FILE saves it as Markdown, /quit leaves."
+_HELP = (
+    "Commands: /new starts a new conversation, /export FILE saves it as Markdown, "
+    "/up or /down [COMMENT] rates the last answer, /quit leaves."
+)
 
 
 def _stream(piece: str) -> None:
@@ -54,6 +57,9 @@ def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder:
         return
     click.echo()
     _print_sources(answer)
+    if answer.log_id is not None:
+        click.echo(f"(answer {answer.log_id}: rate it with `sourcewise feedback "
+                   f"{answer.log_id} up` or `down`)", err=True)  # fmt: skip
 
 
 @click.command("chat")
@@ -72,6 +78,7 @@ def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
     if resume is not None:
         store.get(resume)  # fail early on an unknown id
     click.echo(f"Sourcewise chat. {_HELP} Ctrl-D exits.")
+    last: Answer | None = None  # what /up and /down rate, by its answer-log id
     while True:
         try:
             line = input("\nyou> ").strip()
@@ -86,11 +93,27 @@ def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
         if line.startswith("/"):
             if line in ("/quit", "/exit", "/q"):
                 return
+            if line.split(" ", 1)[0] in ("/up", "/down"):
+                _rate(engine, last, line)
+                continue
             conversation = _command(line, store, conversation)
             continue
         if conversation is None:
             conversation = store.create()
-        _turn(engine, store, conversation, line, filters)
+        last = _turn(engine, store, conversation, line, filters) or last
+
+
+def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
+    name, _, comment = line.partition(" ")
+    if answer is None or answer.log_id is None:
+        click.echo("no answer to rate yet")
+        return
+    try:
+        engine.feedback(answer.log_id, 1 if name == "/up" else -1, comment.strip())
+    except SourcewiseError as err:
+        click.echo(f"error: {err}")
+    else:
+        click.echo(f"(rated answer {answer.log_id} {name[1:]})")
 
 
 def _command(line: str, store: ChatStore, conversation: int | None) -> int | None:
@@ -118,7 +141,7 @@ def _command(line: str, store: ChatStore, conversation: int | None) -> int | Non
 
 def _turn(
     engine: Engine, store: ChatStore, conversation: int, question: str, filters: SearchFilters
-) -> None:
+) -> Answer | None:
     history = store.history(conversation)
     cancel = CancelToken()
     sys.stdout.write("\n")
@@ -129,14 +152,15 @@ def _turn(
     except (KeyboardInterrupt, Cancelled):
         cancel.cancel()
         click.echo("\n(stopped)")
-        return
+        return None
     except SourcewiseError as err:
         click.echo(f"\nerror: {err}")
-        return
+        return None
     click.echo()
     store.append(conversation, "user", question)  # stored with its answer, so a stopped turn
     store.append_answer(conversation, answer)  # leaves no dangling question in the history
     _print_sources(answer)
+    return answer
 
 
 COMMANDS = [ask, chat]

@@ -49,4 +49,16 @@ def report(ctx: click.Context, since: str | None, export: Path | None, as_json: 
     click.echo("models: " + ", ".join(f"{name} ({n})" for name, n in overall.models.items()))
 
 
-COMMANDS = [report]
+@click.command("feedback")
+@click.argument("answer_id", type=int)
+@click.argument("rating", type=click.Choice(["up", "down"]))
+@click.option("--comment", default="", help="What was good, wrong or missing.")
+@click.pass_context
+def feedback(ctx: click.Context, answer_id: int, rating: str, comment: str) -> None:
+    """Rate answer ANSWER_ID up or down (the id `ask` prints, `answer_id` in `ask --json` and
+    in the API's replies); `report` counts the ratings."""
+    state(ctx).engine().feedback(answer_id, 1 if rating == "up" else -1, comment)
+    click.echo(f"rated answer {answer_id} {rating}")
+
+
+COMMANDS = [report, feedback]

@@ -1,4 +1,5 @@
-"""An OpenAI-compatible API: ``GET /v1/models`` and ``POST /v1/chat/completions``.
+"""An OpenAI-compatible API: ``GET /v1/models`` and ``POST /v1/chat/completions``, plus
+``POST /v1/feedback`` rating a reply by its ``answer_id``.
 
 The last user message is the question; earlier user/assistant messages are the history used
 for follow-ups. Client system messages are ignored: the grounding rules are not negotiable.
@@ -110,7 +111,24 @@ def _finish_reason(answer: Answer) -> str:
 def _extras(answer: Answer) -> dict[str, Any]:
     data = answer_json(answer)
     return {"sources": [citation_json(c) for c in answer.citations], "abstained": answer.abstained,
-            "timings": data["timings"]}  # fmt: skip
+            "timings": data["timings"], "answer_id": answer.log_id}  # fmt: skip
+
+
+def parse_feedback(body: Any) -> tuple[int, int, str]:
+    """``{"answer_id": 12, "rating": 1 | -1 | "up" | "down", "comment": "..."}`` (the id is the
+    ``answer_id`` of a completion) -> (answer id, +1 or -1, comment)."""
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    answer_id, rating, comment = body.get("answer_id"), body.get("rating"), body.get("comment", "")
+    if not isinstance(answer_id, int) or isinstance(answer_id, bool):
+        raise BadRequest("'answer_id' must be the integer answer_id of a completion")
+    known = isinstance(rating, (int, str)) and not isinstance(rating, bool)
+    value = {"up": 1, "down": -1, 1: 1, -1: -1}.get(rating) if known else None
+    if value is None:
+        raise BadRequest("'rating' must be 1, -1, 'up' or 'down'")
+    if not isinstance(comment, str):
+        raise BadRequest("'comment' must be a string")
+    return answer_id, value, comment
 
 
 class ChatService:
@@ -172,9 +190,21 @@ def create_app(engine: Engine) -> Starlette:
         return JSONResponse({**meta, "object": "chat.completion", "choices": [choice],
                              "usage": _usage(answer), **_extras(answer)})  # fmt: skip
 
+    async def feedback(request: Request) -> Response:
+        try:
+            answer_id, rating, comment = parse_feedback(json.loads(await request.body() or b"null"))
+        except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as err:
+            return _error(400, str(err))
+        try:  # not behind the service lock: a rating need not wait for a generation
+            await run_in_threadpool(engine.feedback, answer_id, rating, comment)
+        except SourcewiseError as err:
+            return _error(404, str(err), code="answer_not_found")
+        return JSONResponse({"answer_id": answer_id, "rating": rating})
+
     routes = [
         Route("/v1/models", models),
         Route("/v1/chat/completions", completions, methods=["POST"]),
+        Route("/v1/feedback", feedback, methods=["POST"]),
     ]
     handlers = {HTTPException: _http_error, Exception: _internal_error}
     return Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]

@@ -5,6 +5,10 @@ size; a heading always starts a new chunk, a page change starts one unless the c
 tiny fragment; a block larger than the target is split at sentence (then word) boundaries; a
 chunk cut for size repeats the tail of its predecessor (overlap). Every chunk keeps its heading
 path, pages and character span in the document's extracted text (blocks joined by blank lines).
+
+A table is a chunk of its own (kind "table"; stacked headings above it join it): a big one is
+split between rows, and every piece after the first starts with the table's caption and header
+lines again, so that chunk's text is that prefix followed by its span.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sourcewise.core.store.index import ChunkRecord
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Piece:
     page_label: str | None
     heading: str
     is_heading: bool = False  # the piece is a heading line itself
+    kind: str = "text"  # "table" for a table block or a row range of one
+    prefix: str = ""  # a table's caption and header lines, repeated before a later row range
 
 
 @dataclass
@@ -71,7 +78,8 @@ class Chunker:
                     current = _Open()
                 elif current.pieces and current.tokens + piece.tokens > self.target:
                     self._flush(current, text, chunks)
-                    current = _Open(self._overlap_tail(current, text))
+                    tail = self._overlap_tail(current, text) if piece.kind == "text" else []
+                    current = _Open(tail)
                 current.pieces.append(piece)
         self._flush(current, text, chunks)
         return text, chunks
@@ -95,9 +103,12 @@ class Chunker:
 
     def _split_block(self, block: Block, start: int, heading: str) -> list[Piece]:
         tokens = self.count(block.text)
+        kind = "table" if block.kind == "table" else "text"
         if tokens <= self.target:
             return [Piece(start, start + len(block.text), tokens, block.page, block.page_label,
-                          heading)]  # fmt: skip
+                          heading, kind=kind)]  # fmt: skip
+        if kind == "table" and (rows := self._table_rows(block, start, heading)):
+            return rows
         # Sentences, each counted once, grouped greedily into pieces of at most the target.
         pieces: list[Piece] = []
         group: list[tuple[int, int, int]] = []
@@ -108,6 +119,33 @@ class Chunker:
             group.append(span)
         if group:
             pieces.append(self._piece(group, start, block, heading))
+        return pieces
+
+    def _table_rows(self, block: Block, start: int, heading: str) -> list[Piece]:
+        """Row ranges of a Markdown table, each within the target with the header repeated;
+        [] when the block is not a Markdown table (then it splits like prose)."""
+        lines = block.text.split("\n")
+        rule = next((i for i, line in enumerate(lines) if _TABLE_RULE.match(line.strip())), None)
+        if rule is None or rule + 1 >= len(lines):
+            return []
+        prefix = "\n".join(lines[: rule + 1]) + "\n"
+        budget = max(1, self.target - self.count(prefix))
+        ranges: list[tuple[int, int]] = []  # offsets in block.text
+        first, pos, size = 0, len(prefix), 0  # the first range holds the header itself
+        for line in lines[rule + 1 :]:
+            n = self.count(line)
+            if size and size + n > budget:
+                ranges.append((first, pos - 1))
+                first, size = pos, 0
+            pos += len(line) + 1
+            size += n
+        ranges.append((first, pos - 1))
+        pieces = []
+        for i, (s, e) in enumerate(ranges):
+            repeat = prefix if i else ""
+            pieces.append(Piece(start + s, start + e, self.count(repeat + block.text[s:e]),
+                                block.page, block.page_label, heading, kind="table",
+                                prefix=repeat))  # fmt: skip
         return pieces
 
     @staticmethod
@@ -147,6 +185,8 @@ class Chunker:
         last = current.pieces[-1]
         if all(p.is_heading for p in current.pieces):
             return False  # "1. Results" straight before "1.1 Sales": keep the headings together
+        if "table" in (piece.kind, last.kind):
+            return True  # a table (or a row range of one) is a chunk of its own
         if piece.heading != last.heading:
             return True  # a new section (heading) always starts a new chunk
         return piece.page != last.page and current.tokens >= self.minimum
@@ -155,6 +195,8 @@ class Chunker:
         if self.overlap <= 0:
             return []
         last = done.pieces[-1]
+        if last.kind == "table":
+            return []
         spans = self._spans(text[last.start : last.end])
         tail: list[Piece] = []
         budget = self.overlap
@@ -169,7 +211,8 @@ class Chunker:
     def _flush(self, current: _Open, text: str, out: list[ChunkRecord]) -> None:
         if not current.pieces:
             return
-        if out and current.tokens < self.minimum and self._mergeable(out[-1], current):
+        kind = "table" if any(p.kind == "table" for p in current.pieces) else "text"
+        if out and current.tokens < self.minimum and self._mergeable(out[-1], current, kind):
             prev = out.pop()
             start, end = prev.start, current.pieces[-1].end
             pages = [p for p in (prev.page_start, prev.page_end) if p is not None]
@@ -181,17 +224,27 @@ class Chunker:
         pages = [p.page for p in current.pieces if p.page is not None]
         # The heading path of the chunk's content, i.e. the deepest of stacked headings.
         out.append(self._record(text, first.start, current.pieces[-1].end, body.heading, pages,
-                                first.page_label))  # fmt: skip
+                                first.page_label, kind, first.prefix))  # fmt: skip
 
-    def _mergeable(self, prev: ChunkRecord, current: _Open) -> bool:
+    def _mergeable(self, prev: ChunkRecord, current: _Open, kind: str) -> bool:
+        if "table" in (prev.kind, kind):
+            return False  # a table stays a chunk of its own, however small
         return prev.heading == current.pieces[0].heading and prev.tokens + current.tokens <= int(
             self.target * 1.5
         )
 
     def _record(
-        self, text: str, start: int, end: int, heading: str, pages: list[int], label: str | None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        heading: str,
+        pages: list[int],
+        label: str | None,
+        kind: str = "text",
+        prefix: str = "",
     ) -> ChunkRecord:
-        body = text[start:end]
+        body = prefix + text[start:end]
         return ChunkRecord(
             text=body,
             heading=heading,
@@ -201,6 +254,7 @@ class Chunker:
             start=start,
             end=end,
             tokens=self.count(body),
+            kind=kind,
         )
 
 

@@ -38,6 +38,7 @@ class ChunkRecord:
     start: int
     end: int
     tokens: int
+    kind: str = "text"  # "text" or "table" (set by the chunker; stored by its own migration)
 
 
 @dataclass(frozen=True)

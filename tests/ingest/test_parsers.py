@@ -231,7 +231,7 @@ def test_docx_structure_in_document_order(tmp_path: Path) -> None:
         ("paragraph", 0, "The Analytical Engine weaves algebraic patterns."),
         ("list", 0, "- Punched cards\n- A store of numbers"),
         ("heading", 2, "Figures"),
-        ("table", 0, "Name | Year\nAda | 1843\nCharles | 1837"),
+        ("table", 0, "| Name | Year |\n| --- | --- |\n| Ada | 1843 |\n| Charles | 1837 |"),
         ("paragraph", 0, "Text after the table."),
     ]
 
@@ -258,30 +258,33 @@ def test_pptx_slides_are_pages(tmp_path: Path) -> None:
         (1, "paragraph", "Sales up 12 percent\nCosts flat"),
         (1, "paragraph", "Notes: Mention the new office."),
         (2, "heading", "Regional numbers"),
-        (2, "table", "Region | Sales\nNorth | 120"),
+        (2, "table", "| Region | Sales |\n| --- | --- |\n| North | 120 |"),
     ]
 
 
-def test_xlsx_sheets_are_pages_of_records(tmp_path: Path) -> None:
+def test_xlsx_sheets_are_pages_holding_a_table(tmp_path: Path) -> None:
     doc = parse_file(corpus.make_xlsx(tmp_path / "book.xlsx"))
     assert (doc.title, doc.author, doc.page_count) == ("Workbook title", "Ada Lovelace", 3)
     assert [(b.page, b.page_label, b.kind, b.text) for b in doc.blocks] == [
         (1, "People", "heading", "People"),
-        (1, "People", "record", "Name: Ada; Year: 1843"),
-        (1, "People", "record", "Name: Charles; Year: 1837"),
+        (
+            1,
+            "People",
+            "table",
+            "| Name | Year |\n| --- | --- |\n| Ada | 1843 |\n| Charles | 1837 |",
+        ),
         (3, "Notes", "heading", "Notes"),
-        (3, "Notes", "record", "Column 1: Remember the cards"),
+        (3, "Notes", "table", "| Column 1 |\n| --- |\n| Remember the cards |"),
     ]
 
 
 # --- CSV, HTML, Markdown, EPUB ----------------------------------------------------------------
 
 
-def test_csv_records_utf8(tmp_path: Path) -> None:
+def test_csv_is_a_table_utf8(tmp_path: Path) -> None:
     doc = parse_file(corpus.make_csv(tmp_path / "people.csv"))
     assert kinds(doc) == [
-        ("record", "Name: Zoë; City: Zürich"),
-        ("record", "Name: José; City: Málaga"),
+        ("table", "| Name | City |\n| --- | --- |\n| Zoë | Zürich |\n| José | Málaga |"),
     ]
 
 
@@ -291,12 +294,12 @@ def test_csv_semicolon_cp1252_and_tsv(tmp_path: Path) -> None:
     path.write_bytes(
         'Produkt;Preis;Notiz\r\nKäse;3,50;"lecker; würzig"\r\nBrot;2;\r\n'.encode("cp1252")
     )
+    table = "| Produkt | Preis | Notiz |\n| --- | --- | --- |\n"
     assert [b.text for b in parse_file(path).blocks] == [
-        "Produkt: Käse; Preis: 3,50; Notiz: lecker; würzig",
-        "Produkt: Brot; Preis: 2",
+        table + "| Käse | 3,50 | lecker; würzig |\n| Brot | 2 |  |"
     ]
     tsv = corpus.make_csv(tmp_path / "t.tsv", rows[:2], delimiter="\t")
-    assert parse_file(tsv).blocks[0].text == "Produkt: Käse; Preis: 3,50; Notiz: lecker; würzig"
+    assert parse_file(tsv).blocks[0].text == table + "| Käse | 3,50 | lecker; würzig |"
     assert parse_file(tsv).file_type == "tsv"
 
 
@@ -309,7 +312,7 @@ def test_html_main_content_without_noise(tmp_path: Path) -> None:
             ("paragraph", 0, "Our favourite place serves crème brûlée."),
             ("heading", 2, "Opening hours"),
             ("list", 0, "- Monday to Friday\n- Sunday brunch"),
-            ("table", 0, "Day | Hours\nMon | 8-18"),
+            ("table", 0, "| Day | Hours |\n| --- | --- |\n| Mon | 8-18 |"),
             ("code", 0, "  espresso = 1\n  latte = 2"),
             ("paragraph", 0, "Loose text in a div"),
         ]
@@ -337,7 +340,7 @@ def test_markdown_blocks(tmp_path: Path) -> None:
         ("heading", 2, "Waders"),
         ("list", 0, "- Curlew\n- Oystercatcher with a long bill"),
         ("heading", 2, "Setext second level"),
-        ("table", 0, "Bird | Length\nCurlew | 55 cm"),
+        ("table", 0, "| Bird | Length |\n| --- | --- |\n| Curlew | 55 cm |"),
         ("code", 0, 'def fly():\n    return "up"'),
         ("paragraph", 0, "Quoted wisdom."),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from sourcewise.core.errors import ParseError
 # Blocks are capped so that one pathological paragraph (a 50 MB log with no blank line) cannot
 # reach the chunker as a single string; split at line boundaries when possible.
 MAX_BLOCK_CHARS = 8000
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @contextmanager
@@ -94,9 +96,14 @@ def format_value(value: object) -> str:
 
 
 def looks_like_header(row: Sequence[object]) -> bool:
-    """A first row is a header when every filled cell is a non-numeric string."""
+    """A first row is a header when every filled cell is a non-numeric string, years aside
+    when some cell is text ("Item, 2021, 2020": prior-year columns are named by year)."""
     filled = [v for v in row if format_value(v)]
-    return bool(filled) and all(isinstance(v, str) and not _is_number(v) for v in filled)
+    if not filled or not all(isinstance(v, str) for v in filled):
+        return False
+    text = [v for v in filled if isinstance(v, str) and not _is_number(v)]
+    years = [v for v in filled if isinstance(v, str) and _YEAR.fullmatch(v.strip())]
+    return len(text) == len(filled) or (bool(text) and len(text) + len(years) == len(filled))
 
 
 def _is_number(text: str) -> bool:

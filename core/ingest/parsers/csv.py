@@ -1,4 +1,4 @@
-"""CSV/TSV: one ``record`` block per row, each cell labelled with its column header.
+"""CSV/TSV: the file is one table (Markdown ``table`` blocks, the header row in each).
 
 The delimiter is detected (comma, semicolon, tab or pipe); the encoding as for text files.
 """
@@ -12,12 +12,8 @@ from pathlib import Path
 
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import Block, ParsedDocument
-from sourcewise.core.ingest.parsers._common import (
-    converting_errors,
-    format_record,
-    looks_like_header,
-    make_header,
-)
+from sourcewise.core.ingest.parsers._common import converting_errors, looks_like_header, make_header
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.text import decode_bytes
 
 _SNIFF_CHARS = 64 * 1024
@@ -35,7 +31,7 @@ def parse(path: Path) -> ParsedDocument:
         rows = [row for row in reader if any(row)]
     except csv.Error as err:
         raise ParseError("corrupt", f"not a valid CSV ({err})") from err
-    return ParsedDocument(blocks=_records(rows), file_type=ext)
+    return ParsedDocument(blocks=_table(rows), file_type=ext)
 
 
 def _delimiter(sample: str, *, tab: bool) -> str:
@@ -59,12 +55,10 @@ def _delimiter(sample: str, *, tab: bool) -> str:
     return best
 
 
-def _records(rows: list[list[str]]) -> list[Block]:
+def _table(rows: list[list[str]]) -> list[Block]:
     if not rows:
         return []
     width = max(len(row) for row in rows)
     has_header = looks_like_header(rows[0]) and len(rows) > 1
     header = make_header(rows[0] if has_header else [], width)
-    body = rows[1:] if has_header else rows
-    texts = (format_record(header, row) for row in body)
-    return [Block(text, kind="record") for text in texts if text]
+    return table_blocks(header, rows[1:] if has_header else rows)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, split_long
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.ooxml import check_container
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 _STYLE_DEPTH = 4  # how far up a custom style's base styles to look for "Heading N"
+# A paragraph straight before a table that names it ("Table 3: Revenue") is its caption.
+_CAPTION_TEXT = re.compile(r"^(table|tab\.)\s*[\dIVX]+\b", re.I)
+_CAPTION_MAX_CHARS = 200
 
 
 def parse(path: Path) -> ParsedDocument:
@@ -50,23 +54,35 @@ def _body_blocks(document: Document) -> list[Block]:
             blocks.extend(Block(t, kind="list") for t in split_long("\n".join(items)))
             items.clear()
 
+    caption: str | None = None  # the last paragraph, while it may still caption a table
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             flush_list()
-            text = _table_text(item)
-            blocks.extend(Block(t, kind="table") for t in split_long(text) if text)
+            if caption is not None:
+                blocks.pop()  # it becomes part of the table block
+            blocks.extend(table_blocks(*_table_rows(item), caption=caption))
+            caption = None
             continue
         text = item.text.strip()
         if not text:
-            continue
+            continue  # an empty paragraph between a caption and its table is common
+        caption = None
         kind, level = _classify(item)
         if kind == "list":
             items.append(f"- {text}")
             continue
         flush_list()
         blocks.extend(Block(t, kind=kind, level=level) for t in split_long(text))
+        if kind == "paragraph" and _is_caption(item, text):
+            caption = text
     flush_list()
     return blocks
+
+
+def _is_caption(paragraph: Paragraph, text: str) -> bool:
+    style = (paragraph.style.name or "") if paragraph.style is not None else ""
+    short = len(text) <= _CAPTION_MAX_CHARS
+    return short and (style.strip().lower() == "caption" or bool(_CAPTION_TEXT.match(text)))
 
 
 def _classify(paragraph: Paragraph) -> tuple[BlockKind, int]:
@@ -89,8 +105,9 @@ def _classify(paragraph: Paragraph) -> tuple[BlockKind, int]:
     return "paragraph", 0
 
 
-def _table_text(table: Table) -> str:
-    rows: list[str] = []
+def _table_rows(table: Table) -> tuple[list[str], list[list[str]]]:
+    """Header (the first row) and body rows, each cell's text on one line."""
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         previous = None
@@ -100,5 +117,5 @@ def _table_text(table: Table) -> str:
                 cells.append(clean(cell.text))
             previous = cell._tc
         if any(cells):
-            rows.append(" | ".join(cells))
-    return "\n".join(rows)
+            rows.append(cells)
+    return (rows[0], rows[1:]) if rows else ([], [])

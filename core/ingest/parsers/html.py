@@ -15,6 +15,7 @@ from bs4.element import NavigableString, PreformattedString
 
 from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, split_long
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.text import decode_bytes
 
 _NOISE = frozenset(
@@ -140,7 +141,7 @@ class _Walker:
         elif tag.name == "pre":
             self._add(tag.get_text().strip("\n").rstrip(), "code")
         elif tag.name == "table":
-            self._add(_table_text(tag), "table")
+            self.blocks.extend(_table_blocks(tag))
         else:
             return True
         return False
@@ -179,10 +180,13 @@ def _list_text(tag: Tag) -> str:
     return "\n".join(f"- {text}" for text in texts if text)
 
 
-def _table_text(table: Tag) -> str:
-    rows: list[str] = []
+def _table_blocks(table: Tag) -> list[Block]:
+    """The first row is the header (``<th>`` or not); ``<caption>`` goes above the table."""
+    rows: list[list[str]] = []
     for row in table.find_all("tr"):
         cells = [_text(cell) for cell in row.find_all(["th", "td"], recursive=False)]
         if any(cells):
-            rows.append(" | ".join(cells))
-    return "\n".join(rows)
+            rows.append(cells)
+    caption = table.find("caption")
+    title = _text(caption) if isinstance(caption, Tag) else None
+    return table_blocks(rows[0], rows[1:], caption=title) if rows else []

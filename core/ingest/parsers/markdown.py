@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import converting_errors, split_long
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.text import decode_bytes
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -122,7 +123,7 @@ class _Reader:
         while self.i < len(self.lines) and "|" in self.lines[self.i]:
             rows.append(_cells(self.lines[self.i]))
             self.i += 1
-        self._add("\n".join(" | ".join(row) for row in rows if any(row)), "table")
+        self.blocks.extend(table_blocks(rows[0], rows[1:]))
 
     def _list(self) -> None:
         items: list[str] = []

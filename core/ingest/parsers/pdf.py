@@ -1,7 +1,8 @@
 """PDF: text blocks per page in reading order, with page numbers, labels and boxes.
 
 Headings are guessed from font size (a short block set clearly larger than the document's
-body text). Lines repeated in the top or bottom margin of most pages (running heads, page
+body text). Tables (:mod:`pdf_tables`) become Markdown ``table`` blocks with the table's box,
+their text taken out of the paragraphs, and a short line right above them as their caption. Lines repeated in the top or bottom margin of most pages (running heads, page
 numbers) are dropped. Pages without a text layer but with a large image are OCR'd.
 """
 
@@ -18,7 +19,9 @@ import pymupdf
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import ocr as ocr_engine
+from sourcewise.core.ingest.parsers import pdf_tables
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, describe_failure
+from sourcewise.core.ingest.parsers._tables import markdown_table
 
 # PyMuPDF is only partly annotated; its untyped calls would fail --strict, so documents and
 # pages are handled as Any and untyped calls go through this alias.
@@ -38,6 +41,8 @@ _MARGIN = 0.1  # top/bottom fraction of the page where running heads and folios 
 _FURNITURE_MIN_PAGES = 4  # fewer pages are too little evidence that a line is a running head
 _FURNITURE_CHARS = 100  # running heads and folios are short
 _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is left blank
+_CAPTION_CHARS = 200  # a caption is a short line ...
+_CAPTION_GAP = 24.0  # ... at most this far (points) above its table
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]
@@ -117,7 +122,8 @@ def _read_page(page: Any, *, ocr: bool, report: _Report) -> _Page:
     result = _Page(number, None, page.rect.height)
     try:
         result.label = _label(page)
-        result.blocks = _text_blocks(page)
+        tables = _tables(page)
+        result.blocks = _in_reading_order(_text_blocks(page, tables), tables)
         if not result.blocks and _image_cover(page) >= _MIN_IMAGE_COVER:
             if ocr:
                 result.blocks = _ocr_blocks(page)
@@ -138,18 +144,46 @@ def _label(page: Any) -> str | None:
     return label or None
 
 
-def _text_blocks(page: Any) -> list[_Raw]:
+def _tables(page: Any) -> list[pdf_tables.PdfTable]:
+    try:
+        return pdf_tables.page_tables(page)
+    # MuPDF and the table finder raise assorted errors on odd drawings; a table that cannot
+    # be read leaves its text to the paragraphs rather than cost the page.
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _text_blocks(page: Any, tables: list[pdf_tables.PdfTable]) -> list[_Raw]:
+    """Text blocks less the lines inside a table (their text is in the table block)."""
     content: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS, sort=True)
+    boxes = [t.bbox for t in tables]
     blocks: list[_Raw] = []
     for block in content.get("blocks", []):
-        spans = [span for line in block.get("lines", []) for span in line.get("spans", [])]
-        lines = ("".join(span["text"] for span in line["spans"]) for line in block["lines"])
-        text = clean(" ".join(lines)) if spans else ""
-        if text:
+        lines = [ln for ln in block.get("lines", [])
+                 if not any(pdf_tables.inside(ln["bbox"], box) for box in boxes)]  # fmt: skip
+        spans = [span for line in lines for span in line.get("spans", [])]
+        text = clean(" ".join("".join(s["text"] for s in ln["spans"]) for ln in lines))
+        if text and spans:
             sizes = [span["size"] for span in spans if span["text"].strip()]
             chars = sum(len(span["text"].strip()) for span in spans)
-            blocks.append(_Raw(text, _box(block["bbox"]), min(sizes, default=0.0), chars))
+            bbox = block["bbox"] if len(lines) == len(block["lines"]) else _lines_box(lines)
+            blocks.append(_Raw(text, _box(bbox), min(sizes, default=0.0), chars))
     return blocks
+
+
+def _lines_box(lines: list[dict[str, Any]]) -> Box:
+    return _box((min(ln["bbox"][0] for ln in lines), min(ln["bbox"][1] for ln in lines),
+                 max(ln["bbox"][2] for ln in lines), max(ln["bbox"][3] for ln in lines)))  # fmt: skip
+
+
+def _in_reading_order(blocks: list[_Raw], tables: list[pdf_tables.PdfTable]) -> list[_Raw]:
+    """Each table placed before the first block that starts below its top."""
+    out = list(blocks)
+    for table in sorted(tables, key=lambda t: t.bbox[1]):
+        raw = _Raw(markdown_table(table.header, table.rows), table.bbox, 0.0, 0, "table")
+        at = next((i for i, b in enumerate(out) if b.bbox[1] > table.bbox[1]), len(out))
+        out.insert(at, raw)
+    return out
 
 
 def _ocr_blocks(page: Any) -> list[_Raw]:
@@ -182,6 +216,9 @@ def _blocks(pages: list[_Page]) -> list[Block]:
     blocks: list[Block] = []
     for page in pages:
         for raw in page.blocks:
+            if raw.kind == "table":
+                blocks.append(_table_block(raw, page, blocks))
+                continue
             level = _heading_level(raw, body)
             blocks.append(
                 Block(
@@ -194,6 +231,27 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 )
             )
     return blocks
+
+
+def _table_block(raw: _Raw, page: _Page, before: list[Block]) -> Block:
+    """The table's block, taking the paragraph right above it as its caption when short
+    ("Table 4. Cash flows (in millions)"); a heading there stays a heading."""
+    text, bbox = raw.text, raw.bbox
+    prev = before[-1] if before else None
+    if (
+        prev is not None
+        and prev.kind == "paragraph"
+        and prev.page == page.number
+        and prev.bbox is not None
+        and len(prev.text) <= _CAPTION_CHARS
+        and 0 <= raw.bbox[1] - prev.bbox[3] + 2 <= _CAPTION_GAP
+        and prev.bbox[0] < raw.bbox[2]
+        and prev.bbox[2] > raw.bbox[0]
+    ):
+        before.pop()
+        text = f"{prev.text}\n{text}"
+        bbox = (min(bbox[0], prev.bbox[0]), prev.bbox[1], max(bbox[2], prev.bbox[2]), bbox[3])
+    return Block(text, kind="table", page=page.number, page_label=page.label, bbox=bbox)
 
 
 def _body_size(pages: list[_Page]) -> float:

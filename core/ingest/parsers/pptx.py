@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, split_long
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.ooxml import check_container
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ def _flatten(shapes: Iterable[Any]) -> Iterator[Any]:
 
 def _shape_blocks(shape: Any, page: int) -> list[Block]:
     if getattr(shape, "has_table", False):
-        text = _table_text(shape.table)
-        return [Block(t, kind="table", page=page) for t in split_long(text) if text]
+        rows = _table_rows(shape.table)
+        return table_blocks(rows[0], rows[1:], page=page) if rows else []
     if getattr(shape, "has_text_frame", False):
         # Soft line breaks come back as vertical tabs.
         lines = (p.text.replace("\v", "\n").strip() for p in shape.text_frame.paragraphs)
@@ -81,10 +82,10 @@ def _shape_blocks(shape: Any, page: int) -> list[Block]:
     return []
 
 
-def _table_text(table: Any) -> str:
-    rows: list[str] = []
+def _table_rows(table: Any) -> list[list[str]]:
+    rows: list[list[str]] = []
     for row in table.rows:
         cells = [clean(cell.text) for cell in row.cells if not cell.is_spanned]
         if any(cells):
-            rows.append(" | ".join(cells))
-    return "\n".join(rows)
+            rows.append(cells)
+    return rows

@@ -1,4 +1,4 @@
-"""XLSX: each worksheet is a page (its name a heading); each row a labelled ``record`` block."""
+"""XLSX: each worksheet is a page (its name a heading) holding one table (``table`` blocks)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers._common import (
     converting_errors,
-    format_record,
     format_value,
     looks_like_header,
     make_header,
 )
+from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.ooxml import check_container
 
 
@@ -54,12 +54,9 @@ def _sheet_blocks(name: str, page: int, rows: Iterable[tuple[Any, ...]]) -> list
     has_header = looks_like_header(first) and second is not None
     header = make_header(first if has_header else (), len(first))
     body = chain(() if has_header else (first,), () if second is None else (second,), filled)
-    blocks = [Block(name, kind="heading", level=1, page=page, page_label=name)]
-    for row in body:
-        text = format_record(header, row)
-        if text:
-            blocks.append(Block(text, kind="record", page=page, page_label=name))
-    return blocks
+    values = [[format_value(v) for v in row] for row in body]
+    heading = Block(name, kind="heading", level=1, page=page, page_label=name)
+    return [heading, *table_blocks(header, values, page=page, page_label=name)]
 
 
 def _trim(row: tuple[Any, ...]) -> tuple[Any, ...]:

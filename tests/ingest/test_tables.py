@@ -1,0 +1,136 @@
+"""Tables as tables: every format's tables become Markdown ``table`` blocks with their header,
+PDF tables keep their box and leave no loose copy in the paragraphs, and the chunker keeps a
+table in chunks of its own, repeating the header in each piece of a long one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sourcewise.core.embed.hashing import HashEmbedder
+from sourcewise.core.ingest.chunking import Chunker
+from sourcewise.core.ingest.document import Block, ParsedDocument
+from sourcewise.core.ingest.parsers import parse_file
+from sourcewise.core.ingest.parsers._tables import table_blocks
+
+from . import corpus
+from .table_corpus import (
+    CASH_FLOWS,
+    make_table_csv,
+    make_table_docx,
+    make_table_html,
+    make_table_pdf,
+    make_table_xlsx,
+)
+
+CASH_FLOWS_MD = (
+    "|  | FY2021 | FY2020 |\n"
+    "| --- | --- | --- |\n"
+    "| Net income | 1,204 | 998 |\n"
+    "| Purchases of property and equipment | (68) | (210) |\n"
+    "| Dividends paid | (45) | (40) |\n"
+    "| Net cash from operating activities | 1,571 | 1,302 |"
+)
+
+
+def _chunker(target: int = 200) -> Chunker:
+    return Chunker(HashEmbedder().count_tokens, target, 16, 5)
+
+
+@pytest.mark.parametrize("ruling", ["grid", "header", "none"])
+def test_pdf_table_is_one_markdown_block_with_header_and_caption(
+    tmp_path: Path, ruling: str
+) -> None:
+    doc = parse_file(make_table_pdf(tmp_path / f"{ruling}.pdf", [CASH_FLOWS], ruling=ruling))  # type: ignore[arg-type]
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert [b.text for b in tables] == [f"{CASH_FLOWS.caption}\n{CASH_FLOWS_MD}"]
+    assert tables[0].page == 1
+    box = tables[0].bbox
+    assert box is not None and box[0] == pytest.approx(72, abs=1) and 170 < box[3] < 300
+    loose = " ".join(b.text for b in doc.blocks if b.kind != "table")
+    assert "1,204" not in loose and "Dividends" not in loose and "FY2021" not in loose
+    assert loose.endswith("Text after the table.")
+
+
+def test_ruled_pdf_table_is_stored_as_one_table_chunk(tmp_path: Path) -> None:
+    doc = parse_file(make_table_pdf(tmp_path / "grid.pdf", [CASH_FLOWS], ruling="grid"))
+    _, chunks = _chunker().chunk(doc)
+    tables = [c for c in chunks if c.kind == "table"]
+    assert len(tables) == 1
+    assert tables[0].text == f"{CASH_FLOWS.caption}\n{CASH_FLOWS_MD}"
+    assert all(c.kind == "text" and "|" not in c.text for c in chunks if c is not tables[0])
+
+
+def test_prose_pages_have_no_tables(tmp_path: Path) -> None:
+    pages = ["In 2021 the group sold 1,204 units and in 2020 it sold 998.\n\nMore text here."] * 3
+    doc = parse_file(corpus.make_pdf(tmp_path / "prose.pdf", pages, footer="Page {n} of 3"))
+    assert all(b.kind != "table" for b in doc.blocks)
+
+
+def test_long_table_split_repeats_its_header() -> None:
+    rows = [[f"Item {i}", f"{i * 7:,}", f"{i * 5:,}"] for i in range(120)]
+    block = table_blocks(["", "FY2021", "FY2020"], rows, caption="Table 9. Costs")[0]
+    doc = ParsedDocument(blocks=[Block("Costs", kind="heading", level=1), block,
+                                 Block("After the table.")], file_type="pdf")  # fmt: skip
+    text, chunks = _chunker(target=60).chunk(doc)
+    tables = [c for c in chunks if c.kind == "table"]
+    assert len(tables) > 3
+    header = "Table 9. Costs\n|  | FY2021 | FY2020 |\n| --- | --- | --- |\n"
+    assert tables[0].text.startswith("Costs\n\n" + header)  # the heading joins the table
+    for chunk in tables[1:]:
+        assert chunk.text.startswith(header)
+        assert chunk.text == header + text[chunk.start : chunk.end]
+    body = [line for c in tables for line in c.text.split("\n") if line.startswith("| Item")]
+    assert body == [f"| Item {i} | {i * 7:,} | {i * 5:,} |" for i in range(120)]  # each once
+    assert chunks[-1].kind == "text" and chunks[-1].text == "After the table."
+
+
+def test_small_table_is_not_merged_into_prose() -> None:
+    doc = ParsedDocument(
+        blocks=[Block("Some words before."), *table_blocks(["a", "b"], [["1", "2"]]),
+                Block("Some words after.")],
+        file_type="md",
+    )  # fmt: skip
+    _, chunks = _chunker().chunk(doc)
+    assert [c.kind for c in chunks] == ["text", "table", "text"]
+
+
+def test_huge_table_blocks_each_carry_the_header() -> None:
+    rows = [[f"row {i}", "x" * 50] for i in range(1000)]
+    blocks = table_blocks(["Name", "Value"], rows, caption="Big")
+    assert len(blocks) > 5 and all(len(b.text) <= 8000 for b in blocks)
+    assert all(b.text.startswith("Big\n| Name | Value |\n| --- | --- |\n") for b in blocks)
+    assert sum(b.text.count("| row ") for b in blocks) == 1000
+
+
+def _expected(header_blank: str) -> str:
+    lines = CASH_FLOWS_MD.split("\n")
+    lines[0] = lines[0].replace("|  |", f"| {header_blank} |", 1)
+    return "\n".join(lines)
+
+
+def test_docx_and_html_tables_carry_caption_and_header(tmp_path: Path) -> None:
+    for path in (make_table_docx(tmp_path / "t.docx", CASH_FLOWS),
+                 make_table_html(tmp_path / "t.html", CASH_FLOWS)):  # fmt: skip
+        doc = parse_file(path)
+        assert [(b.kind, b.text) for b in doc.blocks] == [
+            ("heading", "Annual figures"),
+            ("table", f"{CASH_FLOWS.caption}\n{CASH_FLOWS_MD}"),
+            ("paragraph", "Text after the table." if path.suffix == ".docx" else "After."),
+        ], path.name
+
+
+def test_xlsx_and_csv_tables_have_their_header(tmp_path: Path) -> None:
+    xlsx = parse_file(make_table_xlsx(tmp_path / "t.xlsx", CASH_FLOWS))
+    assert [(b.kind, b.text) for b in xlsx.blocks] == [
+        ("heading", "Figures"),
+        ("table", _expected("Item")),
+    ]
+    csv = parse_file(make_table_csv(tmp_path / "t.csv", CASH_FLOWS))
+    assert [(b.kind, b.text) for b in csv.blocks] == [("table", _expected("Item"))]
+
+
+def test_cells_with_pipes_and_newlines_stay_in_their_cell() -> None:
+    (block,) = table_blocks(["Key", "Note"], [["a|b", "two\nlines"]])
+    assert block.text.split("\n")[2] == "| a\\|b | two lines |"

@@ -1,6 +1,8 @@
 """The one typed settings schema, layered: defaults -> TOML file -> SOURCEWISE_* env -> CLI flags.
 
-Each field carries a description (shown by ``sourcewise config`` and the settings dialog).
+Each field carries a description (shown by ``sourcewise config`` and the settings dialog), and
+those a running engine applies by rebuilding a component say which (``rebuild``, see
+:mod:`sourcewise.core.components`); the others are read on every call.
 Nested groups are set from the environment with a double underscore, e.g.
 ``SOURCEWISE_LLM__MODEL=qwen2.5-coder-1.5b``.
 """

@@ -68,19 +68,12 @@ class EngineSettings(QObject):
     def start(self, settings: Settings) -> None:
         self.settings = settings
         self.window.statusBar().showMessage("Starting the engine…")
-        self._build(None, settings, self.window.show_startup_error)
+        self._build(settings, self.window.show_startup_error)
 
-    def _build(self, old: Engine | None, settings: Settings,
-               failed: Callable[[str], None]) -> None:  # fmt: skip
+    def _build(self, settings: Settings, failed: Callable[[str], None]) -> None:
         factory = self.factory
         self.building = True
-
-        def work(_job: Job) -> Engine:
-            if old is not None:
-                old.close()
-            return factory(settings)
-
-        job = Job("start engine", work)
+        job = Job("start engine", lambda _job: factory(settings))
         job.signals.finished.connect(self._on_built)
         job.signals.failed.connect(failed)
         job.signals.ended.connect(self._on_build_ended)
@@ -97,7 +90,7 @@ class EngineSettings(QObject):
             return
         engine = self.window.engine
         if engine is None:  # it could not start: try again with the new settings
-            self._build(None, pending, self._on_rebuild_failed)
+            self._build(pending, self._on_rebuild_failed)
         else:
             self._apply_to(engine, pending)
 
@@ -111,7 +104,7 @@ class EngineSettings(QObject):
         models = engine.models if engine is not None else ModelStore(settings)
         home = self.discover_home
         self.window.statusBar().showMessage("Looking for models…", 3000)
-        job = Job("model choices", lambda _job: mc.gather(models, settings, home))
+        job = Job("model choices", lambda _job: mc.gather(models, home))
         job.signals.finished.connect(self._show_dialog)
         job.signals.failed.connect(self._show_dialog_without_discovery)
         self.window.side_runner.start(job)
@@ -157,7 +150,7 @@ class EngineSettings(QObject):
         if self.building or self._applying is not None:
             self._pending = new  # applied once the engine being built or changed is back
         elif engine is None:  # it could not start: try again with the new settings
-            self._build(None, new, self._on_rebuild_failed)
+            self._build(new, self._on_rebuild_failed)
         elif rebuilds_for(engine.settings, new) <= {"searcher"}:
             engine.apply_settings(new)  # cheap and lock-free: the next search uses it
             self.window.statusBar().showMessage(f"Settings saved to {target}", 5000)

@@ -37,9 +37,7 @@ class ModelChoices:
     adapters: list[Path] = field(default_factory=list)
 
 
-def gather(
-    models: ModelStore, current: Settings, discover_home: Path | None = None
-) -> ModelChoices:
+def gather(models: ModelStore, discover_home: Path | None = None) -> ModelChoices:
     """Every manifest chat model (those not installed marked so, to install from the dialog),
     GGUF files found on this machine, and the adapters under ``<models>/adapters``. Walks
     folders: run it off the UI thread."""

@@ -141,7 +141,8 @@ class SettingsDialog(QDialog):
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
         form.addRow("Data folder:", _row(self.home, self.browse_home))
-        note = QLabel("Changing the model, device, threads or data folder restarts the engine.")
+        note = QLabel("Settings apply when saved: a new model, device, thread count or data "
+                      "folder reloads that part of the engine first.")  # fmt: skip
         note.setWordWrap(True)
         note.setEnabled(False)
         buttons = QDialogButtonBox(

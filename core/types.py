@@ -84,6 +84,7 @@ class SearchHit:
     # strength); "unrated" when the hit was not reranked.
     strength: str = "unrated"
     document_title: str = ""  # from the document's card: its title, else its file name
+    kind: str = "text"  # "table" for a Markdown table chunk (rows under their header)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str
         engine.reranker = None
     hits = engine.search(query, k, build_filters(collections, folder, path_glob, file_types, since))
     if as_json:
-        keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end")
+        keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
+                "kind")  # fmt: skip
         emit_json([{key: getattr(h, key) for key in keys} for h in hits])
         return
     if not hits:

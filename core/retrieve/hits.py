@@ -23,7 +23,7 @@ def load_hits(
     where, args = flt.document_where(filters)
     rows = index.db.execute(
         "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
-        'ch."end", d.path, d.id FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id '
+        'ch."end", d.path, d.id, ch.kind FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id '
         f"JOIN collections c ON c.id = d.collection_id WHERE ch.id IN ({marks}) AND {where} "
         "ORDER BY d.id",
         [*ids, *args],
@@ -50,5 +50,6 @@ def load_hits(
             chunk_id=cid, heading=str(row[3]), text=str(row[2]),
             start=int(row[6]), end=int(row[7]), document_id=int(row[9]), pages=pages,
             scores={"fused": score, "dense": dense.get(cid, 0.0), "keyword": keyword.get(cid, 0.0)},
+            kind=str(row[10]),
         ))  # fmt: skip
     return hits

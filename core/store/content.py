@@ -124,10 +124,10 @@ class ContentWrites:
         ids = np.arange(first, first + len(chunks), dtype=np.int64)
         self.db.conn.executemany(
             'INSERT INTO chunks(id, blob_id, ord, text, heading, page_start, page_end, page_label, '
-            'start, "end", tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+            'start, "end", tokens, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
             [
                 (int(ids[i]), blob_id, i, ch.text, ch.heading, ch.page_start, ch.page_end,
-                 ch.page_label, ch.start, ch.end, ch.tokens)
+                 ch.page_label, ch.start, ch.end, ch.tokens, ch.kind)
                 for i, ch in enumerate(chunks)
             ],
         )  # fmt: skip

@@ -168,11 +168,18 @@ def m005_answer_feedback(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_chunk_kind(db: sqlite_utils.Database) -> None:
+    """Each chunk's kind: "text", or "table" for a Markdown table (rows under their header).
+    Chunks indexed before are text; re-indexing a file with tables marks its table chunks."""
+    db.execute("ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_chats", m002_chats),
     ("m003_answer_log", m003_answer_log),
     ("m005_answer_feedback", m005_answer_feedback),
+    ("m007_chunk_kind", m007_chunk_kind),
 ]
 
 

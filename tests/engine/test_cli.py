@@ -60,6 +60,7 @@ def test_index_status_search_remove_json(
         "text",
         "start",
         "end",
+        "kind",
     }
     assert hits[0]["rank"] == 1
 

@@ -21,9 +21,14 @@ from sourcewise.core.settings import Settings, describe_fields, load_settings
 # The answer pipeline before issue 11 (commit ad85455): eight full chunks, the retrieval-score
 # gate only, all cores, no adapter. Add here each switch that turns a new stage off; a key the
 # installed Settings lacks is skipped with a note, so this row still runs on older checkouts.
+# Evidence selection has no off switch: the largest budget with no score margin is the closest
+# to the old full passages (the selector still caps the sentences it scores).
 PREVIOUS_DEFAULTS: dict[str, Any] = {
     "answer.max_sources": 8,
     "answer.abstain_below": 0.0,
+    "answer.verify": False,
+    "answer.source_tokens": 4000,
+    "answer.evidence_margin": 1000.0,
     "llm.model": "qwen2.5-coder-0.5b",
     "llm.adapter": None,
     "llm.threads": 0,
@@ -197,7 +202,7 @@ def summarise(
     ans = [r for r in records if r["answerable"]]
     una = [r for r in records if not r["answerable"]]
     given = [r for r in records if not r["abstained"]]
-    # TTFT and speed only where the model generated (a gate abstention answers at once).
+    # TTFT and speed only where the model generated (an abstention before it answers at once).
     gen = [r for r in records if r["ttft_ms"] > 0]
     cold_ok = [c for c in cold if c.get("error") is None]
     return {
@@ -210,7 +215,7 @@ def summarise(
         "cited_holds": rate([r["cited_holds"] for r in ans]),
         "answered": rate([not r["abstained"] for r in ans]),
         "abstained": rate([r["abstained"] for r in una]),
-        "abstained_by_gate": sum(r["gate_abstained"] for r in records),
+        "abstained_by_engine": sum(r["engine_abstained"] for r in records),
         "uncited": rate([r["uncited"] for r in given]),
         "prompt_tokens_p50": percentile(_values(records, "prompt_tokens"), 50),
         "source_tokens_p50": percentile(_values(records, "source_tokens"), 50),

@@ -53,6 +53,8 @@ class Article:
 
 def load(path: Path = SQUAD) -> list[Article]:
     """Articles of a SQuAD 2.0 JSON file in its order."""
+    if not path.is_file():
+        raise ValueError(f"no SQuAD 2.0 file at {path} (pass --data)")
     data = json.loads(path.read_text(encoding="utf-8"))
     articles = []
     for art in data["data"]:

@@ -24,9 +24,6 @@ from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings
 
-# Asked once per row before timing: loads the model and computes the reusable prompt prefix,
-# as an app that has already answered something would have.
-WARM_UP = "What are these documents about?"
 Spans = list[tuple[int, int]]
 
 
@@ -64,9 +61,9 @@ def _tokens(answer: Any, name: str) -> float | None:
 
 def score(row: str, q: _squad.Question, answer: Any, file: str, spans: Spans) -> dict[str, Any]:
     """One scored record. ``answer`` is an engine Answer or the same shape read from JSON."""
-    gate = bool(answer.abstained)
+    engine = bool(answer.abstained)  # the retrieval gate, or the model's own answerability
     prose = am.says_not_covered(answer.answer)
-    given = not (gate or prose)
+    given = not (engine or prose)
     cites = []
     for c in answer.citations:
         holds = am.contains_gold(c.text, q.answers) or (
@@ -79,12 +76,13 @@ def score(row: str, q: _squad.Question, answer: Any, file: str, spans: Spans) ->
     return {
         "row": row, "id": q.id, "article": q.article, "question": q.question,
         "answerable": q.answerable, "gold": list(q.answers), "answer": answer.answer,
-        "abstained": not given, "gate_abstained": gate, "prose_abstained": prose,
+        "abstained": not given, "engine_abstained": engine, "prose_abstained": prose,
         "contains": am.contains_gold(answer.answer, q.answers) if q.answerable and given else (
             False if q.answerable else None),
         "f1": (am.token_f1(answer.answer, q.answers) if given else 0.0) if q.answerable else None,
         "cited_holds": (given and any(c["holds"] for c in cites)) if q.answerable else None,
         "uncited": (not cites or bool(getattr(answer, "uncited", False))) if given else None,
+        "reason": getattr(answer, "reason", "") or None,  # why the engine abstained or repaired
         "citations": cites,
         "retrieve_ms": t.retrieve_ms, "ttft_ms": t.ttft_ms, "tokens_per_s": t.tokens_per_s,
         "total_ms": getattr(t, "total_ms", None) or None,
@@ -119,11 +117,14 @@ class Bench:
         return {"files": report.files_indexed, "failed": report.files_failed,
                 "chunks": report.chunks, "seconds": report.seconds}  # fmt: skip
 
-    def warm_up(self) -> dict[str, float]:
+    def warm_up(self, question: str) -> dict[str, float]:
+        """Load each row's model and answer one answerable question from the other half, as
+        an app that has already answered something has; seconds per row."""
         out = {}
         for name, engine in self.engines.items():
             start = time.perf_counter()
-            engine.ask(WARM_UP)
+            engine.require_chat_model().warm_up()
+            engine.ask(question)
             out[name] = time.perf_counter() - start
             print(f"{name}: loaded and warmed up in {out[name]:.1f} s", file=sys.stderr)
         return out

@@ -101,17 +101,25 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     dotted = {r.name: rows_.merged(r, base) for r in rows}
     settings = {n: rows_.build_settings(d, home, models_dir) for n, d in dotted.items()}
     rows_.check_shared(settings)
+    # The warm-up question comes from the other half, so it is never one of the sample's.
+    warm_q = _squad.sample(articles, 1, "train" if args.split == "eval" else "eval")[0].question
+    phases: dict[str, float] = {}
+    clock = time.perf_counter()
     bench = _squad_run.Bench(settings)
     try:
         index = bench.index(work / "corpus")
         print(f"indexed {index['files']} files, {index['chunks']} chunks in {index['seconds']:.1f} s",
               file=sys.stderr)  # fmt: skip
-        load_s = bench.warm_up()
+        clock = _phase(phases, "index_s", clock)
+        load_s = bench.warm_up(warm_q)
+        clock = _phase(phases, "warm_up_s", clock)
         records, interrupted = bench.ask_all(questions, corpus, gold)
+        clock = _phase(phases, "warm_asks_s", clock)
     finally:
         bench.close()
     cold = _squad_run.cold_runs(questions[: max(0, args.cold)], dotted, home, models_dir, corpus,
                                 gold, args.cold_timeout)  # fmt: skip
+    _phase(phases, "cold_s", clock)
     config = {
         "data": str(args.data),
         "split": args.split,
@@ -129,6 +137,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         },
         "cpu_count": os.cpu_count(),
         "started": started,
+        "phases_s": phases,
         "interrupted": interrupted,
     }
     return {
@@ -138,6 +147,12 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "records": records,
         "cold": cold,
     }
+
+
+def _phase(phases: dict[str, float], name: str, since: float) -> float:
+    now = time.perf_counter()
+    phases[name] = round(now - since, 1)
+    return now
 
 
 def _summaries(
@@ -163,7 +178,9 @@ def report(result: dict[str, Any]) -> str:
         f"- {name}: {', '.join(rows_.cli_pairs(r['overrides'])) or 'defaults'}"
         for name, r in cfg["rows"].items()
     )
-    return f"{head}\n\n{settings}\n\n{rows_.goals_table(result['summary'])}\n"
+    phases = ", ".join(f"{k.removesuffix('_s').replace('_', ' ')} {v:.0f} s"
+                       for k, v in cfg["phases_s"].items())  # fmt: skip
+    return f"{head}\n\n{settings}\n\n{rows_.goals_table(result['summary'])}\n\ntime: {phases}\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -194,7 +194,7 @@ def test_score_credits_a_citation_by_text_or_by_span() -> None:
 
 def test_score_counts_prose_declines_as_abstentions() -> None:
     rec = _squad_run.score("r", _question(), _answer("It is 300, but the documents do not cover it.", []), "Force.md", [])  # fmt: skip
-    assert rec["abstained"] and rec["prose_abstained"] and not rec["gate_abstained"]
+    assert rec["abstained"] and rec["prose_abstained"] and not rec["engine_abstained"]
     assert rec["contains"] is False and rec["f1"] == 0.0 and rec["uncited"] is None
 
 
@@ -205,8 +205,10 @@ def test_score_flags_uncited_answers_and_reads_token_counts() -> None:
         "It is 7 [1].", [("Force.md", 0, 5, "7")], prompt_tokens=420, source_tokens=300
     )
     flagged.uncited = True
+    flagged.reason = "a source-label echo was cut"
     rec = _squad_run.score("r", _question(False), flagged, "Force.md", [])
     assert rec["uncited"] is True and rec["prompt_tokens"] == 420 and rec["source_tokens"] == 300
+    assert rec["reason"] == "a source-label echo was cut" and plain["reason"] is None
 
 
 # -- rows and settings --------------------------------------------------------------------------
@@ -267,7 +269,7 @@ def test_rows_must_share_the_index_settings(tmp_path: Path) -> None:
 
 def test_summary_rates_use_the_right_denominators() -> None:
     def rec(answerable: bool, abstained: bool, **kw: Any) -> dict[str, Any]:
-        base = {"answerable": answerable, "abstained": abstained, "gate_abstained": abstained,
+        base = {"answerable": answerable, "abstained": abstained, "engine_abstained": abstained,
                 "contains": False if answerable else None, "f1": 0.0 if answerable else None,
                 "cited_holds": False if answerable else None, "uncited": None if abstained else False,
                 "ttft_ms": 0.0 if abstained else 1000.0, "tokens_per_s": 10.0, "wall_ms": 2000.0,

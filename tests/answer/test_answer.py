@@ -143,3 +143,37 @@ def test_follow_up_uses_history(engine: Engine) -> None:
     answer = engine.ask("and batteries?", history=history)
     assert "Falcon X2" in answer.standalone_query and "batteries" in answer.standalone_query
     assert INJECTION not in model.prompts[-1][0]["content"]
+
+
+def test_an_injected_rewriter_gets_the_follow_up_and_the_history(engine: Engine) -> None:
+    from sourcewise.core.answer.answerer import Answerer
+
+    calls: list[tuple[str, int]] = []
+
+    def rewriter(question: str, history: object, cancel: object) -> str:
+        calls.append((question, len(history)))  # type: ignore[arg-type]
+        return "How long is the Falcon X2 warranty?"
+
+    model = engine.require_chat_model()
+    answerer = Answerer(engine.settings, model, engine.search, None, rewriter)
+    history = [ChatTurn("user", "Tell me about the Falcon X2."), ChatTurn("assistant", "A drone.")]
+    answer = answerer.ask("and its warranty?", history=history)
+    assert calls == [("and its warranty?", 2)]
+    assert answer.standalone_query == "How long is the Falcon X2 warranty?"
+
+
+def test_a_rewrite_that_is_not_a_question_about_the_conversation_falls_back() -> None:
+    from sourcewise.core.answer.rewrite import ModelRewriter
+
+    history = [ChatTurn("user", "How long is the Falcon X2 warranty?")]
+    for junk in [
+        "The documents do not cover this.",
+        "[1] falcon.pdf, page 2",
+        "Penguins swim well?",
+    ]:
+        rewritten = ModelRewriter(ScriptedChatModel(junk))("and the batteries?", history, None)
+        assert rewritten == "How long is the Falcon X2 warranty? and the batteries?"
+    good = ModelRewriter(
+        ScriptedChatModel("Standalone question: How long do Falcon X2 batteries last?")
+    )
+    assert good("and the batteries?", history, None) == "How long do Falcon X2 batteries last?"

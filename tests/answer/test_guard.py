@@ -23,7 +23,15 @@ def test_a_repeating_answer_is_cut_where_it_repeats() -> None:
     loop = "The vans ran far [1]. The vans ran far [1]. The vans ran far [1]."
     assert guard.cut_repetition(loop) == "The vans ran far [1]."
     words = "one two three four five six seven " * 4
-    assert guard.cut_repetition(words).split() == "one two three four five six seven".split()
+    assert guard.cut_repetition(words).split() == [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+    ]
     assert not guard.repeating("A single sentence [1].")
 
 

@@ -117,6 +117,7 @@ class Citation:
     end: int = 0
     heading: str = ""
     quote: str = ""  # the sentence or row that best answers, for highlighting; "" = all of text
+    strength: str = "unrated"  # the cited hit's SearchHit.strength
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit, Timings
 
 State = Literal["waiting", "streaming", "done", "stopped", "failed"]
 NOT_IN_DOCUMENTS = "Not in your documents"
-NEAREST_NOTE = "The nearest passages, with their scores, are listed under Sources."
+NEAREST_NOTE = "The nearest passages, with how well each matches, are listed under Sources."
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 

@@ -80,6 +80,8 @@ def size(n: int) -> str:
     return f"{n} B"
 
 
-def source_label(n: int, path: str, page: int | None, score: float) -> str:
+def source_label(n: int, path: str, page: int | None, strength: str) -> str:
+    """``strength`` is the hit's labelled match strength (strong / partial / weak / unrated):
+    raw cross-encoder logits mean nothing to a reader."""
     where = f" — p. {page}" if page else ""
-    return f"[{n}] {Path(path).name}{where} · score {score:.2f}"
+    return f"[{n}] {Path(path).name}{where} · {strength} match"

@@ -54,14 +54,15 @@ class SourceItem:
     text: str
     score: float
     heading: str = ""
+    strength: str = "unrated"
 
     @classmethod
     def from_citation(cls, c: Citation) -> SourceItem:
-        return cls(c.n, c.path, c.page, c.text, c.score, c.heading)
+        return cls(c.n, c.path, c.page, c.text, c.score, c.heading, c.strength)
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SourceItem:
-        return cls(hit.rank, hit.path, hit.page, hit.text, hit.score, hit.heading)
+        return cls(hit.rank, hit.path, hit.page, hit.text, hit.score, hit.heading, hit.strength)
 
     @property
     def is_pdf(self) -> bool:
@@ -204,7 +205,7 @@ class SourcesPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for item in items:
-            row = QListWidgetItem(source_label(item.n, item.path, item.page, item.score))
+            row = QListWidgetItem(source_label(item.n, item.path, item.page, item.strength))
             row.setToolTip(f"{item.path}\n\n{item.text[:600]}")
             self.list.addItem(row)
         self.list.blockSignals(False)

@@ -70,14 +70,16 @@ def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str
     hits = engine.search(query, k, build_filters(collections, folder, path_glob, file_types, since))
     if as_json:
         keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
-                "kind")  # fmt: skip
+                "document_title", "kind")  # fmt: skip
         emit_json([{key: getattr(h, key) for key in keys} for h in hits])
         return
     if not hits:
         click.echo("no results")
-    for h in hits:
+    # Rank order with a labelled strength: raw scores (in --json) are logits a reader cannot
+    # interpret, and the final order blends them with the first stage.
+    for h in sorted(hits, key=lambda hit: hit.rank):
         page = f" p.{h.page}" if h.page else ""
-        click.echo(f"{h.rank:>2}. [{h.score:.3f}] {h.path}{page}  {h.heading}")
+        click.echo(f"{h.rank:>2}. [{h.strength}] {h.path}{page}  {h.heading}")
         click.echo("    " + " ".join(h.text.split())[:240])
 
 

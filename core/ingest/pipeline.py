@@ -18,7 +18,8 @@ import numpy as np
 
 from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
-from sourcewise.core.ingest.chunking import Chunker, embedding_text
+from sourcewise.core.ingest.card import content_card
+from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
 from sourcewise.core.ingest.document import ParsedDocument
 from sourcewise.core.ingest.reembed import reembed_all
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
@@ -31,6 +32,7 @@ from sourcewise.core.ingest.workers import (
     worker_alive,
 )
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
+from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
 from sourcewise.core.types import FileFailure, IndexReport
@@ -221,6 +223,7 @@ class IndexJob:
         if self._changed_since_scan(cand, queue):
             return None
         _, chunks = self.chunker.chunk(outcome.doc)
+        chunks = with_page_marks(outcome.doc, chunks, SEPARATOR)
         return _Parsed(cand, sha, outcome.doc, chunks)
 
     def _pool_broke(self, inflight: _Inflight, queue: _Queue) -> None:
@@ -318,7 +321,8 @@ class IndexJob:
         blob = BlobInfo(sha256=item.sha, size=item.cand.size, file_type=item.cand.file_type,
                         title=doc.title, author=doc.author, page_count=doc.page_count,
                         text_length=doc.text_length,
-                        warnings="; ".join(doc.warnings) or None)  # fmt: skip
+                        warnings="; ".join(doc.warnings) or None,
+                        card=content_card(doc).to_json())  # fmt: skip
         self.index.commit_new_content(
             self._cid, item.cand.path, item.cand.stat, blob, item.chunks, vecs
         )

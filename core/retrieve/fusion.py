@@ -37,30 +37,57 @@ def fuse_rrf(lists: Sequence[tuple[float, Scores]], k: int) -> Ranked:
     return _sorted(fused)
 
 
-def fuse_convex(lists: Sequence[tuple[float, Scores]]) -> Ranked:
+def fuse_convex(
+    lists: Sequence[tuple[float, Scores]], absent: Sequence[float | None] = ()
+) -> Ranked:
     """Weighted sum of z-scored lists; the weights are normalised to sum to 1.
 
-    A chunk missing from one list ranked below that list's cut-off, so it takes the list's
+    A chunk missing from a list that was cut off ranked below the cut, so it takes the list's
     lowest z-score there rather than zero (zero is the mean, which would reward absence).
+    A list that is complete (every match returned, fewer than were asked for) says more: a
+    chunk missing from it scores ``absent[i]`` there (0 for BM25, which matched nothing), and
+    the list is z-scored over every candidate with that value filled in. Without this, a
+    keyword list of one element (the only file holding "819911") has a spread of zero, gives
+    its match no credit, and dense search's noise decides.
     """
     total = sum(w for w, s in lists if s) or 1.0
+    every = {c for _, scores in lists for c in scores}
     fused: dict[int, float] = {}
     parts: list[tuple[float, dict[int, float], float]] = []
-    for weight, scores in lists:
+    for i, (weight, scores) in enumerate(lists):
         if not scores:
             continue
-        z = zscores(list(scores.values()))
-        parts.append((weight / total, dict(zip(scores, z.tolist(), strict=True)), float(z.min())))
-    for cid in {c for _, z, _ in parts for c in z}:
+        fill = absent[i] if i < len(absent) else None
+        if fill is None:
+            z = zscores(list(scores.values()))
+            parts.append(
+                (weight / total, dict(zip(scores, z.tolist(), strict=True)), float(z.min()))
+            )
+            continue
+        missing = len(every) - len(scores)
+        z = zscores([*scores.values(), *([fill] * missing)])
+        floor = float(z[-1]) if missing else float(z.min())
+        parts.append(
+            (weight / total, dict(zip(scores, z[: len(scores)].tolist(), strict=True)), floor)
+        )
+    for cid in every:
         fused[cid] = sum(w * z.get(cid, floor) for w, z, floor in parts)
     return _sorted(fused)
 
 
 def fuse(
-    method: Fusion, dense: Scores, keyword: Scores, weights: tuple[float, float], rrf_k: int
+    method: Fusion,
+    dense: Scores,
+    keyword: Scores,
+    weights: tuple[float, float],
+    rrf_k: int,
+    keyword_complete: bool = False,
 ) -> Ranked:
+    """``keyword_complete``: the keyword list holds every match (BM25 0 for the rest)."""
     lists = [(weights[0], dense), (weights[1], keyword)]
-    return fuse_convex(lists) if method == "convex" else fuse_rrf(lists, rrf_k)
+    if method == "rrf":
+        return fuse_rrf(lists, rrf_k)
+    return fuse_convex(lists, (None, 0.0 if keyword_complete else None))
 
 
 def blend(

@@ -1,10 +1,19 @@
-"""Turning chunk ids into :class:`SearchHit` rows (path, page, heading, span)."""
+"""Turning chunk ids into :class:`SearchHit` rows, one per distinct piece of evidence.
+
+A chunk shared by identical files is shown under the document whose card the query names best
+(each path keeps its own identity). A hit's ``page`` is the page of its best-matching sentence
+and ``pages`` the range its text spans. Hits from the same page of a document, and chunks whose
+text is an exact duplicate of a better one (the same boilerplate page in every report),
+collapse to the best of them, so k results are k distinct pieces of evidence.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sourcewise.core.retrieve import filters as flt
+from sourcewise.core.retrieve.pages import matched_page
 from sourcewise.core.store.index import Index
 from sourcewise.core.types import SearchFilters, SearchHit
 
@@ -12,44 +21,74 @@ from sourcewise.core.types import SearchFilters, SearchHit
 def load_hits(
     index: Index,
     fused: list[tuple[int, float]],
-    dense: dict[int, float],
-    keyword: dict[int, float],
+    lists: dict[str, dict[int, float]],
     filters: SearchFilters,
+    docs: dict[int, float] | None = None,
+    terms: Sequence[str] = (),
 ) -> list[SearchHit]:
+    """Hits in ``fused`` order; ``lists`` are the per-list scores kept on each hit, ``docs``
+    the card scores that choose among identical files, ``terms`` the query's words."""
     if not fused:
         return []
-    ids = [cid for cid, _ in fused]
-    marks = ",".join("?" * len(ids))
     where, args = flt.document_where(filters)
-    rows = index.db.execute(
-        "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
-        'ch."end", d.path, d.id, ch.kind FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id '
-        f"JOIN collections c ON c.id = d.collection_id WHERE ch.id IN ({marks}) AND {where} "
-        "ORDER BY d.id",
-        [*ids, *args],
-    ).fetchall()
-    by_id: dict[int, tuple[Any, ...]] = {}
-    for row in rows:
-        # Identical files share chunks: show the first matching path for each chunk.
-        if int(row[0]) not in by_id and flt.glob_matches(filters, str(row[8])):
-            by_id[int(row[0])] = row
+    rows = index.hit_rows([cid for cid, _ in fused], where, args)
+    by_id = _best_rows(rows, filters, docs or {})
     hits = []
     for cid, score in fused:
         row = by_id.get(cid)
-        if row is None:
-            continue
-        page_start, page_end = row[4], row[5]
-        pages = (
-            list(range(int(page_start), int(page_end) + 1))
-            if page_start is not None and page_end is not None
-            else []
-        )
-        hits.append(SearchHit(
-            rank=0, score=score, path=str(row[8]),
-            page=None if page_start is None else int(page_start),
-            chunk_id=cid, heading=str(row[3]), text=str(row[2]),
-            start=int(row[6]), end=int(row[7]), document_id=int(row[9]), pages=pages,
-            scores={"fused": score, "dense": dense.get(cid, 0.0), "keyword": keyword.get(cid, 0.0)},
-            kind=str(row[10]),
-        ))  # fmt: skip
+        if row is not None:
+            hits.append(_hit(row, score, lists, terms))
     return hits
+
+
+def collapse(hits: list[SearchHit]) -> list[SearchHit]:
+    """The best hit of each document page, and of each distinct text (hits best first)."""
+    pages: set[tuple[int, int]] = set()
+    texts: set[str] = set()
+    out = []
+    for hit in hits:
+        text = " ".join(hit.text.split()).casefold()
+        page = None if hit.page is None else (hit.document_id, hit.page)
+        if text in texts or (page is not None and page in pages):
+            continue
+        texts.add(text)
+        if page is not None:
+            pages.add(page)
+        out.append(hit)
+    return out
+
+
+def _best_rows(
+    rows: list[tuple[Any, ...]], filters: SearchFilters, docs: dict[int, float]
+) -> dict[int, tuple[Any, ...]]:
+    """Per chunk, the row of the document whose card scores best (ties: the first indexed)."""
+    by_id: dict[int, tuple[Any, ...]] = {}
+    for row in rows:  # ordered by document id
+        cid = int(row[0])
+        if not flt.glob_matches(filters, str(row[9])):
+            continue
+        held = by_id.get(cid)
+        if held is None or docs.get(int(row[10]), 0.0) > docs.get(int(held[10]), 0.0):
+            by_id[cid] = row
+    return by_id
+
+
+def _hit(
+    row: tuple[Any, ...], score: float, lists: dict[str, dict[int, float]], terms: Sequence[str]
+) -> SearchHit:
+    cid = int(row[0])
+    page_start, page_end = row[4], row[5]
+    pages = (
+        list(range(int(page_start), int(page_end) + 1))
+        if page_start is not None and page_end is not None
+        else []
+    )
+    first = None if page_start is None else int(page_start)
+    scores = {"fused": score, **{name: scores.get(cid, 0.0) for name, scores in lists.items()}}
+    return SearchHit(
+        rank=0, score=score, path=str(row[9]),
+        page=matched_page(str(row[2]), str(row[8] or ""), terms, first),
+        chunk_id=cid, heading=str(row[3]), text=str(row[2]),
+        start=int(row[6]), end=int(row[7]), document_id=int(row[10]), pages=pages,
+        scores=scores, document_title=str(row[11]), kind=str(row[12]),
+    )  # fmt: skip

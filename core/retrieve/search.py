@@ -7,15 +7,21 @@ from dataclasses import replace
 import numpy as np
 
 from sourcewise.core.embed.base import Embedder
+from sourcewise.core.retrieve import documents, fusion
 from sourcewise.core.retrieve import filters as flt
-from sourcewise.core.retrieve import fusion
-from sourcewise.core.retrieve.keyword import KeywordSearch
+from sourcewise.core.retrieve.hits import collapse, load_hits
+from sourcewise.core.retrieve.keyword import KeywordSearch, query_terms
 from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.retrieve.strength import strength
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import Index
 from sourcewise.core.types import SearchFilters, SearchHit
 
 CONFIDENT_DEPTH = 3
+# Fused candidates loaded per hit wanted, so that collapsing chunks of one page still fills k.
+_SPARES = 3
+# Candidates taken from each list inside the documents the query names.
+_FOCUS_CANDIDATES = 50
 
 
 def confident(dense: dict[int, float], keyword: dict[int, float]) -> bool:
@@ -31,6 +37,7 @@ class Searcher:
         self, settings: Settings, index: Index, embedder: Embedder, reranker: Reranker | None
     ) -> None:
         self.cfg = settings.retrieval
+        self._abstain_below = settings.answer.abstain_below
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
@@ -50,23 +57,70 @@ class Searcher:
             if self.cfg.rerank_skip_confident and agree:
                 depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score
             hits = self._rerank(query, hits[:depth]) + hits[depth:]
-        return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
+        return [
+            replace(h, rank=i + 1, strength=strength(h.scores.get("rerank"), self._abstain_below))
+            for i, h in enumerate(hits[:k])
+        ]
 
     def first_stage(
         self, query: str, qvec: np.ndarray, k: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], bool]:
-        """Dense and keyword candidates, fused and loaded as hits (enough for the rerank), and
-        whether both searches put the same chunk first."""
+        """Dense and keyword candidates (plus those of the documents the query names), fused,
+        raised by their document's card score, loaded as hits, one per page (enough for the
+        rerank), and whether both searches put the same chunk first."""
         with self.index.lock:
             allowed = self._allowed_chunks(filters)
             if allowed is not None and not len(allowed):
                 return [], False
             n = max(self.cfg.candidates, k)
-            dense = self.dense(qvec, n, allowed)
-            keyword = self.keyword(query, n, allowed)
-            fused = self._fuse(dense, keyword)
-            hits = self._hits(fused[: max(k, self.cfg.rerank_candidates)], dense, keyword, filters)
-        return hits, confident(dense, keyword)
+            docs = self._card_scores(query)
+            named = documents.focus(docs)
+            # Passages are searched without the words that only name their document.
+            text = documents.passage_query(query, self.index.card_names(named))
+            vec = qvec if text == query else self.embedder.embed_query(text)
+            dense = self.dense(vec, n, allowed)
+            keyword = self.keyword(text, n, allowed)
+            agree = confident(dense, keyword)
+            complete = len(keyword) < n  # every match returned: the rest have BM25 0
+            self._add_named(named, text, vec, allowed, dense, keyword)
+            fused = self._fuse(dense, keyword, complete)
+            if docs:
+                owners = self.index.chunk_documents([cid for cid, _ in fused])
+                fused = documents.boost(fused, owners, docs, self.cfg.document_weight)
+            want = max(k, self.cfg.rerank_candidates)
+            lists = {"dense": dense, "keyword": keyword}
+            # Several chunks may collapse into one hit per page: load a few spares.
+            pool = load_hits(self.index, fused[: want * _SPARES], lists, filters, docs,
+                             query_terms(text))  # fmt: skip
+            hits = collapse(pool)[:want]
+        return hits, agree
+
+    def _card_scores(self, query: str) -> dict[int, float]:
+        if self.cfg.document_weight <= 0:
+            return {}
+        return documents.card_scores(self.index, query)
+
+    def _add_named(
+        self,
+        named: list[int],
+        text: str,
+        vec: np.ndarray,
+        allowed: np.ndarray | None,
+        dense: dict[int, float],
+        keyword: dict[int, float],
+    ) -> None:
+        """The named documents' own best passages join the candidate lists (in place), so
+        they compete even when hundreds of look-alikes fill the global top ``n``."""
+        inside = self.index.chunks_of_documents(named)
+        if allowed is not None:
+            inside = np.intersect1d(inside, allowed)
+        if not len(inside):
+            return
+        n = min(len(inside), _FOCUS_CANDIDATES)
+        for cid, score in self.dense(vec, n, inside).items():
+            dense.setdefault(cid, score)
+        for cid, score in self.keyword(text, n, inside).items():
+            keyword.setdefault(cid, score)
 
     # -- candidates -----------------------------------------------------------------------------
     def dense(
@@ -94,9 +148,13 @@ class Searcher:
         return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
 
     # -- fusion and rerank ----------------------------------------------------------------------
-    def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> list[tuple[int, float]]:
+    def _fuse(
+        self, dense: dict[int, float], keyword: dict[int, float], keyword_complete: bool
+    ) -> list[tuple[int, float]]:
         weights = (self.cfg.dense_weight, self.cfg.keyword_weight)
-        return fusion.fuse(self.cfg.fusion, dense, keyword, weights, self.cfg.rrf_k)
+        return fusion.fuse(
+            self.cfg.fusion, dense, keyword, weights, self.cfg.rrf_k, keyword_complete
+        )
 
     def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
         assert self.reranker is not None
@@ -112,14 +170,3 @@ class Searcher:
             for i in range(len(hits))
         ]  # fmt: skip
         return sorted(rescored, key=lambda h: h.scores["final"], reverse=True)
-
-    def _hits(
-        self,
-        fused: list[tuple[int, float]],
-        dense: dict[int, float],
-        keyword: dict[int, float],
-        filters: SearchFilters,
-    ) -> list[SearchHit]:
-        from sourcewise.core.retrieve.hits import load_hits
-
-        return load_hits(self.index, fused, dense, keyword, filters)

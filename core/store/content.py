@@ -16,13 +16,14 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import sqlite_utils
 
+from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 
 
@@ -39,6 +40,8 @@ class ChunkRecord:
     end: int
     tokens: int
     kind: str = "text"  # "text" or "table" (set by the chunker; stored by its own migration)
+    # Where each page begins in ``text``: "offset:page" pairs ("0:3 812:4"), for exact pages.
+    page_marks: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class BlobInfo:
     page_count: int | None
     text_length: int
     warnings: str | None
+    card: str | None = None  # ContentCard JSON (sourcewise.core.ingest.card)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -101,9 +105,11 @@ class ContentWrites:
         with self.db.conn:
             cur = self.db.execute(
                 "INSERT INTO blobs(sha256, size, file_type, title, author, page_count, "
-                "chunk_count, text_length, warnings, embed_model) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "chunk_count, text_length, warnings, embed_model, card) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [blob.sha256, blob.size, blob.file_type, blob.title, blob.author,
-                 blob.page_count, len(chunks), blob.text_length, blob.warnings, self.embed_model],
+                 blob.page_count, len(chunks), blob.text_length, blob.warnings, self.embed_model,
+                 blob.card],
             )  # fmt: skip
             blob_id = int(cur.lastrowid or 0)
             ids = self._insert_chunks(blob_id, chunks, vecs)
@@ -124,10 +130,10 @@ class ContentWrites:
         ids = np.arange(first, first + len(chunks), dtype=np.int64)
         self.db.conn.executemany(
             'INSERT INTO chunks(id, blob_id, ord, text, heading, page_start, page_end, page_label, '
-            'start, "end", tokens, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+            'start, "end", tokens, page_marks, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
             [
                 (int(ids[i]), blob_id, i, ch.text, ch.heading, ch.page_start, ch.page_end,
-                 ch.page_label, ch.start, ch.end, ch.tokens, ch.kind)
+                 ch.page_label, ch.start, ch.end, ch.tokens, ch.page_marks, ch.kind)
                 for i, ch in enumerate(chunks)
             ],
         )  # fmt: skip
@@ -190,7 +196,32 @@ class ContentWrites:
             [collection_id, str(path), str(path.parent), file_type, stat[0], stat[1], sha256,
              blob_id, status, error, time.time()],
         )  # fmt: skip
+        self._write_card(collection_id, path, blob_id if status == "indexed" else None)
         return None if prev is None or prev[0] is None else int(prev[0])
+
+    def _write_card(self, collection_id: int, path: Path, blob_id: int | None) -> None:
+        """The document's card: its own file name plus its content's card (shared by
+        identical files); a document without indexed content has none."""
+        doc = self.db.execute(
+            "SELECT id FROM documents WHERE collection_id = ? AND path = ?",
+            [collection_id, str(path)],
+        ).fetchone()
+        if doc is None:
+            return
+        if blob_id is None:
+            self.db.execute("DELETE FROM cards WHERE document_id = ?", [doc[0]])
+            return
+        row = self.db.execute("SELECT card, title FROM blobs WHERE id = ?", [blob_id]).fetchone()
+        content = ContentCard.from_json(row[0] if row else None)
+        if not content.title and row and row[1]:
+            content = replace(content, title=str(row[1]))
+        card = document_card(path, content)
+        self.db.execute(
+            "INSERT INTO cards(document_id, name, title, body, periods) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(document_id) DO UPDATE SET name=excluded.name, title=excluded.title, "
+            "body=excluded.body, periods=excluded.periods",
+            [doc[0], card.name, card.title, card.body, card.periods],
+        )
 
     def _release(self, blob_id: int | None) -> None:
         """Delete one blob's content if no document points at it any more (cheap, indexed)."""

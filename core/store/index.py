@@ -226,6 +226,9 @@ class Index(ContentWrites):
     def chunks_of_documents(self, doc_ids: list[int]) -> IdArray:
         return cards.chunks_of_documents(self.db.conn, doc_ids)
 
+    def card_names(self, doc_ids: list[int]) -> list[tuple[str, str]]:
+        return cards.card_names(self.db.conn, doc_ids)
+
     def chunk_documents(self, chunk_ids: list[int]) -> dict[int, list[int]]:
         return cards.chunk_documents(self.db.conn, chunk_ids)
 

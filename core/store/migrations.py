@@ -168,6 +168,58 @@ def m005_answer_feedback(db: sqlite_utils.Database) -> None:
     )
 
 
+def m006_document_cards(db: sqlite_utils.Database) -> None:
+    """Document identity cards (sourcewise.core.ingest.card), searchable by FTS5, and each
+    chunk's page marks (where in its text each page begins).
+
+    The content part of a card is stored with the blob (``blobs.card``, JSON); the card itself
+    is per document, so identical files at two paths keep their own names. Existing documents
+    get a card from their file name and title; re-indexing a file adds its first page.
+    """
+    db.executescript(
+        """
+        ALTER TABLE blobs ADD COLUMN card TEXT;
+        ALTER TABLE chunks ADD COLUMN page_marks TEXT NOT NULL DEFAULT '';
+        CREATE TABLE cards (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            periods TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE cards_fts USING fts5(
+            name, title, body, periods, content='cards', content_rowid='document_id',
+            tokenize='porter unicode61'
+        );
+        CREATE TRIGGER cards_ai AFTER INSERT ON cards BEGIN
+            INSERT INTO cards_fts(rowid, name, title, body, periods)
+            VALUES (new.document_id, new.name, new.title, new.body, new.periods);
+        END;
+        CREATE TRIGGER cards_ad AFTER DELETE ON cards BEGIN
+            INSERT INTO cards_fts(cards_fts, rowid, name, title, body, periods)
+            VALUES ('delete', old.document_id, old.name, old.title, old.body, old.periods);
+        END;
+        CREATE TRIGGER cards_au AFTER UPDATE ON cards BEGIN
+            INSERT INTO cards_fts(cards_fts, rowid, name, title, body, periods)
+            VALUES ('delete', old.document_id, old.name, old.title, old.body, old.periods);
+            INSERT INTO cards_fts(rowid, name, title, body, periods)
+            VALUES (new.document_id, new.name, new.title, new.body, new.periods);
+        END;
+        """
+    )
+    from sourcewise.core.ingest.card import ContentCard, document_card
+
+    rows = db.execute(
+        "SELECT d.id, d.path, b.title FROM documents d JOIN blobs b ON b.id = d.blob_id"
+    ).fetchall()
+    for doc_id, path, title in rows:
+        card = document_card(str(path), ContentCard(title=str(title or "")))
+        db.execute(
+            "INSERT INTO cards(document_id, name, title, body, periods) VALUES (?,?,?,?,?)",
+            [doc_id, card.name, card.title, card.body, card.periods],
+        )
+
+
 def m007_chunk_kind(db: sqlite_utils.Database) -> None:
     """Each chunk's kind: "text", or "table" for a Markdown table (rows under their header).
     Chunks indexed before are text; re-indexing a file with tables marks its table chunks."""
@@ -179,6 +231,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m002_chats", m002_chats),
     ("m003_answer_log", m003_answer_log),
     ("m005_answer_feedback", m005_answer_feedback),
+    ("m006_document_cards", m006_document_cards),
     ("m007_chunk_kind", m007_chunk_kind),
 ]
 

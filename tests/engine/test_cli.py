@@ -60,9 +60,10 @@ def test_index_status_search_remove_json(
         "text",
         "start",
         "end",
+        "document_title",
         "kind",
     }
-    assert hits[0]["rank"] == 1
+    assert hits[0]["rank"] == 1 and hits[0]["document_title"] == "faq"
 
     code, out, _ = run(capsys, home, "search", "lever", "--type", "md", "--json")
     assert [h["path"].endswith("guide.md") for h in json.loads(out)] == [True]

@@ -94,3 +94,26 @@ def test_search_blends_the_rerank_score_with_the_fused_score(tmp_path: Path) -> 
     assert not top[0].path.endswith("n2.txt")
     assert {h.scores["rerank"] for h in top} == {0.0, 10.0}
     engine.close()
+
+
+def test_a_complete_keyword_list_of_one_gives_its_match_credit() -> None:
+    """A keyword list of one element has no spread, so z-scoring it alone gives the only file
+    holding "819911" a z of 0: dense noise then decides (issue 13, item 9)."""
+    rng = np.random.default_rng(0)
+    dense = {cid: float(v) for cid, v in enumerate(rng.normal(0.5, 0.05, 200))}
+    dense[500] = 0.45  # the exact match reads as noise to a dense model
+    keyword = {500: 7.3}
+    truncated = fusion.fuse("convex", dense, keyword, (1.0, 1.0), 60)
+    assert truncated[0][0] != 500  # read as a cut-off list, the match is no better than absent
+    complete = fusion.fuse("convex", dense, keyword, (1.0, 1.0), 60, keyword_complete=True)
+    assert complete[0][0] == 500
+
+
+def test_a_complete_keyword_list_scores_absent_chunks_below_every_match() -> None:
+    dense = {1: 0.9, 2: 0.5, 3: 0.4, 4: 0.3}
+    keyword = {3: 5.0, 4: 4.0}
+    fused = dict(fusion.fuse("convex", dense, keyword, (1.0, 1.0), 60, keyword_complete=True))
+    z_kw = fusion.zscores([5.0, 4.0, 0.0, 0.0])
+    z_dense = dict(zip(dense, fusion.zscores(list(dense.values())), strict=True))
+    assert fused[1] == pytest.approx(0.5 * z_dense[1] + 0.5 * z_kw[2])
+    assert fused[4] == pytest.approx(0.5 * z_dense[4] + 0.5 * z_kw[1])

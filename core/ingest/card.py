@@ -1,0 +1,121 @@
+"""A document's identity card: what names it among look-alikes (company, year, quarter, version).
+
+Passages of yearly reports look alike; what tells "3M 2018" from "3M 2019" or from another
+company's 2018 report is mostly outside the passage: the file name, the title, the cover page.
+The card gathers those into a few short fields that retrieval scores per document.
+
+Two parts, because content is stored once per blob and shared by identical files:
+- :class:`ContentCard`, from the parsed content (title, author, metadata dates, the first page's
+  header lines and the periods on it), stored with the blob;
+- :class:`DocumentCard`, that plus the file's own name, stored per document, so two paths with
+  the same bytes keep their own identities.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sourcewise.core.ingest.document import ParsedDocument
+from sourcewise.core.retrieve.periods import period_tokens
+
+_HEADER_LINES = 8
+_HEADER_LINE_CHARS = 120
+_PERIOD_SCAN_CHARS = 4000
+# Word boundaries inside file names: separators, lower-to-upper case, letters-to-digits.
+_NAME_SEPARATORS = re.compile(r"[\s_\-.+,;()\[\]{}]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_PDF_DATE = re.compile(r"^D?:?((?:19|20)\d{2})(\d{2})?")
+
+
+@dataclass(frozen=True)
+class ContentCard:
+    title: str = ""
+    author: str = ""
+    dates: str = ""  # creation / modification dates from the file's metadata, as YYYY-MM
+    header: str = ""  # the first page's short lines (cover, running title, period)
+    periods: str = ""  # period tokens found in the title and on the first page
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> ContentCard:
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    name: str  # the file name split into words
+    title: str  # what to show as the document's title
+    body: str  # author, dates and header lines
+    periods: str  # period tokens of the name, title and first page
+
+    @property
+    def text(self) -> str:
+        return "\n".join(part for part in (self.name, self.title, self.body) if part)
+
+
+def name_words(path: str | Path) -> str:
+    """``acme_2018_10K.pdf`` -> ``acme 2018 10K``; ``AnnualReport-FY19.docx`` -> ``Annual Report FY19``."""
+    stem = Path(path).stem
+    words = [w for part in _NAME_SEPARATORS.split(stem) for w in _CAMEL.split(part) if w]
+    return " ".join(words)
+
+
+def content_card(doc: ParsedDocument) -> ContentCard:
+    title = (doc.title or "").strip()
+    blocks = _first_page_blocks(doc)
+    first = "\n".join(blocks)
+    header = "\n".join(_header_lines(blocks, title))
+    dates = " ".join(
+        d for key in ("creationDate", "modDate") if (d := _metadata_date(doc.metadata.get(key)))
+    )
+    periods = period_tokens(f"{title}\n{first[:_PERIOD_SCAN_CHARS]}")
+    return ContentCard(title=title, author=(doc.author or "").strip(), dates=dates,
+                       header=header, periods=" ".join(periods))  # fmt: skip
+
+
+def document_card(path: str | Path, content: ContentCard) -> DocumentCard:
+    name = name_words(path)
+    periods = list(dict.fromkeys(period_tokens(name) + content.periods.split()))
+    body = "\n".join(part for part in (content.author, content.dates, content.header) if part)
+    return DocumentCard(name=name, title=content.title or name, body=body,
+                        periods=" ".join(periods))  # fmt: skip
+
+
+def _first_page_blocks(doc: ParsedDocument) -> list[str]:
+    """Texts of the first page's blocks (or, without pages, of the opening blocks)."""
+    pages = [b.page for b in doc.blocks if b.page is not None]
+    if pages:
+        first = min(pages)
+        return [b.text for b in doc.blocks if b.page == first]
+    return [b.text for b in doc.blocks[:_HEADER_LINES]]
+
+
+def _header_lines(texts: list[str], title: str) -> list[str]:
+    """The first line of each opening block, cut at a word before ``_HEADER_LINE_CHARS``: a
+    cover's name, title and period, not the body's paragraphs (nor the title again)."""
+    lines: list[str] = []
+    for text in texts:
+        line = " ".join(text.split("\n", 1)[0].split())
+        if len(line) > _HEADER_LINE_CHARS:
+            line = line[:_HEADER_LINE_CHARS].rsplit(" ", 1)[0]
+        if line and line.casefold() != title.casefold():
+            lines.append(line)
+    return list(dict.fromkeys(lines))[:_HEADER_LINES]
+
+
+def _metadata_date(value: str | None) -> str:
+    """PDF dates look like ``D:20190215093000+01'00'``; ISO dates start with the year."""
+    if not value:
+        return ""
+    m = _PDF_DATE.match(value.strip())
+    if not m:
+        return ""
+    return f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)

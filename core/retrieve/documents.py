@@ -1,0 +1,75 @@
+"""Document identity in retrieval: card scores, the documents a query names, their boost.
+
+A question that names its document ("FY2018 capital expenditure for Acme") is answered by a
+passage that rarely repeats the name: the same table sits in every year's report of every
+company. Each document's card (file name, title, cover lines, periods) is scored against the
+query with BM25; the documents the query names best are searched on their own as well (so
+their passages are candidates even among hundreds of look-alikes), and every candidate's fused
+score gains ``weight`` times its document's card score, normalised to the best card.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sourcewise.core.retrieve.keyword import STOPWORDS, query_terms
+from sourcewise.core.retrieve.periods import period_tokens
+from sourcewise.core.store.index import Index
+
+# Documents searched on their own: those whose card scores at least this share of the best.
+FOCUS_SHARE = 0.8
+FOCUS_DOCUMENTS = 3
+_CARD_LIMIT = 1000
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def card_terms(query: str) -> list[str]:
+    """The query's words plus its period tokens ("FY2018" also as ``y2018``)."""
+    return list(dict.fromkeys([*query_terms(query), *period_tokens(query)]))
+
+
+def card_scores(index: Index, query: str) -> dict[int, float]:
+    """Each matching document's card BM25 over the best one's: 1.0 for the best, in (0, 1]."""
+    raw = index.search_cards(card_terms(query), _CARD_LIMIT)
+    best = max(raw.values(), default=0.0)
+    if best <= 0:
+        return {}
+    return {doc: score / best for doc, score in raw.items() if score > 0}
+
+
+def passage_query(query: str, named: Sequence[tuple[str, str]]) -> str:
+    """The query without the words that name the documents it points at.
+
+    "Initech FY2018 capital expenditure": once the card has found Initech's 2018 report,
+    "initech" and "fy2018" would only pull up the cover page, which names both; the passage
+    that answers is found by "capital expenditure". Words count as naming when they are in a
+    named document's file name or carry one of its periods (titles are left alone: in a
+    library of papers the title is about the content).
+    """
+    words = {w.lower() for name, _ in named for w in _WORD.findall(name)}
+    periods = {p for _, tokens in named for p in tokens.split()}
+    kept = [m.group(0) for m in _WORD.finditer(query)
+            if m.group(0).lower() not in words and not set(period_tokens(m.group(0))) & periods]  # fmt: skip
+    rest = " ".join(kept)
+    return rest if query_terms(rest) and set(query_terms(rest)) - STOPWORDS else query
+
+
+def focus(docs: dict[int, float]) -> list[int]:
+    """The documents the query names best (searched on their own as well)."""
+    ranked = sorted(docs, key=lambda d: (-docs[d], d))
+    return [d for d in ranked[:FOCUS_DOCUMENTS] if docs[d] >= FOCUS_SHARE]
+
+
+def boost(
+    fused: Sequence[tuple[int, float]],
+    owners: dict[int, list[int]],
+    docs: dict[int, float],
+    weight: float,
+) -> list[tuple[int, float]]:
+    """Fused scores plus ``weight`` times the best card score among each chunk's documents."""
+    if not docs or weight <= 0:
+        return list(fused)
+    out = [(cid, s + weight * max((docs.get(d, 0.0) for d in owners.get(cid, [])), default=0.0))
+           for cid, s in fused]  # fmt: skip
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))

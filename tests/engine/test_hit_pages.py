@@ -1,0 +1,114 @@
+"""One hit per page, exact page numbers, and match strengths a person can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytest
+
+from sourcewise.core.engine import Engine
+from sourcewise.core.retrieve.pages import marks_for, matched_page
+from sourcewise.core.retrieve.strength import ORDER, STRONG_MARGIN, strength
+from tests import fakes
+from tests.engine.conftest import fake_engine
+
+SECTION = (
+    "The pump station inspection covered the intake screens, the valves and the pressure "
+    "sensors. Inspectors recorded the readings of every sensor and compared them with the "
+    "limits set in the maintenance manual, noting which readings were out of range."
+)
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    doc = pymupdf.open()
+    for text in pages:
+        doc.new_page().insert_textbox(pymupdf.Rect(72, 72, 540, 760), text, fontsize=10)
+    doc.save(path)
+    return path
+
+
+def test_two_chunks_of_one_page_collapse_to_one_hit(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _pdf(folder / "inspection.pdf", [f"{SECTION}\n\n{SECTION} The valves were greased."])
+    engine = fake_engine(tmp_path / "home", chunk_tokens=40, chunk_overlap=0)
+    engine.index([folder])
+    assert engine.status().chunks >= 2  # small chunks: the page is cut in several
+    hits = engine.search("pump station inspection sensor readings", k=5)
+    assert [(Path(h.path).name, h.page) for h in hits] == [("inspection.pdf", 1)]
+    engine.close()
+
+
+def test_a_hit_is_labelled_with_the_page_of_its_matching_sentence(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    # Page 1 is too short to be a chunk of its own, so one chunk spans pages 1-2.
+    _pdf(folder / "memo.pdf", ["Internal memo.", "The zebra-lantern protocol number is 4712."])
+    engine.index([folder])
+    hit = engine.search("zebra-lantern protocol number", k=1)[0]
+    assert hit.pages == [1, 2]
+    assert hit.page == 2
+
+
+def test_page_marks_locate_sentences_within_a_chunk() -> None:
+    text = "Revenue rose. Costs fell sharply.\n\nCapital expenditure was 210."
+    starts = [(100, 4), (114, 4), (135, 5)]  # blocks at these document offsets, pages 4, 4, 5
+    marks = marks_for(starts, 100, 100 + len(text))
+    assert marks == "0:4 35:5"
+    assert matched_page(text, marks, ["capital", "expenditures"], 4) == 5
+    assert matched_page(text, marks, ["costs"], 4) == 4
+    assert matched_page(text, marks, ["unrelated"], 4) == 4  # nothing matches: first page
+
+
+def test_strength_labels_are_ordered_by_score() -> None:
+    scores = [-12.0, -0.1, 0.0, 1.5, STRONG_MARGIN - 0.01, STRONG_MARGIN, 9.0]
+    labels = [strength(s, abstain_below=0.0) for s in scores]
+    assert labels == ["weak", "weak", "partial", "partial", "partial", "strong", "strong"]
+    ranks = [ORDER.index(label) for label in labels]
+    assert ranks == sorted(ranks, reverse=True)  # a higher score never reads weaker
+    assert strength(None, 0.0) == "unrated"
+    assert strength(1.0, abstain_below=2.0) == "weak"  # follows the abstention threshold
+
+
+class _FixedReranker:
+    """Scores passages by a keyword, with a spread across the labels."""
+
+    def warm_up(self) -> None: ...
+
+    def score(self, query: str, passages: list[str]) -> np.ndarray:
+        return np.array([7.0 if "greased" in p else -5.0 for p in passages], dtype=np.float32)
+
+
+def test_reranked_hits_carry_their_strength_in_rank_order(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"{SECTION} The valves were greased.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(f"{SECTION} The screens were cleaned.\n", encoding="utf-8")
+    eng = fakes.fake_engine(tmp_path / "home", reranker=_FixedReranker())
+    eng.index([folder])
+    hits = eng.search("pump station inspection", k=2)
+    assert [h.rank for h in hits] == [1, 2]
+    assert [h.strength for h in hits] == ["strong", "weak"]
+    assert hits[0].score == pytest.approx(7.0)  # the raw score stays (for --json)
+    eng.close()
+
+
+def test_cli_prints_results_in_rank_order_labelled_not_raw_scores(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.engine.test_cli import run
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"{SECTION} The valves were greased.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(f"{SECTION} The screens were cleaned.\n", encoding="utf-8")
+    home = tmp_path / "home"
+    assert run(capsys, home, "index", str(folder))[0] == 0
+    code, out, _ = run(capsys, home, "search", "pump station inspection", "-k", "2")
+    heads = [line for line in out.splitlines() if not line.startswith("    ")]
+    assert code == 0 and len(heads) == 2
+    assert heads[0].startswith(" 1. [unrated] ") and heads[1].startswith(" 2. [unrated] ")

@@ -1,8 +1,9 @@
 """First run: a banner offering to install the default models when the engine needs missing ones.
 
-Model files are never bundled with the app. The install (``ModelStore.install_defaults``:
-download, assemble, verify) runs as a job on its own thread, since it does not touch the
-index, with progress in the banner and a Cancel button.
+Model files are never bundled with the app. The install (``ModelStore.install_many`` of the
+default models and any other the engine needs, such as a chosen chat model: download, assemble,
+verify) runs as a job on its own thread, since it does not touch the index, with progress in the
+banner and a Cancel button.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class ModelBanner(QFrame):
         self.runner = runner
         self.engine: Engine | None = None
         self.job: Job | None = None
+        self.to_install: list[str] = []  # the defaults, then what else the engine needs
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -92,11 +94,13 @@ class ModelBanner(QFrame):
         self.engine = engine
         missing = [] if self.job is not None else missing_models(engine)
         if missing:
-            total = sum(s.size_bytes for s in engine.models.defaults())
+            specs = {s.name: s for s in [*engine.models.defaults(), *missing]}
+            self.to_install = list(specs)
+            total = sum(s.size_bytes for s in specs.values())
             names = ", ".join(s.display_name for s in missing)
             self.label.setText(
                 f"<b>Sourcewise needs models that are not installed yet</b> ({names}). "
-                f"Install the default models ({size(total)}, downloaded once) into "
+                f"Install them with the default models ({size(total)}, downloaded once) into "
                 f"{engine.models.models_dir}?"
             )
             self.show()
@@ -108,9 +112,9 @@ class ModelBanner(QFrame):
         engine = self.engine
         if engine is None or self.job is not None:
             return
-        models = engine.models
-        job = Job("install models", lambda j: models.install_defaults(
-            progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
+        models, names = engine.models, list(self.to_install)
+        job = Job("install models", lambda j: models.install_many(
+            names, progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
         job.signals.progress.connect(self._on_progress)
         job.signals.finished.connect(self._on_done)
         job.signals.failed.connect(self._on_failed)

@@ -206,25 +206,33 @@ def test_missing_models_are_offered_and_installed_in_the_background(
         def name(self) -> str:
             return "bge-small-en"  # a manifest model, not installed in this models dir
 
-    settings = Settings(home=home, models_dir=home / "models", index={"parse_mode": "thread"})
-    fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=EchoChatModel(),
+    class NamedChat(EchoChatModel):
+        @property
+        def name(self) -> str:
+            return "qwen2.5-coder-1.5b"  # chosen in settings, not one of the defaults
+
+    settings = Settings(home=home, models_dir=home / "models", index={"parse_mode": "thread"},
+                        llm={"model": "qwen2.5-coder-1.5b"})  # fmt: skip
+    fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=NamedChat(),
                          reranker=None)  # fmt: skip
     try:
-        assert [s.name for s in missing_models(fresh)] == ["bge-small-en"]
-        calls: list[str] = []
+        missing = [s.name for s in missing_models(fresh)]
+        assert missing == ["bge-small-en", "qwen2.5-coder-1.5b"]
+        calls: list[list[str]] = []
 
-        def install_defaults(**kwargs: Any) -> list[Path]:
-            calls.append("install")
+        def install_many(names: list[str], **kwargs: Any) -> list[Path]:
+            calls.append(list(names))
             kwargs["progress"](Progress("download", 1, 2, "bge-small-en"))
             return []
 
-        monkeypatch.setattr(fresh.models, "install_defaults", install_defaults)
+        monkeypatch.setattr(fresh.models, "install_many", install_many)
         banner = window.banner
         banner.check(fresh)
         assert banner.isVisible() and "not installed" in banner.label.text()
         with qtbot.waitSignal(banner.installed, timeout=10_000):
             banner.install_button.click()
-        assert calls == ["install"] and not banner.isVisible()
+        defaults = [s.name for s in fresh.models.defaults()]
+        assert calls == [[*defaults, "qwen2.5-coder-1.5b"]] and not banner.isVisible()
     finally:
         fresh.close()
     assert missing_models(window.engine) == []  # type: ignore[arg-type]  # fakes need nothing

@@ -1,4 +1,5 @@
-"""Checks against the real installed models (``-m real``; SOURCEWISE_MODELS_DIR picks the dir)."""
+"""Checks against the real installed models (``-m real``): SOURCEWISE_MODELS_DIR when set, else
+where the CLI finds them without it (the installation's models folder)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sourcewise.core import paths
 from sourcewise.core.modelstore import ModelStore, read_gguf
 from sourcewise.core.settings import Settings
 
@@ -15,10 +17,11 @@ pytestmark = pytest.mark.real
 
 @pytest.fixture
 def store(tmp_path: Path) -> ModelStore:
-    models_dir = os.environ.get("SOURCEWISE_MODELS_DIR")
-    if not models_dir:
+    chosen = os.environ.get("SOURCEWISE_MODELS_DIR")
+    models_dir = Path(chosen) if chosen else paths.bundled_models_dir()
+    if models_dir is None:
         pytest.skip("set SOURCEWISE_MODELS_DIR to the folder with the installed models")
-    return ModelStore(Settings(home=tmp_path, models_dir=Path(models_dir)))
+    return ModelStore(Settings(home=tmp_path, models_dir=models_dir))
 
 
 def test_defaults_installed_and_valid(store: ModelStore) -> None:

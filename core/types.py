@@ -24,6 +24,14 @@ class FileFailure:
     message: str
 
 
+@dataclass(frozen=True)
+class FileWarning:
+    """An indexed file that was read only in part or by other means ("page 2 read by OCR")."""
+
+    path: str
+    message: str
+
+
 @dataclass
 class IndexReport:
     collection: str
@@ -39,6 +47,7 @@ class IndexReport:
     seconds: float = 0.0
     cancelled: bool = False
     failures: list[FileFailure] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)  # of the files indexed this run
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class IndexStatus:
     ann: str  # "flat" or "hnsw"
     failed: list[FileFailure] = field(default_factory=list)
     pending: int = 0
+    warnings: list[FileWarning] = field(default_factory=list)  # of indexed documents
 
 
 @dataclass(frozen=True)

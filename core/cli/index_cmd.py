@@ -84,6 +84,8 @@ def _show_report(report: IndexReport, as_json: bool) -> None:
     )
     for f in report.failures:
         click.echo(f"  {f.status:<11} {f.path}: {f.message}")
+    for w in report.warnings:
+        click.echo(f"  {'warning':<11} {w.path}: {w.message}")
 
 
 @click.command("remove")
@@ -126,6 +128,8 @@ def status(ctx: click.Context, as_json: bool, files: bool) -> None:
         click.echo(
             table([[f.status, f.path, f.message] for f in st.failed], ["status", "path", "reason"])
         )
+    if st.warnings:
+        click.echo(table([[w.path, w.message] for w in st.warnings], ["indexed with", "note"]))
 
 
 COMMANDS = [index, remove, status]

@@ -35,7 +35,7 @@ from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, Ra
 from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
-from sourcewise.core.types import FileFailure, IndexReport
+from sourcewise.core.types import FileFailure, FileWarning, IndexReport
 
 # Files queued per parse worker, so workers keep parsing while the main thread embeds.
 _FILES_AHEAD = 8
@@ -327,6 +327,7 @@ class IndexJob:
             self._cid, item.cand.path, item.cand.stat, blob, item.chunks, vecs
         )
         self.report.files_indexed += 1
+        self.report.warnings += [FileWarning(str(item.cand.path), w) for w in doc.warnings]
         self.report.pages += doc.page_count or 0
         self.report.chunks += len(item.chunks)
         for dupe in self._dupes.get(item.sha, []):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sourcewise.core.types import DocumentInfo, FileFailure, IndexStatus
+from sourcewise.core.types import DocumentInfo, FileFailure, FileWarning, IndexStatus
 
 if TYPE_CHECKING:
     from sourcewise.core.store.index import Index
@@ -27,6 +27,14 @@ def status(index: Index) -> IndexStatus:
             "WHERE status NOT IN ('indexed', 'pending') ORDER BY path"
         ).fetchall()
     ]
+    # Parse warnings ("pages 3, 7 read by OCR"), stored with the content, "; "-joined.
+    warnings = [
+        FileWarning(path=str(p), message=str(w))
+        for p, w in db.execute(
+            "SELECT d.path, b.warnings FROM documents d JOIN blobs b ON b.id = d.blob_id "
+            "WHERE d.status = 'indexed' AND b.warnings IS NOT NULL ORDER BY d.path"
+        ).fetchall()
+    ]
     return IndexStatus(
         collections=collections,
         documents=_count(index, "SELECT count(*) FROM documents WHERE status = 'indexed'"),
@@ -36,6 +44,7 @@ def status(index: Index) -> IndexStatus:
         ann=index.vectors.kind,
         failed=failed,
         pending=_count(index, "SELECT count(*) FROM documents WHERE status = 'pending'"),
+        warnings=warnings,
     )
 
 

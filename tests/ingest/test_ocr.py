@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pymupdf
@@ -50,3 +51,25 @@ def test_scanned_memo_keeps_word_spacing_and_says_it_was_ocred(tmp_path: Path) -
     doc = parse_file(_memo_scan(tmp_path / "memo.pdf", lines))
     assert " ".join(b.text for b in doc.blocks) == " ".join(lines)
     assert doc.warnings == ["page 1 read by OCR"]
+
+
+@pytest.mark.skipif(not _DEJAVU.exists(), reason="DejaVu Sans is not installed")
+def test_index_and_status_say_which_pages_were_ocred(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sourcewise.core.cli.main import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    scan = _memo_scan(docs / "memo.pdf", ["INTERNAL MEMO"])
+    (docs / "notes.txt").write_text("A plain note.")
+    fakes = ["--data-dir", str(tmp_path / "home"), "--set", 'embed.model="hash"',
+             "--set", "retrieval.rerank=false", "--set", 'index.parse_mode="thread"']  # fmt: skip
+    assert main([*fakes, "index", str(docs), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["warnings"] == [{"path": str(scan), "message": "page 1 read by OCR"}]
+    assert main([*fakes, "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["warnings"] == [{"path": str(scan), "message": "page 1 read by OCR"}]
+    assert main([*fakes, "status"]) == 0
+    assert "page 1 read by OCR" in capsys.readouterr().out

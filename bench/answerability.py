@@ -3,8 +3,9 @@
     .venv/bin/python bench/answerability.py [--n 80] [--set key=value]... [--judge-prompt TEXT]
 
 For each sampled question it runs the product's own steps up to the answer (retrieval, evidence
-selection, the model's yes/no judgement) and records two signals: the best passage rerank
-score (the retrieval gate) and the model's P(Yes). It prints
+selection, the model's yes/no judgement) and records its signals: the best passage rerank
+score (the retrieval gate), the best evidence-sentence score, how many question words the
+evidence lacks, and (--judge) the model's P(Yes). It prints
 each signal's distribution on answerable vs unanswerable questions and, for each threshold, the
 share of answerable questions kept and unanswerable ones declined, so the defaults in
 ``AnswerSettings`` (``abstain_below``, ``answerable_threshold``) are read off a table.
@@ -23,7 +24,7 @@ from typing import Any
 import _squad
 
 from sourcewise.core.answer import prompts
-from sourcewise.core.answer.answerability import judge
+from sourcewise.core.answer.answerability import judge, uncovered_terms
 from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.answer.context import render
 from sourcewise.core.factory import build_engine
@@ -32,12 +33,16 @@ from sourcewise.core.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _signals(answerer: Answerer, question: str) -> dict[str, float]:
+def _signals(answerer: Answerer, question: str, with_judge: bool) -> dict[str, float]:
     hits = answerer.search(question, answerer.settings.answer.max_sources, None)
     rerank = max((h.scores.get("rerank", float("-inf")) for h in hits), default=float("-inf"))
     sources = answerer._sources(question, hits)  # the product's own evidence step
-    verdict = judge(answerer.model, render(sources), question, 0.5)
-    return {"rerank": rerank, "p_yes": verdict.p_yes}
+    text = render(sources)
+    out = {"rerank": rerank, "evidence": max((s.score for s in sources), default=-20.0),
+           "uncovered": float(len(uncovered_terms(question, text)))}  # fmt: skip
+    if with_judge:
+        out["p_yes"] = judge(answerer.model, text, question, 0.5).p_yes
+    return out
 
 
 def _table(records: list[dict[str, Any]], key: str, cuts: list[float]) -> list[str]:
@@ -57,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=80)
     ap.add_argument("--models-dir", type=Path, default=REPO / "models")
+    ap.add_argument("--judge", action="store_true", help="also the model's P(Yes) (slow)")
     ap.add_argument("--judge-prompt", help="replace prompts.JUDGE for this run")
     ap.add_argument("--set", dest="sets", action="append", default=[], help="key=value")
     args = ap.parse_args(argv)
@@ -81,13 +87,18 @@ def main(argv: list[str] | None = None) -> int:
         records = []
         t0 = time.perf_counter()
         for q in questions:
-            sig = _signals(answerer, q.question)
+            sig = _signals(answerer, q.question, args.judge)
             records.append({"answerable": q.answerable, **sig})
         seconds = time.perf_counter() - t0
         engine.close()
     print(f"{len(records)} train questions, {seconds / len(records):.1f} s each")
     lines = _table(records, "rerank", [-8, -6, -4, -2, 0, 2])
-    lines += _table(records, "p_yes", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+    lines += _table(records, "evidence", [-8, -6, -4, -2, 0, 2, 4])
+    # "Uncovered" counts question words missing from the evidence: keep when <= threshold.
+    lines += _table([{**r, "uncovered": -r["uncovered"]} for r in records], "uncovered",
+                    [-0.0, -1.0, -2.0, -3.0])  # fmt: skip
+    if args.judge:
+        lines += _table(records, "p_yes", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
     print("\n".join(lines))
     return 0
 

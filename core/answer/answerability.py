@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from sourcewise.core.answer import prompts
+from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.llm.base import ChatModel
 
 YES, NO = "Yes", "No"
@@ -38,3 +39,12 @@ def yes_probability(yes: float, no: float) -> float:
         return 0.5
     a, b = math.exp(yes - top), math.exp(no - top)
     return a / (a + b)
+
+
+def uncovered_terms(question: str, evidence: str) -> list[str]:
+    """The question's content words that the evidence never mentions (a 5-letter prefix
+    match, so "ratings" finds "rating"). An on-topic passage that lacks the very entity or
+    date the question asks about does not answer it; SQuAD 2.0 builds most unanswerable
+    questions exactly so, and real ones ("the CEO of Delta Parts") look the same."""
+    have = {w[:5] for w in content_words(evidence)}
+    return [w for w in sorted(content_words(question)) if len(w) > 2 and w[:5] not in have]

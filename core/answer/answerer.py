@@ -204,7 +204,8 @@ def _source(n: int, ev: Evidence) -> Source:
     """A numbered prompt source: the evidence text; its span is the best unit in the document,
     which is what the sources panel highlights."""
     start, end = ev.hit.start + ev.best[0], ev.hit.start + ev.best[1]
-    return Source(n, ev.hit, ev.text, start, end, quote=ev.hit.text[ev.best[0] : ev.best[1]])
+    quote = ev.hit.text[ev.best[0] : ev.best[1]]
+    return Source(n, ev.hit, ev.text, start, end, quote=quote, score=ev.score)
 
 
 def _ms(since: float) -> float:

@@ -16,11 +16,12 @@ from sourcewise.core.answer import citations as cit
 
 _WORD = re.compile(r"[^\W_]+")
 _PAGE = re.compile(r"\bpages?\s+(\d{1,4})\b", re.I)
-_STOP = frozenset(
+_STOP_WORDS = (
     "a an the of in on at to for and or is are was were be been by with as from that this it its "
     "which who what when where how many much does do did has have had documents document "
-    "source sources according".split()
+    "source sources according"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 MIN_OVERLAP = 0.6  # share of a sentence's content words that must occur in one source
 
 

@@ -25,6 +25,7 @@ class Source:
     end: int
     merged: list[int] = field(default_factory=list)  # chunk ids folded into this source
     quote: str = ""  # the best-matching sentence of ``text``, highlighted in the viewer
+    score: float = 0.0  # the evidence score of that sentence (cross-encoder logit)
 
     @property
     def label(self) -> str:

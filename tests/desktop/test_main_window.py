@@ -223,8 +223,12 @@ class _SlowEcho(EchoChatModel):
     """The echo fake, one word every 50 ms, so there is time to press Stop."""
 
     def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
-        for piece in super().stream_chat(messages, max_tokens=max_tokens,
-                                         temperature=temperature, cancel=cancel):  # fmt: skip
+        reply = list(super().stream_chat(messages, max_tokens=max_tokens,
+                                         temperature=temperature, cancel=cancel))  # fmt: skip
+        # A long tail of distinct words: the answer is still streaming when Stop is pressed.
+        for piece in reply + [f"word{i} " for i in range(100)]:
+            if cancel is not None and cancel.cancelled:
+                return
             time.sleep(0.05)
             yield piece
 

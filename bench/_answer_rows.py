@@ -224,7 +224,9 @@ def summarise(
         "first_token_p50": percentile(_values(gen, "first_token_ms"), 50),
         "total_p50": percentile(_values(records, "wall_ms"), 50),
         "tokens_per_s_p50": percentile(_values(gen, "tokens_per_s"), 50),
-        "cold_ttft_p50": percentile(_values(cold_ok, "ttft_ms"), 50),
+        "cold_ttft_p50": percentile(
+            _values([c for c in cold_ok if c["ttft_ms"] > 0], "ttft_ms"), 50
+        ),
         "cold_wall_p50": percentile(_values(cold_ok, "wall_ms"), 50),
         "cold_runs": len(cold),
         "cold_failed": len(cold) - len(cold_ok),

@@ -284,13 +284,15 @@ def test_summary_rates_use_the_right_denominators() -> None:
         rec(False, False, ttft_ms=3000.0),
     ]
     s = rows_.summarise(records, [{"error": None, "ttft_ms": 5000.0, "wall_ms": 9000.0},
+                                  {"error": None, "ttft_ms": 0.0, "wall_ms": 3000.0},
                                   {"error": "exit 1: boom"}], 4.0)  # fmt: skip
     assert (s["answerable"], s["unanswerable"]) == (3, 2)
     assert s["contains"] == pytest.approx(1 / 3) and s["f1"] == pytest.approx(0.5)
     assert s["answered"] == pytest.approx(2 / 3) and s["abstained"] == 0.5
     assert s["uncited"] == pytest.approx(1 / 3)  # among the three answers given
     assert s["ttft_p50"] == 1000.0 and s["ttft_p95"] == 3000.0  # gate abstentions left out
-    assert s["cold_ttft_p50"] == 5000.0 and s["cold_failed"] == 1
+    assert s["cold_ttft_p50"] == 5000.0 and s["cold_failed"] == 1  # an abstention has no TTFT
+    assert s["cold_wall_p50"] == 3000.0
     table = rows_.goals_table({"x": s})
     assert "| answer contains a gold answer (answerable) | ≥ 0.80 | 0.33 ✗ |" in table
     assert "| TTFT p50, warm (s) | ≤ 3.00 | 1.00 ✓ |" in table

@@ -22,6 +22,14 @@ class TableSpec:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    over: str = ""  # a line above the figure columns' headers ("Year ended December 31")
+
+    @property
+    def full_header(self) -> list[str]:
+        """The header as read: the line above joined to each figure column's name."""
+        if not self.over:
+            return self.header
+        return [self.header[0], *(f"{self.over} {h}" for h in self.header[1:])]
 
 
 CASH_FLOWS = TableSpec(
@@ -53,11 +61,16 @@ def random_spec(rng: random.Random, number: int) -> TableSpec:
     header = [""] + [style.format(y=year - i, q=quarter) for i in range(columns)]
     labels = rng.sample(_LABELS, rng.randint(3, 12))
     rows = [[label] + [_figure(rng) for _ in range(columns)] for label in labels]
+    if rng.random() < 0.4:  # a section label row inside the table
+        rows.insert(rng.randint(1, len(rows) - 1), ["Current items:"] + [""] * columns)
     caption = f"Table {number}. {rng.choice(['Income statement', 'Cash flows', 'Balance sheet'])}"
-    return TableSpec(f"{caption} (in millions)", header, rows)
+    over = "Year ended December 31" if rng.random() < 0.3 else ""
+    return TableSpec(f"{caption} (in millions)", header, rows, over)
 
 
 def _figure(rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return "-"  # base-14 Helvetica has no em dash
     value = f"{rng.randint(1, 99_999):,}"
     return f"({value})" if rng.random() < 0.2 else value
 
@@ -76,6 +89,10 @@ def draw_table(
     ]
     row_h = fontsize * 2.0
     y = top + fontsize
+    if spec.over and ruling != "grid":  # centred over the figure columns
+        x = (edges[1] + edges[-1] - pymupdf.get_text_length(spec.over, "helv", fontsize)) / 2
+        page.insert_text((x, y + row_h * 0.7), spec.over, fontsize=fontsize, fontname="helv")
+        y += row_h
     for r, row in enumerate([spec.header, *spec.rows]):
         for c, text in enumerate(row):
             if c == 0:

@@ -148,9 +148,10 @@ def _table(rows: list[_Row], start: int, body: list[_Row]) -> AlignedTable | Non
         return None
     head_rows = _header_rows(rows, start, columns)
     header = [""] * len(columns)
-    for row in head_rows:
+    for n, row in enumerate(head_rows):
+        upper = n < len(head_rows) - 1
         for cell in row.cells:
-            for col in _spanned(cell, columns):
+            for col in _shared(cell, row, columns) if upper else _spanned(cell, columns):
                 header[col] = f"{header[col]} {cell.text}".strip()
     boxes = [r.box for r in [*head_rows, *body]]
     bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
@@ -208,6 +209,21 @@ def _header_rows(rows: list[_Row], start: int, columns: list[tuple[float, float]
         found.insert(0, row)
         below = row
     return found
+
+
+def _shared(cell: _Cell, row: _Row, columns: list[tuple[float, float]]) -> list[int]:
+    """Columns an upper header line's cell names: the figure columns nearer to it than to the
+    line's other cells. A centred "Year ended December 31" rarely reaches the outer columns."""
+    if _column_of(cell, columns) == 0:
+        return [0]
+    middles = [(c.x0 + c.x1) / 2 for c in row.cells if _column_of(c, columns) > 0]
+    mine = (cell.x0 + cell.x1) / 2
+    out = []
+    for i in range(1, len(columns)):
+        centre = sum(columns[i]) / 2
+        if min(middles, key=lambda m: abs(m - centre)) == mine:
+            out.append(i)
+    return out
 
 
 def _spanned(cell: _Cell, columns: list[tuple[float, float]]) -> list[int]:

@@ -19,7 +19,7 @@ import pymupdf
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import ocr as ocr_engine
-from sourcewise.core.ingest.parsers import pdf_tables
+from sourcewise.core.ingest.parsers import pdf_columns, pdf_tables
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, describe_failure
 from sourcewise.core.ingest.parsers._tables import markdown_table
 
@@ -122,8 +122,9 @@ def _read_page(page: Any, *, ocr: bool, report: _Report) -> _Page:
     result = _Page(number, None, page.rect.height)
     try:
         result.label = _label(page)
-        tables = _tables(page)
-        result.blocks = _in_reading_order(_text_blocks(page, tables), tables)
+        content: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS, sort=True)
+        tables = _tables(page, content)
+        result.blocks = _in_reading_order(_text_blocks(content, tables), tables)
         if not result.blocks and _image_cover(page) >= _MIN_IMAGE_COVER:
             if ocr:
                 result.blocks = _ocr_blocks(page)
@@ -144,18 +145,18 @@ def _label(page: Any) -> str | None:
     return label or None
 
 
-def _tables(page: Any) -> list[pdf_tables.PdfTable]:
+def _tables(page: Any, content: dict[str, Any]) -> list[pdf_tables.PdfTable]:
+    lines = [ln for block in content.get("blocks", []) for ln in block.get("lines", [])]
     try:
-        return pdf_tables.page_tables(page)
+        return pdf_tables.page_tables(page, unruled=pdf_columns.may_hold_table(lines))
     # MuPDF and the table finder raise assorted errors on odd drawings; a table that cannot
     # be read leaves its text to the paragraphs rather than cost the page.
     except Exception:  # noqa: BLE001
         return []
 
 
-def _text_blocks(page: Any, tables: list[pdf_tables.PdfTable]) -> list[_Raw]:
+def _text_blocks(content: dict[str, Any], tables: list[pdf_tables.PdfTable]) -> list[_Raw]:
     """Text blocks less the lines inside a table (their text is in the table block)."""
-    content: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS, sort=True)
     boxes = [t.bbox for t in tables]
     blocks: list[_Raw] = []
     for block in content.get("blocks", []):

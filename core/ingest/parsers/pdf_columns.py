@@ -28,6 +28,7 @@ _FIGURE_CELL_CHARS = 25  # cells right of the label are short (figures, "n/a", "
 _HEADER_CELL_CHARS = 40
 _LABEL_CHARS = 90
 _HEADER_LINES = 2
+_WIDE_SPACE = re.compile(r"\S\s{3,}\S+$")  # "Cash      500": a gap typed as spaces
 _YEAR = re.compile(r"(FY\s?|Q[1-4]\s)?(19|20)\d\d")
 _FIGURE = re.compile(r"^[(\-–—+]?[$€£¥]?\s?\d[\d,.' ]*%?\)?[*†]?$|^[-–—]$|^n/?a$", re.I)
 
@@ -65,6 +66,27 @@ class AlignedTable:
     header: list[str]
     rows: list[list[str]]
     bbox: Box
+
+
+def may_hold_table(lines: Sequence[dict[str, Any]]) -> bool:
+    """Cheap test on a page's text lines (PyMuPDF "dict" lines): do enough of them end in a
+    figure set apart from the rest of the line, or hold nothing but one? Finding words and
+    rows costs about as much as the page's text extraction, so prose pages skip it."""
+    return sum(1 for line in lines if _figure_apart(line)) >= _MIN_FIGURE_ROWS
+
+
+def _figure_apart(line: dict[str, Any]) -> bool:
+    spans = [s for s in line.get("spans", []) if s["text"].strip()]
+    if not spans:
+        return False
+    text = "".join(s["text"] for s in spans).strip()
+    last = spans[-1]["text"].strip().rsplit(None, 1)[-1]
+    if not _FIGURE.match(last):
+        return False
+    if text == last or _WIDE_SPACE.search(text):
+        return True
+    height = line["bbox"][3] - line["bbox"][1]
+    return len(spans) > 1 and spans[-1]["bbox"][0] - spans[-2]["bbox"][2] > _GAP * height
 
 
 def aligned_tables(words: Sequence[Sequence[Any]]) -> list[AlignedTable]:
@@ -203,8 +225,11 @@ def _header_rows(rows: list[_Row], start: int, columns: list[tuple[float, float]
     for row in reversed(rows[max(0, start - _HEADER_LINES) : start]):
         close = below.box[1] - row.box[3] <= _ROW_GAP * row.height
         short = all(len(c.text) <= _HEADER_CELL_CHARS for c in row.cells)
-        over = any(col > 0 for c in row.cells for col in _spanned(c, columns))
-        if not (close and short and over) or row.figures:
+        spans = [_spanned(c, columns) for c in row.cells]
+        over = any(col > 0 for cols in spans for col in cols)
+        # A line running from the label column over the figures is a caption, not a header.
+        caption = any(0 in cols and len(cols) > 1 for cols in spans)
+        if not (close and short and over) or caption or row.figures:
             break
         found.insert(0, row)
         below = row

@@ -38,9 +38,12 @@ class PdfTable:
     bbox: Box
 
 
-def page_tables(page: Any) -> list[PdfTable]:
-    """The page's tables, ruled ones first; no table overlaps another."""
+def page_tables(page: Any, *, unruled: bool = True) -> list[PdfTable]:
+    """The page's tables, ruled ones first; no table overlaps another. ``unruled`` False skips
+    the search for tables without rules (the page's text holds no run of figures)."""
     ruled = ruled_tables(page)
+    if not unruled:
+        return ruled
     words = [w for w in page.get_text("words") if not _inside_any(w[:4], ruled)]
     aligned = [PdfTable(t.header, t.rows, _box(t.bbox)) for t in pdf_columns.aligned_tables(words)]
     return ruled + aligned

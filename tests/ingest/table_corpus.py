@@ -76,13 +76,18 @@ def _figure(rng: random.Random) -> str:
 
 
 def draw_table(
-    page: pymupdf.Page, spec: TableSpec, top: float, *, ruling: Ruling, fontsize: float = 9
+    page: pymupdf.Page,
+    spec: TableSpec,
+    top: float,
+    *,
+    ruling: Ruling,
+    fontsize: float = 9,
+    label_width: float = 250.0,
 ) -> float:
     """Caption and table at ``top``; label column left-aligned, figures right-aligned.
     Returns the y below the table."""
     page.insert_text((72, top), spec.caption, fontsize=fontsize + 1, fontname="helv")
     columns = len(spec.header)
-    label_width = 250.0
     width = (523 - 72 - label_width) / (columns - 1)
     edges = [72.0, 72 + label_width] + [
         72 + label_width + width * (i + 1) for i in range(columns - 1)
@@ -112,7 +117,12 @@ def draw_table(
 
 
 def make_table_pdf(
-    path: Path, specs: Sequence[TableSpec], *, ruling: Ruling, prose: str = ""
+    path: Path,
+    specs: Sequence[TableSpec],
+    *,
+    ruling: Ruling,
+    prose: str = "",
+    label_width: float = 250.0,
 ) -> Path:
     """One page per table, each with a paragraph of ``prose`` above and below."""
     doc = pymupdf.open()
@@ -120,7 +130,7 @@ def make_table_pdf(
         page = doc.new_page(width=595, height=842)
         text = prose or "The figures below are taken from the audited accounts of the group."
         page.insert_textbox(pymupdf.Rect(72, 72, 523, 140), text, fontsize=10, fontname="helv")
-        bottom = draw_table(page, spec, 170, ruling=ruling)
+        bottom = draw_table(page, spec, 170, ruling=ruling, label_width=label_width)
         page.insert_textbox(
             pymupdf.Rect(72, bottom + 30, 523, bottom + 90), "Text after the table.", fontsize=10
         )

@@ -17,6 +17,7 @@ from sourcewise.core.ingest.parsers._tables import table_blocks
 from . import corpus
 from .table_corpus import (
     CASH_FLOWS,
+    TableSpec,
     make_table_csv,
     make_table_docx,
     make_table_html,
@@ -134,3 +135,21 @@ def test_xlsx_and_csv_tables_have_their_header(tmp_path: Path) -> None:
 def test_cells_with_pipes_and_newlines_stay_in_their_cell() -> None:
     (block,) = table_blocks(["Key", "Note"], [["a|b", "two\nlines"]])
     assert block.text.split("\n")[2] == "| a\\|b | two lines |"
+
+
+def test_short_caption_right_above_an_unruled_table_is_not_its_header(tmp_path: Path) -> None:
+    # The caption reaches over the first figure column of a table with a narrow label column.
+    header = ["Region", "Q1", "Q2", "Q3", "Q4", "FY"]
+    rows = [["North", "1", "2", "3", "4", "10"], ["South", "5", "6", "7", "8", "26"],
+            ["East", "9", "9", "9", "9", "36"]]  # fmt: skip
+    spec = TableSpec("Table 2: Capex by region (EUR m)", header, rows)
+    doc = parse_file(make_table_pdf(tmp_path / "capex.pdf", [spec], ruling="none", label_width=60))
+    (table,) = [b.text for b in doc.blocks if b.kind == "table"]
+    assert table.split("\n")[:2] == [spec.caption, "| Region | Q1 | Q2 | Q3 | Q4 | FY |"]
+
+
+def test_header_line_centred_over_the_figures_names_every_column(tmp_path: Path) -> None:
+    spec = TableSpec("Table 5. Sales", CASH_FLOWS.header, CASH_FLOWS.rows, "Year ended June 30")
+    doc = parse_file(make_table_pdf(tmp_path / "over.pdf", [spec], ruling="header"))
+    (table,) = [b.text for b in doc.blocks if b.kind == "table"]
+    assert table.split("\n")[1] == "|  | Year ended June 30 FY2021 | Year ended June 30 FY2020 |"

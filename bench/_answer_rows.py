@@ -27,8 +27,7 @@ PREVIOUS_DEFAULTS: dict[str, Any] = {
     "answer.max_sources": 8,
     "answer.abstain_below": 0.0,
     "answer.verify": False,
-    "answer.source_tokens": 4000,
-    "answer.evidence_margin": 1000.0,
+    "answer.evidence": False,  # whole passages, as the pipeline was before issue 11
     "llm.model": "qwen2.5-coder-0.5b",
     "llm.adapter": None,
     "llm.threads": 0,

@@ -244,6 +244,10 @@ class AnswerSettings(_Group):
         -2.0,
         description="Cross-encoder score at which a cited sentence counts as supported by its passage.",
     )
+    evidence: bool = Field(
+        True,
+        description="Show the model only the best sentences and table rows of the passages (off: whole passages, as before issue 11).",
+    )
     source_tokens: int = Field(
         400,
         ge=50,

@@ -152,6 +152,11 @@ class ChatPanel(QWidget):
         self._update_state()
         return len(self.conversation.exchanges) - 1
 
+    def refresh_last(self) -> None:
+        """Re-render the exchange being answered (its waiting note changed)."""
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
     def append_token(self, text: str) -> None:
         ex = self.conversation.last
         if ex is None or ex.state not in ("waiting", "streaming"):

@@ -18,7 +18,7 @@ from typing import Any
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
-from sourcewise.core.types import Answer
+from sourcewise.core.types import Answer, Citation
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.conversation import NOT_IN_DOCUMENTS, from_messages
 from sourcewise.desktop.conversations_panel import ConversationsPanel
@@ -104,12 +104,14 @@ class ChatSession(QObject):
             store.append(cid, "user", question)
             job.signals.partial.emit(cid)
             answer = engine.ask(question, history=history, on_token=job.emit_token,
+                                on_sources=job.signals.sources.emit,
                                 cancel=job.cancel_token)  # fmt: skip
             return StoredAnswer(answer, cid, store.append_answer(cid, answer))
 
         self.chat.begin_answer(question)
         job = Job("answer", work)
         job.signals.token.connect(self.chat.append_token)
+        job.signals.sources.connect(self._on_retrieved)
         job.signals.partial.connect(self._on_question_stored)
         job.signals.finished.connect(self._on_answer)
         job.signals.cancelled.connect(self._on_stopped)
@@ -130,6 +132,16 @@ class ChatSession(QObject):
     @property
     def busy(self) -> bool:
         return self.job is not None
+
+    def _on_retrieved(self, cites: list[Citation]) -> None:
+        """Retrieval is done: show what the model is reading while it reads."""
+        conv = self.chat.conversation
+        if conv.last is None:
+            return
+        conv.last.retrieved = list(cites)
+        self.chat.refresh_last()
+        items = [SourceItem.from_citation(c) for c in cites]
+        self.sources.set_sources(items, key=len(conv.exchanges) - 1, title="Passages being read")
 
     def _on_question_stored(self, conversation_id: int) -> None:
         if self.chat.conversation.id is None:
@@ -302,6 +314,9 @@ class ChatSession(QObject):
         elif abstained:
             self.sources.set_sources([], key=index, title=NOT_IN_DOCUMENTS,
                                      empty_text="No passage came close to this question.")  # fmt: skip
+        elif ex.retrieved:  # an answer that cites nothing: the passages it read, still shown
+            items = [SourceItem.from_citation(c) for c in ex.retrieved]
+            self.sources.set_sources(items, key=index, title="Passages read (none cited)")
         else:
             self.sources.set_sources([], key=index, empty_text="This answer cites no sources.")
 

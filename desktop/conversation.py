@@ -18,6 +18,10 @@ from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit, Timings
 
 State = Literal["waiting", "streaming", "done", "stopped", "failed"]
 NOT_IN_DOCUMENTS = "Not in your documents"
+UNCITED_NOTE = (
+    "No claim of this answer is backed by a cited passage: check it against the passages read, "
+    "listed under Sources."
+)
 NEAREST_NOTE = "The nearest passages, with how well each matches, are listed under Sources."
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
@@ -34,6 +38,7 @@ class Exchange:
     error: str = ""
     message_id: int | None = None  # the stored answer, once saved (ratings refer to it)
     rating: int | None = None  # +1 / -1
+    retrieved: list[Citation] = field(default_factory=list)  # the passages the model reads
 
     @property
     def citations(self) -> list[Citation]:
@@ -100,13 +105,16 @@ def render_exchange(ex: Exchange, index: int) -> str:
     parts = [f"**You**  \n{escape_markdown(ex.question)}", "**Sourcewise**"]
     abstained = ex.state == "done" and ex.answer is not None and ex.answer.abstained
     if ex.state == "waiting" and not ex.text:
-        parts.append("*Searching your documents…*")
+        parts.append(_waiting_note(ex))
     elif abstained:
-        parts.append(f"**{NOT_IN_DOCUMENTS}.** {NEAREST_NOTE}")
+        reason = escape_markdown(ex.answer.reason) + " " if ex.answer and ex.answer.reason else ""
+        parts.append(f"**{NOT_IN_DOCUMENTS}.** {reason}{NEAREST_NOTE}")
     elif ex.text.strip():
         # Markers become links once the answer is complete and its citations are known.
         valid = {c.n for c in ex.citations}
         parts.append(link_citations(ex.text.strip(), index, valid))
+        if ex.state == "done" and ex.answer is not None and ex.answer.uncited:
+            parts.append(f"*{UNCITED_NOTE}*")
     if ex.state == "stopped":
         parts.append("*Stopped.*")
     elif ex.state == "failed":
@@ -114,6 +122,15 @@ def render_exchange(ex: Exchange, index: int) -> str:
     if ex.state == "done" and ex.message_id is not None:
         parts.append(rating_links(ex, index))
     return "\n\n".join(parts)
+
+
+def _waiting_note(ex: Exchange) -> str:
+    """What is happening before the first word: the search takes a fraction of a second, the
+    model reading its passages takes the rest, so say which."""
+    if not ex.retrieved:
+        return "*Searching your documents…*"
+    n = len(ex.retrieved)
+    return f"*Reading {n} passage{'s' if n != 1 else ''} (listed under Sources)…*"
 
 
 def rating_links(ex: Exchange, index: int) -> str:

@@ -55,10 +55,15 @@ class SourceItem:
     score: float
     heading: str = ""
     strength: str = "unrated"
+    quote: str = ""  # the evidence sentence to highlight; "" highlights all of text
+
+    @property
+    def highlight(self) -> str:
+        return self.quote or self.text
 
     @classmethod
     def from_citation(cls, c: Citation) -> SourceItem:
-        return cls(c.n, c.path, c.page, c.text, c.score, c.heading, c.strength)
+        return cls(c.n, c.path, c.page, c.text, c.score, c.heading, c.strength, c.quote)
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SourceItem:
@@ -107,7 +112,7 @@ class PdfPageView(QScrollArea):
         width = self._fit_width()
         dpr = self.devicePixelRatioF()
         try:
-            page = render_page(item.path, item.page, item.text, int(width * dpr))
+            page = render_page(item.path, item.page, item.highlight, int(width * dpr))
         except (OSError, RuntimeError, ValueError) as err:  # gone, changed, broken: say so
             log.warning("cannot render %s: %s", item.path, err)
             self.pixmap, self.highlight_count = None, 0
@@ -251,6 +256,6 @@ class SourcesPanel(QWidget):
             return
         self.preview.setCurrentWidget(self.text_view)
         own_text = text_preview.load(self.text_view, item.path, item.text)
-        self.highlighted_chars = text_preview.highlight(self.text_view, item.text)
+        self.highlighted_chars = text_preview.highlight(self.text_view, item.highlight)
         note = "" if own_text else " — the indexed passage (open the file to see it in full)"
         self.caption.setText(f"<b>[{item.n}] {name}</b>{where}{note}")

@@ -34,6 +34,7 @@ class JobSignals(QObject):
     progress = Signal(object)
     partial = Signal(object)  # an intermediate result (e.g. the library while indexing runs)
     token = Signal(str)
+    sources = Signal(object)  # list[Citation]: the passages an answer reads, before it streams
     finished = Signal(object)
     failed = Signal(str)
     cancelled = Signal()

@@ -125,6 +125,9 @@ class Answerer:
     # -- evidence --------------------------------------------------------------------------
     def _sources(self, query: str, hits: list[SearchHit]) -> list[Source]:
         cfg = self.settings.answer
+        if not cfg.evidence:  # whole passages within the window (the pre-issue-11 pipeline)
+            budget = self.model.context_size - self.settings.llm.max_tokens - 256
+            return assemble(hits, budget, self.model.count_tokens)
         merged = assemble(hits, 1 << 30, self.model.count_tokens)  # neighbours joined, dupes out
         passages = [replace(s.hit, text=s.text, start=s.start, end=s.end) for s in merged]
         selector = EvidenceSelector(self.reranker, self.model.count_tokens,

@@ -266,3 +266,40 @@ def test_keyboard_send_and_escape_stops_the_answer(qtbot, tmp_path: Path) -> Non
     finally:
         win.close()
         engine.close()
+
+
+class _Silent(_SlowEcho):
+    """Answers slowly with a sentence that no passage supports (so it cites nothing)."""
+
+    def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
+        for word in "Penguins are flightless birds of the far south of the world.".split():
+            time.sleep(0.05)
+            yield word + " "
+
+
+def test_passages_show_before_the_answer_and_stay_when_it_cites_none(qtbot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
+    engine = build_engine(settings, embedder=HashEmbedder(), chat_model=_Silent(), reranker=None)
+    win = MainWindow(engine)
+    qtbot.addWidget(win)
+    try:
+        corpus = tmp_path / "docs"
+        corpus.mkdir()
+        (corpus / "ferry.txt").write_text("Intro line here. The ferry timetable changes in winter.")
+        _index(qtbot, win, [corpus])
+        with qtbot.waitSignal(win.answer_finished, timeout=30_000):
+            win.ask("When does the ferry timetable change?")
+            qtbot.waitUntil(lambda: bool(win.sources.items), timeout=10_000)
+            assert win.chat.conversation.exchanges[-1].state != "done"  # still answering
+            assert "Passages being read" in win.sources.title.text()
+            qtbot.waitUntil(
+                lambda: "Reading 1 passage" in win.chat.view.toPlainText(), timeout=5000
+            )
+        assert win.sources.items and "none cited" in win.sources.title.text()
+        assert win.sources.items[0].highlight.startswith("The ferry timetable")
+        text = win.chat.view.toPlainText
+        qtbot.waitUntil(lambda: "No claim of this answer is backed" in text(), timeout=5000)
+    finally:
+        win.close()
+        engine.close()

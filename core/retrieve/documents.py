@@ -21,6 +21,8 @@ from sourcewise.core.store.index import Index
 FOCUS_SHARE = 0.8
 FOCUS_DOCUMENTS = 3
 _CARD_LIMIT = 1000
+# Share of ``retrieval.document_weight`` given to cards a query does not name by file name.
+UNNAMED_SHARE = 0.25
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -38,21 +40,34 @@ def card_scores(index: Index, query: str) -> dict[int, float]:
     return {doc: score / best for doc, score in raw.items() if score > 0}
 
 
-def passage_query(query: str, named: Sequence[tuple[str, str]]) -> str:
+def names_documents(query: str, cards: Sequence[tuple[str, str, str]]) -> bool:
+    """Whether the query names one of these documents by a word or period of its file name.
+
+    Only then is the card a strong signal: reports are named by company and period, while a
+    library of papers named by number matches cards by title words, which are about content.
+    """
+    name_words = {w.lower() for name, _, _ in cards for w in _WORD.findall(name)}
+    name_periods = {p for name, _, _ in cards for p in period_tokens(name)}
+    return any(
+        w.lower() in name_words or set(period_tokens(w)) & name_periods
+        for w in _WORD.findall(query)
+    )
+
+
+def passage_query(query: str, cards: Sequence[tuple[str, str, str]]) -> str:
     """The query without the words that name the documents it points at.
 
     "Initech FY2018 capital expenditure": once the card has found Initech's 2018 report,
     "initech" and "fy2018" would only pull up the cover page, which names both; the passage
-    that answers is found by "capital expenditure". Words count as naming when they are in a
-    named document's file name or carry one of its periods (titles are left alone: in a
-    library of papers the title is about the content).
+    that answers is found by "capital expenditure". The words of the named cards' file name,
+    periods, title and cover go; the query stays whole when nothing else would be left.
     """
-    words = {w.lower() for name, _ in named for w in _WORD.findall(name)}
-    periods = {p for _, tokens in named for p in tokens.split()}
-    kept = [m.group(0) for m in _WORD.finditer(query)
-            if m.group(0).lower() not in words and not set(period_tokens(m.group(0))) & periods]  # fmt: skip
+    identity = {w.lower() for name, _, text in cards for w in _WORD.findall(f"{name} {text}")}
+    periods = {p for _, tokens, _ in cards for p in tokens.split()}
+    words = _WORD.findall(query)
+    kept = [w for w in words if w.lower() not in identity and not set(period_tokens(w)) & periods]
     rest = " ".join(kept)
-    return rest if query_terms(rest) and set(query_terms(rest)) - STOPWORDS else query
+    return rest if set(query_terms(rest)) - STOPWORDS else query
 
 
 def focus(docs: dict[int, float]) -> list[int]:

@@ -75,18 +75,22 @@ class Searcher:
             n = max(self.cfg.candidates, k)
             docs = self._card_scores(query)
             named = documents.focus(docs)
+            cards = self.index.card_names(named)
+            naming = documents.names_documents(query, cards)
             # Passages are searched without the words that only name their document.
-            text = documents.passage_query(query, self.index.card_names(named))
+            text = documents.passage_query(query, cards) if naming else query
             vec = qvec if text == query else self.embedder.embed_query(text)
             dense = self.dense(vec, n, allowed)
             keyword = self.keyword(text, n, allowed)
             agree = confident(dense, keyword)
             complete = len(keyword) < n  # every match returned: the rest have BM25 0
-            self._add_named(named, text, vec, allowed, dense, keyword)
+            if naming:
+                self._add_named(named, text, vec, allowed, dense, keyword)
             fused = self._fuse(dense, keyword, complete)
-            if docs:
+            weight = self.cfg.document_weight * (1.0 if naming else documents.UNNAMED_SHARE)
+            if docs and weight > 0:
                 owners = self.index.chunk_documents([cid for cid, _ in fused])
-                fused = documents.boost(fused, owners, docs, self.cfg.document_weight)
+                fused = documents.boost(fused, owners, docs, weight)
             want = max(k, self.cfg.rerank_candidates)
             lists = {"dense": dense, "keyword": keyword}
             # Several chunks may collapse into one hit per page: load a few spares.
@@ -156,9 +160,14 @@ class Searcher:
             self.cfg.fusion, dense, keyword, weights, self.cfg.rrf_k, keyword_complete
         )
 
+    @staticmethod
+    def rerank_text(hit: SearchHit) -> str:
+        """What the cross-encoder reads of a hit."""
+        return hit.text
+
     def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
         assert self.reranker is not None
-        scores = self.reranker.score(query, [h.text for h in hits])
+        scores = self.reranker.score(query, [self.rerank_text(h) for h in hits])
         # Blend the cross-encoder's z-score with the fused one rather than reorder by it alone:
         # on SciFact's train split, 0.750 (cross-encoder order) against 0.766 at 5 candidates
         # (bench/retrieval.py). The hit's score stays the cross-encoder's, which is

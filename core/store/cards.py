@@ -86,12 +86,14 @@ def chunk_documents(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[
     return out
 
 
-def card_names(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> list[tuple[str, str]]:
-    """(name words, period tokens) of each document's card."""
+def card_names(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> list[tuple[str, str, str]]:
+    """(name words, period tokens, title and body) of each document's card."""
     if not doc_ids:
         return []
     marks = ",".join("?" * len(doc_ids))
     rows = conn.execute(
-        f"SELECT name, periods FROM cards WHERE document_id IN ({marks})", list(doc_ids)
+        f"SELECT name, periods, title || char(10) || body FROM cards "
+        f"WHERE document_id IN ({marks})",
+        list(doc_ids),
     ).fetchall()
-    return [(str(n), str(p)) for n, p in rows]
+    return [(str(n), str(p), str(t)) for n, p, t in rows]

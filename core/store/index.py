@@ -226,7 +226,7 @@ class Index(ContentWrites):
     def chunks_of_documents(self, doc_ids: list[int]) -> IdArray:
         return cards.chunks_of_documents(self.db.conn, doc_ids)
 
-    def card_names(self, doc_ids: list[int]) -> list[tuple[str, str]]:
+    def card_names(self, doc_ids: list[int]) -> list[tuple[str, str, str]]:
         return cards.card_names(self.db.conn, doc_ids)
 
     def chunk_documents(self, chunk_ids: list[int]) -> dict[int, list[int]]:

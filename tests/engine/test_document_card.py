@@ -108,3 +108,31 @@ def test_a_removed_document_loses_its_card(engine: Engine, tmp_path: Path) -> No
     engine.index([folder])
     hits = engine.search("acme 2019 revenue", k=5)
     assert [Path(h.path).name for h in hits] == ["acme_2018.txt"]
+
+
+def test_an_index_from_before_cards_gets_a_card_per_document() -> None:
+    import sqlite3
+    import time
+
+    import sqlite_utils
+
+    from sourcewise.core.store import migrations
+
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
+    for name, step in migrations.MIGRATIONS:
+        if name == "m006_document_cards":
+            break
+        step(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 0)", [name])
+    db.execute("INSERT INTO collections(id, name, created) VALUES (1, 'kb', 0)")
+    db.execute("INSERT INTO blobs(id, sha256, size, file_type, title, embed_model) "
+               "VALUES (1, 'x', 1, 'pdf', 'Acme Annual Report', 'hash')")  # fmt: skip
+    db.execute("INSERT INTO documents(collection_id, path, folder, file_type, size, mtime, "
+               "sha256, blob_id, status, indexed_at) VALUES (1, '/r/acme_2018_10K.pdf', '/r', "
+               "'pdf', 1, 0, 'x', 1, 'indexed', ?)", [time.time()])  # fmt: skip
+    migrations.migrate(db)
+    rows = db.execute("SELECT name, title, periods FROM cards").fetchall()
+    assert rows == [("acme 2018 10K", "Acme Annual Report", "y2018")]
+    match = db.execute("SELECT rowid FROM cards_fts WHERE cards_fts MATCH 'y2018'").fetchall()
+    assert match == [(1,)]

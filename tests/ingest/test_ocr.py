@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 import pytest
 
-from sourcewise.core.ingest.parsers import ocr, parse_file
+from sourcewise.core.ingest.parsers import ocr_spacing, parse_file
 
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -28,20 +29,31 @@ def _memo_scan(path: Path, lines: list[str], *, px: int = 40, dpi: int = 200) ->
     return path
 
 
-def test_glued_capitals_get_their_space_back() -> None:
-    # Boxes as RapidOCR returned them for "INTERNAL MEMO" set in 40 px capitals: one per
-    # letter, the gap between L and M wider than any gap inside a word.
-    lefts = [167, 181, 205, 228, 258, 287, 316, 340, 381, 410, 440, 475]
-    rights = [181, 205, 228, 252, 281, 311, 340, 363, 405, 434, 463, 498]
-    boxes = [(float(a), 219.0, float(b), 254.0) for a, b in zip(lefts, rights, strict=True)]
-    assert ocr.spaced("INTERNALMEMO", boxes, list("INTERNALMEMO")) == "INTERNAL MEMO"
+def _bars(spans: list[tuple[int, int]], height: int = 40, width: int = 200) -> np.ndarray:
+    """A white BGR line image with black bars (letters) at the given x spans."""
+    image = np.full((height, width, 3), 255, dtype=np.uint8)
+    for x0, x1 in spans:
+        image[8:32, x0:x1] = 0
+    return image
 
 
-def test_spaces_already_there_are_kept_and_mismatches_left_alone() -> None:
-    words = [(0.0, 0.0, 30.0, 20.0), (40.0, 0.0, 70.0, 20.0)]
-    assert ocr.spaced("To: all", words, ["To:", "all"]) == "To: all"
-    assert ocr.spaced("To:all", words, ["To:", "all"]) == "To: all"
-    assert ocr.spaced("odd text", words, ["other", "tokens"]) == "odd text"
+def test_blank_stripes_wider_than_a_space_are_gaps() -> None:
+    image = _bars([(10, 20), (24, 34), (50, 60)])  # 3 px between letters, 15 px between words
+    assert ocr_spacing.ink_gaps(image, (0.0, 0.0, 200.0, 40.0)) == [41.5]
+    assert ocr_spacing.ink_gaps(_bars([]), (0.0, 0.0, 200.0, 40.0)) == []
+
+
+def test_glued_words_get_their_space_back() -> None:
+    # Issue 13 item 11: "INTERNALMEMO", "To:alldepotcoordinators".
+    centres = [10.0 * i for i in range(12)]  # one per letter; the gap lies between L and M
+    assert ocr_spacing.spaced("INTERNALMEMO", centres, [75.0]) == "INTERNAL MEMO"
+    image = _bars([(10, 20), (24, 34), (50, 60), (64, 74)])
+    chars = [(10.0, 0.0, 20.0, 40.0), (24.0, 0.0, 34.0, 40.0), (50.0, 0.0, 60.0, 40.0),
+             (64.0, 0.0, 74.0, 40.0)]  # fmt: skip
+    line = (0.0, 0.0, 200.0, 40.0)
+    assert ocr_spacing.respace("Toal", image, line, chars, list("Toal")) == "To al"
+    assert ocr_spacing.respace("To al", image, line, chars, list("Toal")) == "To al"  # kept
+    assert ocr_spacing.respace("odd", image, line, chars, list("Toal")) == "odd"  # mismatch
 
 
 @pytest.mark.skipif(not _DEJAVU.exists(), reason="DejaVu Sans is not installed")

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from sourcewise.core.ingest.parsers._common import describe_failure
+from sourcewise.core.ingest.parsers.ocr_spacing import respace
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+# Measured (bench/ocr_resolution.py, 200 dpi scans of 28/40 px DejaVu text): 150 dpi 18/32
+# lines exact, 200: 27/32, 250: 23/32, 300: 25/32 before the spacing fix; 32/32 at both 200 and
+# 300 after it. RapidOCR shrinks its input to 2000 px on the long side, so on A4 anything above
+# ~170 dpi reaches the model at the same scale: 200 costs the least to render.
 DEFAULT_DPI = 200
-# Two recognised tokens further apart than this many line heights have a space between them:
-# a space is ~0.3 em, letter gaps in wide-set capitals reach ~0.35 of the box height.
-_SPACE_GAP = 0.45
 _MAX_SIDE_PX = 4000  # posters and maps at 200 dpi would be huge; detection resizes anyway
 
 
@@ -71,14 +73,13 @@ def ocr_image(image: NDArray[np.uint8]) -> list[OcrLine]:
     """Recognised lines of a BGR image, in reading order, boxes in pixels."""
     engine = get_engine()
     try:
-        # Word boxes let glued words be split again ("INTERNALMEMO": the recogniser drops
-        # the space between capitals set wide apart).
+        # Per-character boxes let glued words be split again (ocr_spacing).
         result, _elapsed = engine(image, return_word_box=True)
     # ONNX Runtime and OpenCV raise their own exception types on odd images (zero-size,
     # unexpected channels); any of them means OCR failed on this image only.
     except Exception as err:
         raise OcrError(f"OCR failed ({describe_failure(err)})") from err
-    lines = [_line(item) for item in result or ()]
+    lines = [_line(item, image) for item in result or ()]
     return _reading_order([line for line in lines if line.text])
 
 
@@ -108,44 +109,18 @@ def _build_engine() -> Any:
         raise OcrError(f"OCR engine unavailable ({describe_failure(err)})") from err
 
 
-def _line(item: Any) -> OcrLine:
-    box, text, score = item[0], str(item[1]).strip(), float(item[2])
-    if len(item) >= 5 and item[3] and item[4]:
-        text = spaced(text, [_bounds(b) for b in item[3]], [str(w) for w in item[4]])
-    return OcrLine(text, _bounds(box), score)
+def _line(item: Any, image: NDArray[np.uint8]) -> OcrLine:
+    box, text, score = _bounds(item[0]), str(item[1]).strip(), float(item[2])
+    if len(item) >= 5 and item[3] and item[4]:  # per-character boxes and characters
+        chars = [_bounds(b) for b in item[3]]
+        text = respace(text, image, box, chars, [str(t) for t in item[4]])
+    return OcrLine(text, box, score)
 
 
 def _bounds(points: Any) -> tuple[float, float, float, float]:
     xs = [float(point[0]) for point in points]
     ys = [float(point[1]) for point in points]
     return (min(xs), min(ys), max(xs), max(ys))
-
-
-def spaced(text: str, boxes: list[tuple[float, float, float, float]], tokens: list[str]) -> str:
-    """``text`` with a space wherever two recognised tokens (characters or words) lie further
-    apart than a space is wide but the text has none; ``text`` itself when the tokens do not
-    spell it out."""
-    glyphs = "".join(text.split())
-    if "".join("".join(t.split()) for t in tokens) != glyphs or len(boxes) != len(tokens):
-        return text
-    heights = sorted(b[3] - b[1] for b in boxes)
-    gap = _SPACE_GAP * heights[len(heights) // 2]
-    breaks: set[int] = set()  # positions in ``glyphs`` a space must follow
-    end = 0
-    for i, token in enumerate(tokens[:-1]):
-        end += len("".join(token.split()))
-        if boxes[i + 1][0] - boxes[i][2] > gap:
-            breaks.add(end - 1)
-    out: list[str] = []
-    k = -1
-    for pos, char in enumerate(text):
-        out.append(char)
-        if not char.isspace():
-            k += 1
-            following = text[pos + 1] if pos + 1 < len(text) else " "
-            if k in breaks and not following.isspace():
-                out.append(" ")
-    return "".join(out)
 
 
 def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:

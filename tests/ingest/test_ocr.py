@@ -47,6 +47,8 @@ def test_glued_words_get_their_space_back() -> None:
     # Issue 13 item 11: "INTERNALMEMO", "To:alldepotcoordinators".
     centres = [10.0 * i for i in range(12)]  # one per letter; the gap lies between L and M
     assert ocr_spacing.spaced("INTERNALMEMO", centres, [75.0]) == "INTERNAL MEMO"
+    # A narrow "1" in a digit's full advance leaves a blank as wide as a space: no split.
+    assert ocr_spacing.spaced("No4711", centres[:6], [15.0, 45.0]) == "No 4711"
     image = _bars([(10, 20), (24, 34), (50, 60), (64, 74)])
     chars = [(10.0, 0.0, 20.0, 40.0), (24.0, 0.0, 34.0, 40.0), (50.0, 0.0, 60.0, 40.0),
              (64.0, 0.0, 74.0, 40.0)]  # fmt: skip

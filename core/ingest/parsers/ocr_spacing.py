@@ -61,10 +61,23 @@ def ink_gaps(image: NDArray[np.uint8], line: Box) -> list[float]:
     return gaps
 
 
+def _in_number(left: str, right: str) -> bool:
+    """Digits have one advance whatever their width, so a "1" stands in a blank as wide as a
+    space ("471 1"): a gap between digits (or a digit and its "," or ".") is no space."""
+    numeric = set("0123456789.,")
+    return left in numeric and right in numeric and (left.isdigit() or right.isdigit())
+
+
 def spaced(text: str, centres: list[float], gaps: list[float]) -> str:
     """``text`` with a space between the two characters (by ``centres``, one per non-space
     character) each gap falls between, where the text has none there."""
-    breaks = {i for g in gaps for i in range(len(centres) - 1) if centres[i] < g < centres[i + 1]}
+    glyphs = "".join(text.split())
+    breaks = {
+        i
+        for g in gaps
+        for i in range(min(len(centres), len(glyphs)) - 1)
+        if centres[i] < g < centres[i + 1] and not _in_number(glyphs[i], glyphs[i + 1])
+    }
     out: list[str] = []
     k = -1
     for pos, char in enumerate(text):

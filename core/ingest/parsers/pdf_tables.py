@@ -44,7 +44,9 @@ def page_tables(page: Any, *, unruled: bool = True) -> list[PdfTable]:
     ruled = ruled_tables(page)
     if not unruled:
         return ruled
-    words = [w for w in page.get_text("words") if not _inside_any(w[:4], ruled)]
+    # Ligatures expanded as in the page's text, so "ﬁ" in a cell is searchable as "fi".
+    found = page.get_text("words", flags=pymupdf.TEXT_MEDIABOX_CLIP)
+    words = [w for w in found if not _inside_any(w[:4], ruled)]
     aligned = [PdfTable(t.header, t.rows, _box(t.bbox)) for t in pdf_columns.aligned_tables(words)]
     return ruled + aligned
 

@@ -153,3 +153,21 @@ def test_header_line_centred_over_the_figures_names_every_column(tmp_path: Path)
     doc = parse_file(make_table_pdf(tmp_path / "over.pdf", [spec], ruling="header"))
     (table,) = [b.text for b in doc.blocks if b.kind == "table"]
     assert table.split("\n")[1] == "|  | Year ended June 30 FY2021 | Year ended June 30 FY2020 |"
+
+
+def test_grid_from_rules_with_a_merged_header_cell() -> None:
+    from sourcewise.core.ingest.parsers import pdf_grid
+
+    # Three columns, three rows; the rule between the figure columns stops below the header.
+    rules = [("h", y, 0.0, 300.0) for y in (0.0, 20.0, 40.0, 60.0)]
+    rules += [("v", 0.0, 0.0, 60.0), ("v", 100.0, 0.0, 60.0), ("v", 300.0, 0.0, 60.0)]
+    rules += [("v", 200.0, 20.0, 60.0)]
+    words = [(110, 5, 190, 15, "Year", 0, 0, 0), (230, 5, 260, 15, "ended", 0, 0, 1),
+             (10, 25, 50, 35, "Sales", 1, 0, 0), (150, 25, 180, 35, "12", 1, 0, 1),
+             (250, 25, 280, 35, "10", 1, 0, 2), (10, 45, 50, 55, "Costs", 2, 0, 0),
+             (150, 45, 180, 55, "7", 2, 0, 1), (250, 45, 280, 55, "6", 2, 0, 2)]  # fmt: skip
+    found = pdf_grid.lattice(rules, words)
+    assert found is not None
+    grid, box = found
+    assert box == (0.0, 0.0, 300.0, 60.0)
+    assert grid == [["", "Year ended", None], ["Sales", "12", "10"], ["Costs", "7", "6"]]

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 # Measured (bench/ocr_resolution.py, 200 dpi scans of 28/40 px DejaVu text): 150 dpi 18/32
-# lines exact, 200: 27/32, 250: 23/32, 300: 25/32 before the spacing fix; 32/32 at both 200 and
-# 300 after it. RapidOCR shrinks its input to 2000 px on the long side, so on A4 anything above
+# lines exact, 200: 27/32, 250: 23/32, 300: 25/32 with spaces from the word boxes; 32/32 at
+# both 200 and 300 with spaces from the image (ocr_spacing). RapidOCR shrinks its input to 2000 px on the long side, so on A4 anything above
 # ~170 dpi reaches the model at the same scale: 200 costs the least to render.
 DEFAULT_DPI = 200
 _MAX_SIDE_PX = 4000  # posters and maps at 200 dpi would be huge; detection resizes anyway

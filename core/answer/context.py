@@ -69,7 +69,9 @@ def _is_duplicate(hit: SearchHit, sources: list[Source]) -> bool:
 
 def _merge_neighbour(hit: SearchHit, sources: list[Source]) -> bool:
     for s in sources:
-        if s.hit.document_id != hit.document_id:
+        # A table chunk repeats its header before its span, so its text is not the span the
+        # offsets below cut; each piece of a table stands alone with its header anyway.
+        if s.hit.document_id != hit.document_id or "table" in (hit.kind, s.hit.kind):
             continue
         if hit.start <= s.end + _GAP and hit.end >= s.start - _GAP:
             if hit.start < s.start:

@@ -171,3 +171,26 @@ def test_grid_from_rules_with_a_merged_header_cell() -> None:
     grid, box = found
     assert box == (0.0, 0.0, 300.0, 60.0)
     assert grid == [["", "Year ended", None], ["Sales", "12", "10"], ["Costs", "7", "6"]]
+
+
+def test_wrapped_label_in_an_unruled_table_is_one_row() -> None:
+    from sourcewise.core.ingest.parsers import pdf_columns
+
+    def word(x0: float, y: float, text: str, line: int) -> tuple[object, ...]:
+        return (x0, y, x0 + 6 * len(text), y + 10, text, line, 0, 0)
+
+    words = [word(300, 0, "2021", 0), word(400, 0, "2020", 0)]
+    lines = [("Net income", "1,204", "998"), ("Purchases of property and", "", ""),
+             ("equipment", "(68)", "(210)"), ("Dividends paid", "(45)", "(40)")]  # fmt: skip
+    for i, (label, a, b) in enumerate(lines, start=1):
+        y = 14.0 * i
+        x = 72.0
+        for part in label.split():  # words 3 pt apart, as a space sets them
+            words.append(word(x, y, part, i))
+            x += 6 * len(part) + 3
+        words += [word(300, y, a, i), word(400, y, b, i)] if a else []
+    (table,) = pdf_columns.aligned_tables(words)
+    assert table.header == ["", "2021", "2020"]
+    assert table.rows == [["Net income", "1,204", "998"],
+                          ["Purchases of property and equipment", "(68)", "(210)"],
+                          ["Dividends paid", "(45)", "(40)"]]  # fmt: skip

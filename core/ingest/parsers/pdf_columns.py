@@ -178,7 +178,20 @@ def _table(rows: list[_Row], start: int, body: list[_Row]) -> AlignedTable | Non
     boxes = [r.box for r in [*head_rows, *body]]
     bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
-    return AlignedTable(header, [g for g in grid if g is not None], bbox)
+    return AlignedTable(header, _joined([g for g in grid if g is not None]), bbox)
+
+
+def _joined(grid: list[list[str]]) -> list[list[str]]:
+    """A label wrapped over two lines ("Purchases of property and" / "equipment  68  210") is
+    one row: a label-only row runs on into the next when that one's label starts lower-case."""
+    out: list[list[str]] = []
+    for row in grid:
+        prev = out[-1] if out else None
+        if prev and not any(prev[1:]) and row[0][:1].islower():
+            out[-1] = [f"{prev[0]} {row[0]}", *row[1:]]
+        else:
+            out.append(row)
+    return out
 
 
 def _columns(rows: list[_Row]) -> list[tuple[float, float]] | None:

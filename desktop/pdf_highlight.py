@@ -18,7 +18,9 @@ _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.T
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"^[#>*\-\s•·]+|\*\*|__|`")
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")  # a Markdown table row (the indexer's table form)
 MAX_PIECES = 16
+MAX_CELLS = 80  # a table is highlighted cell by cell, up to this many cells
 MIN_PIECE = 12
 MIN_DPI, MAX_DPI = 40.0, 220.0
 
@@ -37,7 +39,23 @@ class RenderedPage:
 
 
 def passage_pieces(passage: str, max_len: int = 220) -> list[str]:
-    """The passage as searchable pieces: sentences (long ones cut at a word boundary)."""
+    """The passage as searchable pieces: sentences (long ones cut at a word boundary), and the
+    cells of a Markdown table (its text is not on the page with the pipes)."""
+    lines = passage.splitlines()
+    cells = [_table_cells(line) for line in lines if _TABLE_LINE.match(line)]
+    if cells:
+        prose = "\n".join(line for line in lines if not _TABLE_LINE.match(line))
+        found = [c for row in cells for c in row]
+        return _prose_pieces(prose, max_len)[:MAX_PIECES] + list(dict.fromkeys(found))[:MAX_CELLS]
+    return _prose_pieces(passage, max_len)[:MAX_PIECES]
+
+
+def _table_cells(line: str) -> list[str]:
+    cells = [c.strip().replace("\\|", "|") for c in line.strip().strip("|").split(" | ")]
+    return [c for c in cells if c and not set(c) <= set("-: ")]
+
+
+def _prose_pieces(passage: str, max_len: int) -> list[str]:
     pieces: list[str] = []
     for para in _PARAGRAPH.split(passage):
         text = " ".join(_MARKUP.sub("", line).strip() for line in para.splitlines()).strip()
@@ -49,7 +67,7 @@ def passage_pieces(passage: str, max_len: int = 220) -> list[str]:
                 piece, words = _take(words, max_len)
                 if len(piece) >= MIN_PIECE or not pieces:
                     pieces.append(piece)
-    return pieces[:MAX_PIECES]
+    return pieces
 
 
 def _take(words: list[str], max_len: int) -> tuple[str, list[str]]:

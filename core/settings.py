@@ -193,7 +193,7 @@ class RetrievalSettings(_Group):
     document_weight: float = Field(
         4.0,
         ge=0.0,
-        description="Weight of the document's card (file name, title, cover, periods), normalised to the best card, added to each passage's fused score when the query names a document by its file name or period (a quarter of it otherwise); 0 turns document identity off. 4: look-alike dev library page hit@5 0.93 (1: 0.79; bench/lookalike.py).",
+        description="Weight of the document's card (file name, title, cover, periods), normalised to the best card, added to each passage's fused score when the query names a document by a word or period of its file name; 0 turns document identity off. 4: look-alike dev library page hit@5 0.93 (1: 0.79; bench/lookalike.py).",
         json_schema_extra=_rebuilds("searcher"),
     )
     rerank: bool = Field(

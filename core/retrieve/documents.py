@@ -49,6 +49,7 @@ def names_documents(query: str, cards: Sequence[tuple[str, str, str]]) -> bool:
     library of papers named by number matches cards by title words, which are about content.
     """
     name_words = {w.lower() for name, _, _ in cards for w in _WORD.findall(name)}
+    name_words = {w for w in name_words if len(w) > 1 and w not in STOPWORDS}
     name_periods = {p for name, _, _ in cards for p in period_tokens(name)}
     return any(
         w.lower() in name_words or set(period_tokens(w)) & name_periods

@@ -136,3 +136,18 @@ def test_an_index_from_before_cards_gets_a_card_per_document() -> None:
     assert rows == [("acme 2018 10K", "Acme Annual Report", "y2018")]
     match = db.execute("SELECT rowid FROM cards_fts WHERE cards_fts MATCH 'y2018'").fetchall()
     assert match == [(1,)]
+
+
+def test_a_query_names_a_document_by_a_file_name_word_or_period_only() -> None:
+    from sourcewise.core.retrieve.documents import names_documents, passage_query
+
+    cards = [("the acme 2018 10K", "y2018", "Acme Corporation Annual Report\nForm 10-K")]
+    assert names_documents("Acme capital expenditure", cards)
+    assert names_documents("capital expenditure FY2018", cards)
+    assert not names_documents("the capital expenditure", cards)  # a stopword names nothing
+    papers = [("4983", "", "Biomaterials with inductive properties")]
+    assert not names_documents("biomaterials show inductive properties", papers)
+    assert passage_query("Acme Corporation FY2018 capital expenditure", cards) == (
+        "capital expenditure"
+    )
+    assert passage_query("Acme 2018", cards) == "Acme 2018"  # nothing else left: kept whole

@@ -31,6 +31,7 @@ def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
 ) -> None:
     model = EchoChatModel(p_yes=0.1)
     engine = fake_engine(tmp_path / "home", model)
+    engine.settings.answer.verify = True
     engine.index([docs])
     answer = engine.ask(QUESTION)
     assert answer.abstained and answer.nearest and answer.answerable is not None
@@ -42,6 +43,7 @@ def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
 def test_the_judge_and_the_answer_share_their_prompt_prefix(tmp_path: Path, docs: Path) -> None:
     model = EchoChatModel(p_yes=0.9)
     engine = fake_engine(tmp_path / "home", model)
+    engine.settings.answer.verify = True
     engine.index([docs])
     answer = engine.ask(QUESTION)
     assert not answer.abstained and answer.answerable is not None and answer.answerable > 0.8
@@ -84,6 +86,7 @@ def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
     from sourcewise.core.chat.render import answer_json
 
     engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.05))
+    engine.settings.answer.verify = True
     engine.index([docs])
     data = answer_json(engine.ask(QUESTION))
     assert data["abstained"] and data["nearest"] and data["nearest"][0]["path"]

@@ -97,9 +97,9 @@ class LLMSettings(_Group):
     max_tokens: int = Field(512, ge=16, description="Most tokens an answer may have.")
     temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature.")
     threads: int = Field(
-        0,
+        1,
         ge=0,
-        description="Threads for generation (n_threads); 0 means all cores.",
+        description="Threads for generation (n_threads); 0 means all cores. 1 by measurement (bench/threads.py, 2 cores): 25 tok/s quiet or with the other core busy, where 2 threads give 38 quiet but 12 busy.",
         json_schema_extra=_rebuilds("chat_model"),
     )
     threads_batch: int = Field(
@@ -237,8 +237,8 @@ class RetrievalSettings(_Group):
 class AnswerSettings(_Group):
     max_sources: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
     abstain_below: float = Field(
-        0.0,
-        description="Abstain when the best rerank score is below this (calibrated on the dev QA set).",
+        -2.0,
+        description="Abstain when the best rerank score is below this (SQuAD train articles, bench/answerability.py: at -2 92% of answerable questions pass and 11% of unanswerable ones are declined; at 0, 89% and 18%; off-topic questions score far lower).",
     )
     support_threshold: float = Field(
         -2.0,

@@ -32,10 +32,12 @@ SYSTEM = (
 CONTEXT = "Sources:\n{sources}\n\nQuestion: {question}\n\n"
 
 # After "Answer with citations:" small models (Qwen2.5-Coder 0.5B) replied with bare markers
-# like "[1] [2]"; a sentence-shaped instruction that ends on "Answer:" does not.
+# like "[1] [2]"; a sentence-shaped instruction that ends on "Answer:" does not. It does not
+# repeat the "not covered" rule: said last, the 0.5B model declined 4 of 12 answerable train
+# questions (and 6 of 12 unanswerable: it cannot tell them apart); without it, 1 of 12.
 ANSWER = (
-    "Answer the question in one or two sentences, each followed by its source number like [1]. "
-    "If the sources do not state the answer, reply: The documents don't cover this.\nAnswer:"
+    "Answer the question in one or two sentences, each followed by its source number like [1]."
+    "\nAnswer:"
 )
 
 # Read as the probability of "Yes" against "No" for the first reply token.

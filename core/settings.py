@@ -74,7 +74,7 @@ class EmbedSettings(_Group):
 
 class LLMSettings(_Group):
     model: str = Field(
-        "qwen2.5-coder-0.5b",
+        "qwen2.5-coder-1.5b",
         description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
         json_schema_extra=_rebuilds("chat_model"),
     )

@@ -146,11 +146,12 @@ class Answerer:
         on_token: TokenCallback | None,
     ) -> Answer:
         timings = base.timings
-        if out.first_token_at is not None:
-            timings.ttft_ms = (out.first_token_at - t0) * 1000
         if out.pieces > 1 and out.seconds > 0:
             timings.tokens_per_s = (out.pieces - 1) / out.seconds
         text, reason = self._repair(out, sources, on_token)
+        # A repaired answer reaches the reader when the quote replaces the held-back reply.
+        shown = out.first_token_at or time.perf_counter()
+        timings.ttft_ms = (shown - t0) * 1000
         text = guard.drop_contradiction(cit.clean_markers(text, {s.n for s in sources}))
         if guard.is_decline(text) and not cit.cited_numbers(text):
             # The model's own "not covered": an abstention, with the passages it read.

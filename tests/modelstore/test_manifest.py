@@ -46,7 +46,7 @@ def test_packaged_manifest_loads() -> None:
     assert [s.name for s in specs] == EXPECTED
     assert {s.name for s in specs if s.default} == {
         "smollm2-135m",
-        "qwen2.5-coder-0.5b",
+        "qwen2.5-coder-1.5b",
         "all-minilm-l6-v2",
         "bge-small-en",
         "ms-marco-minilm-l12",

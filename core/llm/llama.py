@@ -193,17 +193,22 @@ class LlamaChatModel:
         ]
         return self._special(self.template.render(safe), first=True)
 
+    def _fitting_prompt(self, messages: Sequence[Message]) -> list[int]:
+        """The prompt's tokens, or a clear error when they leave no room in the window."""
+        tokens = self.prompt_tokens(messages)
+        if len(tokens) + 1 >= self.context_size:
+            raise ModelError(
+                f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
+            )
+        return tokens
+
     # -- judgements ------------------------------------------------------------------------
     def choice_logprobs(
         self, messages: Sequence[Message], options: Sequence[str]
     ) -> dict[str, float]:
         import numpy as np
 
-        tokens = self.prompt_tokens(messages)
-        if len(tokens) + 1 >= self.context_size:
-            raise ModelError(
-                f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
-            )
+        tokens = self._fitting_prompt(messages)
         with self._run_lock:
             self._restore_prefix(messages, tokens)
             logits = self._next_logits(tokens)
@@ -285,11 +290,7 @@ class LlamaChatModel:
         temperature: float,
         cancel: CancelToken | None = None,
     ) -> Iterator[str]:
-        tokens = self.prompt_tokens(messages)
-        if len(tokens) + 1 >= self.context_size:
-            raise ModelError(
-                f"the prompt has {len(tokens)} tokens; the context window is {self.context_size}"
-            )
+        tokens = self._fitting_prompt(messages)
         with self._run_lock:
             self._restore_prefix(messages, tokens)
             try:

@@ -272,7 +272,8 @@ class _Silent(_SlowEcho):
     """Answers slowly with a sentence that no passage supports (so it cites nothing)."""
 
     def stream_chat(self, messages, *, max_tokens, temperature, cancel=None):  # type: ignore[no-untyped-def]
-        for word in "Penguins are flightless birds of the far south of the world.".split():
+        reply = "Penguins are flightless birds of the far south of the world."
+        for word in reply.split(" "):
             time.sleep(0.05)
             yield word + " "
 

@@ -110,7 +110,8 @@ def test_ask_end_to_end_fills_timings(tmp_path: Path, docs: Path, smol: LlamaCha
     answer = engine.ask(
         "How long is the warranty of the Falcon X2 drone?", on_token=streamed.append
     )
-    assert len(streamed) > 1 and answer.answer
+    # The opening is held back until it reads as an answer, so a short reply may arrive whole.
+    assert streamed and answer.answer
     assert answer.timings.ttft_ms > 0 and answer.timings.tokens_per_s > 0
     assert all(1 <= c.n <= 8 for c in answer.citations)
     engine.close()

@@ -178,7 +178,8 @@ class Engine:
             return self._nothing_indexed(question, on_token)
         metered = MeteredChatModel(model)
         recording = Recording(self.answer_log, self.search)  # sees the retrieval scores
-        answerer = Answerer(self._capped(max_tokens), metered, recording.search, self.reranker)
+        answerer = Answerer(self._capped(max_tokens), metered, recording.search, self.reranker,
+                            judge_threshold=self._judge_threshold())  # fmt: skip
         answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
                               on_sources=on_sources, cancel=cancel)  # fmt: skip
         answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
@@ -190,6 +191,18 @@ class Engine:
             return self.settings
         llm = self.settings.llm.model_copy(update={"max_tokens": max(1, max_tokens)})
         return self.settings.model_copy(update={"llm": llm})
+
+    def _judge_threshold(self) -> float | None:
+        """The chat model's calibrated answerability threshold, from the manifest (a GGUF
+        given by path, or a model the manifest does not know, has none)."""
+        from sourcewise.core.errors import ModelError
+
+        if self.settings.llm.path is not None or self.settings.llm.adapter:
+            return None
+        try:
+            return self.models.spec(self.settings.llm.model).answerable_threshold
+        except ModelError:
+            return None
 
     @staticmethod
     def _nothing_indexed(question: str, on_token: TokenCallback | None) -> Answer:

@@ -48,12 +48,17 @@ class Answerer:
         search: SearchFn,
         reranker: Reranker | None = None,
         rewriter: Rewriter | None = None,
+        judge_threshold: float | None = None,
     ) -> None:
         self.settings = settings
         self.model = model
         self.search = search
         self.reranker = reranker
         self.rewriter = rewriter or ModelRewriter(model)
+        # answer.answerable_threshold, else the model's calibrated one; None: never judged.
+        self.judge_threshold = settings.answer.answerable_threshold
+        if self.judge_threshold is None:
+            self.judge_threshold = judge_threshold
 
     def ask(
         self,
@@ -86,9 +91,9 @@ class Answerer:
             on_sources([self._citation(s, None) for s in sources])
         text = render(sources)
         timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
-        if cfg.verify:
+        if cfg.verify and self.judge_threshold is not None:
             t2 = time.perf_counter()
-            verdict = judge(self.model, text, query, cfg.answerable_threshold)
+            verdict = judge(self.model, text, query, self.judge_threshold)
             timings.judge_ms = _ms(t2)
             base.answerable = verdict.p_yes
             if not verdict.answerable:

@@ -131,8 +131,9 @@ class EvidenceSelector:
     def _choose(
         self, scored: list[tuple[tuple[int, int], float]], per_hit: list[list[Unit]]
     ) -> dict[int, set[int]]:
-        """Greedy by score: each unit with the one before it (the subject a pronoun refers to)
-        and, for table rows, the header; stop at the budget or below the margin."""
+        """Greedy by score: each unit with the one before it (the subject a pronoun refers to),
+        the one after a question or a colon, and, for table rows, the header; stop at the
+        budget or below the margin."""
         best = scored[0][1]
         chosen: dict[int, set[int]] = {}
         used = 0
@@ -140,6 +141,8 @@ class EvidenceSelector:
             if chosen and score < best - self.margin:
                 break
             want = [j] if j in chosen.get(i, set()) else [j, j - 1]
+            if per_hit[i][j].text.rstrip().endswith(("?", ":")) and j + 1 < len(per_hit[i]):
+                want.insert(1, j + 1)  # a FAQ's question or a lead-in: its answer follows
             for k in want:
                 if k < 0 or k in chosen.get(i, set()):
                     continue

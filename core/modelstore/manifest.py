@@ -24,7 +24,7 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 _MODEL_KEYS = {
     "name", "role", "display_name", "format", "sources", "assembly", "sha256", "size_bytes",
     "license", "context_length", "chat_template", "dimension", "default", "notes",
-    "query_instruction",
+    "query_instruction", "answerable_threshold",
 }  # fmt: skip
 
 
@@ -73,6 +73,9 @@ class ModelSpec:
     default: bool = False
     notes: str = ""
     query_instruction: str | None = None
+    # Chat models: the P(Yes) below which the model's own "does the evidence state the
+    # answer?" judgement abstains, calibrated on the SQuAD train articles; None = not judged.
+    answerable_threshold: float | None = None
 
     @property
     def target(self) -> str:
@@ -166,6 +169,7 @@ def _spec(table: object, where: str) -> ModelSpec:
         default=_bool(t, "default", where),
         notes=_opt_str(t, "notes", where) or "",
         query_instruction=_opt_str(t, "query_instruction", where),
+        answerable_threshold=_probability(t, "answerable_threshold", where),
     )
     if spec.role == "embed" and spec.dimension is None:
         raise ModelError(f"{where}: an embed model needs a dimension")
@@ -215,6 +219,15 @@ def _str(t: dict[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ModelError(f"{where}: {key} must be a non-empty string")
     return value
+
+
+def _probability(t: dict[str, Any], key: str, where: str) -> float | None:
+    value = t.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ModelError(f"{where}: {key} must be a number from 0 to 1")
+    return float(value)
 
 
 def _opt_str(t: dict[str, Any], key: str, where: str) -> str | None:

@@ -31,7 +31,7 @@ def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
 ) -> None:
     model = EchoChatModel(p_yes=0.1)
     engine = fake_engine(tmp_path / "home", model)
-    engine.settings.answer.verify = True
+    engine.settings.answer.answerable_threshold = 0.5
     engine.index([docs])
     answer = engine.ask(QUESTION)
     assert answer.abstained and answer.nearest and answer.answerable is not None
@@ -43,7 +43,7 @@ def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
 def test_the_judge_and_the_answer_share_their_prompt_prefix(tmp_path: Path, docs: Path) -> None:
     model = EchoChatModel(p_yes=0.9)
     engine = fake_engine(tmp_path / "home", model)
-    engine.settings.answer.verify = True
+    engine.settings.answer.answerable_threshold = 0.5
     engine.index([docs])
     answer = engine.ask(QUESTION)
     assert not answer.abstained and answer.answerable is not None and answer.answerable > 0.8
@@ -86,7 +86,7 @@ def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
     from sourcewise.core.chat.render import answer_json
 
     engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.05))
-    engine.settings.answer.verify = True
+    engine.settings.answer.answerable_threshold = 0.5
     engine.index([docs])
     data = answer_json(engine.ask(QUESTION))
     assert data["abstained"] and data["nearest"] and data["nearest"][0]["path"]
@@ -94,4 +94,19 @@ def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
     engine.settings.answer.verify = False
     data = answer_json(engine.ask(QUESTION))
     assert "nearest" not in data and data["citations"][0]["quote"]
+    engine.close()
+
+
+def test_the_threshold_comes_from_the_models_manifest_entry(tmp_path: Path, docs: Path) -> None:
+    from sourcewise.core.answer.answerer import Answerer
+
+    engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.1))
+    engine.index([docs])
+    engine.settings.llm.model = "qwen2.5-coder-1.5b"  # calibrated: 0.75 in the manifest
+    assert engine.ask(QUESTION).abstained
+    engine.settings.llm.model = "qwen2.5-coder-0.5b"  # its judgement is at chance: not asked
+    assert not engine.ask(QUESTION).abstained
+    model = EchoChatModel(p_yes=0.1)
+    Answerer(engine.settings, model, engine.search, None, judge_threshold=None).ask(QUESTION)
+    assert model.judged == []
     engine.close()

@@ -78,3 +78,11 @@ def test_without_a_reranker_word_overlap_still_finds_the_sentence() -> None:
     selector = EvidenceSelector(None, _words, budget_tokens=12, margin=0.5)
     [ev] = selector.select("How many loading bays does the depot have?", [_hit(PROSE)])
     assert "three loading bays" in ev.text
+
+
+def test_a_matching_faq_question_brings_its_answer() -> None:
+    faq = ("Q: How do I reset my password?\nA: Use the self-service page.\n"
+           "Q: Can I install my own software?\nA: Yes, from the Software Centre app.")  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=40, margin=1.0)
+    [ev] = selector.select("Can I install my own software?", [_hit(faq)])
+    assert "Software Centre app" in ev.text

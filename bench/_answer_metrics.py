@@ -1,16 +1,17 @@
 """Scoring helpers shared by the answer benchmarks: SQuAD normalisation, token F1, whether a
 cited passage holds a gold answer, declines said in prose, and percentiles.
 
-Kept free of the engine so the fast tests can check them without loading a model.
+Kept free of models so the fast tests can check them without loading one; normalisation
+and per-answer F1 are the evaluation suite's (core/eval/metrics.py).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import string
-from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from sourcewise.core.eval import metrics
 
 # A decline said in prose ("the documents do not cover it"): the small models rarely say it,
 # but when they do it is an abstention even though the gate let the question through.
@@ -19,16 +20,11 @@ ABSTAIN = re.compile(
     r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)",
     re.I,
 )
-_MARKER = re.compile(r"\[\d{1,3}\]")  # citation markers: "[2]" must not read as the number 2
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-_PUNCT = str.maketrans("", "", string.punctuation)
 
 
-def normalize(text: str) -> str:
-    """SQuAD's normalisation (lower case, punctuation and a/an/the removed, whitespace
-    collapsed), after dropping ``[n]`` citation markers."""
-    text = _MARKER.sub(" ", text).lower().translate(_PUNCT)
-    return " ".join(_ARTICLES.sub(" ", text).split())
+# SQuAD's normalisation (lower case, punctuation and a/an/the removed, whitespace collapsed,
+# ``[n]`` markers dropped): the evaluation suite's own.
+normalize = metrics.normalize_answer
 
 
 def contains_gold(text: str, golds: Iterable[str]) -> bool:
@@ -40,15 +36,7 @@ def contains_gold(text: str, golds: Iterable[str]) -> bool:
 
 def token_f1(prediction: str, golds: Sequence[str]) -> float:
     """SQuAD token F1, the best over the gold answers (0.0 without any)."""
-    pred = normalize(prediction).split()
-    best = 0.0
-    for gold in golds:
-        ref = normalize(gold).split()
-        common = sum((Counter(pred) & Counter(ref)).values())
-        if common:
-            p, r = common / len(pred), common / len(ref)
-            best = max(best, 2 * p * r / (p + r))
-    return best
+    return max((metrics.token_f1(prediction, g) for g in golds if normalize(g)), default=0.0)
 
 
 def says_not_covered(text: str) -> bool:

@@ -56,9 +56,8 @@ class Answerer:
         self.reranker = reranker
         self.rewriter = rewriter or ModelRewriter(model)
         # answer.answerable_threshold, else the model's calibrated one; None: never judged.
-        self.judge_threshold = settings.answer.answerable_threshold
-        if self.judge_threshold is None:
-            self.judge_threshold = judge_threshold
+        override = settings.answer.answerable_threshold
+        self.judge_threshold = judge_threshold if override is None else override
 
     def ask(
         self,

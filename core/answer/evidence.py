@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
@@ -44,11 +44,9 @@ class Evidence:
     """What the prompt shows of one passage."""
 
     hit: SearchHit
-    spans: list[tuple[int, int]]  # passage-relative, sorted, non-overlapping
     text: str
     score: float  # the best unit's score
     best: tuple[int, int] = (0, 0)  # the best unit (passage-relative), for highlighting
-    unit_scores: list[float] = field(default_factory=list)
 
 
 def split_units(text: str) -> list[Unit]:
@@ -169,27 +167,24 @@ class EvidenceSelector:
         for i, picked in chosen.items():
             units = [per_hit[i][k] for k in sorted(picked)]
             best_k = max(picked, key=lambda k: scores.get((i, k), float("-inf")))
-            text, spans = _render(hits[i].text, units)
             best_unit = per_hit[i][best_k]
-            out.append(Evidence(hits[i], spans, text, scores.get((i, best_k), float("-inf")),
-                                (best_unit.start, best_unit.end),
-                                [scores.get((i, k), float("-inf")) for k in sorted(picked)]))  # fmt: skip
+            out.append(Evidence(hits[i], _render(hits[i].text, units),
+                                scores.get((i, best_k), float("-inf")),
+                                (best_unit.start, best_unit.end)))  # fmt: skip
         out.sort(key=lambda e: -e.score)
         return out
 
 
-def _render(passage: str, units: list[Unit]) -> tuple[str, list[tuple[int, int]]]:
+def _render(passage: str, units: list[Unit]) -> str:
     """Selected units in document order; a table's header rows once before its rows; a gap
     between non-adjacent units shown as an ellipsis."""
     parts: list[str] = []
-    spans: list[tuple[int, int]] = []
     headers_done: set[tuple[int, int]] = set()
     prev_end: int | None = None
     for u in units:
         if u.header is not None and u.header not in headers_done:
             headers_done.add(u.header)
             parts.append(("\n" if parts else "") + passage[u.header[0] : u.header[1]].strip())
-            spans.append(u.header)
             prev_end = u.header[1]
         if u.header is not None:
             parts.append("\n" + u.text)
@@ -197,9 +192,8 @@ def _render(passage: str, units: list[Unit]) -> tuple[str, list[tuple[int, int]]
             parts.append(_SEPARATOR + u.text)
         else:
             parts.append((" " if parts else "") + u.text)
-        spans.append((u.start, u.end))
         prev_end = u.end
-    return "".join(parts).strip(), spans
+    return "".join(parts).strip()
 
 
 def _words(text: str) -> int:

@@ -47,15 +47,16 @@ def markers_only(text: str) -> bool:
 
 def cut_repetition(text: str) -> str:
     """The answer up to where it starts repeating itself (a sentence or a 6-word run again)."""
+    sentences = cit.split_sentences(text)
     seen: set[str] = set()
     out: list[str] = []
-    for sentence, _ in cit.split_sentences(text):
+    for sentence, _ in sentences:
         key = " ".join(sentence.lower().split())
         if key in seen:
             break
         seen.add(key)
         out.append(sentence)
-    if len(out) < len(cit.split_sentences(text)):
+    if len(out) < len(sentences):
         return _prefix_through(text, out[-1]) if out else text
     return _cut_ngram_loop(text)
 

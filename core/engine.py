@@ -19,6 +19,7 @@ from sourcewise.core.types import (
     Answer,
     ChatTurn,
     Citation,
+    DocumentDigest,
     DocumentInfo,
     IndexReport,
     IndexStatus,
@@ -27,6 +28,7 @@ from sourcewise.core.types import (
 )
 
 if TYPE_CHECKING:
+    from sourcewise.core.answer.document_answers import DocumentAnswerer, SearchFn
     from sourcewise.core.chat.store import ChatStore
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
@@ -137,6 +139,8 @@ class Engine:
         from sourcewise.core.retrieve.search import Searcher
 
         index = self.index_store
+        if filters is not None and filters.documents:
+            self._require_indexed(filters.documents)
         if index.reembed_needed:
             from sourcewise.core.errors import IndexError_
 
@@ -152,6 +156,14 @@ class Engine:
             query, k or self.settings.retrieval.k, filters or SearchFilters()
         )
 
+    def _require_indexed(self, paths: Sequence[str]) -> None:
+        from sourcewise.core.errors import SourcewiseError
+
+        found = {d.path for d in self.index_store.find_documents(list(paths))}
+        missing = [p for p in paths if p not in found]
+        if missing:
+            raise SourcewiseError(f"not indexed: {', '.join(missing)} (index it first)")
+
     # -- answering ---------------------------------------------------------------------------
     def ask(
         self,
@@ -163,11 +175,17 @@ class Engine:
         on_sources: Callable[[list[Citation]], None] | None = None,
         cancel: CancelToken | None = None,
         max_tokens: int | None = None,
+        mode: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Answer:
         """Retrieve, then stream a cited answer (or abstain when the evidence is too weak).
 
-        ``max_tokens`` shortens this answer below ``llm.max_tokens`` (never beyond it: the
-        context budget is planned for that). ``answer.usage`` counts the model's tokens.
+        Summaries, list-every and comparison questions with a document to read (the scope
+        ``filters.documents``/``folder``, or one the question names) read whole documents
+        instead (``answer.mode == "document"``, with ``progress`` per section); ``mode``
+        ("auto", "passages", "document") overrides ``reading.mode``. ``max_tokens`` shortens
+        this answer below ``llm.max_tokens`` (never beyond it: the context budget is planned
+        for that). ``answer.usage`` counts the model's tokens.
         """
         from sourcewise.core.answer.answerer import Answerer
         from sourcewise.core.llm.metered import MeteredChatModel
@@ -178,13 +196,47 @@ class Engine:
             return self._nothing_indexed(question, on_token)
         metered = MeteredChatModel(model)
         recording = Recording(self.answer_log, self.search)  # sees the retrieval scores
-        answerer = Answerer(self._capped(max_tokens), metered, recording.search, self.reranker,
-                            judge_threshold=self._judge_threshold())  # fmt: skip
-        answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
-                              on_sources=on_sources, cancel=cancel)  # fmt: skip
+        settings = self._capped(max_tokens)
+        whole = self._document_answerer(settings, metered, recording.search)
+        route, targets = whole.route(question, filters or SearchFilters(),
+                                     mode or settings.reading.mode)  # fmt: skip
+        if route.mode == "document":
+            answer = whole.answer(question, route, targets, on_token=on_token,
+                                  progress=progress, cancel=cancel)  # fmt: skip
+        else:
+            answerer = Answerer(settings, metered, recording.search, self.reranker,
+                                judge_threshold=self._judge_threshold())  # fmt: skip
+            answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
+                                  on_sources=on_sources, cancel=cancel)  # fmt: skip
         answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
         answer.log_id = recording.finish(answer, model.name, self.settings.llm.adapter)
         return answer
+
+    def summarize(
+        self,
+        path: Path,
+        question: str = "",
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentDigest:
+        """Read one indexed document whole: a cited summary per section and of the whole (or,
+        with ``question``, every item answering it). A cancel returns what was read so far,
+        ``cancelled`` set."""
+        whole = self._document_answerer(self.settings, self.require_chat_model(), self.search)
+        target = str(Path(path).expanduser().resolve())
+        return whole.read([target], question, progress=progress, cancel=cancel)[0]
+
+    def _document_answerer(
+        self, settings: Settings, model: ChatModel, search: SearchFn
+    ) -> DocumentAnswerer:
+        from sourcewise.core.answer.digest_cache import DigestCache
+        from sourcewise.core.answer.document_answers import DocumentAnswerer
+        from sourcewise.core.answer.whole_document import DocumentReader
+
+        cache = DigestCache(settings.digest_cache_dir)
+        reader = DocumentReader(settings, model, self.reranker, cache)
+        return DocumentAnswerer(reader, self.index_store, search)
 
     def _capped(self, max_tokens: int | None) -> Settings:
         if max_tokens is None or max_tokens >= self.settings.llm.max_tokens:

@@ -271,6 +271,41 @@ class AnswerSettings(_Group):
     )
 
 
+class ReadingSettings(_Group):
+    """Whole-document answers: summaries and "list every ..." questions read the document
+    section by section instead of taking the top passages (bench/whole_document.py)."""
+
+    mode: Literal["auto", "passages", "document"] = Field(
+        "auto",
+        description="auto: summaries, 'list every/all', and comparisons of named documents read whole documents, other questions the top passages (bench/routing.py); passages or document force one.",
+    )
+    section_tokens: int = Field(
+        1500,
+        ge=200,
+        le=20000,
+        description="A section's size in tokens (sections follow the document's top-level headings).",
+    )
+    source_tokens: int = Field(
+        300,
+        ge=50,
+        le=4000,
+        description="Of each section, the sentences the model reads, in tokens (chosen without the model).",
+    )
+    section_max_tokens: int = Field(
+        120, ge=16, le=1024, description="The longest note the model writes per section."
+    )
+    min_score: float = Field(
+        -1.0,
+        description="For a question, a section is read only when one of its sentences scores this against it (cross-encoder logit).",
+    )
+    max_documents: int = Field(
+        4,
+        ge=1,
+        le=50,
+        description="The most documents one question reads whole (a folder scope with more answers from passages).",
+    )
+
+
 class Settings(BaseSettings):
     """All of Sourcewise's configuration."""
 
@@ -302,6 +337,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    reading: ReadingSettings = Field(default_factory=ReadingSettings)
 
     @property
     def resolved_models_dir(self) -> Path:
@@ -319,6 +355,11 @@ class Settings(BaseSettings):
     def llm_state_dir(self) -> Path:
         """Saved KV states of the chat model's fixed prompt prefix (safe to delete)."""
         return self.home / "cache" / "llm-state"
+
+    @property
+    def digest_cache_dir(self) -> Path:
+        """Section notes of whole-document reading, by content and prompt (safe to delete)."""
+        return self.home / "cache" / "digests"
 
     @classmethod
     def settings_customise_sources(

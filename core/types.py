@@ -106,6 +106,7 @@ class SearchFilters:
     path_glob: str | None = None  # fnmatch-style, against the absolute path
     file_types: tuple[str, ...] = ()  # extensions without the dot
     modified_since: float | None = None  # unix time
+    documents: tuple[str, ...] = ()  # absolute paths: only these documents (a chat's scope)
 
 
 @dataclass(frozen=True)
@@ -169,3 +170,33 @@ class Answer:
     reason: str = ""  # why it abstained, or what was repaired, in words
     answerable: float | None = None  # the model's P(the sources state the answer)
     log_id: int | None = None  # its answer-log row: what feedback names (Engine.feedback)
+    mode: str = "passages"  # "document" when whole documents were read (Engine.ask routing)
+
+
+@dataclass
+class SectionDigest:
+    """What the model wrote about one section of a document read whole."""
+
+    title: str
+    pages: list[int]
+    text: str  # its notes, with [n] markers into DocumentDigest.citations ("" = nothing found)
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class DocumentDigest:
+    """A document read whole: a summary, or every item answering a question, section by
+    section with citations to its pages."""
+
+    path: str
+    title: str
+    question: str  # "" for a plain summary
+    summary: str
+    sections: list[SectionDigest] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)  # numbered across the document
+    seconds: float = 0.0
+    cancelled: bool = False  # stopped early: sections_done of sections_total were read
+    sections_done: int = 0
+    sections_total: int = 0
+    pages_read: int = 0
+    cached: int = 0  # sections whose notes came from the cache

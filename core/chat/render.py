@@ -29,6 +29,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "uncited": answer.uncited,
         "reason": answer.reason,
         "answer_id": answer.log_id,  # what `sourcewise feedback` and POST /v1/feedback name
+        "mode": answer.mode,  # "passages", or "document" when whole documents were read
         "timings": {
             "retrieve_ms": round(t.retrieve_ms, 1),
             "ttft_ms": round(t.ttft_ms, 1),

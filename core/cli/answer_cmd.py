@@ -9,8 +9,9 @@ import click
 
 from sourcewise.core.chat.render import answer_json, source_lines
 from sourcewise.core.chat.store import ChatStore
-from sourcewise.core.cli.context import CliState, emit_json, state
+from sourcewise.core.cli.context import CliState, cancel_on_ctrl_c, emit_json, state
 from sourcewise.core.cli.search_cmd import build_filters, filter_options
+from sourcewise.core.cli.summarize_cmd import reading_progress, summarize
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken
@@ -43,15 +44,22 @@ def _print_sources(answer: Answer) -> None:
 @click.argument("question")
 @filter_options
 @click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
+@click.option("--mode", type=click.Choice(["auto", "passages", "document"]), default=None,
+              help="Answer from the top passages, or read whole documents (summaries, "
+                   "'list every ...'); default: reading.mode (auto).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object when done.")
 @click.pass_context
 def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder: Path | None,
         path_glob: str | None, file_types: tuple[str, ...], since: str | None,
-        adapter: str | None, as_json: bool) -> None:  # fmt: skip
+        documents: tuple[Path, ...], adapter: str | None, mode: str | None,
+        as_json: bool) -> None:  # fmt: skip
     """Answer QUESTION from the indexed documents, with numbered sources."""
     engine = _engine(state(ctx), adapter)
-    filters = build_filters(collections, folder, path_glob, file_types, since)
-    answer = engine.ask(question, filters=filters, on_token=None if as_json else _stream)
+    filters = build_filters(collections, folder, path_glob, file_types, since, documents)
+    with cancel_on_ctrl_c("reading") as cancel:
+        answer = engine.ask(question, filters=filters, on_token=None if as_json else _stream,
+                            mode=mode, progress=None if as_json else reading_progress,
+                            cancel=cancel)  # fmt: skip
     if as_json:
         emit_json(answer_json(answer))
         return
@@ -69,10 +77,10 @@ def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder:
 @click.pass_context
 def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
          path_glob: str | None, file_types: tuple[str, ...], since: str | None,
-         adapter: str | None, resume: int | None) -> None:  # fmt: skip
+         documents: tuple[Path, ...], adapter: str | None, resume: int | None) -> None:  # fmt: skip
     """Talk with your documents in the terminal; follow-up questions use the conversation."""
     engine = _engine(state(ctx), adapter)
-    filters = build_filters(collections, folder, path_glob, file_types, since)
+    filters = build_filters(collections, folder, path_glob, file_types, since, documents)
     store = engine.chats
     conversation = resume
     if resume is not None:
@@ -147,7 +155,12 @@ def _turn(
     sys.stdout.write("\n")
     try:
         answer = engine.ask(
-            question, filters=filters, history=history, on_token=_stream, cancel=cancel
+            question,
+            filters=filters,
+            history=history,
+            on_token=_stream,
+            cancel=cancel,
+            progress=reading_progress,
         )
     except (KeyboardInterrupt, Cancelled):
         cancel.cancel()
@@ -163,4 +176,4 @@ def _turn(
     return answer
 
 
-COMMANDS = [ask, chat]
+COMMANDS = [ask, chat, summarize]

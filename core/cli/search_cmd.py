@@ -24,6 +24,8 @@ def filter_options(func: F) -> F:
         click.option("--path", "path_glob", help="Only paths matching this glob, e.g. '*/reports/*'."),
         click.option("--type", "file_types", multiple=True, help="Only this file type, e.g. pdf (repeatable)."),
         click.option("--since", help="Only files modified on or after this date (YYYY-MM-DD)."),
+        click.option("--document", "-d", "documents", multiple=True, type=click.Path(path_type=Path),
+                     help="Only this indexed document (repeatable): chat with one document."),
     ]  # fmt: skip
     wrapped: Any = func
     for option in reversed(options):
@@ -37,6 +39,7 @@ def build_filters(
     path_glob: str | None,
     file_types: tuple[str, ...],
     since: str | None,
+    documents: tuple[Path, ...] = (),
 ) -> SearchFilters:
     since_ts = None
     if since:
@@ -50,6 +53,7 @@ def build_filters(
         path_glob=path_glob,
         file_types=tuple(t.lower().lstrip(".") for t in file_types),
         modified_since=since_ts,
+        documents=tuple(str(d.expanduser().resolve()) for d in documents),
     )
 
 
@@ -62,12 +66,15 @@ def build_filters(
 @click.pass_context
 def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str, ...],
            folder: Path | None, path_glob: str | None, file_types: tuple[str, ...],
-           since: str | None, no_rerank: bool, as_json: bool) -> None:  # fmt: skip
+           since: str | None, documents: tuple[Path, ...], no_rerank: bool,
+           as_json: bool) -> None:  # fmt: skip
     """Find the passages that best match QUERY."""
     engine = state(ctx).engine()
     if no_rerank:
         engine.reranker = None
-    hits = engine.search(query, k, build_filters(collections, folder, path_glob, file_types, since))
+    hits = engine.search(
+        query, k, build_filters(collections, folder, path_glob, file_types, since, documents)
+    )
     if as_json:
         keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
                 "document_title", "kind")  # fmt: skip

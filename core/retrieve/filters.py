@@ -11,7 +11,7 @@ from sourcewise.core.types import SearchFilters
 def active(filters: SearchFilters) -> bool:
     return bool(
         filters.collections or filters.folder or filters.path_glob or filters.file_types
-        or filters.modified_since is not None
+        or filters.modified_since is not None or filters.documents
     )  # fmt: skip
 
 
@@ -30,6 +30,9 @@ def document_where(filters: SearchFilters) -> tuple[str, list[Any]]:
         types = [t.lower().lstrip(".") for t in filters.file_types]
         clauses.append(f"d.file_type IN ({','.join('?' * len(types))})")
         args.extend(types)
+    if filters.documents:
+        clauses.append(f"d.path IN ({','.join('?' * len(filters.documents))})")
+        args.extend(filters.documents)
     if filters.modified_since is not None:
         clauses.append("d.mtime >= ?")
         args.append(filters.modified_since)

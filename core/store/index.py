@@ -19,7 +19,7 @@ import sqlite_utils
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
-from sourcewise.core.store import cards, catalog
+from sourcewise.core.store import cards, catalog, document_chunks
 from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
@@ -234,6 +234,23 @@ class Index(ContentWrites):
 
     def hit_rows(self, chunk_ids: list[int], where: str, args: list[Any]) -> list[tuple[Any, ...]]:
         return cards.hit_rows(self.db.conn, chunk_ids, where, args)
+
+    # -- whole documents ---------------------------------------------------------------------
+    def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
+        with self.lock:
+            return document_chunks.find_documents(self.db.conn, paths)
+
+    def documents_under(self, folder: str, limit: int) -> list[str]:
+        with self.lock:
+            return document_chunks.documents_under(self.db.conn, folder, limit)
+
+    def document_paths(self, doc_ids: list[int]) -> dict[int, str]:
+        with self.lock:
+            return document_chunks.paths_of(self.db.conn, doc_ids)
+
+    def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
+        with self.lock:
+            return document_chunks.chunks_in_order(self.db.conn, blob_id)
 
     # -- reads for status screens --------------------------------------------------------------
     def is_empty(self) -> bool:

@@ -34,7 +34,7 @@ def test_ask_json_shape(tmp_path: Path, docs: Path) -> None:
     data = json.loads(out)
     # The original fields stay; issue 11 added uncited, reason and the token/total timings.
     assert set(data) == {"answer", "citations", "abstained", "timings", "uncited", "reason",
-                         "answer_id"}  # fmt: skip
+                         "answer_id", "mode"}  # fmt: skip
     assert set(data["timings"]) == {"retrieve_ms", "ttft_ms", "tokens_per_s", "total_ms",
                                     "prompt_tokens", "source_tokens"}  # fmt: skip
     assert data["abstained"] is False and "18 months" in json.dumps(data["citations"])

@@ -1,0 +1,83 @@
+"""Which way to answer: from the top passages, or by reading whole documents.
+
+"How long are backups kept?" is answered by one passage; "summarize this report", "list every
+deadline in these minutes" and "what changed between version 2 and 3 of the manual" are not:
+top-k would answer them from a fragment without saying so. The rule is lexical (a summary cue,
+a list-all cue, a comparison cue) plus a target: whole-document reading needs a document to
+read — the chat's scope, documents the question names, or "this report" (the best match). It
+is measured on a labelled set of questions (bench/routing.py, docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["answer", "summary", "list", "compare"]
+Mode = Literal["passages", "document"]
+
+_DOC = r"(?:document|report|file|paper|article|manual|memo|minutes|book|chapter|handbook|guide|policy|contract|notes|pdf|deck|presentation|thesis|letter|transcript|text)"
+_SUMMARY = re.compile(
+    r"\b(?:summar(?:y|ies|ise|ize|ising|izing)|overview|outline|gist|tl;?dr|recap|synopsis|"
+    r"(?:main|key|major) (?:points?|ideas?|findings?|arguments?|takeaways?|messages?|themes?|topics?|conclusions?)|"
+    rf"what (?:is|'s) (?:this|the|that) (?:\w+ )?{_DOC} about|"
+    rf"what (?:does|do) (?:this|the|these) (?:\w+ )?{_DOC}s? (?:say|cover|discuss)|"
+    rf"(?:describe|explain) (?:this|the) (?:\w+ )?{_DOC})\b",
+    re.I,
+)
+_LIST = re.compile(
+    r"^\s*(?:please\s+)?(?:list|enumerate|itemi[sz]e)\b|"
+    r"\b(?:list|enumerate) (?:all|every|each|the)\b|"
+    r"\b(?:every|all (?:of )?the|each of the|all)\s+(?!of\b)\w+s?\b(?:\s+\w+)?\s+(?:in|from|of|across|mentioned|listed|that|which)\b|"
+    r"\bevery (?!one\b|time\b|day\b|year\b)\w+",
+    re.I,
+)
+_YES_NO = re.compile(r"^\s*(?:does|do|is|are|can|must|should|will|did|was|were|has|have)\b", re.I)
+_COMPARE = re.compile(
+    r"\b(?:compare|comparison|contrast|differences?|differ|changed?|changes|versus|vs\.?)\b", re.I
+)
+_DEICTIC = re.compile(rf"\b(?:this|that|the attached|the whole|the entire) (?:\w+ )?{_DOC}\b", re.I)
+
+
+@dataclass(frozen=True)
+class Route:
+    mode: Mode
+    kind: Kind
+    reason: str
+
+
+def kind_of(question: str) -> Kind:
+    """What the question asks for, from its wording alone."""
+    if _SUMMARY.search(question):
+        return "summary"
+    if _COMPARE.search(question):
+        return "compare"
+    if _LIST.search(question) and not _YES_NO.match(question):
+        return "list"
+    return "answer"
+
+
+def points_at_a_document(question: str) -> bool:
+    """ "this report", "the whole manual": one document is meant, though unnamed."""
+    return bool(_DEICTIC.search(question))
+
+
+def decide(kind: Kind, targets: int, forced: str = "auto") -> Route:
+    """The mode for a question of ``kind`` with ``targets`` documents to read (from the scope
+    or the question); ``forced`` is the user's choice (reading.mode or --mode)."""
+    if forced == "passages":
+        return Route("passages", kind, "passages were asked for")
+    if forced == "document":
+        if targets:
+            return Route("document", kind, "whole-document reading was asked for")
+        return Route("passages", kind, "no document to read whole: scope the question to one")
+    if kind == "answer":
+        return Route("passages", kind, "a question one passage can answer")
+    if kind == "compare":
+        if targets >= 2:
+            return Route("document", kind, "a comparison of two documents")
+        return Route("passages", kind, "a comparison without two documents to read")
+    if targets:
+        return Route("document", kind, f"a {kind} question about a whole document")
+    return Route("passages", kind, f"a {kind} question with no document in scope")

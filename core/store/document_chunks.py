@@ -1,0 +1,89 @@
+"""Reading one document whole: its row by path, and all its chunks in document order.
+
+Whole-document answers (summaries, "list every deadline") read a document front to back
+instead of taking the top-k chunks; these are the queries they need.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    document_id: int
+    blob_id: int
+    path: str
+    title: str  # the card's title, else ""
+    pages: int | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class OrderedChunk:
+    chunk_id: int
+    text: str
+    heading: str
+    page_start: int | None
+    page_end: int | None
+    start: int  # character span in the document's extracted text
+    end: int
+    page_marks: str  # "offset:page" pairs, relative to ``start``
+    kind: str  # "text" or "table"
+
+
+def find_documents(conn: sqlite3.Connection, paths: Sequence[str]) -> list[StoredDocument]:
+    """The indexed documents at these absolute paths (any collection), in the paths' order."""
+    if not paths:
+        return []
+    marks = ",".join("?" * len(paths))
+    rows = conn.execute(
+        "SELECT d.id, d.blob_id, d.path, coalesce(k.title, ''), b.page_count, b.sha256 "
+        "FROM documents d JOIN blobs b ON b.id = d.blob_id "
+        "LEFT JOIN cards k ON k.document_id = d.id "
+        f"WHERE d.path IN ({marks}) AND d.status = 'indexed' ORDER BY d.id",
+        list(paths),
+    ).fetchall()
+    found: dict[str, StoredDocument] = {}
+    for r in rows:  # one per path: identical copies in two collections read the same
+        found.setdefault(str(r[2]), StoredDocument(int(r[0]), int(r[1]), str(r[2]), str(r[3]),
+                                                   r[4], str(r[5])))  # fmt: skip
+    return [found[p] for p in paths if p in found]
+
+
+def documents_under(conn: sqlite3.Connection, folder: str, limit: int) -> list[str]:
+    """Paths of the indexed documents beneath ``folder`` (at most ``limit``, by path)."""
+    prefix = folder.rstrip("/") + "/"
+    rows = conn.execute(
+        "SELECT DISTINCT path FROM documents WHERE status = 'indexed' "
+        "AND substr(path, 1, ?) = ? ORDER BY path LIMIT ?",
+        [len(prefix), prefix, limit],
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def chunks_in_order(conn: sqlite3.Connection, blob_id: int) -> list[OrderedChunk]:
+    rows = conn.execute(
+        "SELECT id, text, heading, page_start, page_end, start, \"end\", coalesce(page_marks, ''), "
+        "kind FROM chunks WHERE blob_id = ? ORDER BY ord",
+        [blob_id],
+    ).fetchall()
+    return [
+        OrderedChunk(
+            int(r[0]), str(r[1]), str(r[2]), r[3], r[4], int(r[5]), int(r[6]), str(r[7]), str(r[8])
+        )
+        for r in rows
+    ]
+
+
+def paths_of(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> dict[int, str]:
+    if not doc_ids:
+        return {}
+    marks = ",".join("?" * len(doc_ids))
+    rows = conn.execute(
+        f"SELECT id, path FROM documents WHERE id IN ({marks}) AND status = 'indexed'",
+        list(doc_ids),
+    ).fetchall()
+    return {int(r[0]): str(r[1]) for r in rows}

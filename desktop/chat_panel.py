@@ -34,6 +34,7 @@ from sourcewise.desktop.qt import (
     QWidget,
     Signal,
 )
+from sourcewise.desktop.scope import ScopeBar
 
 ASK_HINT = "Ask a question about your documents"
 ASK_DETAIL = "Answers cite the passages they use: click a [1] marker to see it in its document."
@@ -76,6 +77,7 @@ class ChatPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.hint)
         self.stack.addWidget(self.view)
+        self.scope_bar = ScopeBar()
         self.input = QuestionEdit()
         self.input.setPlaceholderText(f"{ASK_HINT}… (Ctrl+Enter to send)")
         self.input.setFixedHeight(self.input.fontMetrics().lineSpacing() * 4 + 12)
@@ -104,6 +106,7 @@ class ChatPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.scope_bar)
         layout.addWidget(self.input)
         layout.addLayout(buttons)
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_INTERVAL_MS)

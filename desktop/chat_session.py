@@ -18,11 +18,13 @@ from typing import Any
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.progress import Progress
 from sourcewise.core.types import Answer, Citation
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.conversation import NOT_IN_DOCUMENTS, from_messages
 from sourcewise.desktop.conversations_panel import ConversationsPanel
 from sourcewise.desktop.qt import QFileDialog, QInputDialog, QMessageBox, QObject, QWidget, Signal
+from sourcewise.desktop.scope import ChatScope
 from sourcewise.desktop.sources_panel import SourceItem, SourcesPanel
 from sourcewise.desktop.workers import Job, JobRunner
 
@@ -52,6 +54,8 @@ class ChatSession(QObject):
         self.job: Job | None = None
         self._rating: tuple[int, int] | None = None  # (answer index, rating) being saved
         self._deleting: int | None = None
+        self.scope: ChatScope | None = None  # None: the whole library
+        chat.scope_bar.cleared.connect(lambda: self.set_scope(None))
         chat.stop_requested.connect(self.stop)
         chat.regenerate_requested.connect(self.regenerate)
         chat.rate_requested.connect(self.rate)
@@ -96,6 +100,7 @@ class ChatSession(QObject):
         conv = self.chat.conversation
         history = conv.history(len(conv.exchanges) - 1 if regenerate else None)
         conv_id = conv.id
+        filters = self.scope.filters if self.scope is not None else None
 
         def work(job: Job) -> StoredAnswer:
             # Stored on this thread, which may wait for the index lock; the UI never does.
@@ -104,7 +109,8 @@ class ChatSession(QObject):
             store.append(cid, "user", question)
             job.signals.partial.emit(cid)
             answer = engine.ask(question, history=history, on_token=job.emit_token,
-                                on_sources=job.signals.sources.emit,
+                                on_sources=job.signals.sources.emit, filters=filters,
+                                progress=job.report_progress,
                                 cancel=job.cancel_token)  # fmt: skip
             return StoredAnswer(answer, cid, store.append_answer(cid, answer))
 
@@ -112,12 +118,25 @@ class ChatSession(QObject):
         job = Job("answer", work)
         job.signals.token.connect(self.chat.append_token)
         job.signals.sources.connect(self._on_retrieved)
+        job.signals.progress.connect(self._on_reading)
         job.signals.partial.connect(self._on_question_stored)
         job.signals.finished.connect(self._on_answer)
         job.signals.cancelled.connect(self._on_stopped)
         job.signals.failed.connect(self._on_failed)
         self.job = job
         self.runner.start(job)
+
+    def set_scope(self, scope: ChatScope | None) -> None:
+        """Ask the next questions within ``scope`` (None: the whole library)."""
+        self.scope = scope
+        self.chat.scope_bar.set_scope(scope)
+        where = scope.label if scope is not None else "the whole library"
+        self.status.emit(f"Questions now go to {where}", 5_000)
+
+    def _on_reading(self, p: Progress) -> None:
+        """A whole-document answer's progress: one section after another."""
+        if p.stage == "reading":
+            self.status.emit(f"Reading section {p.done} of {p.total}: {p.message}", 0)
 
     def regenerate(self) -> None:
         """Ask the last question again (a new answer, without the old one as history)."""

@@ -31,6 +31,7 @@ from sourcewise.desktop.qt import (
     QWidget,
     Signal,
 )
+from sourcewise.desktop.scope import ChatScope
 
 EMPTY_HINT = "Drop folders here to index them\n\nor press Ctrl+O to choose a folder."
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -44,6 +45,7 @@ class LibraryPanel(QWidget):
     remove_requested = Signal(object, str)  # list[Path], collection
     open_requested = Signal(str)
     watch_toggled = Signal(str, str, bool)  # collection, folder, watch
+    scope_requested = Signal(object)  # ChatScope: chat with these documents or this folder
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,8 @@ class LibraryPanel(QWidget):
         self.folders.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.folders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.folders.itemChanged.connect(self._folder_changed)
+        self.folders.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.folders.customContextMenuRequested.connect(self._folder_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -211,18 +215,42 @@ class LibraryPanel(QWidget):
         paths, collection = selected
         menu = QMenu(self)
         label = f"{len(paths)} files" if len(paths) > 1 else paths[0].name
+        chat_scope = self.scope_for(paths)
+        scope = None
+        if chat_scope is not None:
+            n = len(chat_scope.filters.documents)
+            scope = menu.addAction(f"Chat with {'this document' if n == 1 else f'these {n} files'}")
+            menu.addSeparator()
         reindex = menu.addAction(f"Re-index {label}")
         remove = menu.addAction(f"Remove {label} from the index")
         opener = menu.addAction("Open in system viewer") if len(paths) == 1 else None
         chosen = menu.exec(self.tree.viewport().mapToGlobal(pos))
         if chosen is None:
             return
-        if chosen == reindex:
+        if chosen == scope and chat_scope is not None:
+            self.scope_requested.emit(chat_scope)
+        elif chosen == reindex:
             self.reindex_requested.emit(paths, collection)
         elif chosen == remove:
             self.remove_requested.emit(paths, collection)
         elif chosen == opener:
             self.open_requested.emit(str(paths[0]))
+
+    def scope_for(self, paths: list[Path]) -> ChatScope | None:
+        """The chat scope of the selected files that are indexed (a failed file has nothing
+        to chat with); None when none is."""
+        indexed = {d.path for d in self.documents if d.status == "indexed"}
+        chosen = [p for p in paths if str(p) in indexed]
+        return ChatScope.documents(chosen) if chosen else None
+
+    def _folder_menu(self, pos: QPoint) -> None:
+        item = self.folders.itemAt(pos)
+        if item is None:
+            return
+        menu = QMenu(self)
+        ask = menu.addAction("Ask about this folder")
+        if menu.exec(self.folders.viewport().mapToGlobal(pos)) == ask:
+            self.scope_requested.emit(ChatScope.folder(Path(str(item.data(PATH_ROLE)))))
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         path = item.data(0, PATH_ROLE)

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.library.remove_requested.connect(self.remove)
         self.library.open_requested.connect(self.open_file)
         self.library.watch_toggled.connect(self.set_watched)
+        self.library.scope_requested.connect(self.session.set_scope)
         self.drops = DropFilter(self)
         self.drops.install(self)  # drops land anywhere, even on text boxes
         self.drops.dropped.connect(self.index_paths)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import Index
+from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.types import SearchFilters
 
 RESULTS = Path(__file__).resolve().parent / "results"

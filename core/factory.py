@@ -2,7 +2,8 @@
 
 Components come from settings (model names resolve through the manifest) unless a caller
 injects its own: tests pass a hash embedder and an echo chat model, never detected at run time.
-The names ``hash`` and ``echo`` select those fakes from configuration, for subprocess tests.
+The names ``hash`` and ``echo`` select those fakes (:mod:`sourcewise.core.testing`) from
+configuration, for subprocess tests.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def build_engine(
 def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
     name = settings.embed.model
     if name == "hash":
-        from sourcewise.core.embed.hashing import HashEmbedder
+        from sourcewise.core.testing.embedder import HashEmbedder
 
         return HashEmbedder()
     spec = models.spec(name)
@@ -62,7 +63,7 @@ def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
 
 def make_chat_model(settings: Settings, models: ModelStore) -> ChatModel | None:
     if settings.llm.model == "echo":
-        from sourcewise.core.llm.echo import EchoChatModel
+        from sourcewise.core.testing.chat_model import EchoChatModel
 
         return EchoChatModel(settings.llm.context_size)
     from sourcewise.core.llm.llama import LlamaChatModel

@@ -20,12 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings, load_settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.desktop.assets import sample_dir
 from sourcewise.desktop.main_window import MainWindow
 from sourcewise.desktop.qt import (

@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
 from sourcewise.core.llm.base import ChatModel
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.settings import Settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 
 
 def fake_settings(home: Path, **index: object) -> Settings:

@@ -1,1 +1,2 @@
-"""Chat models: llama.cpp (real) and an echo fake for tests, behind :class:`ChatModel`."""
+"""Chat models behind :class:`ChatModel`: llama.cpp here; the echo fake for tests is in
+:mod:`sourcewise.core.testing`."""

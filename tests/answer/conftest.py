@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
 import pymupdf
 import pytest
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.base import ChatModel
-from sourcewise.core.llm.echo import EchoChatModel
 from tests import fakes
 
 WARRANTY = "The Falcon X2 drone carries a warranty of 18 months from the date of purchase."
@@ -60,29 +57,6 @@ def engine(tmp_path: Path, docs: Path) -> Iterator[Engine]:
     eng.index([docs])
     yield eng
     eng.close()
-
-
-class OverlapReranker:
-    """A fake cross-encoder: shared words minus 5 (unrelated text scores below -4)."""
-
-    def warm_up(self) -> None:
-        """Nothing to load."""
-
-    def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        words = set(re.findall(r"\w+", query.lower()))
-        return np.array([len(words & set(re.findall(r"\w+", p.lower()))) - 5.0 for p in passages],
-                        dtype=np.float32)  # fmt: skip
-
-
-class ScriptedChatModel(EchoChatModel):
-    """Replies with a fixed text, word by word."""
-
-    def __init__(self, reply: str) -> None:
-        super().__init__()
-        self.reply = reply
-
-    def _reply(self, prompt: str) -> str:  # type: ignore[override]
-        return self.reply
 
 
 def real_models_dir() -> Path:

@@ -10,13 +10,11 @@ import pytest
 from sourcewise.core.answer import prompts
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled
-from sourcewise.core.llm.echo import EchoChatModel
+from sourcewise.core.testing import EchoChatModel, OverlapReranker, ScriptedChatModel
 from sourcewise.core.types import ChatTurn, SearchFilters
 from tests.answer.conftest import (
     INJECTION,
     WARRANTY,
-    OverlapReranker,
-    ScriptedChatModel,
     fake_engine,
 )
 

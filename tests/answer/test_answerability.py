@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 from sourcewise.core.answer.answerability import YES, judge, yes_probability
-from sourcewise.core.llm.echo import EchoChatModel
+from sourcewise.core.testing import EchoChatModel
 from tests.answer.conftest import fake_engine
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sourcewise.core.answer import prompts
-from tests.answer.conftest import WARRANTY, ScriptedChatModel, fake_engine
+from sourcewise.core.testing import ScriptedChatModel
+from tests.answer.conftest import WARRANTY, fake_engine
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sourcewise.core.answer.evidence import EvidenceSelector, split_units
+from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
-from tests.answer.conftest import OverlapReranker
 
 PROSE = (
     "The depot opened in 1998 near the harbour. It has three loading bays. "

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.errors import ModelError
 from sourcewise.core.factory import build_engine
 from sourcewise.core.llm.base import Message
@@ -15,6 +14,7 @@ from sourcewise.core.llm.llama import LlamaChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import Settings
+from sourcewise.core.testing import HashEmbedder
 from tests.answer.conftest import real_models_dir
 
 

@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from sourcewise.core.answer.citations import strip_markers
 from sourcewise.core.engine import Engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.server.app import create_app
 from sourcewise.core.server.command import is_loopback
+from sourcewise.core.testing import EchoChatModel
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 

@@ -11,11 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.settings import Settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.core.types import Answer
 from sourcewise.desktop.main_window import MainWindow
 from sourcewise.desktop.qt import QUrl

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.core.types import IndexReport, SearchFilters
 from sourcewise.desktop.chat_panel import ASK_HINT
 from sourcewise.desktop.library_panel import EMPTY_HINT

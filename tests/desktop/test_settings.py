@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 
 from sourcewise.core.components import Makers
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import RetrievalSettings, Settings, load_settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.desktop.main_window import MainWindow
 from sourcewise.desktop.model_setup import missing_models
 from sourcewise.desktop.settings_dialog import SettingsDialog

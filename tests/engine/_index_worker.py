@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.factory import build_engine
 from sourcewise.core.settings import Settings
+from sourcewise.core.testing import HashEmbedder
 
 
 class LoggingEmbedder(HashEmbedder):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.testing import HashEmbedder
 from tests import fakes
 
 # Re-exported: tests import it from here.

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 
 from sourcewise.core.components import Makers, rebuilds_for
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import ModelError
 from sourcewise.core.factory import build_engine
-from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings, rebuild_fields
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from tests.engine.conftest import fake_settings
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.testing import HashEmbedder
 from tests.engine.conftest import fake_engine
 
 _IDENTIFIER = re.compile(r"\b\S*\d\S*\b")

@@ -7,8 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.testing import HashEmbedder
 
 
 def _write(path: Path, text: str) -> Path:

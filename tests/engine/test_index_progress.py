@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sourcewise.core.cli.index_cmd import progress_line
 from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.progress import Progress
+from sourcewise.core.testing import HashEmbedder
 from tests import fakes
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pymupdf as fitz
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.testing import HashEmbedder
 from tests.engine.conftest import fake_engine
 
 COMPANIES = ("Acme", "Globex", "Initech")

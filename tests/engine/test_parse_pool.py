@@ -17,7 +17,7 @@ from tests.engine.conftest import fake_engine
 SCRIPT = """
 import sys
 from pathlib import Path
-from sourcewise.core.embed.hashing import HashEmbedder
+from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.factory import build_engine
 from sourcewise.core.settings import Settings
 

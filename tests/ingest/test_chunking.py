@@ -3,9 +3,9 @@ huge paragraphs split with overlap, spans point into the extracted text."""
 
 from __future__ import annotations
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.ingest.chunking import Chunker
 from sourcewise.core.ingest.document import Block, ParsedDocument
+from sourcewise.core.testing import HashEmbedder
 
 
 def _chunker(target: int = 40, overlap: int = 8, minimum: int = 5) -> Chunker:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.ingest.chunking import Chunker
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import parse_file
 from sourcewise.core.ingest.parsers._tables import table_blocks
+from sourcewise.core.testing import HashEmbedder
 
 from . import corpus
 from .table_corpus import (

@@ -1,8 +1,10 @@
-"""A deterministic chat model for tests: it answers from the first source it is given.
+"""Deterministic chat models for tests: :class:`EchoChatModel` answers from the first source it
+is given, :class:`ScriptedChatModel` with a fixed reply.
 
-The reply quotes the first sentence of source [1] and cites it, so citation parsing, streaming,
+The echo reply quotes the first sentence of source [1] and cites it, so citation parsing, streaming,
 cancel and the UI can all be tested without loading a model. Yes/no judgements (the first option
-against the rest) come out at ``p_yes``. Injected, never auto-selected.
+against the rest) come out at ``p_yes``. Injected, or named ``echo`` in settings (``llm.model``);
+never auto-selected.
 """
 
 from __future__ import annotations
@@ -71,3 +73,14 @@ class EchoChatModel:
         sentence = _SENTENCE.match(body)
         quote = sentence.group(1) if sentence else body[:200]
         return f"{quote} [{found.group(1)}]"
+
+
+class ScriptedChatModel(EchoChatModel):
+    """Replies with a fixed text, word by word, whatever it is asked."""
+
+    def __init__(self, reply: str, context_size: int = 4096) -> None:
+        super().__init__(context_size)
+        self.reply = reply
+
+    def _reply(self, prompt: str) -> str:  # type: ignore[override]
+        return self.reply

@@ -1,4 +1,5 @@
-"""A deterministic, dependency-free embedder for fast tests (injected, never auto-selected).
+"""A deterministic, dependency-free embedder for fast tests: injected, or named ``hash`` in
+settings (``embed.model``) for subprocess tests; never auto-selected.
 
 Words are hashed into buckets (signed feature hashing) so texts sharing words are close, which
 keeps retrieval tests meaningful without loading a model.

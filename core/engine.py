@@ -23,6 +23,7 @@ from sourcewise.core.types import (
     DocumentInfo,
     IndexReport,
     IndexStatus,
+    Passage,
     SearchFilters,
     SearchHit,
 )
@@ -131,6 +132,19 @@ class Engine:
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return self.index_store.documents(collection)
+
+    def document(self, document_id: int) -> DocumentInfo | None:
+        """One document by its ``DocumentInfo.document_id``; None when there is none."""
+        return self.index_store.document_info(document_id)
+
+    def passage(self, chunk_id: int) -> Passage | None:
+        """The indexed passage (chunk) whose id a search hit or citation names, with its path
+        and pages; None when no indexed document holds it (removed, or re-indexed since)."""
+        return self.index_store.passage(chunk_id)
+
+    def document_passages(self, document_id: int) -> list[Passage]:
+        """Every passage of an indexed document, in reading order (none for a failed one)."""
+        return self.index_store.document_passages(document_id)
 
     # -- retrieval ---------------------------------------------------------------------------
     def search(

@@ -61,6 +61,7 @@ class DocumentInfo:
     chunks: int
     error: str | None
     title: str | None = None
+    document_id: int = 0  # what Engine.document and Engine.document_passages take
 
 
 @dataclass
@@ -95,6 +96,23 @@ class SearchHit:
     strength: str = "unrated"
     document_title: str = ""  # from the document's card: its title, else its file name
     kind: str = "text"  # "table" for a Markdown table chunk (rows under their header)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One indexed chunk and the document it is read from (:meth:`Engine.passage`)."""
+
+    chunk_id: int
+    document_id: int
+    path: str
+    page: int | None  # its first page (1-based); None for a format without pages
+    pages: list[int]  # every page its text runs over
+    heading: str
+    text: str
+    start: int  # character span of the chunk in the document's extracted text
+    end: int
+    document_title: str = ""
+    kind: str = "text"  # "table" for a Markdown table chunk
 
 
 @dataclass(frozen=True)

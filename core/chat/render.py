@@ -1,4 +1,5 @@
-"""Answers as JSON and as plain text, shared by the CLI, the REPL and the API server."""
+"""Answers and search hits as JSON and as plain text, shared by the CLI, the REPL, the API
+server and the MCP server."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ _SNIPPET = 160
 def citation_json(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "path": c.path, "page": c.page, "chunk_id": c.chunk_id, "text": c.text,
             "supported": c.supported, "quote": c.quote}  # fmt: skip
+
+
+_HIT_KEYS = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
+             "document_title", "kind")  # fmt: skip
+
+
+def hit_json(h: SearchHit) -> dict[str, Any]:
+    """One row of ``sourcewise search --json`` (fields are only ever added)."""
+    return {key: getattr(h, key) for key in _HIT_KEYS}
 
 
 def nearest_json(h: SearchHit) -> dict[str, Any]:

@@ -51,6 +51,7 @@ def _register() -> None:
         tune_cmd,
     )
     from sourcewise.core.cli.models_cmd import models_group
+    from sourcewise.core.mcp import command as mcp_cmd
     from sourcewise.core.server import command as server_cmd
 
     for command in (
@@ -58,6 +59,7 @@ def _register() -> None:
         *search_cmd.COMMANDS,
         *answer_cmd.COMMANDS,
         *server_cmd.COMMANDS,
+        *mcp_cmd.COMMANDS,
         *settings_cmd.COMMANDS,
         *eval_cmd.COMMANDS,
         *tune_cmd.COMMANDS,

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from sourcewise.core.chat.render import hit_json
 from sourcewise.core.cli.context import emit_json, state
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.types import SearchFilters
@@ -76,9 +77,7 @@ def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str
         query, k, build_filters(collections, folder, path_glob, file_types, since, documents)
     )
     if as_json:
-        keys = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
-                "document_title", "kind")  # fmt: skip
-        emit_json([{key: getattr(h, key) for key in keys} for h in hits])
+        emit_json([hit_json(h) for h in hits])
         return
     if not hits:
         click.echo("no results")

@@ -48,31 +48,41 @@ def status(index: Index) -> IndexStatus:
     )
 
 
+_DOCUMENTS = (
+    "SELECT d.path, c.name, d.status, d.file_type, d.size, b.page_count, "
+    "coalesce(b.chunk_count, 0), d.error, b.title, d.id FROM documents d "
+    "JOIN collections c ON c.id = d.collection_id LEFT JOIN blobs b ON b.id = d.blob_id"
+)
+
+
 def documents(index: Index, collection: str | None = None) -> list[DocumentInfo]:
-    sql = (
-        "SELECT d.path, c.name, d.status, d.file_type, d.size, b.page_count, "
-        "coalesce(b.chunk_count, 0), d.error, b.title FROM documents d "
-        "JOIN collections c ON c.id = d.collection_id LEFT JOIN blobs b ON b.id = d.blob_id"
-    )
+    sql = _DOCUMENTS
     args: list[Any] = []
     if collection is not None:
         sql += " WHERE c.name = ?"
         args.append(collection)
     sql += " ORDER BY c.name, d.path"
-    return [
-        DocumentInfo(
-            path=str(r[0]),
-            collection=str(r[1]),
-            status=str(r[2]),
-            file_type=str(r[3]),
-            size=int(r[4]),
-            pages=None if r[5] is None else int(r[5]),
-            chunks=int(r[6]),
-            error=None if r[7] is None else str(r[7]),
-            title=None if r[8] is None else str(r[8]),
-        )
-        for r in index.db.execute(sql, args).fetchall()
-    ]
+    return [_info(r) for r in index.db.execute(sql, args).fetchall()]
+
+
+def document(index: Index, document_id: int) -> DocumentInfo | None:
+    row = index.db.execute(_DOCUMENTS + " WHERE d.id = ?", [document_id]).fetchone()
+    return None if row is None else _info(row)
+
+
+def _info(r: tuple[Any, ...]) -> DocumentInfo:
+    return DocumentInfo(
+        path=str(r[0]),
+        collection=str(r[1]),
+        status=str(r[2]),
+        file_type=str(r[3]),
+        size=int(r[4]),
+        pages=None if r[5] is None else int(r[5]),
+        chunks=int(r[6]),
+        error=None if r[7] is None else str(r[7]),
+        title=None if r[8] is None else str(r[8]),
+        document_id=int(r[9]),
+    )
 
 
 def _count(index: Index, sql: str) -> int:

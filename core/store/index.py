@@ -19,11 +19,11 @@ import sqlite_utils
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
-from sourcewise.core.store import cards, catalog, document_chunks
+from sourcewise.core.store import cards, catalog, document_chunks, passages
 from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-from sourcewise.core.types import DocumentInfo, IndexStatus
+from sourcewise.core.types import DocumentInfo, IndexStatus, Passage
 
 # ChunkRecord and BlobInfo moved to store/content.py with the writes; importers keep using this
 # module, which stays the store's entry point.
@@ -262,3 +262,13 @@ class Index(ContentWrites):
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return catalog.documents(self, collection)
+
+    def document_info(self, document_id: int) -> DocumentInfo | None:
+        return catalog.document(self, document_id)
+
+    # -- reads of single passages (store/passages.py) ------------------------------------------
+    def passage(self, chunk_id: int) -> Passage | None:
+        return passages.passage(self.db.conn, chunk_id)
+
+    def document_passages(self, document_id: int) -> list[Passage]:
+        return passages.document_passages(self.db.conn, document_id)

@@ -1,0 +1,39 @@
+"""Read-side queries for single passages: one chunk by id, or every chunk of one document.
+
+A chunk belongs to content (a blob) that identical files share, so a chunk is read under the
+first indexed document holding it, and a document's passages are its blob's chunks in order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sourcewise.core.types import Passage
+
+_SELECT = (
+    'SELECT ch.id, d.id, d.path, ch.page_start, ch.page_end, ch.heading, ch.text, ch.start, ch."end", '
+    "coalesce(k.title, ''), ch.kind FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id "
+    "LEFT JOIN cards k ON k.document_id = d.id WHERE d.status = 'indexed'"
+)
+
+
+def passage(conn: sqlite3.Connection, chunk_id: int) -> Passage | None:
+    row = conn.execute(_SELECT + " AND ch.id = ? ORDER BY d.id LIMIT 1", [chunk_id]).fetchone()
+    return None if row is None else _passage(row)
+
+
+def document_passages(conn: sqlite3.Connection, document_id: int) -> list[Passage]:
+    rows = conn.execute(_SELECT + " AND d.id = ? ORDER BY ch.ord", [document_id]).fetchall()
+    return [_passage(r) for r in rows]
+
+
+def _passage(row: tuple[Any, ...]) -> Passage:
+    first = None if row[3] is None else int(row[3])
+    pages = [] if first is None else list(range(first, int(row[4] or first) + 1))
+    return Passage(
+        chunk_id=int(row[0]), document_id=int(row[1]), path=str(row[2]),
+        page=first, pages=pages, heading=str(row[5]),
+        text=str(row[6]), start=int(row[7]), end=int(row[8]), document_title=str(row[9]),
+        kind=str(row[10]),
+    )  # fmt: skip

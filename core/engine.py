@@ -260,10 +260,11 @@ class Engine:
 
     def _judge_threshold(self) -> float | None:
         """The chat model's calibrated answerability threshold, from the manifest (a GGUF
-        given by path, or a model the manifest does not know, has none)."""
+        given by path, a model on a server, or one the manifest does not know, has none)."""
         from sourcewise.core.errors import ModelError
 
-        if self.settings.llm.path is not None or self.settings.llm.adapter:
+        llm = self.settings.llm
+        if llm.backend != "llama" or llm.path is not None or llm.adapter:
             return None
         try:
             return self.models.spec(self.settings.llm.model).answerable_threshold

@@ -62,6 +62,10 @@ def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
 
 
 def make_chat_model(settings: Settings, models: ModelStore) -> ChatModel | None:
+    if settings.llm.backend == "openai":  # a server the user runs: the one connection we make
+        from sourcewise.core.llm.openai_server import OpenAIServerChatModel
+
+        return OpenAIServerChatModel(settings.llm)
     if settings.llm.model == "echo":
         from sourcewise.core.testing.chat_model import EchoChatModel
 

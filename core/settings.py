@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -73,6 +73,27 @@ class EmbedSettings(_Group):
 
 
 class LLMSettings(_Group):
+    backend: Literal["llama", "openai"] = Field(
+        "llama",
+        description="Where the chat model runs: 'llama' (built in, in-process llama.cpp) or 'openai' (a model server you already run: llama.cpp's llama-server, Ollama, LM Studio, vLLM; see llm.base_url).",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        pattern=r"^https?://[^/\s]+",
+        description="The model server's OpenAI-compatible address (llm.backend = 'openai'), on this machine or the local network, with or without /v1: the one connection Sourcewise makes, and only with that backend.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
+    api_model: str = Field(
+        "",
+        description="The model's name on the server, as its /v1/models lists it (Ollama: 'llama3.2'); empty: the server's first model.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        description="Sent to the model server as a bearer token (most local servers need none); also read from SOURCEWISE_LLM__API_KEY; shown masked, never logged.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
     model: str = Field(
         "qwen2.5-coder-1.5b",
         description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
@@ -91,7 +112,7 @@ class LLMSettings(_Group):
     context_size: int = Field(
         4096,
         ge=512,
-        description="Context window in tokens.",
+        description="Context window in tokens (llm.backend = 'openai': the smaller of this and the window the server reports, when it does).",
         json_schema_extra=_rebuilds("chat_model"),
     )
     max_tokens: int = Field(512, ge=16, description="Most tokens an answer may have.")
@@ -427,6 +448,7 @@ def save_settings(
     """
     target = path or _active_config_file()
     data = settings.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    _reveal_secrets(settings, data)
     if target.parent == settings.home:
         data.pop("home", None)  # a file inside the home must not pin it
     _keep_environment_out(data, target, set(changed))
@@ -435,6 +457,18 @@ def save_settings(
     tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _reveal_secrets(settings: Settings, data: dict[str, Any]) -> None:
+    """The file keeps a secret's value: a JSON dump masks it (as ``sourcewise config`` shows)."""
+    for dotted, _info in leaf_fields():
+        value = value_of(settings, dotted)
+        if isinstance(value, SecretStr):
+            *groups, name = dotted.split(".")
+            here = data
+            for group in groups:
+                here = here.setdefault(group, {})
+            here[name] = value.get_secret_value()
 
 
 def describe_fields(

@@ -30,12 +30,14 @@ def missing_models(engine: Engine) -> list[ModelSpec]:
     """Manifest models the engine's components will load but are not installed.
 
     Components injected by tests (hash embedder, echo chat model, fake re-rankers) are not
-    manifest models and need nothing; a chat model given as a GGUF path needs no manifest model either.
+    manifest models and need nothing; a chat model given as a GGUF path, or one on a model
+    server, needs no manifest model either.
     """
     models = engine.models
     names = [engine.embedder.name]
     chat, llm = engine.chat_model, engine.settings.llm
-    if chat is not None and llm.path is None and chat.name.split("+")[0] == llm.model:
+    built_in = llm.backend == "llama" and llm.path is None
+    if chat is not None and built_in and chat.name.split("+")[0] == llm.model:
         names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
     if isinstance(engine.reranker, CrossEncoderReranker):
         names.append(engine.settings.retrieval.rerank_model)

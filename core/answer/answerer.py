@@ -16,13 +16,13 @@ from dataclasses import replace
 
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import guard, prompts
-from sourcewise.core.answer.answerability import judge
+from sourcewise.core.answer.answerability import Verdict, judge
 from sourcewise.core.answer.attribution import SourceRef, attribute
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
-from sourcewise.core.llm.base import ChatModel
+from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
@@ -92,10 +92,10 @@ class Answerer:
         timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
         if cfg.verify and self.judge_threshold is not None:
             t2 = time.perf_counter()
-            verdict = judge(self.model, text, query, self.judge_threshold)
+            verdict = self._judge(text, query, self.judge_threshold)
             timings.judge_ms = _ms(t2)
-            base.answerable = verdict.p_yes
-            if not verdict.answerable:
+            base.answerable = verdict.p_yes if verdict else None
+            if verdict is not None and not verdict.answerable:
                 reason = "The passages found are on the topic but do not state the answer."
                 return self._abstain(base, hits, reason, t0, on_token)
         messages = prompts.answer_messages(text, query)
@@ -125,6 +125,13 @@ class Answerer:
             on_token(text)
         answer.timings.total_ms = _ms(t0)
         return replace(answer, answer=text, abstained=True, reason=reason, nearest=hits[:_NEAREST])
+
+    def _judge(self, sources: str, query: str, threshold: float) -> Verdict | None:
+        """The model's verdict; None when it has no log-probabilities to judge with."""
+        try:
+            return judge(self.model, sources, query, threshold)
+        except LogprobsUnavailable:
+            return None
 
     # -- evidence --------------------------------------------------------------------------
     def _sources(self, query: str, hits: list[SearchHit]) -> list[Source]:

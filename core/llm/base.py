@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol, TypedDict
 
+from sourcewise.core.errors import ModelError
 from sourcewise.core.progress import CancelToken
+
+
+class LogprobsUnavailable(ModelError):
+    """The model cannot give log-probabilities (a server without them): nothing is judged."""
 
 
 class Message(TypedDict):
@@ -39,5 +44,6 @@ class ChatModel(Protocol):
         self, messages: Sequence[Message], options: Sequence[str]
     ) -> dict[str, float]:
         """Log-probability of each option's first token as the first token of the reply
-        (for yes/no judgements without generating)."""
+        (for yes/no judgements without generating); :class:`LogprobsUnavailable` when the
+        model has none to give."""
         ...

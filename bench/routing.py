@@ -90,8 +90,10 @@ def main() -> int:
 def _judge(row: dict[str, Any], decision: Any, root: Path) -> dict[str, Any]:
     route, targets = decision
     wanted = [str(_path(root, t)) for t in row.get("targets", [])]
-    right_docs = not wanted or sorted(targets) == sorted(wanted) or (
-        len(wanted) > 1 and route.kind != "compare" and targets and targets[0] in wanted
+    right_docs = (
+        not wanted
+        or sorted(targets) == sorted(wanted)
+        or (len(wanted) > 1 and route.kind != "compare" and targets and targets[0] in wanted)
     )  # "the ferry review" may mean either year: one of them is a fair reading
     correct = route.mode == row["mode"] and (route.mode != "document" or right_docs)
     return {"q": row["q"], "scope": row["scope"] or "library", "want": row["mode"],

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.llm.echo import EchoChatModel
+from sourcewise.core.testing import EchoChatModel
 
 
 def free_port() -> int:

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from sourcewise.core.cli.main import cli, main
-from sourcewise.core.embed.hashing import HashEmbedder
 from sourcewise.core.errors import ConfigError, ModelError
 from sourcewise.core.factory import build_engine
 from sourcewise.core.llm.base import LogprobsUnavailable, Message
@@ -20,6 +19,7 @@ from sourcewise.core.llm.openai_server import OpenAIServerChatModel, estimate_to
 from sourcewise.core.llm.server_http import ServerClient
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings, Settings, load_settings, save_settings
+from sourcewise.core.testing import HashEmbedder
 from tests.answer.openai_fakes import FakeOpenAIServer, free_port
 
 Q = "How long is the warranty of the Falcon X2 drone?"
@@ -129,7 +129,7 @@ def test_ask_json_through_the_server_has_the_same_shape_and_citations(
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"answer", "citations", "abstained", "timings", "uncited", "reason",
-                         "answer_id"}  # fmt: skip
+                         "answer_id", "mode"}  # fmt: skip
     assert not data["abstained"] and "18 months" in json.dumps(data["citations"])
     [cite] = data["citations"]
     assert cite["path"].endswith("falcon.pdf") and cite["page"] == 2

@@ -9,6 +9,7 @@ comparison then answers from both); a list question scans every section for its 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -19,8 +20,12 @@ from sourcewise.core.answer.whole_document import DocumentReader
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.documents import FOCUS_SHARE, card_scores, names_documents
+from sourcewise.core.retrieve.periods import period_tokens
 from sourcewise.core.store.index import Index
 from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchHit, SectionDigest
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_VERSION = re.compile(r"\b(?:version|ver\.?|rev\.?|v)\s*(\d+)\b")
 
 SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 TokenCallback = Callable[[str], None]
@@ -62,8 +67,11 @@ class DocumentAnswerer:
         ranked = sorted(scores, key=lambda d: -scores[d])[: limit * 2]
         named = [d for d in ranked if scores[d] >= FOCUS_SHARE or limit > 1]
         named = [d for d in named if names_documents(question, self.index.card_names([d]))]
-        paths = self.index.document_paths(named[:limit])
-        return [paths[d] for d in named[:limit] if d in paths]
+        named = named[:limit]
+        if limit > 1 and not _tells_apart(question, [self.index.card_names([d]) for d in named]):
+            return []  # "the review" of two look-alike reviews names neither in particular
+        paths = self.index.document_paths(named)
+        return [paths[d] for d in named if d in paths]
 
     # -- answering -----------------------------------------------------------------------
     def answer(
@@ -130,6 +138,22 @@ class DocumentAnswerer:
                                        {"documents": titles, "question": question}, cancel)  # fmt: skip
         except Cancelled:
             return "\n\n".join(f"{n.title}: {n.text}" for n in notes)
+
+
+def _name_words(cards: list[tuple[str, str, str]]) -> set[str]:
+    words = {w.lower() for name, periods, _ in cards for w in _WORD.findall(f"{name} {periods}")}
+    return words | {p for name, _, _ in cards for p in period_tokens(name)}
+
+
+def _tells_apart(question: str, cards: list[list[tuple[str, str, str]]]) -> bool:
+    """Whether the question names each of the documents by a word only its name has ("v2"
+    and "v3", "2024" and "2025"); "version 3" counts as "v3"."""
+    if len(cards) < 2:
+        return False
+    asked = _VERSION.sub(lambda m: f"v{m.group(1)}", question.lower())
+    words = set(_WORD.findall(asked)) | set(period_tokens(asked))
+    names = [_name_words(c) for c in cards]
+    return all(words & (mine - set().union(*(o for o in names if o is not mine))) for mine in names)
 
 
 def _coverage(digests: list[DocumentDigest], route: Route) -> str:

@@ -21,21 +21,32 @@ _DOC = r"(?:document|report|file|paper|article|manual|memo|minutes|book|chapter|
 _SUMMARY = re.compile(
     r"\b(?:summar(?:y|ies|ise|ize|ising|izing)|overview|outline|gist|tl;?dr|recap|synopsis|"
     r"(?:main|key|major) (?:points?|ideas?|findings?|arguments?|takeaways?|messages?|themes?|topics?|conclusions?)|"
+    r"what (?:are|were) the (?:\w+ )?(?:conclusions|findings|outcomes|takeaways|highlights|recommendations)|"
     rf"what (?:is|'s) (?:this|the|that) (?:\w+ )?{_DOC} about|"
-    rf"what (?:does|do) (?:this|the|these) (?:\w+ )?{_DOC}s? (?:say|cover|discuss)|"
+    # "what does the handbook say about remote work" asks about one topic: passages.
+    rf"what (?:does|do) (?:this|the|these) (?:\w+ )?{_DOC}s? (?:say|cover|discuss)(?!\s+(?:about|on|regarding))|"
     rf"(?:describe|explain) (?:this|the) (?:\w+ )?{_DOC})\b",
     re.I,
 )
 _LIST = re.compile(
     r"^\s*(?:please\s+)?(?:list|enumerate|itemi[sz]e)\b|"
+    r"\b(?:can|could|would|will) you (?:please )?(?:list|enumerate|name all|name every)\b|"
     r"\b(?:list|enumerate) (?:all|every|each|the)\b|"
-    r"\b(?:every|all (?:of )?the|each of the|all)\s+(?!of\b)\w+s?\b(?:\s+\w+)?\s+(?:in|from|of|across|mentioned|listed|that|which)\b|"
-    r"\bevery (?!one\b|time\b|day\b|year\b)\w+",
+    r"\b(?:what|which) (?:are|were) all\b|\ball (?:of )?the\b|"
+    r"\b(?:which|what) \w+s (?:are|were) (?:mentioned|named|listed|recorded|given|set|cited)\b|"
+    r"\b(?:every|all|each of the)\s+(?!of\b)\w+s?\b(?:\s+\w+)?\s+(?:in|from|of|across|mentioned|listed|that|which)\b|"
+    r"\bevery (?!one\b|time\b|day\b|year\b|how\b|other\b|so\b|now\b)\w+",
     re.I,
 )
+_ASKS_TO_LIST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:list|enumerate|name)\b", re.I
+)
 _YES_NO = re.compile(r"^\s*(?:does|do|is|are|can|must|should|will|did|was|were|has|have)\b", re.I)
+# "how did X change" asks for a fact; these ask to set two documents side by side.
 _COMPARE = re.compile(
-    r"\b(?:compare|comparison|contrast|differences?|differ|changed?|changes|versus|vs\.?)\b", re.I
+    r"\b(?:compare|comparison|contrast|versus|vs\.?|differences? between|differ(?:s)? from|"
+    r"what (?:has )?changed|changes? between|what is new in)\b",
+    re.I,
 )
 _DEICTIC = re.compile(rf"\b(?:this|that|the attached|the whole|the entire) (?:\w+ )?{_DOC}\b", re.I)
 
@@ -53,7 +64,7 @@ def kind_of(question: str) -> Kind:
         return "summary"
     if _COMPARE.search(question):
         return "compare"
-    if _LIST.search(question) and not _YES_NO.match(question):
+    if _LIST.search(question) and (_ASKS_TO_LIST.search(question) or not _YES_NO.match(question)):
         return "list"
     return "answer"
 

@@ -22,6 +22,9 @@ from sourcewise.core.types import (
     DocumentInfo,
     IndexReport,
     IndexStatus,
+    ModelInfo,
+    Passage,
+    RootFolder,
     SearchFilters,
     SearchHit,
 )
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from sourcewise.core.chat.store import ChatStore
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
+    from sourcewise.core.model_library import ModelLibrary
     from sourcewise.core.modelstore.store import ModelStore
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
     from sourcewise.core.store.index import Index
 
 TokenCallback = Callable[[str], None]
+ReportCallback = Callable[[IndexReport], None]
 
 
 class Engine:
@@ -76,6 +81,10 @@ class Engine:
         else:
             self._rebuild(parts, new)
         return parts
+
+    def rebuilds_for(self, new: Settings) -> set[Component]:
+        """The components :meth:`apply_settings` would rebuild for ``new`` (nothing is done)."""
+        return rebuilds_for(self.settings, new)
 
     def _rebuild(self, parts: set[Component], new: Settings) -> None:
         from sourcewise.core.modelstore.store import ModelStore
@@ -129,6 +138,37 @@ class Engine:
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return self.index_store.documents(collection)
+
+    def passages(self, min_tokens: int = 0) -> list[Passage]:
+        """Every indexed chunk of at least ``min_tokens`` tokens, in a stable order (identical
+        files share their chunks: the first of their paths alphabetically stands for them)."""
+        return self.index_store.passages(min_tokens)
+
+    # -- library folders -------------------------------------------------------------------
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
+        """The folders indexed as folders (not files added one by one), per collection."""
+        return self.index_store.roots(watched_only)
+
+    def set_watched(self, collection: str, folder: str, watched: bool) -> None:
+        """Remember whether a root folder is watched, so watching resumes on the next start."""
+        self.index_store.set_watch(collection, folder, watched)
+
+    def watch(self, collection: str, folders: Sequence[Path], on_report: ReportCallback, *,
+              debounce_s: float | None = None) -> Callable[[], None]:  # fmt: skip
+        """Re-index ``folders`` into ``collection`` whenever files in them change (after
+        ``debounce_s`` of quiet), on a thread of its own that calls ``on_report`` with each
+        report; returns the function that stops watching. OSError when a folder cannot be
+        watched (gone, unreadable, out of inotify watches)."""
+        from sourcewise.core.ingest.watch import DEBOUNCE_S, FolderWatcher
+
+        quiet = DEBOUNCE_S if debounce_s is None else debounce_s
+        watcher = FolderWatcher(self, collection, on_report, quiet)
+        try:
+            watcher.start(list(folders))
+        except OSError:
+            watcher.stop()
+            raise
+        return watcher.stop
 
     # -- retrieval ---------------------------------------------------------------------------
     def search(
@@ -236,6 +276,34 @@ class Engine:
 
             raise ModelError("no chat model is configured")
         return self.chat_model
+
+    def latest_eval_report(self) -> Path | None:
+        """The Markdown report of the latest ``sourcewise eval`` run, or None."""
+        from sourcewise.core.eval.report import latest_markdown
+
+        return latest_markdown(self.settings.home)
+
+    # -- models ------------------------------------------------------------------------------
+    @property
+    def model_library(self) -> ModelLibrary:
+        """The manifest's models: listed, looked for on this machine, installed."""
+        from sourcewise.core.model_library import ModelLibrary
+
+        return ModelLibrary(self.settings, self.models)
+
+    def missing_models(self) -> list[ModelInfo]:
+        """Manifest models this engine's components load that are not installed. Components
+        injected by tests (hash embedder, echo chat model, fake re-rankers) need none, nor
+        does a chat model given as a GGUF path."""
+        from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+
+        names = [self.embedder.name]
+        chat, llm = self.chat_model, self.settings.llm
+        if chat is not None and llm.path is None and chat.name.split("+")[0] == llm.model:
+            names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
+        if isinstance(self.reranker, CrossEncoderReranker):
+            names.append(self.settings.retrieval.rerank_model)
+        return self.model_library.missing(names)
 
     def close(self) -> None:
         if self._index is not None:

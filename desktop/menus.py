@@ -47,4 +47,4 @@ def _show_report(window: MainWindow) -> None:
     from sourcewise.desktop.report_view import ReportDialog
 
     if window.engine is not None:
-        ReportDialog(window.engine.settings.home, window).exec()
+        ReportDialog(window.engine.latest_eval_report(), window).exec()

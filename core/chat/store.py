@@ -10,7 +10,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
@@ -18,34 +18,17 @@ import sqlite_utils
 from sourcewise.core.answer.citations import replace_markers
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.store.answer_log import AnswerLog
-from sourcewise.core.types import Answer, ChatTurn, Citation, Timings
+from sourcewise.core.types import (
+    Answer,
+    ChatMessage,
+    ChatTurn,
+    Citation,
+    ConversationInfo,
+    Timings,
+)
 
 _TITLE_CHARS = 80
 _QUOTE_CHARS = 300
-
-
-@dataclass(frozen=True)
-class Conversation:
-    id: int
-    title: str
-    created: float
-    updated: float
-    messages: int = 0
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    id: int
-    conversation_id: int
-    role: str  # user, assistant
-    content: str
-    created: float
-    citations: list[Citation] = field(default_factory=list)
-    abstained: bool = False
-    timings: Timings | None = None
-    rating: int | None = None  # +1 / -1 when rated
-    comment: str = ""
-    log_id: int | None = None  # an answer's answer-log row (Answer.log_id)
 
 
 class ChatStore:
@@ -67,7 +50,7 @@ class ChatStore:
             )
         return int(cur.lastrowid or 0)
 
-    def conversations(self) -> list[Conversation]:
+    def conversations(self) -> list[ConversationInfo]:
         """Most recently updated first."""
         rows = self.db.execute(
             "SELECT c.id, c.title, c.created, c.updated, COUNT(m.id) FROM conversations c "
@@ -75,10 +58,11 @@ class ChatStore:
             "ORDER BY c.updated DESC, c.id DESC"
         ).fetchall()
         return [
-            Conversation(int(r[0]), str(r[1]), float(r[2]), float(r[3]), int(r[4])) for r in rows
+            ConversationInfo(int(r[0]), str(r[1]), float(r[2]), float(r[3]), int(r[4]))
+            for r in rows
         ]
 
-    def get(self, conversation_id: int) -> Conversation:
+    def get(self, conversation_id: int) -> ConversationInfo:
         for conv in self.conversations():
             if conv.id == conversation_id:
                 return conv

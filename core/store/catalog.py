@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sourcewise.core.types import DocumentInfo, FileFailure, FileWarning, IndexStatus
+from sourcewise.core.types import DocumentInfo, FileFailure, FileWarning, IndexStatus, Passage
 
 if TYPE_CHECKING:
     from sourcewise.core.store.index import Index
@@ -73,6 +73,19 @@ def documents(index: Index, collection: str | None = None) -> list[DocumentInfo]
         )
         for r in index.db.execute(sql, args).fetchall()
     ]
+
+
+def passages(index: Index, min_tokens: int = 0) -> list[Passage]:
+    """Every chunk of an indexed document with at least ``min_tokens`` tokens, by id (one path
+    per content: identical files share chunks, the first path alphabetically stands for them)."""
+    rows = index.db.execute(
+        "SELECT c.id, min(d.path), c.page_start, c.heading, c.text FROM chunks c "
+        "JOIN documents d ON d.blob_id = c.blob_id AND d.status = 'indexed' "
+        "WHERE c.tokens >= ? GROUP BY c.id ORDER BY c.id",
+        [min_tokens],
+    ).fetchall()
+    return [Passage(int(r[0]), str(r[1]), None if r[2] is None else int(r[2]), str(r[3]),
+                    str(r[4])) for r in rows]  # fmt: skip
 
 
 def _count(index: Index, sql: str) -> int:

@@ -23,7 +23,7 @@ from sourcewise.core.store import cards, catalog
 from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-from sourcewise.core.types import DocumentInfo, IndexStatus
+from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
 # ChunkRecord and BlobInfo moved to store/content.py with the writes; importers keep using this
 # module, which stays the store's entry point.
@@ -193,11 +193,11 @@ class Index(ContentWrites):
                 [int(watch), folder, collection],
             )
 
-    def roots(self, watched_only: bool = False) -> list[tuple[str, str, bool]]:
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
         sql = "SELECT c.name, r.path, r.watch FROM roots r JOIN collections c ON c.id = r.collection_id"
         if watched_only:
             sql += " WHERE r.watch = 1"
-        return [(str(a), str(b), bool(c)) for a, b, c in self.db.execute(sql).fetchall()]
+        return [RootFolder(str(a), str(b), bool(c)) for a, b, c in self.db.execute(sql).fetchall()]
 
     def document(self, collection_id: int, path: str) -> dict[str, Any] | None:
         cur = self.db.execute(
@@ -245,3 +245,6 @@ class Index(ContentWrites):
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return catalog.documents(self, collection)
+
+    def passages(self, min_tokens: int = 0) -> list[Passage]:
+        return catalog.passages(self, min_tokens)

@@ -30,7 +30,6 @@ from sourcewise.core.types import (
 )
 
 if TYPE_CHECKING:
-    from sourcewise.core.chat.store import ChatStore
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
     from sourcewise.core.model_library import ModelLibrary
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
     from sourcewise.core.store.answer_log import AnswerLog
+    from sourcewise.core.store.chats import ChatStore
     from sourcewise.core.store.index import Index
 
 TokenCallback = Callable[[str], None]
@@ -262,7 +262,7 @@ class Engine:
     @property
     def chats(self) -> ChatStore:
         """Stored conversations, in the index database."""
-        from sourcewise.core.chat.store import ChatStore
+        from sourcewise.core.store.chats import ChatStore
 
         return ChatStore(self.index_store.db, self.index_store.lock)
 

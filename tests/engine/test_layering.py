@@ -3,7 +3,9 @@ reaching past the engine facade, fails an import contract."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,3 +72,34 @@ def test_the_app_and_the_cli_never_touch_the_index_store(where: str) -> None:
     users = [str(p.relative_to(REPO)) for p in sorted((REPO / where).rglob("*.py"))
              if "index_store" in p.read_text(encoding="utf-8")]  # fmt: skip
     assert users == []
+
+
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\b.*\b(FROM|INTO|SET|TABLE)\b", re.S)
+
+
+def _strings(source: str) -> list[str]:
+    """Every string literal of a module (adjacent literals joined, f-string parts included)."""
+    tree = ast.parse(source)
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+def test_sql_lives_only_in_the_store() -> None:
+    """Every query is a method of ``sourcewise.core.store`` (as sqlite-utils' ``Collection``
+    owns its tables' queries); no other module of the engine or the app holds SQL."""
+    store = REPO / "core" / "store"
+    offenders = [
+        f"{path.relative_to(REPO)}: {text.split()[0]} …"
+        for folder in ("core", "desktop")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if store not in path.parents
+        for text in _strings(path.read_text(encoding="utf-8"))
+        if _SQL.search(text)
+    ]
+    assert offenders == []
+
+
+def test_the_sql_check_sees_a_query() -> None:
+    probe = 'rows = db.execute(\n    "SELECT id FROM chunks "\n    f"WHERE blob_id = {x}"\n)\n'
+    assert any(_SQL.search(s) for s in _strings(probe))

@@ -1,13 +1,12 @@
 """Conversations stored in the index database (tables from migration ``m002_chats``).
 
 Answers keep their citations and timings as JSON so a conversation can be reopened, rated and
-exported to Markdown with its sources as footnotes.
+exported to Markdown with its sources as footnotes (``sourcewise.core.chat.export``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from dataclasses import asdict
@@ -15,7 +14,6 @@ from typing import Any
 
 import sqlite_utils
 
-from sourcewise.core.answer.citations import replace_markers
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.store.answer_log import AnswerLog
 from sourcewise.core.types import (
@@ -28,7 +26,6 @@ from sourcewise.core.types import (
 )
 
 _TITLE_CHARS = 80
-_QUOTE_CHARS = 300
 
 
 class ChatStore:
@@ -165,28 +162,9 @@ class ChatStore:
     # -- export --------------------------------------------------------------------------------
     def export_markdown(self, conversation_id: int) -> str:
         """The conversation as Markdown; each answer's citations become footnotes."""
-        conv = self.get(conversation_id)
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(conv.created))
-        out = [
-            f"# {conv.title or 'Conversation'}",
-            "",
-            f"_Exported from Sourcewise; started {when}._",
-            "",
-        ]
-        for i, msg in enumerate(self.messages(conversation_id), start=1):
-            if msg.role == "user":
-                out += [f"**You:** {msg.content.strip()}", ""]
-                continue
-            if msg.role != "assistant":
-                continue
-            body = _footnote_refs(msg.content.strip(), i, {c.n for c in msg.citations})
-            out += [f"**Sourcewise:** {body}", ""]
-            if msg.abstained:
-                out += ["_(No answer: the documents do not cover this.)_", ""]
-            notes = [_footnote(i, c) for c in msg.citations]
-            if notes:
-                out += [*notes, ""]
-        return "\n".join(out).rstrip() + "\n"
+        from sourcewise.core.chat.export import conversation_markdown
+
+        return conversation_markdown(self.get(conversation_id), self.messages(conversation_id))
 
     def _require(self, conversation_id: int) -> None:
         row = self.db.execute(
@@ -199,20 +177,6 @@ class ChatStore:
 def _title(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= _TITLE_CHARS else line[: _TITLE_CHARS - 1].rstrip() + "…"
-
-
-def _footnote_refs(text: str, i: int, known: set[int]) -> str:
-    """``[2]`` -> ``[^i-2]`` for the citations the message has (ids are unique per message)."""
-    return replace_markers(text, lambda n: f"[^{i}-{n}]" if n in known else f"[{n}]")
-
-
-def _footnote(i: int, c: Citation) -> str:
-    page = f", page {c.page}" if c.page else ""
-    quote = " ".join(c.text.split())
-    if len(quote) > _QUOTE_CHARS:
-        quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-    quote = quote.replace('"', "'")
-    return f'[^{i}-{c.n}]: {os.path.basename(c.path)}{page} ({c.path}): "{quote}"'
 
 
 def _message(row: tuple[Any, ...]) -> ChatMessage:

@@ -121,7 +121,10 @@ class Engine:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> IndexReport:
-        """Add or update files and folders; unchanged files are skipped, removed ones dropped."""
+        """Add or update files and folders; unchanged files are skipped, removed ones dropped.
+        When ``cancel`` is set, the files in flight are dropped and
+        :class:`~sourcewise.core.errors.Cancelled` is raised with the partial report
+        (``err.report``); the files committed before stay indexed."""
         from sourcewise.core.ingest.pipeline import IndexJob
 
         with self._write_lock:

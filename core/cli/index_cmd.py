@@ -53,12 +53,10 @@ def index(
         try:
             report = engine.index(list(paths), collection, progress=_print_progress,
                                   cancel=cancel)  # fmt: skip
-        except Cancelled as err:  # the partial report, when the engine raises it with one
-            partial = getattr(err, "report", None)
-            if not isinstance(partial, IndexReport):
+        except Cancelled as err:  # Ctrl+C: the partial report is shown, then exit 130
+            if err.report is None:
                 raise
-            report = partial
-            report.cancelled = True
+            report = err.report
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     _show_report(report, as_json)

@@ -74,6 +74,8 @@ class IndexJob:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> IndexReport:
+        """Index ``paths`` into ``collection``; Cancelled carries the partial report (the
+        files committed before the cancel stay indexed)."""
         self._progress = progress or (lambda _p: None)
         self._cancel = cancel or CancelToken()
         self.report = IndexReport(collection=collection)
@@ -95,6 +97,8 @@ class IndexJob:
         finally:
             self.index.save_vectors()
             self.report.seconds = time.monotonic() - started
+        if self.report.cancelled:
+            raise Cancelled("indexing cancelled", report=self.report)
         return self.report
 
     # -- scan --------------------------------------------------------------------------------

@@ -282,7 +282,7 @@ class Engine:
 
     def latest_eval_report(self) -> Path | None:
         """The Markdown report of the latest ``sourcewise eval`` run, or None."""
-        from sourcewise.core.eval.report import latest_markdown
+        from sourcewise.core.eval.eval_report import latest_markdown
 
         return latest_markdown(self.settings.home)
 

@@ -21,9 +21,7 @@ from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
 from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
-from sourcewise.core.ingest.reembed import reembed_all
-from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
-from sourcewise.core.ingest.workers import (
+from sourcewise.core.ingest.parse_pool import (
     WORKERS_DID_NOT_START,
     ParseOutcome,
     make_executor,
@@ -31,6 +29,8 @@ from sourcewise.core.ingest.workers import (
     parse_workers,
     worker_alive,
 )
+from sourcewise.core.ingest.reembed import reembed_all
+from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings

@@ -9,10 +9,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from sourcewise.core.answer.citations import strip_markers
+from sourcewise.core.cli.serve_cmd import is_loopback
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.echo import EchoChatModel
 from sourcewise.core.server.app import create_app
-from sourcewise.core.server.command import is_loopback
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 

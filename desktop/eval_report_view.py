@@ -12,7 +12,7 @@ NO_REPORT = (
 )
 
 
-class ReportDialog(QDialog):
+class EvalReportDialog(QDialog):
     """Shows ``report`` (:meth:`Engine.latest_eval_report`), or how to make one when None."""
 
     def __init__(self, report: Path | None, parent: QWidget | None = None) -> None:

@@ -53,7 +53,7 @@ def build(n: int, home: Path) -> Index:
         return index
     rng = np.random.default_rng(n)
     centres = rng.normal(size=(2000, DIM)).astype(np.float32)
-    cid = index.collection_id("synthetic") or 0
+    cid = index.content.collection_id("synthetic") or 0
     step = 10_000
     for start in range(have, n, step):
         rows, vecs = [], []

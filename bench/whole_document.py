@@ -131,7 +131,9 @@ def _progress(p: Progress) -> None:
 
 def _table(model: str, pages: int, index_s: float, d: DocumentDigest, rerun: DocumentDigest,
            ok: int, cited: int) -> None:  # fmt: skip
-    citing = sum(1 for s in d.sections if s.citations and all(c.page in s.pages for c in s.citations))
+    citing = sum(
+        1 for s in d.sections if s.citations and all(c.page in s.pages for c in s.citations)
+    )
     with_text = sum(1 for s in d.sections if s.text)
     print("| chat model | pages | sections | index (s) | read (s) | pages/min | sections citing "
           "their pages | cited sentences supported | cached rerun (s) |")  # fmt: skip

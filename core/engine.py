@@ -23,23 +23,27 @@ from sourcewise.core.types import (
     DocumentInfo,
     IndexReport,
     IndexStatus,
+    ModelInfo,
     Passage,
+    RootFolder,
     SearchFilters,
     SearchHit,
 )
 
 if TYPE_CHECKING:
     from sourcewise.core.answer.document_answers import DocumentAnswerer, SearchFn
-    from sourcewise.core.chat.store import ChatStore
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
+    from sourcewise.core.model_library import ModelLibrary
     from sourcewise.core.modelstore.store import ModelStore
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
     from sourcewise.core.store.answer_log import AnswerLog
+    from sourcewise.core.store.chats import ChatStore
     from sourcewise.core.store.index import Index
 
 TokenCallback = Callable[[str], None]
+ReportCallback = Callable[[IndexReport], None]
 
 
 class Engine:
@@ -80,6 +84,10 @@ class Engine:
             self._rebuild(parts, new)
         return parts
 
+    def rebuilds_for(self, new: Settings) -> set[Component]:
+        """The components :meth:`apply_settings` would rebuild for ``new`` (nothing is done)."""
+        return rebuilds_for(self.settings, new)
+
     def _rebuild(self, parts: set[Component], new: Settings) -> None:
         from sourcewise.core.modelstore.store import ModelStore
 
@@ -115,7 +123,10 @@ class Engine:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> IndexReport:
-        """Add or update files and folders; unchanged files are skipped, removed ones dropped."""
+        """Add or update files and folders; unchanged files are skipped, removed ones dropped.
+        When ``cancel`` is set, the files in flight are dropped and
+        :class:`~sourcewise.core.errors.Cancelled` is raised with the partial report
+        (``err.report``); the files committed before stay indexed."""
         from sourcewise.core.ingest.pipeline import IndexJob
 
         with self._write_lock:
@@ -145,6 +156,37 @@ class Engine:
     def document_passages(self, document_id: int) -> list[Passage]:
         """Every passage of an indexed document, in reading order (none for a failed one)."""
         return self.index_store.document_passages(document_id)
+
+    def passages(self, min_tokens: int = 0) -> list[Passage]:
+        """Every indexed chunk of at least ``min_tokens`` tokens, in a stable order (identical
+        files share their chunks: the first of their paths alphabetically stands for them)."""
+        return self.index_store.passages(min_tokens)
+
+    # -- library folders -------------------------------------------------------------------
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
+        """The folders indexed as folders (not files added one by one), per collection."""
+        return self.index_store.roots(watched_only)
+
+    def set_watched(self, collection: str, folder: str, watched: bool) -> None:
+        """Remember whether a root folder is watched, so watching resumes on the next start."""
+        self.index_store.set_watch(collection, folder, watched)
+
+    def watch(self, collection: str, folders: Sequence[Path], on_report: ReportCallback, *,
+              debounce_s: float | None = None) -> Callable[[], None]:  # fmt: skip
+        """Re-index ``folders`` into ``collection`` whenever files in them change (after
+        ``debounce_s`` of quiet), on a thread of its own that calls ``on_report`` with each
+        report; returns the function that stops watching. OSError when a folder cannot be
+        watched (gone, unreadable, out of inotify watches)."""
+        from sourcewise.core.ingest.watch import DEBOUNCE_S, FolderWatcher
+
+        quiet = DEBOUNCE_S if debounce_s is None else debounce_s
+        watcher = FolderWatcher(self, collection, on_report, quiet)
+        try:
+            watcher.start(list(folders))
+        except OSError:
+            watcher.stop()
+            raise
+        return watcher.stop
 
     # -- retrieval ---------------------------------------------------------------------------
     def search(
@@ -289,7 +331,7 @@ class Engine:
     @property
     def chats(self) -> ChatStore:
         """Stored conversations, in the index database."""
-        from sourcewise.core.chat.store import ChatStore
+        from sourcewise.core.store.chats import ChatStore
 
         return ChatStore(self.index_store.db, self.index_store.lock)
 
@@ -303,6 +345,35 @@ class Engine:
 
             raise ModelError("no chat model is configured")
         return self.chat_model
+
+    def latest_eval_report(self) -> Path | None:
+        """The Markdown report of the latest ``sourcewise eval`` run, or None."""
+        from sourcewise.core.eval.eval_report import latest_markdown
+
+        return latest_markdown(self.settings.home)
+
+    # -- models ------------------------------------------------------------------------------
+    @property
+    def model_library(self) -> ModelLibrary:
+        """The manifest's models: listed, looked for on this machine, installed."""
+        from sourcewise.core.model_library import ModelLibrary
+
+        return ModelLibrary(self.settings, self.models)
+
+    def missing_models(self) -> list[ModelInfo]:
+        """Manifest models this engine's components load that are not installed. Components
+        injected by tests (hash embedder, echo chat model, fake re-rankers) need none, nor
+        does a chat model given as a GGUF path or served by a model server."""
+        from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+
+        names = [self.embedder.name]
+        chat, llm = self.chat_model, self.settings.llm
+        built_in = llm.backend == "llama" and llm.path is None
+        if chat is not None and built_in and chat.name.split("+")[0] == llm.model:
+            names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
+        if isinstance(self.reranker, CrossEncoderReranker):
+            names.append(self.settings.retrieval.rerank_model)
+        return self.model_library.missing(names)
 
     def close(self) -> None:
         if self._index is not None:

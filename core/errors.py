@@ -6,6 +6,13 @@ anything else is a bug. :class:`Cancelled` is not an error at all: callers treat
 end of a long operation.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sourcewise.core.types import IndexReport
+
 
 class SourcewiseError(Exception):
     """A problem the user can act on; ``str(err)`` is a complete one-line message."""
@@ -32,4 +39,10 @@ class ParseError(SourcewiseError):
 
 
 class Cancelled(Exception):
-    """Raised inside a long operation when its cancel token was set."""
+    """Raised inside a long operation when its cancel token was set. ``report`` is what was
+    done before it stopped, when the operation has one to give (``Engine.index``: the partial
+    :class:`~sourcewise.core.types.IndexReport`, its ``cancelled`` flag set)."""
+
+    def __init__(self, message: str = "cancelled", report: IndexReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report

@@ -400,7 +400,13 @@ _config_override: Path | None = None
 
 
 def _active_config_file() -> Path:
-    return _config_override or paths.config_file(paths.env_home())
+    return _config_override or settings_file()
+
+
+def settings_file(home: Path | None = None) -> Path:
+    """The settings TOML :func:`load_settings` reads for ``home`` (else for ``SOURCEWISE_HOME``,
+    else the platform's config folder), which is where the app saves its settings too."""
+    return paths.config_file(home or paths.env_home())
 
 
 def load_settings(

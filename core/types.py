@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 
 def to_json(obj: Any) -> Any:
@@ -48,6 +49,14 @@ class IndexReport:
     cancelled: bool = False
     failures: list[FileFailure] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)  # of the files indexed this run
+
+
+class RootFolder(NamedTuple):
+    """A folder added to the library, and whether it is watched for changes."""
+
+    collection: str
+    folder: str
+    watched: bool
 
 
 @dataclass(frozen=True)
@@ -218,3 +227,52 @@ class DocumentDigest:
     sections_total: int = 0
     pages_read: int = 0
     cached: int = 0  # sections whose notes came from the cache
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """A stored conversation as the chat list shows it (``Engine.chats.conversations()``)."""
+
+    id: int
+    title: str
+    created: float
+    updated: float
+    messages: int = 0
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    id: int
+    conversation_id: int
+    role: str  # user, assistant
+    content: str
+    created: float
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    timings: Timings | None = None
+    rating: int | None = None  # +1 / -1 when rated
+    comment: str = ""
+    log_id: int | None = None  # an answer's answer-log row (Answer.log_id)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model of the manifest, as the app's model chooser and installer show it."""
+
+    name: str
+    display_name: str
+    role: str  # chat, embed, rerank
+    size_bytes: int
+    installed: bool
+    path: Path  # where it is installed, else where installing it puts it
+
+
+@dataclass(frozen=True)
+class FoundModel:
+    """A GGUF file found on this machine (LM Studio, Ollama, Hugging Face cache, ...)."""
+
+    path: Path
+    source: str  # "lm-studio", "ollama", "huggingface", ...
+    name: str
+    model_name: str | None  # general.name from its header
+    quantization: str | None

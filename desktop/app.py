@@ -59,14 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from sourcewise.core import paths
-    from sourcewise.core.settings import load_settings
+    from sourcewise.core.settings import load_settings, settings_file
 
     overrides: dict[str, Any] = {}
     if args.data_dir is not None:
         overrides["home"] = args.data_dir.expanduser().resolve()
     # The file load_settings reads is the one the settings dialog writes.
-    config_file = paths.config_file(overrides.get("home") or paths.env_home())
+    config_file = settings_file(overrides.get("home"))
     try:
         settings = load_settings(overrides)
     except SourcewiseError as err:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from sourcewise.core.answer import citations
-from sourcewise.core.chat.store import ChatMessage
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchHit, Timings
+from sourcewise.core.types import Answer, ChatMessage, ChatTurn, Citation, SearchHit, Timings
 
 State = Literal["waiting", "streaming", "done", "stopped", "failed"]
 NOT_IN_DOCUMENTS = "Not in your documents"

@@ -1,6 +1,6 @@
 """The list of stored conversations (a tab beside the library): new, open, delete, export.
 
-The panel only displays :class:`~sourcewise.core.chat.store.Conversation` rows and emits
+The panel only displays :class:`~sourcewise.core.types.ConversationInfo` rows and emits
 requests; the chat controller reads and writes the chat store.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from sourcewise.core.chat.store import Conversation
+from sourcewise.core.types import ConversationInfo
 from sourcewise.desktop.qt import (
     QAbstractItemView,
     QFrame,
@@ -83,10 +83,10 @@ class ConversationsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
-        self.conversations: list[Conversation] = []
+        self.conversations: list[ConversationInfo] = []
         self.set_conversations([])
 
-    def set_conversations(self, convs: list[Conversation], current: int | None = None) -> None:
+    def set_conversations(self, convs: list[ConversationInfo], current: int | None = None) -> None:
         self.conversations = list(convs)
         self.list.blockSignals(True)
         self.list.clear()

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcewise.core.components import rebuilds_for
 from sourcewise.core.engine import Engine
-from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.model_library import ModelLibrary
 from sourcewise.core.settings import Settings, changed_fields, save_settings
 from sourcewise.desktop import model_choices as mc
 from sourcewise.desktop.qt import QMessageBox, QObject, Signal
@@ -101,7 +100,7 @@ class EngineSettings(QObject):
         if settings is None or self.dialog is not None:
             return
         engine = self.window.engine
-        models = engine.models if engine is not None else ModelStore(settings)
+        models = engine.model_library if engine is not None else ModelLibrary(settings)
         home = self.discover_home
         self.window.statusBar().showMessage("Looking for models…", 3000)
         job = Job("model choices", lambda _job: mc.gather(models, home))
@@ -117,7 +116,7 @@ class EngineSettings(QObject):
         if self.settings is None:
             return
         engine = self.window.engine
-        models = engine.models if engine is not None else ModelStore(self.settings)
+        models = engine.model_library if engine is not None else ModelLibrary(self.settings)
         dialog = SettingsDialog(self.settings, choices, self.window, models=models,
                                 runner=self.window.side_runner)  # fmt: skip
         dialog.accepted.connect(lambda: self.apply(dialog.result_settings()))
@@ -151,7 +150,7 @@ class EngineSettings(QObject):
             self._pending = new  # applied once the engine being built or changed is back
         elif engine is None:  # it could not start: try again with the new settings
             self._build(new, self._on_rebuild_failed)
-        elif rebuilds_for(engine.settings, new) <= {"searcher"}:
+        elif engine.rebuilds_for(new) <= {"searcher"}:
             engine.apply_settings(new)  # cheap and lock-free: the next search uses it
             self.window.statusBar().showMessage(f"Settings saved to {target}", 5000)
         else:
@@ -162,7 +161,7 @@ class EngineSettings(QObject):
     def _apply_to(self, engine: Engine, new: Settings) -> None:
         """Rebuild the engine's changed parts on the worker thread (after a running job);
         the window is detached from it meanwhile and gets it back when done."""
-        parts = ", ".join(sorted(rebuilds_for(engine.settings, new)))
+        parts = ", ".join(sorted(engine.rebuilds_for(new)))
         self.window.statusBar().showMessage(f"Settings saved; reloading the {parts}…")
         self.window.release_engine()
 

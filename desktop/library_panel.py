@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from sourcewise.core.types import DocumentInfo
+from sourcewise.core.types import DocumentInfo, RootFolder
 from sourcewise.desktop.formatting import document_status, document_tooltip
 from sourcewise.desktop.qt import (
     QAbstractItemView,
@@ -114,7 +114,7 @@ class LibraryPanel(QWidget):
         summary = f" — {len(docs)} files" + (f", {failed} failed" if failed else "") if docs else ""
         self.title.setText(f"<b>Library</b>{summary}")
 
-    def set_roots(self, roots: list[tuple[str, str, bool]]) -> None:
+    def set_roots(self, roots: list[RootFolder]) -> None:
         """The folders added to the library (collection, path, watched), each with a box."""
         self.folders.blockSignals(True)
         self.folders.clear()

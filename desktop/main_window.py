@@ -15,7 +15,7 @@ from typing import Any
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.settings import Settings
-from sourcewise.core.types import DocumentInfo, IndexReport
+from sourcewise.core.types import DocumentInfo, IndexReport, RootFolder
 from sourcewise.desktop.assets import app_icon
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.chat_session import ChatSession
@@ -190,20 +190,20 @@ class MainWindow(QMainWindow):
         if engine is None:
             return
         handler = self._on_first_library if first_run else self._on_full_library
-        self._run("library", lambda _job: (engine.documents(), engine.index_store.roots()),
+        self._run("library", lambda _job: (engine.documents(), engine.roots()),
                   handler)  # fmt: skip
 
     def _on_library(self, docs: list[DocumentInfo]) -> None:
         self.library.set_documents(docs)
         self.chat.set_library_empty(not docs)
 
-    def _on_full_library(self, result: tuple[list[DocumentInfo], list[Any]]) -> None:
+    def _on_full_library(self, result: tuple[list[DocumentInfo], list[RootFolder]]) -> None:
         docs, roots = result
         self._on_library(docs)
         self.library.set_roots(roots)
         self.library_refreshed.emit()
 
-    def _on_first_library(self, result: tuple[list[DocumentInfo], list[Any]]) -> None:
+    def _on_first_library(self, result: tuple[list[DocumentInfo], list[RootFolder]]) -> None:
         self._on_full_library(result)
         self.watch.start_saved(result[1])
         self.session.refresh_list()

@@ -44,7 +44,7 @@ def _action(window: MainWindow, menu: Any, text: str, slot: Callable[[], Any],
 
 
 def _show_report(window: MainWindow) -> None:
-    from sourcewise.desktop.report_view import ReportDialog
+    from sourcewise.desktop.eval_report_view import EvalReportDialog
 
     if window.engine is not None:
-        ReportDialog(window.engine.settings.home, window).exec()
+        EvalReportDialog(window.engine.latest_eval_report(), window).exec()

@@ -13,7 +13,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.model_library import ModelLibrary
 from sourcewise.core.settings import Settings, rebuild_fields, value_of
 from sourcewise.desktop.formatting import size
 
@@ -37,21 +37,19 @@ class ModelChoices:
     adapters: list[Path] = field(default_factory=list)
 
 
-def gather(models: ModelStore, discover_home: Path | None = None) -> ModelChoices:
+def gather(models: ModelLibrary, discover_home: Path | None = None) -> ModelChoices:
     """Every manifest chat model (those not installed marked so, to install from the dialog),
     GGUF files found on this machine, and the adapters under ``<models>/adapters``. Walks
     folders: run it off the UI thread."""
     choices = ModelChoices()
     installed: set[Path] = set()
-    for spec in models.manifest():
-        if spec.role != "chat":
-            continue
-        ok = models.is_installed(spec.name)
+    for model in models.models(role="chat"):
+        ok = model.installed
         if ok:
-            installed.add(models.target(spec.name).resolve())
-        note = "" if ok else f" — not installed ({size(spec.size_bytes)} download)"
-        choices.chat.append(ChatChoice(f"{spec.display_name}{note}", model=spec.name,
-                                       installed=ok, size_bytes=spec.size_bytes))  # fmt: skip
+            installed.add(model.path.resolve())
+        note = "" if ok else f" — not installed ({size(model.size_bytes)} download)"
+        choices.chat.append(ChatChoice(f"{model.display_name}{note}", model=model.name,
+                                       installed=ok, size_bytes=model.size_bytes))  # fmt: skip
     adapters_dir = models.models_dir / "adapters"
     seen = set(installed)
     for found in models.discover(home=discover_home):

@@ -1,6 +1,6 @@
 """First run: a banner offering to install the default models when the engine needs missing ones.
 
-Model files are never bundled with the app. The install (``ModelStore.install_many`` of the
+Model files are never bundled with the app. The install (``ModelLibrary.install_many`` of the
 default models and any other the engine needs, such as a chosen chat model: download, assemble,
 verify) runs as a job on its own thread, since it does not touch the index, with progress in the
 banner and a Cancel button.
@@ -9,10 +9,9 @@ banner and a Cancel button.
 from __future__ import annotations
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.modelstore.manifest import ModelSpec
-from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.model_library import ModelLibrary
 from sourcewise.core.progress import Progress
-from sourcewise.core.retrieve.rerank import CrossEncoderReranker
+from sourcewise.core.types import ModelInfo
 from sourcewise.desktop.formatting import size
 from sourcewise.desktop.qt import (
     QFrame,
@@ -26,26 +25,7 @@ from sourcewise.desktop.qt import (
 from sourcewise.desktop.workers import Job, JobRunner
 
 
-def missing_models(engine: Engine) -> list[ModelSpec]:
-    """Manifest models the engine's components will load but are not installed.
-
-    Components injected by tests (hash embedder, echo chat model, fake re-rankers) are not
-    manifest models and need nothing; a chat model given as a GGUF path, or one on a model
-    server, needs no manifest model either.
-    """
-    models = engine.models
-    names = [engine.embedder.name]
-    chat, llm = engine.chat_model, engine.settings.llm
-    built_in = llm.backend == "llama" and llm.path is None
-    if chat is not None and built_in and chat.name.split("+")[0] == llm.model:
-        names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
-    if isinstance(engine.reranker, CrossEncoderReranker):
-        names.append(engine.settings.retrieval.rerank_model)
-    known = {s.name: s for s in models.manifest()}
-    return [known[n] for n in dict.fromkeys(names) if n in known and not models.is_installed(n)]
-
-
-def install_job(models: ModelStore, name: str) -> Job:
+def install_job(models: ModelLibrary, name: str) -> Job:
     """A job installing one manifest model (download, assemble, verify), with progress;
     start it on a runner that does not touch the index."""
     return Job(f"install {name}", lambda j: models.install(
@@ -91,19 +71,20 @@ class ModelBanner(QFrame):
         self._busy(False)
         self.hide()
 
-    def check(self, engine: Engine) -> list[ModelSpec]:
+    def check(self, engine: Engine) -> list[ModelInfo]:
         """Show the offer when ``engine`` needs models that are missing; returns them."""
         self.engine = engine
-        missing = [] if self.job is not None else missing_models(engine)
+        library = engine.model_library
+        missing = [] if self.job is not None else engine.missing_models()
         if missing:
-            specs = {s.name: s for s in [*engine.models.defaults(), *missing]}
+            specs = {s.name: s for s in [*library.defaults(), *missing]}
             self.to_install = list(specs)
             total = sum(s.size_bytes for s in specs.values())
             names = ", ".join(s.display_name for s in missing)
             self.label.setText(
                 f"<b>Sourcewise needs models that are not installed yet</b> ({names}). "
                 f"Install them with the default models ({size(total)}, downloaded once) into "
-                f"{engine.models.models_dir}?"
+                f"{library.models_dir}?"
             )
             self.show()
         elif self.job is None:
@@ -114,7 +95,7 @@ class ModelBanner(QFrame):
         engine = self.engine
         if engine is None or self.job is not None:
             return
-        models, names = engine.models, list(self.to_install)
+        models, names = engine.model_library, list(self.to_install)
         job = Job("install models", lambda j: models.install_many(
             names, progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
         job.signals.progress.connect(self._on_progress)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.modelstore.store import ModelStore
+from sourcewise.core.model_library import ModelLibrary
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
 from sourcewise.desktop import model_choices as mc
@@ -62,7 +62,7 @@ class SettingsDialog(QDialog):
     install a chat model that is not installed yet; without them it only lists it."""
 
     def __init__(self, settings: Settings, choices: mc.ModelChoices,
-                 parent: QWidget | None = None, *, models: ModelStore | None = None,
+                 parent: QWidget | None = None, *, models: ModelLibrary | None = None,
                  runner: JobRunner | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -243,7 +243,7 @@ class SettingsDialog(QDialog):
     def _on_installed(self, _path: object) -> None:
         choice: mc.ChatChoice = self.chat_model.currentData()
         label = (
-            self.models.spec(choice.model).display_name
+            self.models.info(choice.model).display_name
             if self.models and choice.model
             else choice.label
         )

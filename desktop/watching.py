@@ -1,28 +1,23 @@
-"""Watched folders: a :class:`FolderWatcher` per folder whose "Watch" box is ticked.
+"""Watched folders: an engine watch per folder whose "Watch" box is ticked.
 
-The watcher re-indexes a changed folder on its own thread (the engine serialises writers),
-and reports there; the report crosses to the UI thread as a queued signal. Whether a folder
-is watched is kept with the folder in the index (the ``watch`` flag of its root), so watching
-resumes when the app starts again.
+The engine re-indexes a changed folder on the watch's own thread (the engine serialises
+writers) and reports there; the report crosses to the UI thread as a queued signal. Whether a
+folder is watched is kept with the folder in the index (:meth:`Engine.set_watched`), so
+watching resumes when the app starts again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.ingest.watch import DEBOUNCE_S, FolderWatcher
-from sourcewise.core.types import IndexReport
+from sourcewise.core.types import IndexReport, RootFolder
 from sourcewise.desktop.qt import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 Root = tuple[str, str]  # collection, folder
-
-
-def set_watch_flag(engine: Engine, collection: str, folder: str, watch: bool) -> None:
-    """Record whether a root folder is watched."""
-    engine.index_store.set_watch(collection, folder, watch)
 
 
 class WatchController(QObject):
@@ -30,19 +25,19 @@ class WatchController(QObject):
     failed = Signal(str)
     _report = Signal(object)  # emitted on a watcher thread
 
-    def __init__(self, parent: QObject | None = None, debounce_s: float = DEBOUNCE_S) -> None:
+    def __init__(self, parent: QObject | None = None, debounce_s: float | None = None) -> None:
         super().__init__(parent)
         self.engine: Engine | None = None
-        self.debounce_s = debounce_s
-        self.watchers: dict[Root, FolderWatcher] = {}
+        self.debounce_s = debounce_s  # None: the engine's default quiet time
+        self._stops: dict[Root, Callable[[], None]] = {}  # each watch's stop function
         # A bound method of a QObject: queued onto this object's (the UI) thread.
         self._report.connect(self._deliver)
 
     @property
     def watched(self) -> set[Root]:
-        return set(self.watchers)
+        return set(self._stops)
 
-    def start_saved(self, roots: list[tuple[str, str, bool]]) -> None:
+    def start_saved(self, roots: list[RootFolder]) -> None:
         """Start watching the roots whose flag is set (after the engine starts)."""
         for collection, folder, watch in roots:
             if watch and Path(folder).is_dir():
@@ -58,32 +53,30 @@ class WatchController(QObject):
             return False
         if not watch:
             self._stop(root)
-        set_watch_flag(engine, collection, folder, watch)
+        engine.set_watched(collection, folder, watch)
         return True
 
     def _start(self, root: Root) -> bool:
-        if root in self.watchers or self.engine is None:
-            return root in self.watchers
-        watcher = FolderWatcher(self.engine, root[0], on_report=self._report.emit,
-                                debounce_s=self.debounce_s)  # fmt: skip
+        if root in self._stops or self.engine is None:
+            return root in self._stops
         try:
-            watcher.start([Path(root[1])])
+            stop = self.engine.watch(root[0], [Path(root[1])], self._report.emit,
+                                     debounce_s=self.debounce_s)  # fmt: skip
         except OSError as err:  # gone, unreadable, or out of inotify watches
-            watcher.stop()
             self.failed.emit(f"Cannot watch {root[1]}: {err}")
             return False
-        self.watchers[root] = watcher
+        self._stops[root] = stop
         log.info("watching %s (%s)", root[1], root[0])
         return True
 
     def _stop(self, root: Root) -> None:
-        watcher = self.watchers.pop(root, None)
-        if watcher is not None:
-            watcher.stop()
+        stop = self._stops.pop(root, None)
+        if stop is not None:
+            stop()
 
     def stop_all(self) -> None:
-        """Stop every watcher (before the engine closes or is replaced)."""
-        for root in list(self.watchers):
+        """Stop every watch (before the engine closes or is replaced)."""
+        for root in list(self._stops):
             self._stop(root)
 
     @Slot(object)

@@ -4,7 +4,8 @@ The pattern follows napari's ``qthreading`` and Anki's ``QueryOp``: the work fun
 a :class:`QThreadPool` thread and must never touch widgets; it reports through a
 :class:`JobSignals` object (created on the UI thread, so every connection is queued onto it).
 Cancelling sets the engine's :class:`CancelToken`; the engine's ``Cancelled`` is a normal end
-(``cancelled`` is emitted, never ``failed``). A :class:`SourcewiseError` is the user's or the
+(``cancelled`` is emitted, never ``failed``), and the partial report it carries is the job's
+``result``. A :class:`SourcewiseError` is the user's or the
 environment's fault and is shown as is; anything else is a bug: logged with its traceback and
 reported with a short message.
 """
@@ -74,7 +75,8 @@ class Job:
         try:
             self.cancel_token.check()  # cancelled while it was still queued
             result = self.fn(self)
-        except Cancelled:
+        except Cancelled as err:
+            self.result = err.report  # what was done before the cancel, if the call says
             self._flush_progress()
             self.signals.cancelled.emit()
         except SourcewiseError as err:
@@ -87,11 +89,7 @@ class Job:
         else:
             self.result = result
             self._flush_progress()
-            # The index call reports a cancel in its result instead of raising.
-            if self.cancel_token.cancelled and getattr(result, "cancelled", False):
-                self.signals.cancelled.emit()
-            else:
-                self.signals.finished.emit(result)
+            self.signals.finished.emit(result)
         finally:
             self.signals.ended.emit()
 

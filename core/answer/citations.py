@@ -2,7 +2,7 @@
 
 A marker is ``[1]``, or a group ``[1, 2]`` / ``[1; 2]`` that small models often write; a
 Markdown link ``[1](...)`` is not a marker. Every module that reads or rewrites markers (the
-answerer, the chat store's Markdown export, the desktop's links, evaluation) uses this one.
+answerer, the chats' Markdown export, the desktop's links, evaluation) uses this one.
 """
 
 from __future__ import annotations

@@ -66,9 +66,11 @@ class DocumentAnswerer:
         scores = card_scores(self.index, question)
         ranked = sorted(scores, key=lambda d: -scores[d])[: limit * 2]
         named = [d for d in ranked if scores[d] >= FOCUS_SHARE or limit > 1]
-        named = [d for d in named if names_documents(question, self.index.card_names([d]))]
+        named = [d for d in named if names_documents(question, self.index.cards.card_names([d]))]
         named = named[:limit]
-        if limit > 1 and not _tells_apart(question, [self.index.card_names([d]) for d in named]):
+        if limit > 1 and not _tells_apart(
+            question, [self.index.cards.card_names([d]) for d in named]
+        ):
             return []  # "the review" of two look-alike reviews names neither in particular
         paths = self.index.document_paths(named)
         return [paths[d] for d in named if d in paths]

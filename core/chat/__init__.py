@@ -1,1 +1,4 @@
-"""Conversation storage: chats, their cited answers and feedback, kept in the index database."""
+"""Conversations as text: answers for the terminal and as JSON, chats exported to Markdown.
+
+The conversations themselves are stored in the index database (``sourcewise.core.store.chats``).
+"""

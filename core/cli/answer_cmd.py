@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from sourcewise.core.chat.render import answer_json, source_lines
-from sourcewise.core.chat.store import ChatStore
 from sourcewise.core.cli.context import CliState, cancel_on_ctrl_c, emit_json, state
 from sourcewise.core.cli.search_cmd import build_filters, filter_options
 from sourcewise.core.cli.summarize_cmd import reading_progress, summarize
@@ -81,10 +80,9 @@ def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
     """Talk with your documents in the terminal; follow-up questions use the conversation."""
     engine = _engine(state(ctx), adapter)
     filters = build_filters(collections, folder, path_glob, file_types, since, documents)
-    store = engine.chats
     conversation = resume
     if resume is not None:
-        store.get(resume)  # fail early on an unknown id
+        engine.chats.get(resume)  # fail early on an unknown id
     click.echo(f"Sourcewise chat. {_HELP} Ctrl-D exits.")
     last: Answer | None = None  # what /up and /down rate, by its answer-log id
     while True:
@@ -104,11 +102,11 @@ def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
             if line.split(" ", 1)[0] in ("/up", "/down"):
                 _rate(engine, last, line)
                 continue
-            conversation = _command(line, store, conversation)
+            conversation = _command(line, engine, conversation)
             continue
         if conversation is None:
-            conversation = store.create()
-        last = _turn(engine, store, conversation, line, filters) or last
+            conversation = engine.chats.create()
+        last = _turn(engine, conversation, line, filters) or last
 
 
 def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
@@ -124,7 +122,7 @@ def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
         click.echo(f"(rated answer {answer.log_id} {name[1:]})")
 
 
-def _command(line: str, store: ChatStore, conversation: int | None) -> int | None:
+def _command(line: str, engine: Engine, conversation: int | None) -> int | None:
     name, _, arg = line.partition(" ")
     if name == "/new":
         click.echo("(new conversation)")
@@ -137,7 +135,7 @@ def _command(line: str, store: ChatStore, conversation: int | None) -> int | Non
         else:
             target = Path(arg.strip()).expanduser()
             try:
-                target.write_text(store.export_markdown(conversation), encoding="utf-8")
+                target.write_text(engine.chats.export_markdown(conversation), encoding="utf-8")
             except OSError as err:
                 click.echo(f"error: cannot write {target}: {err}")
             else:
@@ -148,8 +146,9 @@ def _command(line: str, store: ChatStore, conversation: int | None) -> int | Non
 
 
 def _turn(
-    engine: Engine, store: ChatStore, conversation: int, question: str, filters: SearchFilters
+    engine: Engine, conversation: int, question: str, filters: SearchFilters
 ) -> Answer | None:
+    store = engine.chats
     history = store.history(conversation)
     cancel = CancelToken()
     sys.stdout.write("\n")

@@ -53,9 +53,9 @@ def run(ctx: click.Context, gold: Path, k: int, root: Path | None, out_dir: Path
     from dataclasses import asdict
 
     from sourcewise.core.eval.compare import COLUMNS, recommend, table_rows
+    from sourcewise.core.eval.eval_report import default_out_dir, summary, write_report
     from sourcewise.core.eval.gold import load_gold
     from sourcewise.core.eval.modes import MODES, uses_adapter
-    from sourcewise.core.eval.report import default_out_dir, summary, write_report
     from sourcewise.core.eval.runner import evaluate
     from sourcewise.core.modelstore.hashing import file_sha256
     from sourcewise.core.tune.card import read_card

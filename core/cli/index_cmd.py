@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from sourcewise.core.cli.context import cancel_on_ctrl_c, emit_json, state, table
+from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.progress import Progress
 from sourcewise.core.types import IndexReport, to_json
@@ -51,21 +53,34 @@ def index(
         try:
             report = engine.index(list(paths), collection, progress=_print_progress,
                                   cancel=cancel)  # fmt: skip
-        except Cancelled as err:  # the partial report, when the engine raises it with one
-            partial = getattr(err, "report", None)
-            if not isinstance(partial, IndexReport):
+        except Cancelled as err:  # Ctrl+C: the partial report is shown, then exit 130
+            if err.report is None:
                 raise
-            report = partial
-            report.cancelled = True
+            report = err.report
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     _show_report(report, as_json)
     if report.cancelled:
         ctx.exit(130)
     if watch:
-        from sourcewise.core.ingest.watch import watch_forever
+        _watch_forever(engine, list(paths), collection)
 
-        watch_forever(engine, list(paths), collection)
+
+def _watch_forever(engine: Engine, paths: list[Path], collection: str) -> None:
+    """``index --watch``: a line per re-index until interrupted."""
+    folders = [p for p in paths if p.is_dir()]
+
+    def echo(r: IndexReport) -> None:
+        click.echo(f"re-indexed: {r.files_indexed} new/changed, {r.files_removed} removed, "
+                   f"{r.files_failed} failed")  # fmt: skip
+
+    stop = engine.watch(collection, folders, echo)
+    click.echo(f"watching {len(folders)} folder(s); Ctrl-C to stop", err=True)
+    try:
+        while True:
+            time.sleep(1)
+    finally:
+        stop()
 
 
 def _show_report(report: IndexReport, as_json: bool) -> None:

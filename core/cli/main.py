@@ -45,20 +45,20 @@ def _register() -> None:
         answer_cmd,
         eval_cmd,
         index_cmd,
+        mcp_cmd,
         report_cmd,
         search_cmd,
+        serve_cmd,
         settings_cmd,
         tune_cmd,
     )
     from sourcewise.core.cli.models_cmd import models_group
-    from sourcewise.core.mcp import command as mcp_cmd
-    from sourcewise.core.server import command as server_cmd
 
     for command in (
         *index_cmd.COMMANDS,
         *search_cmd.COMMANDS,
         *answer_cmd.COMMANDS,
-        *server_cmd.COMMANDS,
+        *serve_cmd.COMMANDS,
         *mcp_cmd.COMMANDS,
         *settings_cmd.COMMANDS,
         *eval_cmd.COMMANDS,

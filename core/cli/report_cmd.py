@@ -22,7 +22,7 @@ def _f(value: float | None, digits: int = 2) -> str:
 @click.pass_context
 def report(ctx: click.Context, since: str | None, export: Path | None, as_json: bool) -> None:
     """Answers per week: count, abstentions, latency, retrieval score, thumbs up/down."""
-    from sourcewise.core.monitor.report import export_gold, logged_answers, summarize
+    from sourcewise.core.monitor.answer_report import export_gold, logged_answers, summarize
 
     since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
     engine = state(ctx).engine()

@@ -1,36 +1,19 @@
-"""Indexed passages read straight from the index database (for sampling and distractors)."""
+"""Indexed passages sampled for generated questions and distractors."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from sourcewise.core.engine import Engine
+from sourcewise.core.types import Passage
 
 _MIN_TOKENS = 12
 
 
-@dataclass(frozen=True)
-class Passage:
-    chunk_id: int
-    path: str
-    page: int | None
-    heading: str
-    text: str
-
-
 def all_passages(engine: Engine, min_tokens: int = _MIN_TOKENS) -> list[Passage]:
-    """Every indexed chunk of an indexed document, in a stable order (one path per content:
-    identical files share chunks, the first path alphabetically stands for them)."""
-    rows = engine.index_store.db.execute(
-        "SELECT c.id, min(d.path), c.page_start, c.heading, c.text FROM chunks c "
-        "JOIN documents d ON d.blob_id = c.blob_id AND d.status = 'indexed' "
-        "WHERE c.tokens >= ? GROUP BY c.id ORDER BY c.id",
-        [min_tokens],
-    ).fetchall()
-    return [Passage(int(r[0]), str(r[1]), None if r[2] is None else int(r[2]), str(r[3]),
-                    str(r[4])) for r in rows]  # fmt: skip
+    """Every indexed passage long enough to ask about, in a stable order."""
+    return engine.passages(min_tokens)
 
 
 def sample_passages(

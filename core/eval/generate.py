@@ -13,10 +13,11 @@ import re
 
 from sourcewise.core.answer.citations import MARKER
 from sourcewise.core.engine import Engine
-from sourcewise.core.eval.chunks import Passage, sample_passages
+from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.gold import GoldItem, GoldSource
 from sourcewise.core.llm.base import ChatModel, Message
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
+from sourcewise.core.types import Passage
 
 SYSTEM = "You write exam questions that test whether a reader understood a passage."
 USER = (

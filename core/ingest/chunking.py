@@ -17,8 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sourcewise.core.ingest.document import Block, ParsedDocument
-from sourcewise.core.store.index import ChunkRecord
+from sourcewise.core.ingest.document import Block, ChunkRecord, ParsedDocument
 
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"

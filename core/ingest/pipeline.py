@@ -20,10 +20,8 @@ from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
-from sourcewise.core.ingest.document import ParsedDocument
-from sourcewise.core.ingest.reembed import reembed_all
-from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
-from sourcewise.core.ingest.workers import (
+from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
+from sourcewise.core.ingest.parse_pool import (
     WORKERS_DID_NOT_START,
     ParseOutcome,
     make_executor,
@@ -31,10 +29,13 @@ from sourcewise.core.ingest.workers import (
     parse_workers,
     worker_alive,
 )
+from sourcewise.core.ingest.reembed import reembed_all
+from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import BlobInfo, ChunkRecord, Index
+from sourcewise.core.store.content import BlobInfo
+from sourcewise.core.store.index import Index
 from sourcewise.core.types import FileFailure, FileWarning, IndexReport
 
 # Files queued per parse worker, so workers keep parsing while the main thread embeds.
@@ -73,16 +74,18 @@ class IndexJob:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> IndexReport:
+        """Index ``paths`` into ``collection``; Cancelled carries the partial report (the
+        files committed before the cancel stay indexed)."""
         self._progress = progress or (lambda _p: None)
         self._cancel = cancel or CancelToken()
         self.report = IndexReport(collection=collection)
         roots = _resolve_roots(paths)
-        self._cid = self.index.collection_id(collection) or 0
+        self._cid = self.index.content.collection_id(collection) or 0
         started = time.monotonic()
         try:
             for root in roots:
                 if root.is_dir():
-                    self.index.add_root(self._cid, root)
+                    self.index.content.add_root(self._cid, root)
             if self.index.reembed_needed:
                 reembed_all(self.index, self.embedder, self.settings.embed.batch_size,
                             self._progress, self._cancel)  # fmt: skip
@@ -94,6 +97,8 @@ class IndexJob:
         finally:
             self.index.save_vectors()
             self.report.seconds = time.monotonic() - started
+        if self.report.cancelled:
+            raise Cancelled("indexing cancelled", report=self.report)
         return self.report
 
     # -- scan --------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ class IndexJob:
         return to_parse, seen
 
     def _classify(self, cand: Candidate, to_parse: list[tuple[Candidate, str]]) -> None:
-        row = self.index.document(self._cid, str(cand.path))
+        row = self.index.catalog.document(self._cid, str(cand.path))
         if (
             row
             and row["size"] == cand.size
@@ -138,11 +143,12 @@ class IndexJob:
                 f"cannot read file: {err.strerror or err}",
             )
             return
+        content = self.index.content
         if row and row["sha256"] == sha and row["status"] == "indexed":
-            self.index.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
+            content.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
             self.report.files_unchanged += 1
-        elif self.index.blob_id(sha) is not None:
-            self.index.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
+        elif content.blob_id(sha) is not None:
+            content.link_existing_content(self._cid, cand.path, cand.stat, sha, cand.file_type)
             self.report.files_deduplicated += 1
         elif sha in self._dupes:
             self._dupes[sha].append(cand)  # same content as a file queued in this run
@@ -280,7 +286,7 @@ class IndexJob:
                 "file disappeared while indexing",
             )
             return True
-        self.index.record_failure(self._cid, cand.path, (0, 0.0), cand.file_type, "pending",
+        self.index.content.record_failure(self._cid, cand.path, (0, 0.0), cand.file_type, "pending",
                                   "the file kept changing while it was indexed; it will be retried")  # fmt: skip
         return True
 
@@ -323,7 +329,7 @@ class IndexJob:
                         text_length=doc.text_length,
                         warnings="; ".join(doc.warnings) or None,
                         card=content_card(doc).to_json())  # fmt: skip
-        self.index.commit_new_content(
+        self.index.content.commit_new_content(
             self._cid, item.cand.path, item.cand.stat, blob, item.chunks, vecs
         )
         self.report.files_indexed += 1
@@ -331,7 +337,7 @@ class IndexJob:
         self.report.pages += doc.page_count or 0
         self.report.chunks += len(item.chunks)
         for dupe in self._dupes.get(item.sha, []):
-            self.index.link_existing_content(
+            self.index.content.link_existing_content(
                 self._cid, dupe.path, dupe.stat, item.sha, dupe.file_type
             )
             self.report.files_deduplicated += 1
@@ -342,24 +348,17 @@ class IndexJob:
         gone: list[int] = []
         for root in roots:
             if root.is_dir():
-                rows = self.index.paths_under(self._cid, str(root))
+                rows = self.index.catalog.paths_under(self._cid, str(root))
                 gone.extend(int(r["id"]) for p, r in rows.items() if p not in seen)
         if gone:
-            moved_shas = self._shas_of(gone)
-            self.report.files_removed += self.index.remove_documents(gone)
+            moved_shas = self.index.catalog.content_kept_elsewhere(gone)
+            self.report.files_removed += self.index.content.remove_documents(gone)
             self.report.files_moved = min(self.report.files_deduplicated, moved_shas)
-
-    def _shas_of(self, doc_ids: list[int]) -> int:
-        marks = ",".join("?" * len(doc_ids))
-        sql = (f"SELECT count(*) FROM documents d WHERE d.id IN ({marks}) AND d.sha256 IN "
-               f"(SELECT sha256 FROM documents WHERE id NOT IN ({marks}))")  # fmt: skip
-        row = self.index.db.execute(sql, doc_ids + doc_ids).fetchone()
-        return int(row[0]) if row else 0
 
     def _fail(
         self, path: Path, stat: tuple[int, float], file_type: str, status: str, message: str
     ) -> None:
-        self.index.record_failure(self._cid, path, stat, file_type, status, message)
+        self.index.content.record_failure(self._cid, path, stat, file_type, status, message)
         self.report.files_failed += 1
         self.report.failures.append(FileFailure(str(path), status, message))
 

@@ -6,8 +6,9 @@ import numpy as np
 
 from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.ingest.chunking import embedding_text
+from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
-from sourcewise.core.store.index import ChunkRecord, Index
+from sourcewise.core.store.index import Index
 
 _STEP = 256  # chunks per transaction: small enough that a cancel or crash loses little
 
@@ -23,25 +24,22 @@ def reembed_all(
 
     An interrupted run leaves the index marked as re-embedding, so the next run starts over.
     """
-    total = int(index.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+    total = index.catalog.chunk_count()
     meter = RateMeter()
     done, last = 0, 0
     while True:
-        rows = index.db.execute(
-            "SELECT id, text, heading, tokens FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
-            [last, _STEP],
-        ).fetchall()
+        rows = index.catalog.chunks_after(last, _STEP)
         if not rows:
             break
         texts = [
             embedding_text(ChunkRecord(t, h, None, None, None, 0, 0, 0)) for _, t, h, _ in rows
         ]
-        tokens = [int(r[3] or 0) for r in rows]
+        tokens = [r[3] for r in rows]
         vecs = embed_by_length(embedder, texts, tokens, batch_size, cancel.check)
         ids = np.asarray([r[0] for r in rows], dtype=np.int64)
         index.replace_vectors(ids, vecs)
         done += len(rows)
-        last = int(rows[-1][0])
+        last = rows[-1][0]
         progress(Progress(stage="re-embedding", done=done, total=total, chunks=done,
                           rate=meter.rate(done), eta_s=meter.eta(done, total),
                           message=f"re-embedding {done}/{total} chunks with {embedder.name}"))  # fmt: skip

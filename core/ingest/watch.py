@@ -93,25 +93,3 @@ class FolderWatcher:
             self._observer.join(timeout=5)
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-
-def watch_forever(engine: Engine, paths: list[Path], collection: str) -> None:
-    """CLI ``index --watch``: print a line per re-index until interrupted."""
-    import click
-
-    folders = [p for p in paths if p.is_dir()]
-    watcher = FolderWatcher(
-        engine,
-        collection,
-        on_report=lambda r: click.echo(
-            f"re-indexed: {r.files_indexed} new/changed, {r.files_removed} removed, "
-            f"{r.files_failed} failed"
-        ),
-    )
-    watcher.start(folders)
-    click.echo(f"watching {len(folders)} folder(s); Ctrl-C to stop", err=True)
-    try:
-        while True:
-            time.sleep(1)
-    finally:
-        watcher.stop()

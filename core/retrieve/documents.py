@@ -35,7 +35,7 @@ def card_terms(query: str) -> list[str]:
 
 def card_scores(index: Index, query: str) -> dict[int, float]:
     """Each matching document's card BM25 over the best one's: 1.0 for the best, in (0, 1]."""
-    raw = index.search_cards(card_terms(query), _CARD_LIMIT)
+    raw = index.cards.search_cards(card_terms(query), _CARD_LIMIT)
     best = max(raw.values(), default=0.0)
     if best <= 0:
         return {}

@@ -30,8 +30,7 @@ def load_hits(
     the card scores that choose among identical files, ``terms`` the query's words."""
     if not fused:
         return []
-    where, args = flt.document_where(filters)
-    rows = index.hit_rows([cid for cid, _ in fused], where, args)
+    rows = index.cards.hit_rows([cid for cid, _ in fused], filters)
     by_id = _best_rows(rows, filters, docs or {})
     hits = []
     for cid, score in fused:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sourcewise.core.store import fts
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
     [
@@ -96,18 +98,7 @@ class KeywordSearch:
         if not terms:
             return {}
         match = " OR ".join(f'"{t}"' for t in terms)
-        sql = "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
-        args: list[object] = [match]
-        if allowed is not None:
-            # Filter inside the query so the top n are taken among allowed chunks only.
-            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _allowed (id INTEGER PRIMARY KEY)")
-            self.conn.execute("DELETE FROM _allowed")
-            self.conn.executemany("INSERT INTO _allowed VALUES (?)", [(int(i),) for i in allowed])
-            sql += " AND rowid IN (SELECT id FROM _allowed)"
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        args.append(n)
-        # bm25() is lower-is-better; negate so every score here is higher-is-better.
-        return {int(r[0]): -float(r[1]) for r in self.conn.execute(sql, args).fetchall()}
+        return fts.bm25_top(self.conn, match, n, None if allowed is None else allowed.tolist())
 
     def select_terms(self, words: Sequence[str]) -> list[str]:
         """The words to search for: rarest first, within the postings budget."""
@@ -135,11 +126,7 @@ class KeywordSearch:
         df: dict[str, int] = {}
         for word in words:
             try:
-                row = self.conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                    [f'"{word}"', cap],
-                ).fetchone()
+                df[word] = fts.rows_matching(self.conn, f'"{word}"', cap)
             except sqlite3.OperationalError:
                 continue  # a "word" that FTS5 tokenizes to nothing
-            df[word] = int(row[0])
         return df

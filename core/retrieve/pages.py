@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sourcewise.core.ingest.document import ParsedDocument
-from sourcewise.core.store.content import ChunkRecord
+from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)

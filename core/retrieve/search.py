@@ -75,7 +75,7 @@ class Searcher:
             n = max(self.cfg.candidates, k)
             docs = self._card_scores(query)
             named = documents.focus(docs)
-            cards = self.index.card_names(named)
+            cards = self.index.cards.card_names(named)
             naming = documents.names_documents(query, cards)
             # Passages are searched without the words that only name their document.
             text = documents.passage_query(query, cards) if naming else query
@@ -89,7 +89,7 @@ class Searcher:
             fused = self._fuse(dense, keyword, complete)
             weight = self.cfg.document_weight * (1.0 if naming else documents.UNNAMED_SHARE)
             if docs and weight > 0:
-                owners = self.index.chunk_documents([cid for cid, _ in fused])
+                owners = self.index.cards.chunk_documents([cid for cid, _ in fused])
                 fused = documents.boost(fused, owners, docs, weight)
             want = max(k, self.cfg.rerank_candidates)
             lists = {"dense": dense, "keyword": keyword}
@@ -115,7 +115,7 @@ class Searcher:
     ) -> None:
         """The named documents' own best passages join the candidate lists (in place), so
         they compete even when hundreds of look-alikes fill the global top ``n``."""
-        inside = self.index.chunks_of_documents(named)
+        inside = self.index.cards.chunks_of_documents(named)
         if allowed is not None:
             inside = np.intersect1d(inside, allowed)
         if not len(inside):
@@ -136,19 +136,14 @@ class Searcher:
 
     def keyword(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
         if self._keyword is None:
-            self._keyword = KeywordSearch(self.index.db.conn, self.cfg.keyword_postings_budget)
+            self._keyword = KeywordSearch(self.index.cards.conn, self.cfg.keyword_postings_budget)
         return self._keyword.search(query, n, allowed)
 
     def _allowed_chunks(self, filters: SearchFilters) -> np.ndarray | None:
         if not flt.active(filters):
             return None
-        where, args = flt.document_where(filters)
-        rows = self.index.db.execute(
-            "SELECT DISTINCT d.path, ch.id FROM documents d JOIN collections c ON c.id = d.collection_id "
-            f"JOIN chunks ch ON ch.blob_id = d.blob_id WHERE {where}",
-            args,
-        ).fetchall()
-        ids = {int(cid) for path, cid in rows if flt.glob_matches(filters, str(path))}
+        rows = self.index.cards.chunks_matching(filters)
+        ids = {cid for path, cid in rows if flt.glob_matches(filters, path)}
         return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
 
     # -- fusion and rerank ----------------------------------------------------------------------

@@ -1,1 +1,2 @@
-"""A local, OpenAI-compatible HTTP API over the engine (``sourcewise serve``)."""
+"""A local, OpenAI-compatible HTTP API over the engine (started by ``sourcewise serve``,
+``sourcewise.core.cli.serve_cmd``)."""

@@ -1,4 +1,5 @@
-"""Read-side queries for document-aware retrieval: document cards (FTS5) and hit rows.
+"""Read-side queries for retrieval: document cards (FTS5), hit rows, the chunks that search
+filters allow.
 
 The card table is written with each document (``content.py``); these queries score cards
 against a query, list the chunks of chosen documents, and load candidate chunks with every
@@ -13,87 +14,101 @@ from typing import Any
 
 import numpy as np
 
+from sourcewise.core.store.filters import document_where
 from sourcewise.core.store.vectors import IdArray
+from sourcewise.core.types import SearchFilters
 
 # bm25() column weights of (name, title, body, periods): a file's name and its periods are
 # what tell look-alike reports apart; the header lines repeat much of the title.
 CARD_WEIGHTS = (2.0, 1.5, 1.0, 2.0)
 
 
-def search_cards(conn: sqlite3.Connection, terms: Sequence[str], limit: int) -> dict[int, float]:
-    """BM25 of indexed documents' cards over ``terms`` (higher is better), at most ``limit``."""
-    if not terms:
-        return {}
-    match = " OR ".join(f'"{t}"' for t in terms)
-    weights = ", ".join(str(w) for w in CARD_WEIGHTS)
-    sql = (
-        f"SELECT f.rowid, bm25(cards_fts, {weights}) AS s FROM cards_fts f "
-        "JOIN documents d ON d.id = f.rowid WHERE cards_fts MATCH ? AND d.status = 'indexed' "
-        "ORDER BY s LIMIT ?"
-    )
-    try:
-        rows = conn.execute(sql, [match, limit]).fetchall()
-    except sqlite3.OperationalError:
-        return {}  # a query FTS5 cannot parse as terms: no card signal
-    return {int(r[0]): -float(r[1]) for r in rows}
+class Cards:
+    """The queries of retrieval, over the index's connection (``index.cards``)."""
 
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
-def chunks_of_documents(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> IdArray:
-    if not doc_ids:
-        return np.empty(0, dtype=np.int64)
-    marks = ",".join("?" * len(doc_ids))
-    rows = conn.execute(
-        "SELECT DISTINCT ch.id FROM documents d JOIN chunks ch ON ch.blob_id = d.blob_id "
-        f"WHERE d.id IN ({marks}) AND d.status = 'indexed'",
-        list(doc_ids),
-    ).fetchall()
-    return np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+    def search_cards(self, terms: Sequence[str], limit: int) -> dict[int, float]:
+        """BM25 of indexed documents' cards over ``terms`` (higher is better), at most ``limit``."""
+        if not terms:
+            return {}
+        match = " OR ".join(f'"{t}"' for t in terms)
+        weights = ", ".join(str(w) for w in CARD_WEIGHTS)
+        sql = (
+            f"SELECT f.rowid, bm25(cards_fts, {weights}) AS s FROM cards_fts f "
+            "JOIN documents d ON d.id = f.rowid WHERE cards_fts MATCH ? AND d.status = 'indexed' "
+            "ORDER BY s LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, [match, limit]).fetchall()
+        except sqlite3.OperationalError:
+            return {}  # a query FTS5 cannot parse as terms: no card signal
+        return {int(r[0]): -float(r[1]) for r in rows}
 
-
-def hit_rows(
-    conn: sqlite3.Connection, chunk_ids: Sequence[int], where: str, args: Sequence[Any]
-) -> list[tuple[Any, ...]]:
-    """One row per (chunk, document holding it) passing ``where`` (over ``documents d JOIN
-    collections c``): chunk id, blob, text, heading, pages, span, page marks, path, document
-    id, card title and chunk kind."""
-    if not chunk_ids:
-        return []
-    marks = ",".join("?" * len(chunk_ids))
-    return conn.execute(
-        "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
-        "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind FROM chunks ch "
-        "JOIN documents d ON d.blob_id = ch.blob_id "
-        "JOIN collections c ON c.id = d.collection_id LEFT JOIN cards k ON k.document_id = d.id "
-        f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",
-        [*chunk_ids, *args],
-    ).fetchall()
-
-
-def chunk_documents(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, list[int]]:
-    """The indexed documents holding each chunk (several when identical files share it)."""
-    out: dict[int, list[int]] = {}
-    ids = list(chunk_ids)
-    for start in range(0, len(ids), 900):
-        part = ids[start : start + 900]
-        marks = ",".join("?" * len(part))
-        rows = conn.execute(
-            "SELECT ch.id, d.id FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id "
-            f"WHERE ch.id IN ({marks}) AND d.status = 'indexed'",
-            part,
+    def chunks_of_documents(self, doc_ids: Sequence[int]) -> IdArray:
+        if not doc_ids:
+            return np.empty(0, dtype=np.int64)
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.conn.execute(
+            "SELECT DISTINCT ch.id FROM documents d JOIN chunks ch ON ch.blob_id = d.blob_id "
+            f"WHERE d.id IN ({marks}) AND d.status = 'indexed'",
+            list(doc_ids),
         ).fetchall()
-        for cid, did in rows:
-            out.setdefault(int(cid), []).append(int(did))
-    return out
+        return np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
 
+    def hit_rows(self, chunk_ids: Sequence[int], filters: SearchFilters) -> list[tuple[Any, ...]]:
+        """One row per (chunk, indexed document holding it) that ``filters`` allow (all but the
+        path glob, which the caller applies): chunk id, blob, text, heading, pages, span, page
+        marks, path, document id, card title and chunk kind."""
+        if not chunk_ids:
+            return []
+        where, args = document_where(filters)
+        marks = ",".join("?" * len(chunk_ids))
+        return self.conn.execute(
+            "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
+            "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind FROM chunks ch "
+            "JOIN documents d ON d.blob_id = ch.blob_id "
+            "JOIN collections c ON c.id = d.collection_id LEFT JOIN cards k ON k.document_id = d.id "
+            f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",
+            [*chunk_ids, *args],
+        ).fetchall()
 
-def card_names(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> list[tuple[str, str, str]]:
-    """(name words, period tokens, title and body) of each document's card."""
-    if not doc_ids:
-        return []
-    marks = ",".join("?" * len(doc_ids))
-    rows = conn.execute(
-        f"SELECT name, periods, title || char(10) || body FROM cards "
-        f"WHERE document_id IN ({marks})",
-        list(doc_ids),
-    ).fetchall()
-    return [(str(n), str(p), str(t)) for n, p, t in rows]
+    def chunk_documents(self, chunk_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The indexed documents holding each chunk (several when identical files share it)."""
+        out: dict[int, list[int]] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                "SELECT ch.id, d.id FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id "
+                f"WHERE ch.id IN ({marks}) AND d.status = 'indexed'",
+                part,
+            ).fetchall()
+            for cid, did in rows:
+                out.setdefault(int(cid), []).append(int(did))
+        return out
+
+    def card_names(self, doc_ids: Sequence[int]) -> list[tuple[str, str, str]]:
+        """(name words, period tokens, title and body) of each document's card."""
+        if not doc_ids:
+            return []
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.conn.execute(
+            f"SELECT name, periods, title || char(10) || body FROM cards "
+            f"WHERE document_id IN ({marks})",
+            list(doc_ids),
+        ).fetchall()
+        return [(str(n), str(p), str(t)) for n, p, t in rows]
+
+    def chunks_matching(self, filters: SearchFilters) -> list[tuple[str, int]]:
+        """(document path, chunk id) of every chunk of an indexed document that ``filters`` allow
+        (all but the path glob, which the caller applies)."""
+        where, args = document_where(filters)
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.path, ch.id FROM documents d JOIN collections c ON c.id = d.collection_id "
+            f"JOIN chunks ch ON ch.blob_id = d.blob_id WHERE {where}",
+            args,
+        ).fetchall()
+        return [(str(path), int(cid)) for path, cid in rows]

@@ -1,73 +1,144 @@
-"""Read-side queries over the index for status screens and the library panel."""
+"""The read side of the index: what is indexed where, for status screens, the library panel,
+incremental indexing (a file's row, the files under a folder), re-embedding and sampling."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from sourcewise.core.types import DocumentInfo, FileFailure, FileWarning, IndexStatus
+import sqlite_utils
 
-if TYPE_CHECKING:
-    from sourcewise.core.store.index import Index
-
-
-def status(index: Index) -> IndexStatus:
-    db = index.db
-    collections = {
-        str(name): int(count)
-        for name, count in db.execute(
-            # Documents are the searchable files: failed ones are listed apart, not counted.
-            "SELECT c.name, count(d.id) FROM collections c LEFT JOIN documents d "
-            "ON d.collection_id = c.id AND d.status = 'indexed' GROUP BY c.id ORDER BY c.name"
-        ).fetchall()
-    }
-    failed = [
-        FileFailure(path=str(p), status=str(s), message=str(e or ""))
-        for p, s, e in db.execute(
-            "SELECT path, status, error FROM documents "
-            "WHERE status NOT IN ('indexed', 'pending') ORDER BY path"
-        ).fetchall()
-    ]
-    # Parse warnings ("pages 3, 7 read by OCR"), stored with the content, "; "-joined.
-    warnings = [
-        FileWarning(path=str(p), message=str(w))
-        for p, w in db.execute(
-            "SELECT d.path, b.warnings FROM documents d JOIN blobs b ON b.id = d.blob_id "
-            "WHERE d.status = 'indexed' AND b.warnings IS NOT NULL ORDER BY d.path"
-        ).fetchall()
-    ]
-    return IndexStatus(
-        collections=collections,
-        documents=_count(index, "SELECT count(*) FROM documents WHERE status = 'indexed'"),
-        chunks=_count(index, "SELECT count(*) FROM chunks"),
-        vectors=index.vectors.ntotal,
-        embed_model=index.meta("embed_model") or index.embed_model,
-        ann=index.vectors.kind,
-        failed=failed,
-        pending=_count(index, "SELECT count(*) FROM documents WHERE status = 'pending'"),
-        warnings=warnings,
-    )
-
-
-_DOCUMENTS = (
-    "SELECT d.path, c.name, d.status, d.file_type, d.size, b.page_count, "
-    "coalesce(b.chunk_count, 0), d.error, b.title, d.id FROM documents d "
-    "JOIN collections c ON c.id = d.collection_id LEFT JOIN blobs b ON b.id = d.blob_id"
+from sourcewise.core.store.vectors import VectorIndex
+from sourcewise.core.types import (
+    DocumentInfo,
+    FileFailure,
+    FileWarning,
+    IndexStatus,
+    RootFolder,
 )
 
 
-def documents(index: Index, collection: str | None = None) -> list[DocumentInfo]:
-    sql = _DOCUMENTS
-    args: list[Any] = []
-    if collection is not None:
-        sql += " WHERE c.name = ?"
-        args.append(collection)
-    sql += " ORDER BY c.name, d.path"
-    return [_info(r) for r in index.db.execute(sql, args).fetchall()]
+class Catalog:
+    """Reads over the index's connection; ``meta`` reads the index's meta table."""
 
+    def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str,
+                 meta: Callable[[str], str | None]) -> None:  # fmt: skip
+        self.db = db
+        self.vectors = vectors
+        self.embed_model = embed_model
+        self.meta = meta
 
-def document(index: Index, document_id: int) -> DocumentInfo | None:
-    row = index.db.execute(_DOCUMENTS + " WHERE d.id = ?", [document_id]).fetchone()
-    return None if row is None else _info(row)
+    # -- status screens and the library -------------------------------------------------------
+    def status(self) -> IndexStatus:
+        collections = {
+            str(name): int(count)
+            for name, count in self.db.execute(
+                # Documents are the searchable files: failed ones are listed apart, not counted.
+                "SELECT c.name, count(d.id) FROM collections c LEFT JOIN documents d "
+                "ON d.collection_id = c.id AND d.status = 'indexed' GROUP BY c.id ORDER BY c.name"
+            ).fetchall()
+        }
+        failed = [
+            FileFailure(path=str(p), status=str(s), message=str(e or ""))
+            for p, s, e in self.db.execute(
+                "SELECT path, status, error FROM documents "
+                "WHERE status NOT IN ('indexed', 'pending') ORDER BY path"
+            ).fetchall()
+        ]
+        # Parse warnings ("pages 3, 7 read by OCR"), stored with the content, "; "-joined.
+        warnings = [
+            FileWarning(path=str(p), message=str(w))
+            for p, w in self.db.execute(
+                "SELECT d.path, b.warnings FROM documents d JOIN blobs b ON b.id = d.blob_id "
+                "WHERE d.status = 'indexed' AND b.warnings IS NOT NULL ORDER BY d.path"
+            ).fetchall()
+        ]
+        return IndexStatus(
+            collections=collections,
+            documents=self._count("SELECT count(*) FROM documents WHERE status = 'indexed'"),
+            chunks=self.chunk_count(),
+            vectors=self.vectors.ntotal,
+            embed_model=self.meta("embed_model") or self.embed_model,
+            ann=self.vectors.kind,
+            failed=failed,
+            pending=self._count("SELECT count(*) FROM documents WHERE status = 'pending'"),
+            warnings=warnings,
+        )
+
+    _DOCUMENTS = (
+        "SELECT d.path, c.name, d.status, d.file_type, d.size, b.page_count, "
+        "coalesce(b.chunk_count, 0), d.error, b.title, d.id FROM documents d "
+        "JOIN collections c ON c.id = d.collection_id LEFT JOIN blobs b ON b.id = d.blob_id"
+    )
+
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        sql = self._DOCUMENTS
+        args: list[Any] = []
+        if collection is not None:
+            sql += " WHERE c.name = ?"
+            args.append(collection)
+        sql += " ORDER BY c.name, d.path"
+        return [_info(r) for r in self.db.execute(sql, args).fetchall()]
+
+    def document_info(self, document_id: int) -> DocumentInfo | None:
+        """One document by its ``DocumentInfo.document_id``."""
+        row = self.db.execute(self._DOCUMENTS + " WHERE d.id = ?", [document_id]).fetchone()
+        return None if row is None else _info(row)
+
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
+        sql = "SELECT c.name, r.path, r.watch FROM roots r JOIN collections c ON c.id = r.collection_id"
+        if watched_only:
+            sql += " WHERE r.watch = 1"
+        return [RootFolder(str(a), str(b), bool(c)) for a, b, c in self.db.execute(sql).fetchall()]
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
+
+    # -- incremental indexing ------------------------------------------------------------------
+    def document(self, collection_id: int, path: str) -> dict[str, Any] | None:
+        cur = self.db.execute(
+            "SELECT * FROM documents WHERE collection_id = ? AND path = ?", [collection_id, path]
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def paths_under(self, collection_id: int, folder: str) -> dict[str, dict[str, Any]]:
+        """Documents at or beneath ``folder``: path -> row."""
+        prefix = folder.rstrip("/") + "/"
+        cur = self.db.execute(
+            "SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR substr(path, 1, ?) = ?)",
+            [collection_id, folder, len(prefix), prefix],
+        )
+        names = [d[0] for d in cur.description]
+        rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())
+        return {str(r["path"]): r for r in rows}
+
+    def content_kept_elsewhere(self, doc_ids: list[int]) -> int:
+        """How many of these documents have content that a document outside them also has
+        (removed files whose content lives on: moved, when the run found them again)."""
+        marks = ",".join("?" * len(doc_ids))
+        sql = (f"SELECT count(*) FROM documents d WHERE d.id IN ({marks}) AND d.sha256 IN "
+               f"(SELECT sha256 FROM documents WHERE id NOT IN ({marks}))")  # fmt: skip
+        row = self.db.execute(sql, doc_ids + doc_ids).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- chunks: re-embedding and sampling -----------------------------------------------------
+    def chunk_count(self) -> int:
+        return self._count("SELECT count(*) FROM chunks")
+
+    def chunks_after(self, last_id: int, limit: int) -> list[tuple[int, str, str, int]]:
+        """(id, text, heading, tokens) of up to ``limit`` chunks with ids above ``last_id``."""
+        rows = self.db.execute(
+            "SELECT id, text, heading, tokens FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+            [last_id, limit],
+        ).fetchall()
+        return [(int(i), str(t), str(h), int(n or 0)) for i, t, h, n in rows]
+
+    def _count(self, sql: str) -> int:
+        row = self.db.execute(sql).fetchone()
+        return int(row[0]) if row else 0
 
 
 def _info(r: tuple[Any, ...]) -> DocumentInfo:
@@ -83,8 +154,3 @@ def _info(r: tuple[Any, ...]) -> DocumentInfo:
         title=None if r[8] is None else str(r[8]),
         document_id=int(r[9]),
     )
-
-
-def _count(index: Index, sql: str) -> int:
-    row = index.db.execute(sql).fetchone()
-    return int(row[0]) if row else 0

@@ -4,10 +4,11 @@ Content is stored once per distinct file content (a blob) and shared by every do
 content, so each write here keeps two things true inside its transaction: a document points at a
 blob that exists, and a blob no document points at is deleted (with its chunks and vectors).
 Each public write is one SQLite transaction, which is what lets an interrupted indexing run leave
-a consistent index.
+a consistent index. Collections and their root folders are written here too.
 
-This is a mixin of ``Index`` (split out to keep both modules small); it lives apart from the
-lifecycle, meta and vector-cache code in ``index.py`` because nothing else writes content.
+``Index`` holds one of these as ``index.content``, sharing its connection, lock and FAISS index;
+it lives apart from the lifecycle, meta and vector-cache code in ``index.py`` because nothing
+else writes content.
 """
 
 from __future__ import annotations
@@ -18,30 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import sqlite_utils
 
 from sourcewise.core.ingest.card import ContentCard, document_card
+from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk ready to store: text plus provenance (pages 1-based, span in extracted text)."""
-
-    text: str
-    heading: str
-    page_start: int | None
-    page_end: int | None
-    page_label: str | None
-    start: int
-    end: int
-    tokens: int
-    kind: str = "text"  # "text" or "table" (set by the chunker; stored by its own migration)
-    # Where each page begins in ``text``: "offset:page" pairs ("0:3 812:4"), for exact pages.
-    page_marks: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,10 +46,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def locked(method: F) -> F:
-    """Run the method under the index's RLock (shared with ``index.py``, hence public here)."""
+    """Run the method under its object's ``lock``: the index's RLock, which every part of the
+    index shares (hence public here)."""
 
     @functools.wraps(method)
-    def wrapper(self: ContentWrites, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         with self.lock:
             return method(self, *args, **kwargs)
 
@@ -72,20 +58,63 @@ def locked(method: F) -> F:
 
 
 class ContentWrites:
-    """Blob, chunk and document writes of ``Index``; each public write is one transaction."""
+    """Collection, root, blob, chunk and document writes; each public write is one transaction.
 
-    # Set by Index.__init__; declared here so this mixin type-checks on its own.
-    db: sqlite_utils.Database
-    vectors: VectorIndex
-    embed_model: str
-    lock: threading.RLock
+    ``bump_generation`` (called inside a write's transaction, so it commits with the change)
+    marks the FAISS file stale; ``rebuild_vectors`` rebuilds the FAISS index from the table.
+    """
 
-    if TYPE_CHECKING:
-        # Defined by Index; declared for the type checker only, so at run time the calls below
-        # still resolve to Index's methods (and to anything that wraps them there).
-        def rebuild_vectors(self) -> None: ...
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        lock: threading.RLock,
+        vectors: VectorIndex,
+        embed_model: str,
+        *,
+        bump_generation: Callable[[], None],
+        rebuild_vectors: Callable[[], None],
+    ) -> None:
+        self.db = db
+        self.lock = lock
+        self.vectors = vectors
+        self.embed_model = embed_model
+        self._bump_generation = bump_generation
+        self.rebuild_vectors = rebuild_vectors
 
-        def _bump_generation(self) -> None: ...
+    # -- collections and their folders ---------------------------------------------------------
+    @locked
+    def collection_id(self, name: str, create: bool = True) -> int | None:
+        row = self.db.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not create:
+            return None
+        with self.db.conn:
+            cur = self.db.execute(
+                "INSERT INTO collections(name, created) VALUES (?, ?)", [name, time.time()]
+            )
+        return int(cur.lastrowid or 0)
+
+    @locked
+    def add_root(self, collection_id: int, path: Path, watch: bool = False) -> None:
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO roots(collection_id, path, watch) VALUES (?, ?, ?) "
+                "ON CONFLICT(collection_id, path) DO UPDATE SET watch = max(watch, excluded.watch)",
+                [collection_id, str(path), int(watch)],
+            )
+
+    @locked
+    def set_watch(self, collection: str, folder: str, watch: bool) -> None:
+        """Record whether a root folder is watched for changes."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE roots SET watch = ? WHERE path = ? AND collection_id = "
+                "(SELECT id FROM collections WHERE name = ?)",
+                [int(watch), folder, collection],
+            )
+
+    # -- content -------------------------------------------------------------------------------
 
     def blob_id(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM blobs WHERE sha256 = ?", [sha256]).fetchone()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -19,19 +17,21 @@ import sqlite_utils
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
-from sourcewise.core.store import cards, catalog, document_chunks, passages
-from sourcewise.core.store.content import BlobInfo, ChunkRecord, ContentWrites, locked
+from sourcewise.core.store import document_chunks, passages
+from sourcewise.core.store.cards import Cards
+from sourcewise.core.store.catalog import Catalog
+from sourcewise.core.store.content import ContentWrites, locked
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-from sourcewise.core.types import DocumentInfo, IndexStatus, Passage
-
-# ChunkRecord and BlobInfo moved to store/content.py with the writes; importers keep using this
-# module, which stays the store's entry point.
-__all__ = ["BlobInfo", "ChunkRecord", "Index"]
+from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
 
-class Index(ContentWrites):
-    """The open index; content writes come from ``ContentWrites`` (store/content.py)."""
+class Index:
+    """The open index, made of parts that share its connection, lock and FAISS index:
+    ``content`` (every write, store/content.py), ``catalog`` (what is indexed, for status
+    screens, ingestion and sampling), ``cards`` (the reads of document-aware retrieval) and
+    ``vectors`` (the FAISS cache of the vectors table, kept in step here). The engine's own
+    calls (status, documents, roots...) are answered here."""
 
     def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str) -> None:
         self.db = db
@@ -41,6 +41,11 @@ class Index(ContentWrites):
         # folder watcher: each write (one file) and each search's first stage hold this lock,
         # so searches interleave with a long indexing job instead of waiting for it.
         self.lock = threading.RLock()
+        self.content = ContentWrites(db, self.lock, vectors, embed_model,
+                                     bump_generation=self._bump_generation,
+                                     rebuild_vectors=self.rebuild_vectors)  # fmt: skip
+        self.catalog = Catalog(db, vectors, embed_model, self.meta)
+        self.cards = Cards(db.conn)
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
@@ -160,82 +165,43 @@ class Index(ContentWrites):
                 out[int(cid)] = np.frombuffer(vec, dtype=np.float32, count=dim)
         return out
 
-    # -- collections and documents ---------------------------------------------------------
-    @locked
-    def collection_id(self, name: str, create: bool = True) -> int | None:
-        row = self.db.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
-        if row is not None:
-            return int(row[0])
-        if not create:
-            return None
-        with self.db.conn:
-            cur = self.db.execute(
-                "INSERT INTO collections(name, created) VALUES (?, ?)", [name, time.time()]
-            )
-        return int(cur.lastrowid or 0)
+    # -- what the engine asks ------------------------------------------------------------------
+    def remove_paths(self, paths: list[Path], collection: str | None = None) -> int:
+        return self.content.remove_paths(paths, collection)
 
-    @locked
-    def add_root(self, collection_id: int, path: Path, watch: bool = False) -> None:
-        with self.db.conn:
-            self.db.execute(
-                "INSERT INTO roots(collection_id, path, watch) VALUES (?, ?, ?) "
-                "ON CONFLICT(collection_id, path) DO UPDATE SET watch = max(watch, excluded.watch)",
-                [collection_id, str(path), int(watch)],
-            )
-
-    @locked
     def set_watch(self, collection: str, folder: str, watch: bool) -> None:
-        """Record whether a root folder is watched for changes."""
-        with self.db.conn:
-            self.db.execute(
-                "UPDATE roots SET watch = ? WHERE path = ? AND collection_id = "
-                "(SELECT id FROM collections WHERE name = ?)",
-                [int(watch), folder, collection],
-            )
+        self.content.set_watch(collection, folder, watch)
 
-    def roots(self, watched_only: bool = False) -> list[tuple[str, str, bool]]:
-        sql = "SELECT c.name, r.path, r.watch FROM roots r JOIN collections c ON c.id = r.collection_id"
-        if watched_only:
-            sql += " WHERE r.watch = 1"
-        return [(str(a), str(b), bool(c)) for a, b, c in self.db.execute(sql).fetchall()]
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
+        return self.catalog.roots(watched_only)
 
-    def document(self, collection_id: int, path: str) -> dict[str, Any] | None:
-        cur = self.db.execute(
-            "SELECT * FROM documents WHERE collection_id = ? AND path = ?", [collection_id, path]
-        )
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return dict(zip([d[0] for d in cur.description], row, strict=True))
+    def is_empty(self) -> bool:
+        """No chunk indexed yet (so an answer can say so instead of "not covered")."""
+        return self.catalog.is_empty()
 
-    def paths_under(self, collection_id: int, folder: str) -> dict[str, dict[str, Any]]:
-        """Documents at or beneath ``folder``: path -> row."""
-        prefix = folder.rstrip("/") + "/"
-        cur = self.db.execute(
-            "SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR substr(path, 1, ?) = ?)",
-            [collection_id, folder, len(prefix), prefix],
-        )
-        names = [d[0] for d in cur.description]
-        rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())
-        return {str(r["path"]): r for r in rows}
+    def status(self) -> IndexStatus:
+        return self.catalog.status()
 
-    # -- reads for document-aware retrieval (store/cards.py) -----------------------------------
-    def search_cards(self, terms: list[str], limit: int) -> dict[int, float]:
-        return cards.search_cards(self.db.conn, terms, limit)
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        return self.catalog.documents(collection)
 
-    def chunks_of_documents(self, doc_ids: list[int]) -> IdArray:
-        return cards.chunks_of_documents(self.db.conn, doc_ids)
+    def passages(self, min_tokens: int = 0) -> list[Passage]:
+        with self.lock:
+            return passages.all_passages(self.db.conn, min_tokens)
 
-    def card_names(self, doc_ids: list[int]) -> list[tuple[str, str, str]]:
-        return cards.card_names(self.db.conn, doc_ids)
+    def document_info(self, document_id: int) -> DocumentInfo | None:
+        return self.catalog.document_info(document_id)
 
-    def chunk_documents(self, chunk_ids: list[int]) -> dict[int, list[int]]:
-        return cards.chunk_documents(self.db.conn, chunk_ids)
+    # -- single passages (store/passages.py) ---------------------------------------------------
+    def passage(self, chunk_id: int) -> Passage | None:
+        with self.lock:
+            return passages.passage(self.db.conn, chunk_id)
 
-    def hit_rows(self, chunk_ids: list[int], where: str, args: list[Any]) -> list[tuple[Any, ...]]:
-        return cards.hit_rows(self.db.conn, chunk_ids, where, args)
+    def document_passages(self, document_id: int) -> list[Passage]:
+        with self.lock:
+            return passages.document_passages(self.db.conn, document_id)
 
-    # -- whole documents ---------------------------------------------------------------------
+    # -- whole documents (store/document_chunks.py) --------------------------------------------
     def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
         with self.lock:
             return document_chunks.find_documents(self.db.conn, paths)
@@ -251,24 +217,3 @@ class Index(ContentWrites):
     def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
         with self.lock:
             return document_chunks.chunks_in_order(self.db.conn, blob_id)
-
-    # -- reads for status screens --------------------------------------------------------------
-    def is_empty(self) -> bool:
-        """No chunk indexed yet (so an answer can say so instead of "not covered")."""
-        return self.db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
-
-    def status(self) -> IndexStatus:
-        return catalog.status(self)
-
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return catalog.documents(self, collection)
-
-    def document_info(self, document_id: int) -> DocumentInfo | None:
-        return catalog.document(self, document_id)
-
-    # -- reads of single passages (store/passages.py) ------------------------------------------
-    def passage(self, chunk_id: int) -> Passage | None:
-        return passages.passage(self.db.conn, chunk_id)
-
-    def document_passages(self, document_id: int) -> list[Passage]:
-        return passages.document_passages(self.db.conn, document_id)

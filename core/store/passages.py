@@ -1,4 +1,5 @@
-"""Read-side queries for single passages: one chunk by id, or every chunk of one document.
+"""Read-side queries for passages: one chunk by id, every chunk of one document, or all of them
+(the samples evaluation and tuning draw).
 
 A chunk belongs to content (a blob) that identical files share, so a chunk is read under the
 first indexed document holding it, and a document's passages are its blob's chunks in order.
@@ -26,6 +27,16 @@ def passage(conn: sqlite3.Connection, chunk_id: int) -> Passage | None:
 def document_passages(conn: sqlite3.Connection, document_id: int) -> list[Passage]:
     rows = conn.execute(_SELECT + " AND d.id = ? ORDER BY ch.ord", [document_id]).fetchall()
     return [_passage(r) for r in rows]
+
+
+def all_passages(conn: sqlite3.Connection, min_tokens: int = 0) -> list[Passage]:
+    """Every chunk of an indexed document with at least ``min_tokens`` tokens, by id; a chunk
+    that identical files share is read under the first of their paths alphabetically."""
+    rows = conn.execute(_SELECT + " AND ch.tokens >= ? ORDER BY ch.id, d.path", [min_tokens])
+    out: dict[int, Passage] = {}
+    for row in rows.fetchall():
+        out.setdefault(int(row[0]), _passage(row))
+    return list(out.values())
 
 
 def _passage(row: tuple[Any, ...]) -> Passage:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sourcewise.core.chat.store import ChatStore
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.store.chats import ChatStore
 from sourcewise.core.types import ChatTurn
 
 

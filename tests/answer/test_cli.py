@@ -86,7 +86,7 @@ def test_chat_repl_stores_history_and_exports(tmp_path: Path, docs: Path) -> Non
     assert "**You:** and for batteries?" in md and "How should batteries be stored?" not in md
     import sqlite_utils
 
-    from sourcewise.core.chat.store import ChatStore
+    from sourcewise.core.store.chats import ChatStore
 
     store = ChatStore(sqlite_utils.Database(home / "index.db"))
     first, second = sorted(store.conversations(), key=lambda c: c.id)

@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from sourcewise.core.answer.citations import strip_markers
+from sourcewise.core.cli.serve_cmd import is_loopback
 from sourcewise.core.engine import Engine
 from sourcewise.core.server.app import create_app
-from sourcewise.core.server.command import is_loopback
 from sourcewise.core.testing import EchoChatModel
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"

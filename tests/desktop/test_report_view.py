@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.desktop.report_view import NO_REPORT, ReportDialog
+from sourcewise.core.eval.eval_report import latest_markdown
+from sourcewise.desktop.eval_report_view import NO_REPORT, EvalReportDialog
 
 pytestmark = pytest.mark.gui
 
 
 def test_no_report_yet_says_what_to_do(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    dialog = ReportDialog(tmp_path)
+    dialog = EvalReportDialog(latest_markdown(tmp_path))
     qtbot.addWidget(dialog)
     assert dialog.folder is None
     assert "sourcewise eval" in dialog.view.toPlainText()
@@ -27,7 +28,7 @@ def test_latest_report_is_rendered(qtbot, tmp_path: Path) -> None:  # type: igno
         "# Evaluation\n\n| metric | value |\n|---|---|\n| hit@5 | 0.875 |\n"
     )
     (tmp_path / "eval" / "latest.json").write_text(json.dumps({"path": str(run)}))
-    dialog = ReportDialog(tmp_path)
+    dialog = EvalReportDialog(latest_markdown(tmp_path))
     qtbot.addWidget(dialog)
     assert dialog.folder == run
     assert "hit@5" in dialog.view.toPlainText() and "0.875" in dialog.view.toPlainText()

@@ -17,7 +17,6 @@ from sourcewise.core.progress import Progress
 from sourcewise.core.settings import RetrievalSettings, Settings, load_settings
 from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.desktop.main_window import MainWindow
-from sourcewise.desktop.model_setup import missing_models
 from sourcewise.desktop.settings_dialog import SettingsDialog
 from tests.desktop.helpers import write_text_files
 from tests.fakes import fake_settings
@@ -215,7 +214,7 @@ def test_missing_models_are_offered_and_installed_in_the_background(
     fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=NamedChat(),
                          reranker=None)  # fmt: skip
     try:
-        missing = [s.name for s in missing_models(fresh)]
+        missing = [s.name for s in fresh.missing_models()]
         assert missing == ["bge-small-en", "qwen2.5-coder-0.5b"]
         calls: list[list[str]] = []
 
@@ -234,4 +233,4 @@ def test_missing_models_are_offered_and_installed_in_the_background(
         assert calls == [[*defaults, "qwen2.5-coder-0.5b"]] and not banner.isVisible()
     finally:
         fresh.close()
-    assert missing_models(window.engine) == []  # type: ignore[arg-type]  # fakes need nothing
+    assert window.engine is not None and window.engine.missing_models() == []  # fakes need none

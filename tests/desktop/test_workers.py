@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from sourcewise.core.errors import ConfigError
+from sourcewise.core.errors import Cancelled, ConfigError
 from sourcewise.core.progress import Progress
+from sourcewise.core.types import IndexReport
 from sourcewise.desktop.workers import Job, JobRunner
 
 pytestmark = pytest.mark.gui
@@ -53,6 +54,20 @@ def test_cancelled_is_a_normal_end(qtbot, runner: JobRunner) -> None:
         runner.start(job)
         job.cancel()
     assert failed == []
+
+
+def test_a_cancelled_job_keeps_the_partial_report_it_was_given(qtbot, runner: JobRunner) -> None:
+    partial = IndexReport("default", files_seen=9, files_indexed=4, cancelled=True)
+
+    def work(job: Job) -> IndexReport:
+        raise Cancelled("indexing cancelled", report=partial)
+
+    job = Job("indexing", work)
+    finished: list[object] = []
+    job.signals.finished.connect(finished.append)
+    with qtbot.waitSignal(job.signals.cancelled, timeout=5000):
+        runner.start(job)
+    assert job.result is partial and finished == []
 
 
 @pytest.mark.parametrize(

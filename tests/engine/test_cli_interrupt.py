@@ -13,7 +13,7 @@ import pytest
 
 from sourcewise.core.cli import index_cmd
 from sourcewise.core.cli.main import main
-from sourcewise.core.ingest.workers import make_executor
+from sourcewise.core.ingest.parse_pool import make_executor
 from sourcewise.core.progress import Progress
 
 FAKES = ["--set", 'embed.model="hash"', "--set", 'llm.model="echo"', "--set",

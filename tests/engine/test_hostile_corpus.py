@@ -105,6 +105,6 @@ def test_file_modified_during_indexing_is_indexed_as_it_ends_up(
     hit = engine.search("alpacas final version", k=1)[0]
     assert hit.path == str(victim) and "alpacas" in hit.text
     assert all("llamas" not in h.text for h in engine.search("original draft llamas", k=6))
-    row = engine.index_store.document(1, str(victim))
+    row = engine.index_store.catalog.document(1, str(victim))
     assert row is not None
     assert row["sha256"] == hashlib.sha256(victim.read_bytes()).hexdigest()

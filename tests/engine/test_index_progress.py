@@ -1,13 +1,18 @@
-"""What ``index`` shows before the first file is done: files found, then why it waits."""
+"""What ``index`` shows before the first file is done (files found, then why it waits), and
+what a cancelled run hands back."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from sourcewise.core.cli.index_cmd import progress_line
 from sourcewise.core.embed.base import Vectors
-from sourcewise.core.progress import Progress
+from sourcewise.core.errors import Cancelled
+from sourcewise.core.factory import build_engine
+from sourcewise.core.progress import CancelToken, Progress
 from sourcewise.core.testing import HashEmbedder
 from tests import fakes
 
@@ -63,3 +68,30 @@ def test_the_wait_before_parsing_is_announced_and_the_embedder_loads_then(tmp_pa
     assert log.index("warm_up") < log.index("indexing")
     starting = Progress("starting", message="starting the parsers, loading hash")
     assert progress_line(starting) == "starting the parsers, loading hash…"
+
+
+def test_a_cancel_raises_cancelled_with_the_partial_report(tmp_path: Path) -> None:
+    """The engine's one cancel contract: ``Cancelled`` carries what was done, and the files
+    committed before the cancel stay indexed for the next run to skip."""
+    docs = _docs(tmp_path, 300)  # embedded in batches of 128 chunks: a cancel lands between
+    settings = fakes.fake_settings(tmp_path / "home")
+    settings.embed.batch_size = 1
+    engine = build_engine(settings, embedder=HashEmbedder(), chat_model=None, reranker=None)
+    cancel = CancelToken()
+
+    def progress(p: Progress) -> None:
+        if p.stage == "indexing":
+            cancel.cancel()
+
+    try:
+        with pytest.raises(Cancelled) as stopped:
+            engine.index([docs], progress=progress, cancel=cancel)
+        report = stopped.value.report
+        assert report is not None and report.cancelled and report.files_seen == 300
+        assert 0 < report.files_indexed < 300
+        assert engine.status().documents == report.files_indexed
+        again = engine.index([docs])
+        assert not again.cancelled and again.files_unchanged == report.files_indexed
+        assert again.files_indexed == 300 - report.files_indexed
+    finally:
+        engine.close()

@@ -1,8 +1,11 @@
-"""The layering rule is checked, not hoped for: Qt inside the engine fails the import contract."""
+"""The layering rules are checked, not hoped for: Qt inside the engine, or the app or the CLI
+reaching past the engine facade, fails an import contract."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,3 +47,59 @@ def test_qt_or_desktop_in_core_breaks_the_contract(tmp_path: Path, probe: str) -
     broken = _lint(tmp_path)
     assert broken.returncode != 0
     assert "BROKEN" in broken.stdout
+
+
+@pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
+@pytest.mark.parametrize(
+    ("where", "contract"),
+    [("desktop", "The desktop app uses the engine only"), ("core/cli", "The CLI uses the engine")],
+    ids=["desktop", "cli"],
+)
+def test_the_app_or_the_cli_reaching_into_the_store_breaks_its_contract(
+    tmp_path: Path, where: str, contract: str
+) -> None:
+    pkg = _tree(tmp_path)
+    probe = "from sourcewise.core.store.index import Index\n"
+    (pkg / where / "_probe.py").write_text(probe, encoding="utf-8")
+    broken = _lint(tmp_path)
+    assert broken.returncode != 0
+    assert contract in broken.stdout and "_probe -> sourcewise.core.store.index" in broken.stdout
+
+
+@pytest.mark.parametrize("where", ["desktop", "core/cli"])
+def test_the_app_and_the_cli_never_touch_the_index_store(where: str) -> None:
+    """They go through Engine methods (roots(), set_watched(), passages()...), not the store."""
+    users = [str(p.relative_to(REPO)) for p in sorted((REPO / where).rglob("*.py"))
+             if "index_store" in p.read_text(encoding="utf-8")]  # fmt: skip
+    assert users == []
+
+
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\b.*\b(FROM|INTO|SET|TABLE)\b", re.S)
+
+
+def _strings(source: str) -> list[str]:
+    """Every string literal of a module (adjacent literals joined, f-string parts included)."""
+    tree = ast.parse(source)
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+def test_sql_lives_only_in_the_store() -> None:
+    """Every query is a method of ``sourcewise.core.store`` (as sqlite-utils' ``Collection``
+    owns its tables' queries); no other module of the engine or the app holds SQL."""
+    store = REPO / "core" / "store"
+    offenders = [
+        f"{path.relative_to(REPO)}: {text.split()[0]} …"
+        for folder in ("core", "desktop")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if store not in path.parents
+        for text in _strings(path.read_text(encoding="utf-8"))
+        if _SQL.search(text)
+    ]
+    assert offenders == []
+
+
+def test_the_sql_check_sees_a_query() -> None:
+    probe = 'rows = db.execute(\n    "SELECT id FROM chunks "\n    f"WHERE blob_id = {x}"\n)\n'
+    assert any(_SQL.search(s) for s in _strings(probe))

@@ -1,4 +1,5 @@
-"""Summaries of the answer log over time, and poorly rated answers exported as gold questions."""
+"""The answer report behind ``sourcewise report``: the answer log summarised over time, and
+poorly rated answers exported as gold questions."""
 
 from __future__ import annotations
 

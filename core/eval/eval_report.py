@@ -72,6 +72,14 @@ def latest_report(home: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def latest_markdown(home: Path) -> Path | None:
+    """The Markdown report of the most recent evaluation, or None."""
+    folder = latest_report(home)
+    if folder is None or not (folder / MARKDOWN_NAME).exists():
+        return None
+    return folder / MARKDOWN_NAME
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(headers) + " |",

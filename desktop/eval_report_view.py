@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcewise.core.eval.report import MARKDOWN_NAME, latest_report
 from sourcewise.desktop.qt import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 NO_REPORT = (
@@ -13,20 +12,21 @@ NO_REPORT = (
 )
 
 
-class ReportDialog(QDialog):
-    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+class EvalReportDialog(QDialog):
+    """Shows ``report`` (:meth:`Engine.latest_eval_report`), or how to make one when None."""
+
+    def __init__(self, report: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Latest evaluation report")
         self.resize(900, 700)
         self.view = QTextBrowser(self)
         self.view.setOpenExternalLinks(True)
-        folder = latest_report(home)
-        self.folder = folder
-        if folder is None or not (folder / MARKDOWN_NAME).exists():
+        self.folder = None if report is None else report.parent
+        if report is None:
             self.view.setMarkdown(NO_REPORT)
         else:
-            self.view.setSearchPaths([str(folder)])  # the report's plots are relative PNG links
-            self.view.setMarkdown((folder / MARKDOWN_NAME).read_text(encoding="utf-8"))
+            self.view.setSearchPaths([str(report.parent)])  # its plots are relative PNG links
+            self.view.setMarkdown(report.read_text(encoding="utf-8"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

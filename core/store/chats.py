@@ -1,51 +1,31 @@
 """Conversations stored in the index database (tables from migration ``m002_chats``).
 
 Answers keep their citations and timings as JSON so a conversation can be reopened, rated and
-exported to Markdown with its sources as footnotes.
+exported to Markdown with its sources as footnotes (``sourcewise.core.chat.export``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
 
-from sourcewise.core.answer.citations import replace_markers
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.store.answer_log import AnswerLog
-from sourcewise.core.types import Answer, ChatTurn, Citation, Timings
+from sourcewise.core.types import (
+    Answer,
+    ChatMessage,
+    ChatTurn,
+    Citation,
+    ConversationInfo,
+    Timings,
+)
 
 _TITLE_CHARS = 80
-_QUOTE_CHARS = 300
-
-
-@dataclass(frozen=True)
-class Conversation:
-    id: int
-    title: str
-    created: float
-    updated: float
-    messages: int = 0
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    id: int
-    conversation_id: int
-    role: str  # user, assistant
-    content: str
-    created: float
-    citations: list[Citation] = field(default_factory=list)
-    abstained: bool = False
-    timings: Timings | None = None
-    rating: int | None = None  # +1 / -1 when rated
-    comment: str = ""
-    log_id: int | None = None  # an answer's answer-log row (Answer.log_id)
 
 
 class ChatStore:
@@ -67,7 +47,7 @@ class ChatStore:
             )
         return int(cur.lastrowid or 0)
 
-    def conversations(self) -> list[Conversation]:
+    def conversations(self) -> list[ConversationInfo]:
         """Most recently updated first."""
         rows = self.db.execute(
             "SELECT c.id, c.title, c.created, c.updated, COUNT(m.id) FROM conversations c "
@@ -75,10 +55,11 @@ class ChatStore:
             "ORDER BY c.updated DESC, c.id DESC"
         ).fetchall()
         return [
-            Conversation(int(r[0]), str(r[1]), float(r[2]), float(r[3]), int(r[4])) for r in rows
+            ConversationInfo(int(r[0]), str(r[1]), float(r[2]), float(r[3]), int(r[4]))
+            for r in rows
         ]
 
-    def get(self, conversation_id: int) -> Conversation:
+    def get(self, conversation_id: int) -> ConversationInfo:
         for conv in self.conversations():
             if conv.id == conversation_id:
                 return conv
@@ -181,28 +162,9 @@ class ChatStore:
     # -- export --------------------------------------------------------------------------------
     def export_markdown(self, conversation_id: int) -> str:
         """The conversation as Markdown; each answer's citations become footnotes."""
-        conv = self.get(conversation_id)
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(conv.created))
-        out = [
-            f"# {conv.title or 'Conversation'}",
-            "",
-            f"_Exported from Sourcewise; started {when}._",
-            "",
-        ]
-        for i, msg in enumerate(self.messages(conversation_id), start=1):
-            if msg.role == "user":
-                out += [f"**You:** {msg.content.strip()}", ""]
-                continue
-            if msg.role != "assistant":
-                continue
-            body = _footnote_refs(msg.content.strip(), i, {c.n for c in msg.citations})
-            out += [f"**Sourcewise:** {body}", ""]
-            if msg.abstained:
-                out += ["_(No answer: the documents do not cover this.)_", ""]
-            notes = [_footnote(i, c) for c in msg.citations]
-            if notes:
-                out += [*notes, ""]
-        return "\n".join(out).rstrip() + "\n"
+        from sourcewise.core.chat.export import conversation_markdown
+
+        return conversation_markdown(self.get(conversation_id), self.messages(conversation_id))
 
     def _require(self, conversation_id: int) -> None:
         row = self.db.execute(
@@ -215,20 +177,6 @@ class ChatStore:
 def _title(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= _TITLE_CHARS else line[: _TITLE_CHARS - 1].rstrip() + "…"
-
-
-def _footnote_refs(text: str, i: int, known: set[int]) -> str:
-    """``[2]`` -> ``[^i-2]`` for the citations the message has (ids are unique per message)."""
-    return replace_markers(text, lambda n: f"[^{i}-{n}]" if n in known else f"[{n}]")
-
-
-def _footnote(i: int, c: Citation) -> str:
-    page = f", page {c.page}" if c.page else ""
-    quote = " ".join(c.text.split())
-    if len(quote) > _QUOTE_CHARS:
-        quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-    quote = quote.replace('"', "'")
-    return f'[^{i}-{c.n}]: {os.path.basename(c.path)}{page} ({c.path}): "{quote}"'
 
 
 def _message(row: tuple[Any, ...]) -> ChatMessage:

@@ -6,6 +6,8 @@ import ipaddress
 
 import click
 
+from sourcewise.core.cli.context import state
+
 
 def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
@@ -34,7 +36,6 @@ def serve(
         )
     import uvicorn
 
-    from sourcewise.core.cli.context import state  # not at import: the CLI imports this module
     from sourcewise.core.server.app import create_app
 
     st = state(ctx)

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from sourcewise.core.cli.context import state
+
 
 @click.command("mcp")
 @click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
@@ -17,8 +19,7 @@ def mcp(ctx: click.Context, adapter: str | None) -> None:
     stdout carries only protocol messages, logs go to stderr."""
     import anyio
 
-    from sourcewise.core.cli.context import state  # not at import: the CLI imports this module
-    from sourcewise.core.mcp.server import serve_stdio
+    from sourcewise.core.mcp.server import serve_stdio  # the SDK loads only for this command
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format="sourcewise mcp: %(levelname)s %(name)s: %(message)s")  # fmt: skip

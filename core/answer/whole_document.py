@@ -40,6 +40,8 @@ from sourcewise.core.store.document_chunks import OrderedChunk, StoredDocument
 from sourcewise.core.types import Citation, DocumentDigest, SectionDigest
 
 _NONE = re.compile(r"^\W*none\W*$", re.I)
+_MAX_PARTS = 12  # more parts than this get one synthesis (a summary of summaries)
+_CONTINUED = " (continued)"
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
 
@@ -196,7 +198,18 @@ class DocumentReader:
             return _items(notes) or prompts.NOTHING_FOUND
         if len(notes) <= 1:
             return notes[0].text if notes else prompts.NOTHING_FOUND
-        return self.combine(notes, prompts.COMBINE_SUMMARY, {"document": digest.title}, cancel)
+        parts = _by_part(notes)
+        if not 1 < len(parts) <= _MAX_PARTS:
+            return self.combine(notes, prompts.COMBINE_SUMMARY, {"document": digest.title}, cancel)
+        # One summary per top-level part, in order: a single synthesis of a 100-page report
+        # spent its five sentences on the first chapter (bench/whole_document.py).
+        out = []
+        for title, part in parts:
+            where = f'the part "{title}" of {digest.title}'
+            out.append(
+                f"{title}: {self.combine(part, prompts.COMBINE_SUMMARY, {'document': where}, cancel)}"
+            )
+        return "\n\n".join(out)
 
     def combine(
         self,
@@ -259,6 +272,18 @@ def _tidy(text: str, excerpts: list[_Excerpt], *, bullets: bool) -> str:
         return "\n".join(f"- {ln}" for ln in lines)
     text = attribute(text, refs)
     return text if not text or cit.cited_numbers(text) else f"{text} [1]"
+
+
+def _by_part(notes: Sequence[SectionDigest]) -> list[tuple[str, list[SectionDigest]]]:
+    """Notes grouped by the document's top-level part (a long part's sections are titled
+    "<part> (continued)"), in order."""
+    parts: list[tuple[str, list[SectionDigest]]] = []
+    for note in notes:
+        title = note.title.removesuffix(_CONTINUED)
+        if not parts or parts[-1][0] != title:
+            parts.append((title, []))
+        parts[-1][1].append(note)
+    return parts
 
 
 def _items(notes: Sequence[SectionDigest]) -> str:

@@ -8,19 +8,10 @@ and per-answer F1 are the evaluation suite's (core/eval/metrics.py).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 
+from sourcewise.core.answer.guard import is_decline
 from sourcewise.core.eval import metrics
-
-# A decline said in prose ("the documents do not cover it"): the small models rarely say it,
-# but when they do it is an abstention even though the gate let the question through.
-ABSTAIN = re.compile(
-    r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say)|"
-    r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)",
-    re.I,
-)
-
 
 # SQuAD's normalisation (lower case, punctuation and a/an/the removed, whitespace collapsed,
 # ``[n]`` markers dropped): the evaluation suite's own.
@@ -40,7 +31,9 @@ def token_f1(prediction: str, golds: Sequence[str]) -> float:
 
 
 def says_not_covered(text: str) -> bool:
-    return bool(ABSTAIN.search(text))
+    """A decline said in prose ("the documents do not cover it"), by the answerer's own
+    definition: an abstention even though the gate let the question through."""
+    return is_decline(text)
 
 
 def span_covers(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:

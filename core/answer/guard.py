@@ -17,9 +17,10 @@ DECLINE = re.compile(
     r"(?:documents?|sources?|context|passages?|texts?)\s+(?:do(?:es)?n['’]?t|do(?:es)? not)\s+"
     r"(?:cover|contain|mention|provide|say|state|include|specify|answer)|"
     r"\bnot (?:mentioned|covered|provided|specified|stated) in\b|\bno information\b|"
-    r"\bcannot (?:find|answer|be answered)\b|\bis not (?:given|known|stated)\b",
+    r"\bcannot (?:find|answer|be answered)\b|\bis not (?:given|known|stated)\b|"
+    r"\b(?:i|we) (?:do not|don['’]?t) know\b",
     re.I,
-)
+)  # the one definition of a decline: the answerer, evaluation and the benches all use it
 OPENING_CHARS = 60  # the stream is held back this long, to catch an echo before it shows
 _NGRAM = 6
 

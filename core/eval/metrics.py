@@ -18,16 +18,11 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sourcewise.core.answer.citations import MARKER, split_sentences
+from sourcewise.core.answer.guard import is_decline
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = str.maketrans("", "", string.punctuation)
 # A full stop inside a number or an abbreviation ("1.7", "x.y") does not end a sentence.
-_DECLINE = re.compile(
-    r"do(?:es)? not (?:cover|contain|mention|provide|say|include)|don't (?:cover|contain|mention|say|know)|"
-    r"not (?:mentioned|covered|provided|specified|available)|no information|cannot (?:find|answer)|"
-    r"(?:i|we) do not know",
-    re.I,
-)  # fmt: skip
 
 
 # -- retrieval ---------------------------------------------------------------------------------
@@ -186,8 +181,9 @@ def citation_scores(
 
 # -- abstention --------------------------------------------------------------------------------
 def declined(text: str) -> bool:
-    """Whether an answer's wording declines to answer ("the documents do not cover ...")."""
-    return bool(_DECLINE.search(text))
+    """Whether an answer's wording declines to answer ("the documents do not cover ..."), by
+    the answerer's own definition (:func:`sourcewise.core.answer.guard.is_decline`)."""
+    return is_decline(text)
 
 
 def abstention_scores(

@@ -50,3 +50,14 @@ def test_a_plain_decline_is_kept() -> None:
     assert guard.is_decline("The documents don't cover this.")
     assert guard.is_decline("The sources do not mention the price.")
     assert not guard.is_decline("The warranty does not cover water damage [1].")
+
+
+def test_one_definition_of_a_decline_for_the_answerer_and_evaluation() -> None:
+    from sourcewise.core.answer.guard import is_decline
+    from sourcewise.core.eval.metrics import declined
+
+    said = ["The documents don't cover this.", "I don't know.", "This is not mentioned in the "
+            "sources.", "The passages do not state the answer."]  # fmt: skip
+    answers = ["The warranty is 18 months [1].", "Backups are kept for 30 days [2]."]
+    assert all(is_decline(t) and declined(t) for t in said)
+    assert not any(is_decline(t) or declined(t) for t in answers)

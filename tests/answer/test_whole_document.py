@@ -18,7 +18,7 @@ from sourcewise.core.progress import CancelToken, Progress
 from sourcewise.core.testing import EchoChatModel
 from sourcewise.core.types import SearchFilters
 from tests import fakes
-from tests.answer.test_cli import FAKES
+from tests.cli.test_answer_cli import FAKES
 
 SECTIONS = {
     "1 Introduction": [

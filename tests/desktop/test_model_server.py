@@ -12,8 +12,8 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.llm.openai_server import OpenAIServerChatModel
 from sourcewise.core.settings import LLMSettings
 from sourcewise.desktop.main_window import MainWindow
-from tests.answer.openai_fakes import FakeOpenAIServer
 from tests.fakes import fake_engine
+from tests.llm.openai_fakes import FakeOpenAIServer
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,7 @@ from pydantic import AnyUrl
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.mcp import resources
-from tests.mcp_server.conftest import with_session
+from tests.mcp.conftest import with_session
 
 
 def _read(session: ClientSession, uri: str) -> Any:

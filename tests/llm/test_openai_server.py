@@ -20,7 +20,7 @@ from sourcewise.core.llm.server_http import ServerClient
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings, Settings, load_settings, save_settings
 from sourcewise.core.testing import HashEmbedder
-from tests.answer.openai_fakes import FakeOpenAIServer, free_port
+from tests.llm.openai_fakes import FakeOpenAIServer, free_port
 
 Q = "How long is the warranty of the Falcon X2 drone?"
 HELLO: list[Message] = [{"role": "user", "content": "[1] a.txt\nThe sky is blue. More.\n\nQ?"}]

@@ -19,7 +19,7 @@ from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.openai_server import OpenAIServerChatModel, estimate_tokens
 from sourcewise.core.settings import LLMSettings
 from tests.answer.conftest import real_models_dir
-from tests.answer.openai_fakes import llama_server
+from tests.llm.openai_fakes import llama_server
 
 pytestmark = pytest.mark.real
 

@@ -8,6 +8,9 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.store.chats import ChatStore
 from sourcewise.core.types import ChatTurn
+from tests.answer.conftest import docs, engine  # the fixtures: an engine with indexed files
+
+__all__ = ["docs", "engine"]
 
 
 def test_round_trip_with_citations_feedback_and_delete(engine: Engine) -> None:

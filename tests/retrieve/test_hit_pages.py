@@ -100,7 +100,7 @@ def test_reranked_hits_carry_their_strength_in_rank_order(tmp_path: Path) -> Non
 def test_cli_prints_results_in_rank_order_labelled_not_raw_scores(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from tests.engine.test_cli import run
+    from tests.cli.test_index_search_cli import run
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.errors import SourcewiseError
-from tests.answer.test_cli import indexed, run
+from tests.cli.test_answer_cli import indexed, run
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 

@@ -15,7 +15,7 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.mcp.tools import NOTHING_INDEXED
 from tests import fakes
 from tests.answer.conftest import WARRANTY
-from tests.mcp_server.conftest import with_session
+from tests.mcp.conftest import with_session
 
 
 def _call(engine: Engine, name: str, arguments: dict[str, Any]) -> types.CallToolResult:

@@ -9,7 +9,7 @@ through every side retrieval and the engine use.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +74,10 @@ class StoreContract:
         raise NotImplementedError("override open_store with a function opening the library")
 
     @pytest.fixture
-    def store(self, open_store: OpenStore) -> Store:
-        return open_store()
+    def store(self, open_store: OpenStore) -> Iterator[Store]:
+        store = open_store()
+        yield store
+        store.close()
 
     def test_a_new_store_is_empty(self, store: Store) -> None:
         status = store.status()

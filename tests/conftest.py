@@ -60,3 +60,19 @@ def _isolated_home(
     monkeypatch.setenv("SOURCEWISE_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One throwaway PostgreSQL + pgvector for the session, started only when a test asks."""
+    from tests.pg import start_server
+
+    yield from start_server(tmp_path_factory.mktemp("pg"))
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A libpq URL on an empty schema of the session's server."""
+    from tests.pg import fresh_schema_url
+
+    return fresh_schema_url(pg_server)

@@ -21,7 +21,7 @@ from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.documents import FOCUS_SHARE, card_scores, names_documents
 from sourcewise.core.retrieve.periods import period_tokens
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchHit, SectionDigest
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -32,7 +32,7 @@ TokenCallback = Callable[[str], None]
 
 
 class DocumentAnswerer:
-    def __init__(self, reader: DocumentReader, index: Index, search: SearchFn) -> None:
+    def __init__(self, reader: DocumentReader, index: Store, search: SearchFn) -> None:
         self.reader = reader
         self.index = index
         self.search = search

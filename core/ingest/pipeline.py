@@ -35,7 +35,7 @@ from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, Ra
 from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.content import BlobInfo
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 from sourcewise.core.types import FileFailure, FileWarning, IndexReport
 
 # Files queued per parse worker, so workers keep parsing while the main thread embeds.
@@ -56,7 +56,7 @@ class _Parsed:
 
 
 class IndexJob:
-    def __init__(self, settings: Settings, index: Index, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, index: Store, embedder: Embedder) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder

@@ -8,13 +8,13 @@ from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.ingest.chunking import embedding_text
 from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 
 _STEP = 256  # chunks per transaction: small enough that a cancel or crash loses little
 
 
 def reembed_all(
-    index: Index,
+    index: Store,
     embedder: Embedder,
     batch_size: int,
     progress: ProgressCallback,

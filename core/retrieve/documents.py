@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from sourcewise.core.retrieve.keyword import STOPWORDS, query_terms
 from sourcewise.core.retrieve.periods import period_tokens
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 
 # Documents searched on their own: those whose card scores at least this share of the best.
 FOCUS_SHARE = 0.8
@@ -33,7 +33,7 @@ def card_terms(query: str) -> list[str]:
     return list(dict.fromkeys([*query_terms(query), *period_tokens(query)]))
 
 
-def card_scores(index: Index, query: str) -> dict[int, float]:
+def card_scores(index: Store, query: str) -> dict[int, float]:
     """Each matching document's card BM25 over the best one's: 1.0 for the best, in (0, 1]."""
     raw = index.cards.search_cards(card_terms(query), _CARD_LIMIT)
     best = max(raw.values(), default=0.0)

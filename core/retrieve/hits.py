@@ -14,12 +14,12 @@ from typing import Any
 
 from sourcewise.core.retrieve import filters as flt
 from sourcewise.core.retrieve.pages import matched_page
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 from sourcewise.core.types import SearchFilters, SearchHit
 
 
 def load_hits(
-    index: Index,
+    index: Store,
     fused: list[tuple[int, float]],
     lists: dict[str, dict[int, float]],
     filters: SearchFilters,

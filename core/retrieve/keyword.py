@@ -11,12 +11,11 @@ results at all (dense search still answers it). Small corpora are never pruned.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 
 import numpy as np
 
-from sourcewise.core.store import fts
+from sourcewise.core.store.protocol import KeywordIndex
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -89,16 +88,15 @@ def query_terms(query: str) -> list[str]:
 
 
 class KeywordSearch:
-    def __init__(self, conn: sqlite3.Connection, postings_budget: int) -> None:
-        self.conn = conn
+    def __init__(self, keywords: KeywordIndex, postings_budget: int) -> None:
+        self.keywords = keywords
         self.budget = postings_budget
 
     def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> dict[int, float]:
         terms = self.select_terms(query_terms(query))
         if not terms:
             return {}
-        match = " OR ".join(f'"{t}"' for t in terms)
-        return fts.bm25_top(self.conn, match, n, None if allowed is None else allowed.tolist())
+        return self.keywords.top(terms, n, None if allowed is None else allowed.tolist())
 
     def select_terms(self, words: Sequence[str]) -> list[str]:
         """The words to search for: rarest first, within the postings budget."""
@@ -125,8 +123,7 @@ class KeywordSearch:
         cap = self.budget + 1
         df: dict[str, int] = {}
         for word in words:
-            try:
-                df[word] = fts.rows_matching(self.conn, f'"{word}"', cap)
-            except sqlite3.OperationalError:
-                continue  # a "word" that FTS5 tokenizes to nothing
+            count = self.keywords.rows_matching(word, cap)
+            if count is not None:  # None: a "word" the keyword index tokenizes to nothing
+                df[word] = count
         return df

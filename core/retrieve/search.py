@@ -14,7 +14,7 @@ from sourcewise.core.retrieve.keyword import KeywordSearch, query_terms
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.retrieve.strength import strength
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.protocol import Store
 from sourcewise.core.types import SearchFilters, SearchHit
 
 CONFIDENT_DEPTH = 3
@@ -34,7 +34,7 @@ def confident(dense: dict[int, float], keyword: dict[int, float]) -> bool:
 
 class Searcher:
     def __init__(
-        self, settings: Settings, index: Index, embedder: Embedder, reranker: Reranker | None
+        self, settings: Settings, index: Store, embedder: Embedder, reranker: Reranker | None
     ) -> None:
         self.cfg = settings.retrieval
         self._abstain_below = settings.answer.abstain_below
@@ -44,7 +44,7 @@ class Searcher:
         self._keyword: KeywordSearch | None = None
 
     @property
-    def parts(self) -> tuple[Index, Embedder, Reranker | None]:
+    def parts(self) -> tuple[Store, Embedder, Reranker | None]:
         return (self.index, self.embedder, self.reranker)
 
     def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
@@ -136,7 +136,7 @@ class Searcher:
 
     def keyword(self, query: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
         if self._keyword is None:
-            self._keyword = KeywordSearch(self.index.cards.conn, self.cfg.keyword_postings_budget)
+            self._keyword = KeywordSearch(self.index.keywords, self.cfg.keyword_postings_budget)
         return self._keyword.search(query, n, allowed)
 
     def _allowed_chunks(self, filters: SearchFilters) -> np.ndarray | None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sourcewise.core.store.filters import document_where
+from sourcewise.core.store.sql import Queryable
 from sourcewise.core.store.vectors import IdArray
 from sourcewise.core.types import SearchFilters
 
@@ -26,7 +27,7 @@ CARD_WEIGHTS = (2.0, 1.5, 1.0, 2.0)
 class Cards:
     """The queries of retrieval, over the index's connection (``index.cards``)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Queryable) -> None:
         self.conn = conn
 
     def search_cards(self, terms: Sequence[str], limit: int) -> dict[int, float]:
@@ -65,7 +66,7 @@ class Cards:
             return []
         where, args = document_where(filters)
         marks = ",".join("?" * len(chunk_ids))
-        return self.conn.execute(
+        rows: list[tuple[Any, ...]] = self.conn.execute(
             "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
             "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind FROM chunks ch "
             "JOIN documents d ON d.blob_id = ch.blob_id "
@@ -73,6 +74,7 @@ class Cards:
             f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",
             [*chunk_ids, *args],
         ).fetchall()
+        return rows
 
     def chunk_documents(self, chunk_ids: Sequence[int]) -> dict[int, list[int]]:
         """The indexed documents holding each chunk (several when identical files share it)."""
@@ -96,11 +98,10 @@ class Cards:
             return []
         marks = ",".join("?" * len(doc_ids))
         rows = self.conn.execute(
-            f"SELECT name, periods, title || char(10) || body FROM cards "
-            f"WHERE document_id IN ({marks})",
+            f"SELECT name, periods, title, body FROM cards WHERE document_id IN ({marks})",
             list(doc_ids),
         ).fetchall()
-        return [(str(n), str(p), str(t)) for n, p, t in rows]
+        return [(str(n), str(p), f"{t}\n{b}") for n, p, t, b in rows]
 
     def chunks_matching(self, filters: SearchFilters) -> list[tuple[str, int]]:
         """(document path, chunk id) of every chunk of an indexed document that ``filters`` allow

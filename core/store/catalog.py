@@ -4,11 +4,9 @@ incremental indexing (a file's row, the files under a folder), re-embedding and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-import sqlite_utils
-
-from sourcewise.core.store.vectors import VectorIndex
+from sourcewise.core.store.sql import Queryable
 from sourcewise.core.types import (
     DocumentInfo,
     FileFailure,
@@ -18,10 +16,17 @@ from sourcewise.core.types import (
 )
 
 
+class VectorCounts(Protocol):
+    @property
+    def ntotal(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+
+
 class Catalog:
     """Reads over the index's connection; ``meta`` reads the index's meta table."""
 
-    def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str,
+    def __init__(self, db: Queryable, vectors: VectorCounts, embed_model: str,
                  meta: Callable[[str], str | None]) -> None:  # fmt: skip
         self.db = db
         self.vectors = vectors

@@ -6,9 +6,10 @@ instead of taking the top-k chunks; these are the queries they need.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sourcewise.core.store.sql import Queryable
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class OrderedChunk:
     kind: str  # "text" or "table"
 
 
-def find_documents(conn: sqlite3.Connection, paths: Sequence[str]) -> list[StoredDocument]:
+def find_documents(conn: Queryable, paths: Sequence[str]) -> list[StoredDocument]:
     """The indexed documents at these absolute paths (any collection), in the paths' order."""
     if not paths:
         return []
@@ -53,7 +54,7 @@ def find_documents(conn: sqlite3.Connection, paths: Sequence[str]) -> list[Store
     return [found[p] for p in paths if p in found]
 
 
-def documents_under(conn: sqlite3.Connection, folder: str, limit: int) -> list[str]:
+def documents_under(conn: Queryable, folder: str, limit: int) -> list[str]:
     """Paths of the indexed documents beneath ``folder`` (at most ``limit``, by path)."""
     prefix = folder.rstrip("/") + "/"
     rows = conn.execute(
@@ -64,7 +65,7 @@ def documents_under(conn: sqlite3.Connection, folder: str, limit: int) -> list[s
     return [str(r[0]) for r in rows]
 
 
-def chunks_in_order(conn: sqlite3.Connection, blob_id: int) -> list[OrderedChunk]:
+def chunks_in_order(conn: Queryable, blob_id: int) -> list[OrderedChunk]:
     rows = conn.execute(
         "SELECT id, text, heading, page_start, page_end, start, \"end\", coalesce(page_marks, ''), "
         "kind FROM chunks WHERE blob_id = ? ORDER BY ord",
@@ -78,7 +79,7 @@ def chunks_in_order(conn: sqlite3.Connection, blob_id: int) -> list[OrderedChunk
     ]
 
 
-def paths_of(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> dict[int, str]:
+def paths_of(conn: Queryable, doc_ids: Sequence[int]) -> dict[int, str]:
     if not doc_ids:
         return {}
     marks = ",".join("?" * len(doc_ids))

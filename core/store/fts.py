@@ -34,3 +34,21 @@ def rows_matching(conn: sqlite3.Connection, term: str, cap: int) -> int:
         [term, cap],
     ).fetchone()
     return int(row[0])
+
+
+class FtsKeywords:
+    """The index's keyword side (``index.keywords``): FTS5 over the chunks, OR of phrases."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def top(self, words: Sequence[str], n: int, allowed: Sequence[int] | None) -> dict[int, float]:
+        if not words:
+            return {}
+        return bm25_top(self.conn, " OR ".join(f'"{w}"' for w in words), n, allowed)
+
+    def rows_matching(self, word: str, cap: int) -> int | None:
+        try:
+            return rows_matching(self.conn, f'"{word}"', cap)
+        except sqlite3.OperationalError:
+            return None  # a "word" that FTS5 tokenizes to nothing

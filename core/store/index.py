@@ -21,6 +21,7 @@ from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.cards import Cards
 from sourcewise.core.store.catalog import Catalog
 from sourcewise.core.store.content import ContentWrites, locked
+from sourcewise.core.store.fts import FtsKeywords
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
@@ -46,6 +47,7 @@ class Index:
                                      rebuild_vectors=self.rebuild_vectors)  # fmt: skip
         self.catalog = Catalog(db, vectors, embed_model, self.meta)
         self.cards = Cards(db.conn)
+        self.keywords = FtsKeywords(db.conn)
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod

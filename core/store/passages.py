@@ -7,9 +7,9 @@ first indexed document holding it, and a document's passages are its blob's chun
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from sourcewise.core.store.sql import Queryable
 from sourcewise.core.types import Passage
 
 _SELECT = (
@@ -19,17 +19,17 @@ _SELECT = (
 )
 
 
-def passage(conn: sqlite3.Connection, chunk_id: int) -> Passage | None:
+def passage(conn: Queryable, chunk_id: int) -> Passage | None:
     row = conn.execute(_SELECT + " AND ch.id = ? ORDER BY d.id LIMIT 1", [chunk_id]).fetchone()
     return None if row is None else _passage(row)
 
 
-def document_passages(conn: sqlite3.Connection, document_id: int) -> list[Passage]:
+def document_passages(conn: Queryable, document_id: int) -> list[Passage]:
     rows = conn.execute(_SELECT + " AND d.id = ? ORDER BY ch.ord", [document_id]).fetchall()
     return [_passage(r) for r in rows]
 
 
-def all_passages(conn: sqlite3.Connection, min_tokens: int = 0) -> list[Passage]:
+def all_passages(conn: Queryable, min_tokens: int = 0) -> list[Passage]:
     """Every chunk of an indexed document with at least ``min_tokens`` tokens, by id; a chunk
     that identical files share is read under the first of their paths alphabetically."""
     rows = conn.execute(_SELECT + " AND ch.tokens >= ? ORDER BY ch.id, d.path", [min_tokens])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 from sourcewise.core.retrieve.keyword import KeywordSearch, query_terms
+from sourcewise.core.store.fts import FtsKeywords
 from sourcewise.core.store.migrations import migrate
 
 
-def _db(rows: list[str]) -> sqlite3.Connection:
+def _db(rows: list[str]) -> FtsKeywords:
     import sqlite_utils
 
     db = sqlite_utils.Database(sqlite3.connect(":memory:"))
@@ -20,7 +21,7 @@ def _db(rows: list[str]) -> sqlite3.Connection:
         'INSERT INTO chunks(blob_id, ord, text, start, "end", tokens) VALUES (1, ?, ?, 0, 0, 1)',
         list(enumerate(rows)),
     )
-    return db.conn
+    return FtsKeywords(db.conn)
 
 
 def test_stopwords_removed_unless_nothing_else() -> None:

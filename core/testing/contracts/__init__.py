@@ -18,5 +18,6 @@ Class attributes (the texts, prompts and tolerances) can be overridden the same 
 from sourcewise.core.testing.contracts.chat_model import ChatModelContract
 from sourcewise.core.testing.contracts.embedder import EmbedderContract
 from sourcewise.core.testing.contracts.reranker import RerankerContract
+from sourcewise.core.testing.contracts.store import StoreContract
 
-__all__ = ["ChatModelContract", "EmbedderContract", "RerankerContract"]
+__all__ = ["ChatModelContract", "EmbedderContract", "RerankerContract", "StoreContract"]

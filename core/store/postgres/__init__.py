@@ -1,0 +1,1 @@
+"""The team library backend: PostgreSQL + pgvector (``store.backend = "postgres"``)."""

@@ -1,0 +1,137 @@
+"""The team library: the store protocol on PostgreSQL + pgvector.
+
+PostgreSQL is the only copy of everything (no FAISS cache to rebuild: pgvector's HNSW index
+lives in the database), so several indexers and many searching apps share one library. The
+reads written in portable SQL are the SQLite index's own (catalog, cards, passages,
+whole-document reads); writes, schema, vector and full-text search are this package's.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sourcewise.core.embed.base import Embedder
+from sourcewise.core.errors import IndexError_
+from sourcewise.core.store import document_chunks, passages
+from sourcewise.core.store.catalog import Catalog
+from sourcewise.core.store.content import locked
+from sourcewise.core.store.postgres.connection import Portable, connect
+from sourcewise.core.store.postgres.content import PgContent
+from sourcewise.core.store.postgres.migrations import migrate
+from sourcewise.core.store.postgres.search import PgCards, PgKeywords, PgVectors, vector_text
+from sourcewise.core.store.vectors import FloatArray, IdArray
+from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
+
+
+class PostgresStore:
+    def __init__(self, conn: Any, embedder: Embedder, exact_limit: int) -> None:
+        self.conn = conn
+        self.embed_model = embedder.name
+        self.dim = embedder.dim
+        # One connection per app, shared by its indexing thread, searches and watcher.
+        self.lock = threading.RLock()
+        self.reembed_needed = False
+        self.portable = Portable(conn)
+        self.vectors = PgVectors(conn, exact_limit)
+        self.keywords = PgKeywords(conn)
+        self.content = PgContent(conn, self.lock, self.embed_model)
+        self.catalog = Catalog(self.portable, self.vectors, self.embed_model, self.meta)
+        self.cards = PgCards(conn)
+
+    @classmethod
+    def open(cls, url: str, embedder: Embedder, exact_limit: int) -> PostgresStore:
+        conn = connect(url)
+        migrate(conn, embedder.dim)
+        store = cls(conn, embedder, exact_limit)
+        store._check_model(embedder)
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _check_model(self, embedder: Embedder) -> None:
+        with self.conn.transaction():
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('embed_model', %s), ('embed_dim', %s) "
+                "ON CONFLICT DO NOTHING",
+                [embedder.name, str(embedder.dim)],
+            )
+        stored, dim = self.meta("embed_model"), int(self.meta("embed_dim") or 0)
+        if dim != embedder.dim:
+            raise IndexError_(
+                f"the team library holds {dim}-dimensional vectors ({stored}); "
+                f"{embedder.name} makes {embedder.dim}: use the library's embedding model"
+            )
+        self.reembed_needed = stored != embedder.name
+
+    # -- meta and re-embedding -----------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = %s", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_vectors(self) -> None:
+        """Nothing to save: the vectors live in the database (the SQLite index's FAISS cache
+        is written here)."""
+
+    @locked
+    def replace_vectors(self, ids: IdArray, vecs: FloatArray) -> None:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.executemany(
+                "UPDATE vectors SET vec = %s::vector WHERE chunk_id = %s",
+                [(vector_text(vecs[i]), int(cid)) for i, cid in enumerate(ids)],
+            )
+            cur.execute("UPDATE meta SET value = 'reembedding' WHERE key = 'embed_model'")
+
+    @locked
+    def finish_reembed(self) -> None:
+        with self.conn.transaction():
+            self.conn.execute("UPDATE blobs SET embed_model = %s", [self.embed_model])
+            self.conn.execute(
+                "UPDATE meta SET value = %s WHERE key = 'embed_model'", [self.embed_model]
+            )
+        self.reembed_needed = False
+
+    # -- what the engine asks ------------------------------------------------------------------
+    def remove_paths(self, paths: list[Path], collection: str | None = None) -> int:
+        return self.content.remove_paths(paths, collection)
+
+    def set_watch(self, collection: str, folder: str, watch: bool) -> None:
+        self.content.set_watch(collection, folder, watch)
+
+    def roots(self, watched_only: bool = False) -> list[RootFolder]:
+        return self.catalog.roots(watched_only)
+
+    def is_empty(self) -> bool:
+        return self.catalog.is_empty()
+
+    def status(self) -> IndexStatus:
+        return self.catalog.status()
+
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        return self.catalog.documents(collection)
+
+    def document_info(self, document_id: int) -> DocumentInfo | None:
+        return self.catalog.document_info(document_id)
+
+    def passages(self, min_tokens: int = 0) -> list[Passage]:
+        return passages.all_passages(self.portable, min_tokens)
+
+    def passage(self, chunk_id: int) -> Passage | None:
+        return passages.passage(self.portable, chunk_id)
+
+    def document_passages(self, document_id: int) -> list[Passage]:
+        return passages.document_passages(self.portable, document_id)
+
+    def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
+        return document_chunks.find_documents(self.portable, paths)
+
+    def documents_under(self, folder: str, limit: int) -> list[str]:
+        return document_chunks.documents_under(self.portable, folder, limit)
+
+    def document_paths(self, doc_ids: list[int]) -> dict[int, str]:
+        return document_chunks.paths_of(self.portable, doc_ids)
+
+    def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
+        return document_chunks.chunks_in_order(self.portable, blob_id)

@@ -1,0 +1,16 @@
+"""The one thing the store's portable read queries need of a connection: ``execute`` with
+``?`` placeholders, returning a cursor (``fetchone``, ``fetchall``, ``description``).
+
+A SQLite connection (or sqlite-utils database) is one; ``store.postgres.connection.Portable``
+makes a psycopg connection one. The reads written in plain SQL (catalog.py, cards.py,
+passages.py, document_chunks.py) are shared by both backends this way; each backend keeps its
+own writes, schema and full-text and vector search.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Queryable(Protocol):
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...

@@ -1,0 +1,198 @@
+"""What every library store (:class:`~sourcewise.core.store.protocol.Store`) must do, as
+inheritable tests (as Haystack's ``testing/document_store.py``).
+
+Inherit in a ``Test...`` class and override ``open_store``: a fixture returning a function that
+opens the test's library (the same one each call, so reopening is tested too). The cases write
+through ``store.content`` as ingestion does, with vectors from the hash embedder, and read back
+through every side retrieval and the engine use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.store.content import BlobInfo
+from sourcewise.core.store.protocol import Store
+from sourcewise.core.testing.embedder import HashEmbedder
+from sourcewise.core.types import SearchFilters
+
+OpenStore = Callable[[], Store]
+
+ROOT = Path("/library/share")
+EMBEDDER = HashEmbedder()
+
+
+def commit(
+    store: Store,
+    path: Path,
+    texts: list[str],
+    *,
+    collection: str = "work",
+    sha: str | None = None,
+    mtime: float = 1000.0,
+) -> int:
+    """Store a file of one chunk per text, or link it to stored content of the same sha."""
+    cid = store.content.collection_id(collection) or 0
+    sha = sha or f"sha-{path}"
+    file_type = path.suffix.lstrip(".")
+    if store.content.blob_id(sha) is not None:
+        store.content.link_existing_content(cid, path, (10, mtime), sha, file_type)
+        return store.content.blob_id(sha) or 0
+    chunks = [
+        ChunkRecord(t, f"Heading {i}", 1, 1, None, i * 100, i * 100 + len(t), len(t.split()))
+        for i, t in enumerate(texts)
+    ]
+    blob = BlobInfo(sha, 10, file_type, path.stem, None, 1, sum(len(t) for t in texts), None)
+    vecs = EMBEDDER.embed_documents(texts)
+    return store.content.commit_new_content(cid, path, (10, mtime), blob, chunks, vecs)
+
+
+def dense_ids(store: Store, text: str, k: int = 5, allowed: list[int] | None = None) -> list[int]:
+    keep = None if allowed is None else np.asarray(allowed, dtype=np.int64)
+    ids, _ = store.vectors.search(EMBEDDER.embed_query(text), k, keep)
+    return [int(i) for i in ids]
+
+
+NO_FILTERS = SearchFilters()
+
+
+def chunk_ids(store: Store, filters: SearchFilters = NO_FILTERS) -> set[int]:
+    return {cid for _, cid in store.cards.chunks_matching(filters)}
+
+
+class StoreContract:
+    zeppelin = "The zeppelin hangar at the old airfield holds three airships."
+    pasta = "Cook the pasta in salted water for nine minutes, then drain it."
+
+    @pytest.fixture
+    def open_store(self) -> OpenStore:
+        raise NotImplementedError("override open_store with a function opening the library")
+
+    @pytest.fixture
+    def store(self, open_store: OpenStore) -> Iterator[Store]:
+        store = open_store()
+        yield store
+        store.close()
+
+    def test_a_new_store_is_empty(self, store: Store) -> None:
+        status = store.status()
+        assert store.is_empty() and status.documents == 0 and status.chunks == 0
+        assert store.documents() == [] and dense_ids(store, "anything") == []
+
+    def test_committed_content_is_found_by_vector_and_by_keyword(self, store: Store) -> None:
+        commit(store, ROOT / "air.txt", [self.zeppelin, self.pasta])
+        (zep,) = [p.chunk_id for p in store.passages() if "zeppelin" in p.text]
+        assert dense_ids(store, self.zeppelin)[0] == zep
+        assert list(store.keywords.top(["zeppelin"], 5, None)) == [zep]
+        assert store.keywords.rows_matching("zeppelin", 10) == 1
+        assert store.keywords.rows_matching("missingword", 10) == 0
+        rows = store.cards.hit_rows([zep], SearchFilters())
+        assert [(r[0], r[9]) for r in rows] == [(zep, str(ROOT / "air.txt"))]
+
+    def test_keyword_search_stems_and_weights_headings(self, store: Store) -> None:
+        commit(store, ROOT / "a.txt", ["Three airships were moored there."])
+        assert len(store.keywords.top(["airship"], 5, None)) == 1
+        assert len(store.keywords.top(["heading"], 5, None)) == 1  # headings are searched too
+
+    def test_filters_apply_inside_both_searches(self, store: Store) -> None:
+        commit(store, ROOT / "a" / "air.txt", [self.zeppelin], collection="work", mtime=100.0)
+        commit(store, ROOT / "b" / "air.md", [self.zeppelin + " Again."], collection="home",
+               mtime=900.0)  # fmt: skip
+        every = chunk_ids(store)
+        cases = [
+            SearchFilters(collections=("home",)),
+            SearchFilters(folder=str(ROOT / "a")),
+            SearchFilters(file_types=("md",)),
+            SearchFilters(modified_since=500.0),
+            SearchFilters(documents=(str(ROOT / "a" / "air.txt"),)),
+        ]
+        for filters in cases:
+            allowed = sorted(chunk_ids(store, filters))
+            assert len(allowed) == 1 and len(every) == 2, filters
+            assert dense_ids(store, self.zeppelin, 5, allowed) == allowed
+            assert list(store.keywords.top(["zeppelin"], 5, allowed)) == allowed
+            hit_paths = {r[9] for r in store.cards.hit_rows(sorted(every), filters)}
+            assert len(hit_paths) == 1, filters
+
+    def test_identical_content_is_stored_once(self, store: Store) -> None:
+        first = commit(store, ROOT / "one.txt", [self.zeppelin], sha="same")
+        second = commit(store, ROOT / "copy" / "one.txt", [self.zeppelin], sha="same")
+        assert first == second and store.status().chunks == 1 and store.status().documents == 2
+        (chunk,) = chunk_ids(store)
+        assert len(store.cards.chunk_documents([chunk])[chunk]) == 2
+
+    def test_removing_paths_keeps_shared_content_only(self, store: Store) -> None:
+        commit(store, ROOT / "keep" / "one.txt", [self.zeppelin], sha="same")
+        commit(store, ROOT / "gone" / "one.txt", [self.zeppelin], sha="same")
+        commit(store, ROOT / "gone" / "pasta.txt", [self.pasta])
+        assert store.remove_paths([ROOT / "gone"]) == 2
+        assert [d.path for d in store.documents()] == [str(ROOT / "keep" / "one.txt")]
+        assert store.status().chunks == 1 and len(dense_ids(store, self.pasta)) == 1
+        assert store.remove_paths([ROOT / "keep" / "one.txt"]) == 1
+        assert store.is_empty() and dense_ids(store, self.zeppelin) == []
+
+    def test_roots_and_their_watch_flags(self, store: Store) -> None:
+        cid = store.content.collection_id("work") or 0
+        store.content.add_root(cid, ROOT / "a")
+        store.content.add_root(cid, ROOT / "b", watch=True)
+        store.content.add_root(cid, ROOT / "b")  # adding again never unwatches
+        assert store.roots(watched_only=True) == [("work", str(ROOT / "b"), True)]
+        store.set_watch("work", str(ROOT / "a"), True)
+        store.set_watch("work", str(ROOT / "b"), False)
+        assert store.roots(watched_only=True) == [("work", str(ROOT / "a"), True)]
+        assert len(store.roots()) == 2
+
+    def test_status_counts_documents_chunks_vectors_and_failures(self, store: Store) -> None:
+        commit(store, ROOT / "a.txt", [self.zeppelin, self.pasta])
+        commit(store, ROOT / "b.txt", [self.pasta + " Twice."], collection="home")
+        cid = store.content.collection_id("work") or 0
+        store.content.record_failure(cid, ROOT / "bad.pdf", (1, 1.0), "pdf", "failed", "broken")
+        status = store.status()
+        assert (status.documents, status.chunks, status.vectors) == (2, 3, 3)
+        assert status.collections == {"home": 1, "work": 1}
+        assert [(f.path, f.message) for f in status.failed] == [(str(ROOT / "bad.pdf"), "broken")]
+
+    def test_documents_read_whole_and_in_order(self, store: Store) -> None:
+        commit(store, ROOT / "air.txt", [self.zeppelin, self.pasta])
+        (doc,) = store.find_documents([str(ROOT / "air.txt")])
+        assert [c.text for c in store.chunks_in_order(doc.blob_id)] == [self.zeppelin, self.pasta]
+        assert [p.text for p in store.document_passages(doc.document_id)] == [
+            self.zeppelin,
+            self.pasta,
+        ]
+        assert store.documents_under(str(ROOT), 10) == [str(ROOT / "air.txt")]
+        assert store.document_paths([doc.document_id]) == {doc.document_id: str(ROOT / "air.txt")}
+        info = store.document_info(doc.document_id)
+        assert info is not None and info.chunks == 2 and info.title == "air"
+
+    def test_incremental_indexing_reads(self, store: Store) -> None:
+        commit(store, ROOT / "a" / "one.txt", [self.zeppelin])
+        commit(store, ROOT / "a" / "two.txt", [self.pasta])
+        cid = store.content.collection_id("work", create=False) or 0
+        row = store.catalog.document(cid, str(ROOT / "a" / "one.txt"))
+        assert row is not None and row["sha256"] == f"sha-{ROOT / 'a' / 'one.txt'}"
+        assert set(store.catalog.paths_under(cid, str(ROOT / "a"))) == {
+            str(ROOT / "a" / "one.txt"),
+            str(ROOT / "a" / "two.txt"),
+        }
+        assert [r[1] for r in store.catalog.chunks_after(0, 10)] == [self.zeppelin, self.pasta]
+
+    def test_reopening_keeps_everything_and_migrates_nothing_twice(
+        self, open_store: OpenStore
+    ) -> None:
+        store = open_store()
+        commit(store, ROOT / "air.txt", [self.zeppelin])
+        before = store.status()
+        store.save_vectors()
+        store.close()
+        again = open_store()
+        try:
+            assert again.status() == before
+            assert dense_ids(again, self.zeppelin) == sorted(chunk_ids(again))
+        finally:
+            again.close()

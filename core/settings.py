@@ -315,9 +315,11 @@ class ReadingSettings(_Group):
     section_max_tokens: int = Field(
         120, ge=16, le=1024, description="The longest note the model writes per section."
     )
-    min_score: float = Field(
-        -1.0,
-        description="For a question, a section is read only when one of its sentences scores this against it (cross-encoder logit).",
+    scan_tokens: int = Field(
+        600,
+        ge=50,
+        le=4000,
+        description="For a list question ('every deadline'), the sentences of each section the model scans, in tokens: the best by the cross-encoder (categories like 'action items' score low, so no section is skipped on its scores).",
     )
     max_documents: int = Field(
         4,

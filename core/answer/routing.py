@@ -51,6 +51,31 @@ _COMPARE = re.compile(
 _DEICTIC = re.compile(rf"\b(?:this|that|the attached|the whole|the entire) (?:\w+ )?{_DOC}\b", re.I)
 
 
+# What a list question asks for once its cue and its document are gone: "List every action
+# item in the meeting notes" scores the sentence "Actions" at -6.4 with the cross-encoder,
+# "action item" at -0.6.
+_LIST_CUE = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+    r"(?:list|enumerate|itemi[sz]e|name|give(?: me)?|show(?: me)?|find|what are|which are|"
+    r"what were|which were)?\s*(?:all|every|each)?\s*(?:of\s+)?(?:the\s+)?",
+    re.I,
+)
+_IN_DOCUMENT = re.compile(
+    rf"\s+(?:in|from|of|across|mentioned in|listed in)\s+(?:this|the|these|that)\s+(?:\w+\s+)?{_DOC}s?\b.*$",
+    re.I,
+)
+
+
+def list_topic(question: str) -> str:
+    """The thing a list question enumerates ("every deadline in these minutes" -> "deadline");
+    the question itself when nothing would be left."""
+    topic = _IN_DOCUMENT.sub("", _LIST_CUE.sub("", question.strip(), count=1)).strip(" ?.!")
+    topic = re.sub(
+        r"\s+(?:are|were|is|was)$", "", re.sub(r"^(?:which|what)\s+", "", topic, flags=re.I)
+    )
+    return topic if len(topic) > 2 else question
+
+
 @dataclass(frozen=True)
 class Route:
     mode: Mode

@@ -3,8 +3,8 @@
 A 100-page report is ~60k tokens, which a small model reads on 2 cores at ~150 tokens/s: seven
 minutes before it writes a word. So each section is first cut down without the model: for a
 summary, to the sentences that carry the section's vocabulary (SumBasic, a classic extractive
-summariser: frequent content words, redundancy down-weighted); for a question ("every
-deadline"), to the sentences the cross-encoder scores against it. The model reads only those.
+summariser: frequent content words, redundancy down-weighted); for a list question ("every
+deadline"), to the sentences the cross-encoder ranks first for it. The model reads only those.
 
 Sections follow the document's own top-level headings; a long one is cut at a token budget, a
 run of short ones is merged, so each model call reads about the same amount.
@@ -136,16 +136,17 @@ def relevant_sentences(
     reranker: Reranker | None,
     budget_tokens: int,
     count: TokenCounter,
-    min_score: float,
 ) -> list[Sentence]:
-    """The sentences that bear on ``question``, best first until the budget, then in document
-    order; none when no sentence scores ``min_score`` (the section says nothing about it)."""
+    """The sentences that bear most on ``question``, best first until the budget, returned in
+    document order. The cross-encoder's scores only rank: for a category ("action items",
+    "people") the items themselves score low, so the model decides what is one. Without a
+    cross-encoder, sentences sharing a content word with the question, none if none does."""
     if not sentences:
         return []
     texts = [s.text for s in sentences]
     if reranker is not None:
         scores = [float(x) for x in reranker.score(question, texts)]
-    else:  # shared content words, for engines built without a cross-encoder
+    else:
         terms = content_words(question) - _LIST_WORDS
         shared = [len(terms & content_words(t)) for t in texts]
         scores = [float(n) if n else float("-inf") for n in shared]
@@ -153,7 +154,7 @@ def relevant_sentences(
     chosen: list[int] = []
     used = 0
     for i in order:
-        if scores[i] < min_score:
+        if scores[i] == float("-inf"):
             break
         cost = count(texts[i]) + 2
         if used + cost > budget_tokens and chosen:

@@ -23,6 +23,7 @@ from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import guard, prompts
 from sourcewise.core.answer.attribution import SourceRef, attribute
 from sourcewise.core.answer.digest_cache import DigestCache
+from sourcewise.core.answer.routing import list_topic
 from sourcewise.core.answer.sections import (
     Section,
     Sentence,
@@ -169,8 +170,9 @@ class DocumentReader:
         count = self.model.count_tokens
         if not question:
             return central_sentences(section.sentences, self.cfg.source_tokens, count)
-        return relevant_sentences(question, section.sentences, self.reranker,
-                                  self.cfg.source_tokens, count, self.cfg.min_score)  # fmt: skip
+        topic = list_topic(question)
+        return relevant_sentences(topic, section.sentences, self.reranker,
+                                  self.cfg.scan_tokens, count)  # fmt: skip
 
     def _generate(
         self, messages: list[Message], max_tokens: int, cancel: CancelToken | None

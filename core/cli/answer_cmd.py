@@ -64,6 +64,8 @@ def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder:
         return
     click.echo()
     _print_sources(answer)
+    if answer.mode == "document":
+        click.echo(f"({answer.reason})", err=True)  # what was read whole, and why
     if answer.log_id is not None:
         click.echo(f"(answer {answer.log_id}: rate it with `sourcewise feedback "
                    f"{answer.log_id} up` or `down`)", err=True)  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcewise.core.answer.routing import decide, kind_of, points_at_a_document
+from sourcewise.core.answer.routing import decide, kind_of, list_topic, points_at_a_document
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,17 @@ def test_this_report_points_at_one_document() -> None:
     assert points_at_a_document("Summarize this report")
     assert points_at_a_document("What is the whole manual about?")
     assert not points_at_a_document("Summarize the findings on fuel costs")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("List every action item in the meeting notes", "action item"),
+        ("Which deadlines are mentioned in the report?", "deadlines"),
+        ("Can you list the attendees?", "attendees"),
+        ("every deadline", "deadline"),
+        ("List all", "List all"),  # nothing left: the question itself
+    ],
+)
+def test_list_topic_drops_the_cue_and_the_document(question: str, topic: str) -> None:
+    assert list_topic(question) == topic

@@ -41,8 +41,10 @@ class PostgresStore:
         self.cards = PgCards(conn)
 
     @classmethod
-    def open(cls, url: str, embedder: Embedder, exact_limit: int) -> PostgresStore:
-        conn = connect(url)
+    def open(
+        cls, url: str, embedder: Embedder, exact_limit: int, password: str | None = None
+    ) -> PostgresStore:
+        conn = connect(url, password)
         migrate(conn, embedder.dim)
         store = cls(conn, embedder, exact_limit)
         store._check_model(embedder)

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
     from sourcewise.core.store.answer_log import AnswerLog
+    from sourcewise.core.store.backends import Records
     from sourcewise.core.store.chats import ChatStore
-    from sourcewise.core.store.index import Index
+    from sourcewise.core.store.protocol import Store
 
 TokenCallback = Callable[[str], None]
 ReportCallback = Callable[[IndexReport], None]
@@ -65,7 +66,8 @@ class Engine:
         self.chat_model = chat_model
         self.reranker = reranker
         self.makers = makers or Makers()
-        self._index: Index | None = None
+        self._index: Store | None = None
+        self._records: Records | None = None
         self._searcher: Searcher | None = None
         # One writer at a time (as Anki does): indexing jobs and removals never interleave.
         self._write_lock = threading.Lock()
@@ -97,9 +99,8 @@ class Engine:
             maker = getattr(self.makers, part)
             if part in parts and maker is not None:
                 made[part] = maker(new, models)
-        if "index" in parts and self._index is not None:
-            self._index.close()  # reopened on first use, with the new settings and embedder
-            self._index = None
+        if "index" in parts:
+            self._close_store()  # reopened on first use, with the new settings and embedder
         self.models, self.settings = models, new
         for name, component in made.items():
             setattr(self, name, component)  # the old one is freed with its last reference
@@ -108,12 +109,21 @@ class Engine:
 
     # -- index -----------------------------------------------------------------------------
     @property
-    def index_store(self) -> Index:
+    def index_store(self) -> Store:
+        """The library of ``store.backend``: SQLite here, or a team library on PostgreSQL."""
         if self._index is None:
-            from sourcewise.core.store.index import Index
+            from sourcewise.core.store.backends import open_store
 
-            self._index = Index.open(self.settings, self.embedder)
+            self._index = open_store(self.settings, self.embedder)
         return self._index
+
+    def _close_store(self) -> None:
+        if self._records is not None:
+            self._records.close()
+            self._records = None
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     def index(
         self,
@@ -323,17 +333,27 @@ class Engine:
 
     @property
     def answer_log(self) -> AnswerLog:
-        """Every answer given, for ``sourcewise report`` (in the index database)."""
+        """Every answer given, for ``sourcewise report`` (store.backend = 'sqlite': in the
+        index database; 'postgres': in this machine's personal database)."""
         from sourcewise.core.store.answer_log import AnswerLog
 
-        return AnswerLog(self.index_store.db, self.index_store.lock)
+        records = self._open_records()
+        return AnswerLog(records.db, records.lock)
 
     @property
     def chats(self) -> ChatStore:
-        """Stored conversations, in the index database."""
+        """Stored conversations, where the answer log is."""
         from sourcewise.core.store.chats import ChatStore
 
-        return ChatStore(self.index_store.db, self.index_store.lock)
+        records = self._open_records()
+        return ChatStore(records.db, records.lock)
+
+    def _open_records(self) -> Records:
+        if self._records is None:
+            from sourcewise.core.store.backends import open_records
+
+            self._records = open_records(self.index_store, self.settings)
+        return self._records
 
     def feedback(self, log_id: int, rating: int, comment: str = "") -> None:
         """Thumbs up (+1) or down (-1) on the answer whose ``Answer.log_id`` is ``log_id``."""
@@ -376,6 +396,4 @@ class Engine:
         return self.model_library.missing(names)
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        self._close_store()

@@ -10,13 +10,14 @@ Nested groups are set from the environment with a double underscore, e.g.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -171,6 +172,40 @@ class IndexSettings(_Group):
         description="Up to this many vectors search exactly; above, an IVF index (retrained as it grows).",
         json_schema_extra=_rebuilds("index"),
     )
+
+
+# A password inside a libpq URL (user:secret@host, or ?password=secret): kept out of settings.
+_URL_PASSWORD = re.compile(r"//[^/@:]*:[^/@]+@|(?:^|[?&\s])password\s*=", re.IGNORECASE)
+
+
+class StoreSettings(_Group):
+    backend: Literal["sqlite", "postgres"] = Field(
+        "sqlite",
+        description="Where the library lives: 'sqlite' (this machine's data directory) or 'postgres' (a team library on a PostgreSQL server with pgvector; see store.url).",
+        json_schema_extra=_rebuilds("index"),
+    )
+    url: str = Field(
+        "",
+        description="The team library's libpq URL (store.backend = 'postgres'), e.g. postgresql://alice@db.lan/library; without the password, which comes from PGPASSWORD, a passfile (~/.pgpass, PGPASSFILE) or SOURCEWISE_STORE__PASSWORD.",
+        json_schema_extra=_rebuilds("index"),
+    )
+    # exclude=True: never in a settings dump, so never saved to settings.toml nor shown.
+    password: SecretStr | None = Field(
+        None,
+        exclude=True,
+        description="The team library's password, from SOURCEWISE_STORE__PASSWORD only: never saved, shown masked, never logged.",
+        json_schema_extra=_rebuilds("index"),
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _no_password_in_url(cls, url: str) -> str:
+        if _URL_PASSWORD.search(url):
+            raise ValueError(
+                "store.url must not hold the password (settings are saved in plain text): "
+                "use PGPASSWORD, a passfile (~/.pgpass) or SOURCEWISE_STORE__PASSWORD"
+            )
+        return url
 
 
 class RetrievalSettings(_Group):
@@ -361,6 +396,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     reading: ReadingSettings = Field(default_factory=ReadingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     @property
     def resolved_models_dir(self) -> Path:
@@ -369,6 +405,12 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.home / "index.db"
+
+    @property
+    def personal_db_path(self) -> Path:
+        """Answers and chats of a team library's user (store.backend = 'postgres'): one
+        person's, kept on this machine rather than shared."""
+        return self.home / "personal.db"
 
     @property
     def vectors_dir(self) -> Path:
@@ -469,9 +511,9 @@ def save_settings(
 
 def _reveal_secrets(settings: Settings, data: dict[str, Any]) -> None:
     """The file keeps a secret's value: a JSON dump masks it (as ``sourcewise config`` shows)."""
-    for dotted, _info in leaf_fields():
+    for dotted, info in leaf_fields():
         value = value_of(settings, dotted)
-        if isinstance(value, SecretStr):
+        if isinstance(value, SecretStr) and not info.exclude:  # excluded ones are never saved
             *groups, name = dotted.split(".")
             here = data
             for group in groups:

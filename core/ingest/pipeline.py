@@ -1,8 +1,9 @@
 """An indexing job: scan, parse in parallel, chunk, embed in batches, commit file by file.
 
-Each file commits in its own SQLite transaction, so a crash or cancel loses at most the files
+Each file commits in its own transaction, so a crash or cancel loses at most the files
 in flight, and a rerun skips everything committed. Known content (duplicates, moves, touched
-files) is linked without parsing or embedding.
+files) is linked without parsing or embedding, and so is content another indexer of a team
+library claimed and stored (core/ingest/claiming.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
+from sourcewise.core.ingest.claiming import ClaimedWork
 from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
 from sourcewise.core.ingest.parse_pool import (
     WORKERS_DID_NOT_START,
@@ -95,6 +97,7 @@ class IndexJob:
         except Cancelled:
             self.report.cancelled = True
         finally:
+            self.index.claims.release_all()
             self.index.save_vectors()
             self.report.seconds = time.monotonic() - started
         if self.report.cancelled:
@@ -166,15 +169,19 @@ class IndexJob:
         message = f"starting the parsers, loading {self.embedder.name}"
         self._progress(Progress("starting", total=len(work), message=message))
         self.embedder.warm_up()
-        queue = deque(work)
+        claims = ClaimedWork(self.index, work, self._link_known)
+        queue: _Queue = deque()
         inflight: _Inflight = {}
         batch: list[_Parsed] = []
         try:
             oldest = 0.0
-            while queue or inflight:
+            while queue or inflight or not claims.done():
+                claims.refill(queue, self._workers * _FILES_AHEAD - len(queue) - len(inflight))
+                if not (queue or inflight or batch):
+                    claims.wait_for_others(queue, self._cancel, self._progress)
                 self._fill(queue, inflight)
                 deadline = oldest + _MAX_WAIT_S if batch else float("inf")
-                for fut in self._wait(inflight, deadline):
+                for fut in self._wait(inflight, deadline) if inflight else ():
                     if fut not in inflight:
                         continue  # its pool broke and its file is queued again
                     parsed = self._collect(fut, inflight, queue)
@@ -342,6 +349,13 @@ class IndexJob:
             )
             self.report.files_deduplicated += 1
         self._emit("indexing")
+
+    def _link_known(self, cand: Candidate, sha: str) -> None:
+        """Content another indexer stored after this job's scan: linked, as a duplicate."""
+        self._files_total -= 1
+        for c in [cand, *self._dupes.get(sha, [])]:
+            self.index.content.link_existing_content(self._cid, c.path, c.stat, sha, c.file_type)
+            self.report.files_deduplicated += 1
 
     # -- removals and bookkeeping --------------------------------------------------------------
     def _remove_missing(self, roots: list[Path], seen: set[str]) -> None:

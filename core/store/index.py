@@ -20,6 +20,7 @@ from sourcewise.core.settings import Settings
 from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.cards import Cards
 from sourcewise.core.store.catalog import Catalog
+from sourcewise.core.store.claims import SoleIndexer
 from sourcewise.core.store.content import ContentWrites, locked
 from sourcewise.core.store.fts import FtsKeywords
 from sourcewise.core.store.migrations import migrate
@@ -48,6 +49,7 @@ class Index:
         self.catalog = Catalog(db, vectors, embed_model, self.meta)
         self.cards = Cards(db.conn)
         self.keywords = FtsKeywords(db.conn)
+        self.claims = SoleIndexer()
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod

@@ -5,7 +5,8 @@ Two backends implement them: ``store.index.Index`` (SQLite + FAISS, one laptop) 
 the one the callers use today, grouped as the SQLite index groups it: ``content`` (every write),
 ``catalog`` (what is indexed, for status screens and incremental indexing), ``cards`` (the reads
 of document-aware retrieval), ``vectors`` (dense search) and ``keywords`` (BM25-like search),
-plus the engine's own calls on the store itself. ``core/testing/contracts/store.py`` holds the
+``claims`` (which contents an indexer may embed, when several share the library), plus the
+engine's own calls on the store itself. ``core/testing/contracts/store.py`` holds the
 cases every backend must pass.
 """
 
@@ -100,6 +101,13 @@ class KeywordIndex(Protocol):
         ...
 
 
+class ContentClaims(Protocol):
+    """Which contents (by sha256) this indexer may parse and embed; see store/claims.py."""
+
+    def take(self, shas: Sequence[str]) -> set[str]: ...
+    def release_all(self) -> None: ...
+
+
 class Store(Protocol):
     """A library store, as the engine, retrieval and ingestion use it."""
 
@@ -120,6 +128,8 @@ class Store(Protocol):
     def vectors(self) -> VectorSearch: ...
     @property
     def keywords(self) -> KeywordIndex: ...
+    @property
+    def claims(self) -> ContentClaims: ...
 
     def close(self) -> None: ...
     def meta(self, key: str) -> str | None: ...

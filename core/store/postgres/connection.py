@@ -16,9 +16,15 @@ def masked(url: str) -> str:
     return _PASSWORD.sub(r"\1***@", url)
 
 
-def connect(url: str) -> Any:
+def connect(url: str, password: str | None = None) -> Any:
     """An autocommit connection (each write opens its own transaction, and reads never hold
-    one open); IndexError_ saying so when the server cannot be reached."""
+    one open); IndexError_ saying so when the server cannot be reached. Without ``password``
+    libpq finds one itself (PGPASSWORD, ~/.pgpass or PGPASSFILE), if the server asks."""
+    if not url:
+        raise IndexError_(
+            "store.backend = 'postgres' needs store.url, the team library's libpq URL "
+            "(e.g. postgresql://alice@db.lan/library)"
+        )
     try:
         import psycopg
     except ImportError as err:
@@ -26,7 +32,8 @@ def connect(url: str) -> Any:
             "store.backend = 'postgres' needs psycopg: pip install 'sourcewise[postgres]'"
         ) from err
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+        extra: dict[str, Any] = {} if password is None else {"password": password}
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, **extra)
     except psycopg.Error as err:
         raise IndexError_(f"cannot reach the team library at {masked(url)}: {err}") from err
 

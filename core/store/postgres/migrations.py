@@ -113,7 +113,13 @@ def m001_initial(conn: Any, dim: int) -> None:
     conn.execute("CREATE INDEX vectors_hnsw ON vectors USING hnsw (vec vector_ip_ops)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial]
+def m002_claims(conn: Any, dim: int) -> None:
+    """Content an indexer has claimed to parse and embed (store/postgres/claims.py)."""
+    conn.execute("CREATE TABLE claims (sha256 TEXT PRIMARY KEY, owner TEXT, expires TIMESTAMPTZ)")
+    conn.execute("CREATE INDEX claims_owner ON claims(owner)")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_claims]
 
 
 def migrate(conn: Any, dim: int) -> None:

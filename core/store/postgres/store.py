@@ -17,6 +17,7 @@ from sourcewise.core.errors import IndexError_
 from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.catalog import Catalog
 from sourcewise.core.store.content import locked
+from sourcewise.core.store.postgres.claims import PgClaims
 from sourcewise.core.store.postgres.connection import Portable, connect
 from sourcewise.core.store.postgres.content import PgContent
 from sourcewise.core.store.postgres.migrations import migrate
@@ -39,10 +40,13 @@ class PostgresStore:
         self.content = PgContent(conn, self.lock, self.embed_model)
         self.catalog = Catalog(self.portable, self.vectors, self.embed_model, self.meta)
         self.cards = PgCards(conn)
+        self.claims = PgClaims(conn, self.lock)
 
     @classmethod
-    def open(cls, url: str, embedder: Embedder, exact_limit: int) -> PostgresStore:
-        conn = connect(url)
+    def open(
+        cls, url: str, embedder: Embedder, exact_limit: int, password: str | None = None
+    ) -> PostgresStore:
+        conn = connect(url, password)
         migrate(conn, embedder.dim)
         store = cls(conn, embedder, exact_limit)
         store._check_model(embedder)

@@ -15,6 +15,7 @@ from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
+from sourcewise.core.types import LibraryCheck
 
 _UNSET: object = object()
 
@@ -84,3 +85,11 @@ def make_reranker(settings: Settings, models: ModelStore) -> Reranker | None:
 
     name = settings.retrieval.rerank_model
     return CrossEncoderReranker(lambda: models.path(name), settings.retrieval)
+
+
+def check_library(settings: Settings) -> LibraryCheck:
+    """Whether the library ``settings.store`` names can be reached, before an engine opens it
+    (the desktop's "Test connection"): read-only, at most a few seconds; never raises."""
+    from sourcewise.core.store.backends import check_library as check
+
+    return check(settings)

@@ -87,6 +87,16 @@ class IndexStatus:
 
 
 @dataclass(frozen=True)
+class LibraryCheck:
+    """The answer to "can this computer use that library?" (a team library's connection test)."""
+
+    ok: bool
+    summary: str  # one sentence for the user: what was found, or what is wrong and what to do
+    detail: str = ""  # the database client's own words, when it failed
+    documents: int = 0  # in the library, when one was found
+
+
+@dataclass(frozen=True)
 class SearchHit:
     rank: int
     score: float  # rerank score when reranked, else the fused score

@@ -1,4 +1,5 @@
-"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, retrieval, data folder.
+"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, retrieval, data folder,
+and which library to use (this computer's or a team library: :mod:`.team_library`).
 
 Each control's tooltip is the settings schema's own description. The dialog only edits a copy
 of the settings; the window saves it and decides whether the engine must be rebuilt.
@@ -33,6 +34,7 @@ from sourcewise.desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from sourcewise.desktop.team_library import TeamLibrarySection
 from sourcewise.desktop.workers import Job, JobRunner
 
 DEVICES = (("Automatic (GPU when available)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"))
@@ -141,8 +143,9 @@ class SettingsDialog(QDialog):
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
         form.addRow("Data folder:", _row(self.home, self.browse_home))
-        note = QLabel("Settings apply when saved: a new model, device, thread count or data "
-                      "folder reloads that part of the engine first.")  # fmt: skip
+        self.team = TeamLibrarySection(s, self)
+        note = QLabel("Settings apply when saved: a new model, device, thread count, data "
+                      "folder or library reloads that part of the engine first.")  # fmt: skip
         note.setWordWrap(True)
         note.setEnabled(False)
         buttons = QDialogButtonBox(
@@ -153,7 +156,7 @@ class SettingsDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.finished.connect(self._cancel_install)
         layout = QVBoxLayout(self)
-        for widget in (model_box, search_box, data_box, note, buttons):
+        for widget in (model_box, search_box, data_box, self.team, note, buttons):
             layout.addWidget(widget)
         self._show_install_state()
         self.resize(620, self.sizeHint().height())
@@ -270,6 +273,15 @@ class SettingsDialog(QDialog):
             self.install.cancel()
 
     # -- result ------------------------------------------------------------------------------
+    def accept(self) -> None:
+        """Save only what can be saved: a URL holding a password, or none, stays here."""
+        problem = self.team.problem()
+        if problem is not None:
+            self.team.show_problem(problem)
+            self.team.url.setFocus()
+            return
+        super().accept()
+
     def changes(self) -> dict[str, Any]:
         """Every value the dialog edits, by dotted setting name."""
         chat: mc.ChatChoice = self.chat_model.currentData()
@@ -287,6 +299,7 @@ class SettingsDialog(QDialog):
             "retrieval.rerank": self.rerank.isChecked(),
             "retrieval.rerank_candidates": self.rerank_candidates.value(),
             "home": home,
+            **self.team.values(),
         }
 
     def result_settings(self) -> Settings:

@@ -20,6 +20,7 @@ from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.types import LibraryCheck
 
 
 def open_store(settings: Settings, embedder: Embedder) -> Store:
@@ -37,6 +38,17 @@ def open_store(settings: Settings, embedder: Embedder) -> Store:
     from sourcewise.core.store.index import Index
 
     return Index.open(settings, embedder)
+
+
+def check_library(settings: Settings) -> LibraryCheck:
+    """Whether the library ``settings`` name can be opened from here, without opening it: for a
+    team library, a read-only connection test; this computer's own library is always there."""
+    if settings.store.backend != "postgres":
+        return LibraryCheck(True, f"The library on this computer, in {settings.home}.")
+    from sourcewise.core.store.postgres.probe import probe
+
+    secret = settings.store.password
+    return probe(settings.store.url, None if secret is None else secret.get_secret_value())
 
 
 @dataclass

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine, check_library
@@ -131,3 +132,15 @@ def test_switching_to_a_team_library_and_back_keeps_the_local_library(
     finally:
         window.close()
         engine.close()
+
+
+def test_the_password_is_neither_shown_nor_edited_only_its_source_named(
+    qtbot, tmp_path: Path
+) -> None:
+    settings = Settings(home=tmp_path, store={"backend": "postgres", "url": "postgresql://a@db/x"})
+    settings.store.password = SecretStr("s3cret")  # as SOURCEWISE_STORE__PASSWORD sets it
+    section = TeamLibrarySection(settings)
+    qtbot.addWidget(section)
+    note = section.password.text()
+    assert "SOURCEWISE_STORE__PASSWORD is set here" in note and "s3cret" not in note
+    assert section.values() == {"store.backend": "postgres", "store.url": "postgresql://a@db/x"}

@@ -50,10 +50,14 @@ class Section:
 
     @property
     def page_range(self) -> str:
-        pages = self.pages
-        if not pages:
-            return ""
-        return f"p. {pages[0]}" if pages[0] == pages[-1] else f"pp. {pages[0]}–{pages[-1]}"
+        return page_range(self.pages)
+
+
+def page_range(pages: Sequence[int]) -> str:
+    """ "p. 3" or "pp. 3–7" for sorted pages; "" for none."""
+    if not pages:
+        return ""
+    return ("p. " if pages[0] == pages[-1] else "pp. ") + _span(pages)
 
 
 def sentences_of(chunks: Sequence[OrderedChunk]) -> list[tuple[str, list[Sentence]]]:
@@ -101,7 +105,7 @@ def split_sections(
         current.tokens += cost
     sections = [s for s in sections if s.sentences]
     for s in sections:
-        s.title = s.title or (f"Pages {s.page_range.split(' ', 1)[1]}" if s.pages else "Text")
+        s.title = s.title or (f"Pages {_span(s.pages)}" if s.pages else "Text")
     return sections
 
 
@@ -162,6 +166,10 @@ def relevant_sentences(
         chosen.append(i)
         used += cost
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _span(pages: Sequence[int]) -> str:
+    return str(pages[0]) if pages[0] == pages[-1] else f"{pages[0]}–{pages[-1]}"
 
 
 def _mean(prob: dict[str, float], words: set[str]) -> float:

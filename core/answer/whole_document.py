@@ -29,6 +29,7 @@ from sourcewise.core.answer.sections import (
     Sentence,
     TokenCounter,
     central_sentences,
+    page_range,
     relevant_sentences,
     split_sections,
 )
@@ -343,9 +344,7 @@ def _page_label(page: int | None) -> str:
 
 
 def _pages(pages: Sequence[int]) -> str:
-    if not pages:
-        return "no page"
-    return f"p. {pages[0]}" if pages[0] == pages[-1] else f"pp. {pages[0]}–{pages[-1]}"
+    return page_range(pages) or "no page"
 
 
 def _progress(digest: DocumentDigest, section: Section) -> Progress:

@@ -65,12 +65,10 @@ class DocumentAnswerer:
         """The documents whose cards the question names best (file-name words or periods)."""
         scores = card_scores(self.index, question)
         ranked = sorted(scores, key=lambda d: -scores[d])[: limit * 2]
-        named = [d for d in ranked if scores[d] >= FOCUS_SHARE or limit > 1]
-        named = [d for d in named if names_documents(question, self.index.cards.card_names([d]))]
-        named = named[:limit]
-        if limit > 1 and not _tells_apart(
-            question, [self.index.cards.card_names([d]) for d in named]
-        ):
+        cards = {d: self.index.cards.card_names([d])
+                 for d in ranked if scores[d] >= FOCUS_SHARE or limit > 1}  # fmt: skip
+        named = [d for d, card in cards.items() if names_documents(question, card)][:limit]
+        if limit > 1 and not _tells_apart(question, [cards[d] for d in named]):
             return []  # "the review" of two look-alike reviews names neither in particular
         paths = self.index.document_paths(named)
         return [paths[d] for d in named if d in paths]

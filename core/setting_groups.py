@@ -179,6 +179,12 @@ class StoreSettings(_Group):
         json_schema_extra=_rebuilds("index"),
     )
 
+    roots: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named roots of a team library (store.backend = 'postgres'): name -> where this machine mounts the share, e.g. --set store.roots.team=/mnt/team here and /Volumes/team on a Mac. Paths beneath are stored as @team/..., so every machine indexes and finds the same documents.",
+        json_schema_extra=_rebuilds("index"),
+    )
+
     @field_validator("url")
     @classmethod
     def _no_password_in_url(cls, url: str) -> str:

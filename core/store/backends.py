@@ -26,6 +26,7 @@ from sourcewise.core.types import LibraryCheck
 def open_store(settings: Settings, embedder: Embedder) -> Store:
     """The library of ``settings.store.backend``; IndexError_ when it cannot be opened."""
     if settings.store.backend == "postgres":
+        from sourcewise.core.store.postgres.shared_roots import SharedRoots
         from sourcewise.core.store.postgres.store import PostgresStore
 
         secret = settings.store.password
@@ -34,6 +35,7 @@ def open_store(settings: Settings, embedder: Embedder) -> Store:
             embedder,
             settings.index.exact_search_limit,
             password=None if secret is None else secret.get_secret_value(),
+            roots=SharedRoots(settings.store.roots),
         )
     from sourcewise.core.store.index import Index
 

@@ -113,8 +113,9 @@ class Catalog:
         """Documents at or beneath ``folder``: path -> row."""
         prefix = folder.rstrip("/") + "/"
         cur = self.db.execute(
-            "SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR substr(path, 1, ?) = ?)",
-            [collection_id, folder, len(prefix), prefix],
+            "SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR "
+            "substr(path, 1, length(CAST(? AS TEXT))) = ?)",
+            [collection_id, folder, prefix, prefix],
         )
         names = [d[0] for d in cur.description]
         rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())

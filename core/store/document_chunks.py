@@ -59,8 +59,8 @@ def documents_under(conn: Queryable, folder: str, limit: int) -> list[str]:
     prefix = folder.rstrip("/") + "/"
     rows = conn.execute(
         "SELECT DISTINCT path FROM documents WHERE status = 'indexed' "
-        "AND substr(path, 1, ?) = ? ORDER BY path LIMIT ?",
-        [len(prefix), prefix, limit],
+        "AND substr(path, 1, length(CAST(? AS TEXT))) = ? ORDER BY path LIMIT ?",
+        [prefix, prefix, limit],
     ).fetchall()
     return [str(r[0]) for r in rows]
 

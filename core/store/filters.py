@@ -17,8 +17,10 @@ def document_where(filters: SearchFilters) -> tuple[str, list[Any]]:
         args.extend(filters.collections)
     if filters.folder:
         prefix = filters.folder.rstrip("/") + "/"
-        clauses.append("substr(d.path, 1, ?) = ?")
-        args.extend([len(prefix), prefix])
+        # length() of the parameter itself: a team library maps the parameter to its
+        # stored form (store/postgres/shared_roots.py), whose length differs.
+        clauses.append("substr(d.path, 1, length(CAST(? AS TEXT))) = ?")
+        args.extend([prefix, prefix])
     if filters.file_types:
         types = [t.lower().lstrip(".") for t in filters.file_types]
         clauses.append(f"d.file_type IN ({','.join('?' * len(types))})")

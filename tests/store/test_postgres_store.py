@@ -28,3 +28,21 @@ def test_claims_are_held_by_one_store_until_released_or_expired(pg_url: str) -> 
     finally:
         a.close()
         b.close()
+
+
+def test_term_frequency_is_recovered_from_ts_rank_on_a_live_server(pg_url: str) -> None:
+    """bm25.py reads tf from ts_rank's closed form; a PostgreSQL that computed it otherwise
+    would fail here rather than rank quietly worse."""
+    import psycopg
+
+    from sourcewise.core.store.postgres.bm25 import term_frequency
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for tf in [1, 2, 3, 7, 40, 255]:
+            text = " ".join(["airship"] * tf)
+            (rank,) = conn.execute(
+                "SELECT ts_rank('{1,1,1,1}', to_tsvector('english', %s), "
+                "plainto_tsquery('english', 'airship'), 0)",
+                [text],
+            ).fetchone()
+            assert term_frequency(float(rank)) == tf

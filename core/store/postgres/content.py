@@ -19,14 +19,18 @@ from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.store.content import BlobInfo, locked
 from sourcewise.core.store.postgres.search import vector_text
+from sourcewise.core.store.postgres.shared_roots import SharedRoots
 from sourcewise.core.store.vectors import FloatArray
 
 
 class PgContent:
-    def __init__(self, conn: Any, lock: threading.RLock, embed_model: str) -> None:
+    def __init__(
+        self, conn: Any, lock: threading.RLock, embed_model: str, roots: SharedRoots | None = None
+    ) -> None:
         self.conn = conn
         self.lock = lock
         self.embed_model = embed_model
+        self.roots = roots or SharedRoots()  # every path written is in the library's form
 
     # -- collections and their folders ---------------------------------------------------------
     @locked
@@ -45,7 +49,7 @@ class PgContent:
         self.conn.execute(
             "INSERT INTO roots(collection_id, path, watch) VALUES (%s, %s, %s) ON CONFLICT "
             "(collection_id, path) DO UPDATE SET watch = greatest(roots.watch, excluded.watch)",
-            [collection_id, str(path), int(watch)],
+            [collection_id, self.roots.stored(str(path)), int(watch)],
         )
 
     @locked
@@ -53,7 +57,7 @@ class PgContent:
         self.conn.execute(
             "UPDATE roots SET watch = %s WHERE path = %s AND collection_id = "
             "(SELECT id FROM collections WHERE name = %s)",
-            [int(watch), folder, collection],
+            [int(watch), self.roots.stored(folder), collection],
         )
 
     # -- content -------------------------------------------------------------------------------
@@ -156,9 +160,10 @@ class PgContent:
         error: str | None = None,
     ) -> int | None:
         """Insert or update the document row; returns the blob it pointed at before."""
+        stored = self.roots.stored(str(path))
         prev = self.conn.execute(
             "SELECT blob_id FROM documents WHERE collection_id = %s AND path = %s FOR UPDATE",
-            [collection_id, str(path)],
+            [collection_id, stored],
         ).fetchone()
         doc = self.conn.execute(
             "INSERT INTO documents(collection_id, path, folder, file_type, size, mtime, sha256, "
@@ -167,7 +172,7 @@ class PgContent:
             "size=excluded.size, mtime=excluded.mtime, sha256=excluded.sha256, "
             "blob_id=excluded.blob_id, status=excluded.status, error=excluded.error, "
             "indexed_at=excluded.indexed_at RETURNING id",
-            [collection_id, str(path), str(path.parent), file_type, stat[0], stat[1], sha256,
+            [collection_id, stored, self.roots.stored(str(path.parent)), file_type, stat[0], stat[1], sha256,
              blob_id, status, error, time.time()],
         ).fetchone()  # fmt: skip
         self._write_card(int(doc[0]), path, blob_id if status == "indexed" else None)
@@ -216,7 +221,7 @@ class PgContent:
         """Forget documents at or beneath each path (in one collection or all)."""
         ids: list[int] = []
         for path in paths:
-            target = str(path.expanduser().resolve(strict=False))
+            target = self.roots.stored(str(path.expanduser().resolve(strict=False)))
             sql = (
                 "SELECT d.id FROM documents d JOIN collections c ON c.id = d.collection_id "
                 "WHERE (d.path = %s OR starts_with(d.path, %s))"

@@ -1,10 +1,10 @@
-"""pgvector and full-text search for the PostgreSQL library: the ``vectors``, ``keywords`` and
-card-scoring sides of the store protocol.
+"""pgvector search and card scoring for the PostgreSQL library: the ``vectors`` and
+card-scoring sides of the store protocol (the keyword side, BM25, is ``bm25.py``).
 
 Dense search scans exactly while the library holds at most ``exact_limit`` vectors, and always
 inside a filter (``allowed``), since an HNSW scan filters after taking its candidates and would
-return fewer than k; above it the HNSW index answers. Keyword search ranks with ``ts_rank`` over
-tsvectors weighted heading A, text B (cards: name and periods A, title B, body C).
+return fewer than k; above it the HNSW index answers. Cards rank with ``ts_rank`` over tsvectors
+weighted name and periods A, title B, body C.
 """
 
 from __future__ import annotations
@@ -74,37 +74,11 @@ class PgVectors:
         return ids, scores
 
 
-class PgKeywords:
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def top(self, words: Sequence[str], n: int, allowed: Sequence[int] | None) -> dict[int, float]:
-        if not words or (allowed is not None and not len(allowed)):
-            return {}
-        args: list[Any] = list(words)
-        sql = (f"SELECT ch.id, ts_rank(ch.tsv, q.q) AS s FROM chunks ch, (SELECT {_any_of(words)} "
-               "AS q) q WHERE ch.tsv @@ q.q")  # fmt: skip
-        if allowed is not None:
-            sql += " AND ch.id = ANY(%s)"
-            args.append([int(i) for i in allowed])
-        sql += " ORDER BY s DESC, ch.id LIMIT %s"
-        rows = self.conn.execute(sql, [*args, int(n)]).fetchall()
-        return {int(r[0]): float(r[1]) for r in rows}
-
-    def rows_matching(self, word: str, cap: int) -> int | None:
-        row = self.conn.execute(
-            "SELECT numnode(q), (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ q "
-            "LIMIT %s) x) FROM plainto_tsquery('english', %s) q",
-            [int(cap), word],
-        ).fetchone()
-        return None if not row or int(row[0]) == 0 else int(row[1])
-
-
 class PgCards(Cards):
     """The shared card and hit-row reads, with card scoring by PostgreSQL full-text search."""
 
-    def __init__(self, conn: Any) -> None:
-        super().__init__(Portable(conn))
+    def __init__(self, conn: Any, portable: Portable) -> None:
+        super().__init__(portable)  # reads that return paths map them (shared_roots.py)
         self.pg = conn
 
     def search_cards(self, terms: Sequence[str], limit: int) -> dict[int, float]:

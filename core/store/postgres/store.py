@@ -17,38 +17,48 @@ from sourcewise.core.errors import IndexError_
 from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.catalog import Catalog
 from sourcewise.core.store.content import locked
+from sourcewise.core.store.postgres.bm25 import PgKeywords
 from sourcewise.core.store.postgres.claims import PgClaims
 from sourcewise.core.store.postgres.connection import Portable, connect
 from sourcewise.core.store.postgres.content import PgContent
 from sourcewise.core.store.postgres.migrations import migrate
-from sourcewise.core.store.postgres.search import PgCards, PgKeywords, PgVectors, vector_text
+from sourcewise.core.store.postgres.search import PgCards, PgVectors, vector_text
+from sourcewise.core.store.postgres.shared_roots import SharedRoots
 from sourcewise.core.store.vectors import FloatArray, IdArray
 from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
 
 class PostgresStore:
-    def __init__(self, conn: Any, embedder: Embedder, exact_limit: int) -> None:
+    def __init__(
+        self, conn: Any, embedder: Embedder, exact_limit: int, roots: SharedRoots | None = None
+    ) -> None:
         self.conn = conn
         self.embed_model = embedder.name
         self.dim = embedder.dim
         # One connection per app, shared by its indexing thread, searches and watcher.
         self.lock = threading.RLock()
         self.reembed_needed = False
-        self.portable = Portable(conn)
+        self.shared_roots = roots or SharedRoots()
+        self.portable = Portable(conn, self.shared_roots)
         self.vectors = PgVectors(conn, exact_limit)
         self.keywords = PgKeywords(conn)
-        self.content = PgContent(conn, self.lock, self.embed_model)
+        self.content = PgContent(conn, self.lock, self.embed_model, self.shared_roots)
         self.catalog = Catalog(self.portable, self.vectors, self.embed_model, self.meta)
-        self.cards = PgCards(conn)
+        self.cards = PgCards(conn, self.portable)
         self.claims = PgClaims(conn, self.lock)
 
     @classmethod
     def open(
-        cls, url: str, embedder: Embedder, exact_limit: int, password: str | None = None
+        cls,
+        url: str,
+        embedder: Embedder,
+        exact_limit: int,
+        password: str | None = None,
+        roots: SharedRoots | None = None,
     ) -> PostgresStore:
         conn = connect(url, password)
         migrate(conn, embedder.dim)
-        store = cls(conn, embedder, exact_limit)
+        store = cls(conn, embedder, exact_limit, roots)
         store._check_model(embedder)
         return store
 

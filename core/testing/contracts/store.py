@@ -99,6 +99,25 @@ class StoreContract:
         assert len(store.keywords.top(["airship"], 5, None)) == 1
         assert len(store.keywords.top(["heading"], 5, None)) == 1  # headings are searched too
 
+    def test_keyword_ranking_is_bm25(self, store: Store) -> None:
+        """A rare word outweighs a common one said three times (inverse document frequency),
+        and of two chunks with the word once the shorter ranks first (length normalisation):
+        what makes both backends rank alike, and what PostgreSQL's ts_rank alone does not."""
+        texts = [
+            "The hangar, the hangar and the hangar again.",
+            "A zeppelin.",
+            "A hangar by the road.",
+            "The hangar near the field.",
+            "The airfield.",
+            "The airfield lies beyond the long straight road past the farms and the river.",
+        ]
+        commit(store, ROOT / "rank.txt", texts)
+        by_text = {p.text: p.chunk_id for p in store.passages()}
+        top = list(store.keywords.top(["zeppelin", "hangar"], 10, None))
+        assert top[:2] == [by_text[texts[1]], by_text[texts[0]]]
+        assert list(store.keywords.top(["airfield"], 10, None)) == [by_text[texts[4]],
+                                                                     by_text[texts[5]]]  # fmt: skip
+
     def test_filters_apply_inside_both_searches(self, store: Store) -> None:
         commit(store, ROOT / "a" / "air.txt", [self.zeppelin], collection="work", mtime=100.0)
         commit(store, ROOT / "b" / "air.md", [self.zeppelin + " Again."], collection="home",

@@ -1,0 +1,112 @@
+"""BM25 keyword search on PostgreSQL: the same ranking function as SQLite's FTS5 ``bm25()``.
+
+PostgreSQL's own ``ts_rank`` has no inverse document frequency and no length normalisation:
+on SciFact's train queries, keyword search alone scored nDCG@10 0.565 with it against 0.701 for
+FTS5's BM25, and the hybrid pipeline lost 0.035 on the test queries (docs/benchmarks.md). So
+BM25 is computed here from what the GIN index gives cheaply:
+
+- **df**: the rows matching each term (the term-selection policy in
+  ``retrieve/keyword.py`` keeps their total within ``keyword_postings_budget``, so every
+  matching row is fetched);
+- **tf**: recovered exactly from ``ts_rank`` of the one-term query with all four weights 1 and
+  no normalisation, which is ``H2(tf) / H2(inf)`` with ``H2(n) = 1 + 1/4 + ... + 1/n^2``
+  (PostgreSQL's ``calc_rank_or``; ``tests/store`` checks the inversion on a live server).
+  Reading positions with ``unnest(tsv)`` instead took 8x longer;
+- **dl**: the chunk's token count, relative to the library's mean (refreshed once a minute:
+  a full count on a million rows costs more than the query).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+K1 = 1.2  # FTS5's bm25() constants
+B = 0.75
+STATS_TTL_S = 60.0
+_MAX_TF = 256  # a tsvector keeps at most 256 positions per lexeme
+
+
+def _rank_table() -> list[float]:
+    """``ts_rank`` of a one-term query for tf = 1, 2, ..., increasing."""
+    partial, out = 0.0, []
+    for n in range(1, _MAX_TF + 1):
+        partial += 1.0 / (n * n)
+        out.append(partial / 1.64493406685)  # the constant calc_rank_or divides by
+    return out
+
+
+_RANKS = _rank_table()
+
+
+def term_frequency(rank: float) -> int:
+    """The tf whose one-term ``ts_rank`` is nearest ``rank`` (exact: the steps are far wider
+    than float4's precision up to the 256 positions a tsvector keeps)."""
+    i = bisect.bisect_left(_RANKS, rank)
+    if i >= len(_RANKS):
+        return _MAX_TF
+    if i > 0 and rank - _RANKS[i - 1] < _RANKS[i] - rank:
+        return i
+    return i + 1
+
+
+def bm25(tf: int, df: int, n_docs: int, length: float, mean_length: float) -> float:
+    idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    norm = 1.0 - B + B * (length / mean_length if mean_length > 0 else 1.0)
+    return idf * tf * (K1 + 1.0) / (tf + K1 * norm)
+
+
+_MATCHES = (
+    "SELECT t.w, ch.id, ch.tokens, ts_rank('{1,1,1,1}', ch.tsv, t.q, 0) "
+    "FROM (SELECT w, plainto_tsquery('english', w) AS q FROM unnest(%s::text[]) AS w) t "
+    "JOIN chunks ch ON ch.tsv @@ t.q WHERE numnode(t.q) > 0"
+)
+
+
+class PgKeywords:
+    """The ``keywords`` side of the PostgreSQL store (store protocol ``KeywordIndex``)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self._stats: tuple[float, int, float] | None = None  # (read at, rows, mean tokens)
+
+    def top(self, words: Sequence[str], n: int, allowed: Sequence[int] | None) -> dict[int, float]:
+        if not words or n <= 0 or (allowed is not None and not len(allowed)):
+            return {}
+        rows = self.conn.execute(_MATCHES, [list(words)]).fetchall()
+        if not rows:
+            return {}
+        n_docs, mean_length = self._library_stats()
+        df: dict[str, int] = {}
+        for w, *_ in rows:
+            df[w] = df.get(w, 0) + 1
+        # Frequencies over the whole library, as FTS5's are, even when a filter narrows the
+        # rows that may be returned.
+        keep = None if allowed is None else {int(i) for i in allowed}
+        scores: dict[int, float] = {}
+        for w, cid, tokens, rank in rows:
+            if keep is not None and int(cid) not in keep:
+                continue
+            s = bm25(term_frequency(float(rank)), df[w], max(n_docs, df[w]), float(tokens),
+                     mean_length)  # fmt: skip
+            scores[int(cid)] = scores.get(int(cid), 0.0) + s
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return dict(best)
+
+    def rows_matching(self, word: str, cap: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT numnode(q), (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ q "
+            "LIMIT %s) x) FROM plainto_tsquery('english', %s) q",
+            [int(cap), word],
+        ).fetchone()
+        return None if not row or int(row[0]) == 0 else int(row[1])
+
+    def _library_stats(self) -> tuple[int, float]:
+        now = time.monotonic()
+        if self._stats is None or now - self._stats[0] > STATS_TTL_S:
+            row = self.conn.execute("SELECT count(*), avg(tokens) FROM chunks").fetchone()
+            self._stats = (now, int(row[0] or 0), float(row[1] or 0.0))
+        return self._stats[1], self._stats[2]

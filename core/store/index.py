@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import numpy as np
 import sqlite_utils
@@ -17,23 +16,22 @@ import sqlite_utils
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
-from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.cards import Cards
 from sourcewise.core.store.catalog import Catalog
 from sourcewise.core.store.claims import SoleIndexer
 from sourcewise.core.store.content import ContentWrites, locked
 from sourcewise.core.store.fts import FtsKeywords
+from sourcewise.core.store.library_reads import LibraryReads
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
 
-class Index:
+class Index(LibraryReads):
     """The open index, made of parts that share its connection, lock and FAISS index:
     ``content`` (every write, store/content.py), ``catalog`` (what is indexed, for status
     screens, ingestion and sampling), ``cards`` (the reads of document-aware retrieval) and
     ``vectors`` (the FAISS cache of the vectors table, kept in step here). The engine's own
-    calls (status, documents, roots...) are answered here."""
+    calls (status, documents, roots...) are answered by ``LibraryReads``."""
 
     def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embed_model: str) -> None:
         self.db = db
@@ -48,6 +46,7 @@ class Index:
                                      rebuild_vectors=self.rebuild_vectors)  # fmt: skip
         self.catalog = Catalog(db, vectors, embed_model, self.meta)
         self.cards = Cards(db.conn)
+        self.reader = db.conn
         self.keywords = FtsKeywords(db.conn)
         self.claims = SoleIndexer()
 
@@ -168,56 +167,3 @@ class Index:
             for cid, vec in self.db.execute(sql, part).fetchall():
                 out[int(cid)] = np.frombuffer(vec, dtype=np.float32, count=dim)
         return out
-
-    # -- what the engine asks ------------------------------------------------------------------
-    def remove_paths(self, paths: list[Path], collection: str | None = None) -> int:
-        return self.content.remove_paths(paths, collection)
-
-    def set_watch(self, collection: str, folder: str, watch: bool) -> None:
-        self.content.set_watch(collection, folder, watch)
-
-    def roots(self, watched_only: bool = False) -> list[RootFolder]:
-        return self.catalog.roots(watched_only)
-
-    def is_empty(self) -> bool:
-        """No chunk indexed yet (so an answer can say so instead of "not covered")."""
-        return self.catalog.is_empty()
-
-    def status(self) -> IndexStatus:
-        return self.catalog.status()
-
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return self.catalog.documents(collection)
-
-    def passages(self, min_tokens: int = 0) -> list[Passage]:
-        with self.lock:
-            return passages.all_passages(self.db.conn, min_tokens)
-
-    def document_info(self, document_id: int) -> DocumentInfo | None:
-        return self.catalog.document_info(document_id)
-
-    # -- single passages (store/passages.py) ---------------------------------------------------
-    def passage(self, chunk_id: int) -> Passage | None:
-        with self.lock:
-            return passages.passage(self.db.conn, chunk_id)
-
-    def document_passages(self, document_id: int) -> list[Passage]:
-        with self.lock:
-            return passages.document_passages(self.db.conn, document_id)
-
-    # -- whole documents (store/document_chunks.py) --------------------------------------------
-    def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
-        with self.lock:
-            return document_chunks.find_documents(self.db.conn, paths)
-
-    def documents_under(self, folder: str, limit: int) -> list[str]:
-        with self.lock:
-            return document_chunks.documents_under(self.db.conn, folder, limit)
-
-    def document_paths(self, doc_ids: list[int]) -> dict[int, str]:
-        with self.lock:
-            return document_chunks.paths_of(self.db.conn, doc_ids)
-
-    def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
-        with self.lock:
-            return document_chunks.chunks_in_order(self.db.conn, blob_id)

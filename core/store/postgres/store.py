@@ -9,14 +9,13 @@ whole-document reads); writes, schema, vector and full-text search are this pack
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
-from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.catalog import Catalog
 from sourcewise.core.store.content import locked
+from sourcewise.core.store.library_reads import LibraryReads
 from sourcewise.core.store.postgres.bm25 import PgKeywords
 from sourcewise.core.store.postgres.claims import PgClaims
 from sourcewise.core.store.postgres.connection import Portable, connect
@@ -25,10 +24,9 @@ from sourcewise.core.store.postgres.migrations import migrate
 from sourcewise.core.store.postgres.search import PgCards, PgVectors, vector_text
 from sourcewise.core.store.postgres.shared_roots import SharedRoots
 from sourcewise.core.store.vectors import FloatArray, IdArray
-from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
 
-class PostgresStore:
+class PostgresStore(LibraryReads):
     def __init__(
         self, conn: Any, embedder: Embedder, exact_limit: int, roots: SharedRoots | None = None
     ) -> None:
@@ -40,6 +38,7 @@ class PostgresStore:
         self.reembed_needed = False
         self.shared_roots = roots or SharedRoots()
         self.portable = Portable(conn, self.shared_roots)
+        self.reader = self.portable
         self.vectors = PgVectors(conn, exact_limit)
         self.keywords = PgKeywords(conn)
         self.content = PgContent(conn, self.lock, self.embed_model, self.shared_roots)
@@ -106,46 +105,3 @@ class PostgresStore:
                 "UPDATE meta SET value = %s WHERE key = 'embed_model'", [self.embed_model]
             )
         self.reembed_needed = False
-
-    # -- what the engine asks ------------------------------------------------------------------
-    def remove_paths(self, paths: list[Path], collection: str | None = None) -> int:
-        return self.content.remove_paths(paths, collection)
-
-    def set_watch(self, collection: str, folder: str, watch: bool) -> None:
-        self.content.set_watch(collection, folder, watch)
-
-    def roots(self, watched_only: bool = False) -> list[RootFolder]:
-        return self.catalog.roots(watched_only)
-
-    def is_empty(self) -> bool:
-        return self.catalog.is_empty()
-
-    def status(self) -> IndexStatus:
-        return self.catalog.status()
-
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return self.catalog.documents(collection)
-
-    def document_info(self, document_id: int) -> DocumentInfo | None:
-        return self.catalog.document_info(document_id)
-
-    def passages(self, min_tokens: int = 0) -> list[Passage]:
-        return passages.all_passages(self.portable, min_tokens)
-
-    def passage(self, chunk_id: int) -> Passage | None:
-        return passages.passage(self.portable, chunk_id)
-
-    def document_passages(self, document_id: int) -> list[Passage]:
-        return passages.document_passages(self.portable, document_id)
-
-    def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
-        return document_chunks.find_documents(self.portable, paths)
-
-    def documents_under(self, folder: str, limit: int) -> list[str]:
-        return document_chunks.documents_under(self.portable, folder, limit)
-
-    def document_paths(self, doc_ids: list[int]) -> dict[int, str]:
-        return document_chunks.paths_of(self.portable, doc_ids)
-
-    def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
-        return document_chunks.chunks_in_order(self.portable, blob_id)

@@ -11,6 +11,7 @@ after an unrelated call (the follow-up rewrite) evicted it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -84,7 +85,22 @@ class LlamaChatModel:
             path = self.models.models_dir / "adapters" / f"{name}.gguf"
         if not path.is_file():
             raise ModelError(f"LoRA adapter not found: {path}")
+        self._check_adapter_base(path)
         return path
+
+    def _check_adapter_base(self, adapter: Path) -> None:
+        """An adapter on another base model loads without complaint and writes nonsense, so
+        its card (``<name>.json``, written by ``sourcewise tune``) must name this model."""
+        try:
+            card = json.loads(adapter.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # an adapter from elsewhere, without a card: the user's own choice
+        base = card.get("base_model") if isinstance(card, dict) else None
+        if self.settings.path is None and isinstance(base, str) and base != self.settings.model:
+            raise ModelError(
+                f"LoRA adapter {adapter.stem!r} was trained on {base}, not on "
+                f"{self.settings.model}: set llm.model = {base!r}, or choose another adapter"
+            )
 
     # -- loading ---------------------------------------------------------------------------
     def warm_up(self) -> None:

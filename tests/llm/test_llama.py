@@ -45,6 +45,17 @@ def test_adapter_names_resolve_under_models_dir(tmp_path: Path) -> None:
     assert _model(tmp_path / "m", tmp_path).adapter_path() is None
 
 
+def test_an_adapter_trained_on_another_base_is_refused(tmp_path: Path) -> None:
+    adapters = tmp_path / "m" / "adapters"
+    adapters.mkdir(parents=True)
+    (adapters / "squad.gguf").write_bytes(b"GGUF")
+    (adapters / "squad.json").write_text('{"base_model": "qwen2.5-coder-0.5b"}')
+    with pytest.raises(ModelError, match=r"trained on qwen2\.5-coder-0\.5b, not on smollm2-135m"):
+        _model(tmp_path / "m", tmp_path, adapter="squad").adapter_path()
+    on_its_base = _model(tmp_path / "m", tmp_path, model="qwen2.5-coder-0.5b", adapter="squad")
+    assert on_its_base.adapter_path() == adapters / "squad.gguf"
+
+
 def test_a_corrupt_gguf_is_a_model_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 64)

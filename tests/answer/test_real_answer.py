@@ -30,18 +30,12 @@ def _models_dir() -> Path:
     return found
 
 
-SHIPPED_ADAPTER = {"model": "qwen2.5-coder-0.5b", "adapter": "squad-raft-0.5b"}
-
-
-@pytest.mark.parametrize("llm", [{}, SHIPPED_ADAPTER], ids=["default", "shipped-adapter"])
-def test_a_planted_fact_is_answered_with_a_supported_citation(
-    tmp_path: Path, llm: dict[str, str]
-) -> None:
+def test_a_planted_fact_is_answered_with_a_supported_citation(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "protocols.md").write_text("# Protocols\n\n" + " ".join([*FILLER[:2], FACT]))
     (docs / "site.md").write_text("# Site\n\n" + " ".join(FILLER))
-    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(), llm=llm,
+    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
         engine.index([docs])

@@ -47,6 +47,7 @@ def load(store: Store, corpus: dict[str, dict[str, str]]) -> dict[int, str]:
         blob = BlobInfo(f"sha-{did}", len(text), "md", doc["title"], None, None, len(text), None)
         store.content.commit_new_content(cid, Path(f"/scifact/{did}.md"), (len(text), 0.0), blob,
                                          [chunk], embedder.embed_documents([text]))  # fmt: skip
+    store.save_vectors()  # the end of an index run (PostgreSQL refreshes its statistics)
     return {p.chunk_id: Path(p.path).stem for p in store.passages()}
 
 

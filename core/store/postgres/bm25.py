@@ -70,9 +70,9 @@ _MATCHES = (
 
 
 def _use_the_gin_index(conn: Any) -> None:
-    """Matching rows are found through the GIN index, never by reading the table: without
-    fresh statistics (a library just loaded) the planner chose a sequential scan per term,
-    10 ms each on 5k chunks and linear in the library. Applies to this transaction only."""
+    """The chosen terms' rows are found through the GIN index, never by reading the table
+    (they are the rarer words, within the postings budget): without fresh statistics the
+    planner chose a sequential scan per term. Applies to this transaction only."""
     conn.execute("SET LOCAL enable_seqscan = off")
 
 
@@ -82,6 +82,7 @@ class PgKeywords:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self._stats: tuple[float, int, float] | None = None  # (read at, rows, mean tokens)
+        self._common: dict[str, float] = {}
 
     def top(self, words: Sequence[str], n: int, allowed: Sequence[int] | None) -> dict[int, float]:
         if not words or n <= 0 or (allowed is not None and not len(allowed)):
@@ -110,18 +111,50 @@ class PgKeywords:
         return dict(best)
 
     def rows_matching(self, word: str, cap: int) -> int | None:
+        """Rows holding ``word``, counted to ``cap``; ``cap`` without counting when the
+        planner's statistics say the word is in far more rows (its GIN bitmap took 300 ms at
+        1M chunks, and such a word is dropped anyway); through the index otherwise, so a rare
+        word never costs a table scan. None for a word with no lexeme (a stopword)."""
+        (lexemes,) = self.conn.execute(
+            "SELECT ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', %s)))", [word]
+        ).fetchone()
+        if not lexemes:
+            return None
+        n_docs, _ = self._library_stats()
+        common = self._common_lexemes()
+        if min(common.get(str(x), 0.0) for x in lexemes) * n_docs > 2 * cap:
+            return int(cap)
         with self.conn.transaction():
             _use_the_gin_index(self.conn)
-            row = self.conn.execute(
-                "SELECT numnode(plainto_tsquery('english', %s)), (SELECT count(*) FROM (SELECT 1 "
-                "FROM chunks WHERE tsv @@ plainto_tsquery('english', %s) LIMIT %s) x)",
-                [word, word, int(cap)],
+            (count,) = self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM chunks "
+                "WHERE tsv @@ plainto_tsquery('english', %s) LIMIT %s) x",
+                [word, int(cap)],
             ).fetchone()
-        return None if not row or int(row[0]) == 0 else int(row[1])
+        return int(count)
 
     def _library_stats(self) -> tuple[int, float]:
-        now = time.monotonic()
-        if self._stats is None or now - self._stats[0] > STATS_TTL_S:
-            row = self.conn.execute("SELECT count(*), avg(tokens) FROM chunks").fetchone()
-            self._stats = (now, int(row[0] or 0), float(row[1] or 0.0))
+        """Chunks and their mean token count, read at most once a minute."""
+        self._refresh()
+        assert self._stats is not None
         return self._stats[1], self._stats[2]
+
+    def _common_lexemes(self) -> dict[str, float]:
+        """The commonest lexemes of ``chunks.tsv`` and the share of rows holding each, from
+        the planner's statistics (empty until the table is first analysed)."""
+        self._refresh()
+        return self._common
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if self._stats is not None and now - self._stats[0] <= STATS_TTL_S:
+            return
+        row = self.conn.execute("SELECT count(*), avg(tokens) FROM chunks").fetchone()
+        self._stats = (now, int(row[0] or 0), float(row[1] or 0.0))
+        found = self.conn.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = 'chunks' AND attname = 'tsv'"
+        ).fetchone()
+        elems, freqs = found or (None, None)
+        # The frequencies array ends with three summary values, which zip leaves out.
+        self._common = dict(zip(elems or [], [float(f) for f in freqs or []], strict=False))

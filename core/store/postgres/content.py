@@ -31,6 +31,7 @@ class PgContent:
         self.lock = lock
         self.embed_model = embed_model
         self.roots = roots or SharedRoots()  # every path written is in the library's form
+        self.chunks_written = 0  # since the planner's statistics were last refreshed
 
     # -- collections and their folders ---------------------------------------------------------
     @locked
@@ -99,6 +100,7 @@ class PgContent:
         return blob_id
 
     def _insert_chunks(self, blob_id: int, chunks: list[ChunkRecord], vecs: FloatArray) -> None:
+        self.chunks_written += len(chunks)
         with self.conn.cursor() as cur:
             cur.executemany(
                 'INSERT INTO chunks(blob_id, ord, text, heading, page_start, page_end, page_label, '

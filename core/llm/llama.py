@@ -85,10 +85,9 @@ class LlamaChatModel:
             path = self.models.models_dir / "adapters" / f"{name}.gguf"
         if not path.is_file():
             raise ModelError(f"LoRA adapter not found: {path}")
-        self._check_adapter_base(path)
         return path
 
-    def _check_adapter_base(self, adapter: Path) -> None:
+    def check_adapter_base(self, adapter: Path) -> None:
         """An adapter on another base model loads without complaint and writes nonsense, so
         its card (``<name>.json``, written by ``sourcewise tune``) must name this model."""
         try:
@@ -128,6 +127,8 @@ class LlamaChatModel:
         import llama_cpp
 
         path, adapter = self.model_path(), self.adapter_path()
+        if adapter is not None:
+            self.check_adapter_base(adapter)
         cfg = self.settings
         cores = os.cpu_count() or 1
         gpu = llama_cpp.llama_supports_gpu_offload() and cfg.device != "cpu"

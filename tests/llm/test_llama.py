@@ -50,10 +50,11 @@ def test_an_adapter_trained_on_another_base_is_refused(tmp_path: Path) -> None:
     adapters.mkdir(parents=True)
     (adapters / "squad.gguf").write_bytes(b"GGUF")
     (adapters / "squad.json").write_text('{"base_model": "qwen2.5-coder-0.5b"}')
+    elsewhere = _model(tmp_path / "m", tmp_path, adapter="squad")
     with pytest.raises(ModelError, match=r"trained on qwen2\.5-coder-0\.5b, not on smollm2-135m"):
-        _model(tmp_path / "m", tmp_path, adapter="squad").adapter_path()
+        elsewhere.check_adapter_base(adapters / "squad.gguf")  # as loading the model does
     on_its_base = _model(tmp_path / "m", tmp_path, model="qwen2.5-coder-0.5b", adapter="squad")
-    assert on_its_base.adapter_path() == adapters / "squad.gguf"
+    on_its_base.check_adapter_base(adapters / "squad.gguf")
 
 
 def test_a_corrupt_gguf_is_a_model_error(tmp_path: Path) -> None:

@@ -38,14 +38,18 @@ def _progress(p: Progress) -> None:
 @click.option("--base", help="Base model: a manifest name or a .gguf (default: the chat model).")
 @click.option("--max-tokens", type=click.IntRange(64, 32_768), default=2048, show_default=True,
               help="Skip conversations longer than this.")  # fmt: skip
+@click.option("--decision-weight", type=click.FloatRange(0, 100, min_open=True), default=1.0,
+              show_default=True,
+              help="Loss weight of each reply's first tokens, which decide between answering "
+                   "and declining (1: a plain mean).")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 256), default=0,
               help="Torch CPU threads (0: half the cores).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the adapter card as JSON.")
 @click.pass_context
 def tune(ctx: click.Context, data: Path, name: str | None, steps: int, rank: int, lr: float,
-         raft: bool, base: str | None, max_tokens: int, seed: int, threads: int,
-         as_json: bool) -> None:  # fmt: skip
+         raft: bool, base: str | None, max_tokens: int, decision_weight: float, seed: int,
+         threads: int, as_json: bool) -> None:  # fmt: skip
     """Fine-tune the chat model on DATA (JSON Lines of {"messages": [...]} or
     {"question", "answer"}); the adapter lands in <models>/adapters/NAME.gguf."""
     from sourcewise.core.tune.pipeline import TuneOptions
@@ -54,7 +58,7 @@ def tune(ctx: click.Context, data: Path, name: str | None, steps: int, rank: int
 
     st = state(ctx)
     params = TrainParams(steps=steps, rank=rank, lr=lr, max_tokens=max_tokens, seed=seed,
-                         threads=threads)  # fmt: skip
+                         threads=threads, decision_weight=decision_weight)  # fmt: skip
     options = TuneOptions(name=name or data.stem, params=params, raft=raft, base=base)
     card = run_tune(st.settings, data, options, engine=st.engine() if raft else None,
                     progress=_progress)  # fmt: skip

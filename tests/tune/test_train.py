@@ -66,3 +66,27 @@ def test_too_long_conversations_are_skipped(tmp_path: Path) -> None:
         long_conv: list[Message] = [{"role": "user", "content": "x" * 100}, CONV[1]]
         train_lora(tiny_llama(), tokenize, [long_conv], TrainParams(steps=1, max_tokens=64),
                    tmp_path / "a")  # fmt: skip
+
+
+def test_the_decision_tokens_of_a_reply_can_weigh_more() -> None:
+    import torch
+
+    from sourcewise.core.tune.train import IGNORE, weighted_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(1, 8, VOCAB)
+    labels = torch.tensor([[IGNORE, IGNORE, IGNORE, 5, 6, 7, 8, 9]])  # a 5-token reply
+    targets, flat = labels[:, 1:], logits[:, :-1, :]
+    ce = torch.nn.functional.cross_entropy(flat[0], targets[0].clamp(min=0), reduction="none")
+    labelled = targets[0] != IGNORE
+    plain = ce[labelled].mean()
+    assert torch.isclose(weighted_loss(logits, labels, 2, 1.0), plain)  # the model's own loss
+    reply = ce[labelled]
+    expected = (4 * reply[:2].sum() + reply[2:].sum()) / (4 * 2 + 3)
+    assert torch.isclose(weighted_loss(logits, labels, 2, 4.0), expected)
+
+
+def test_training_with_a_decision_weight_lowers_the_loss(tmp_path: Path) -> None:
+    params = TrainParams(steps=25, lr=5e-2, rank=4, decision_weight=5.0, decision_tokens=2)
+    result = train_lora(tiny_llama(), tokenize, [CONV], params, tmp_path / "a")
+    assert result.losses[-1] < result.losses[0]

@@ -1,10 +1,13 @@
-"""Small corpora for the desktop tests."""
+"""Small corpora for the desktop tests, and opening the settings dialog."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pymupdf
+
+from sourcewise.desktop.main_window import MainWindow
+from sourcewise.desktop.settings_dialog import SettingsDialog
 
 
 def write_pdf(path: Path, pages: list[list[str]]) -> Path:
@@ -32,3 +35,13 @@ def write_text_files(folder: Path, count: int) -> Path:
             encoding="utf-8",
         )
     return folder
+
+
+def open_settings_dialog(qtbot, window: MainWindow, tmp_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    """The settings dialog, opened as the menu opens it (no GGUF hunting in the real home)."""
+    window.config.discover_home = tmp_path / "nobody"
+    with qtbot.waitSignal(window.config.dialog_opened, timeout=10_000) as blocker:
+        window.config.open_dialog()
+    dialog = blocker.args[0]
+    assert isinstance(dialog, SettingsDialog)
+    return dialog

@@ -17,8 +17,7 @@ from sourcewise.core.progress import Progress
 from sourcewise.core.settings import RetrievalSettings, Settings, load_settings
 from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.desktop.main_window import MainWindow
-from sourcewise.desktop.settings_dialog import SettingsDialog
-from tests.desktop.helpers import write_text_files
+from tests.desktop.helpers import open_settings_dialog, write_text_files
 from tests.fakes import fake_settings
 
 pytestmark = pytest.mark.gui
@@ -27,15 +26,6 @@ pytestmark = pytest.mark.gui
 def _fake_engine(settings: Settings) -> Engine:
     return build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
                         reranker=None)  # fmt: skip
-
-
-def _open_dialog(qtbot, window: MainWindow, tmp_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
-    window.config.discover_home = tmp_path / "nobody"  # no GGUF hunting in the real home
-    with qtbot.waitSignal(window.config.dialog_opened, timeout=10_000) as blocker:
-        window.config.open_dialog()
-    dialog = blocker.args[0]
-    assert isinstance(dialog, SettingsDialog)
-    return dialog
 
 
 class CountingReranker:
@@ -73,7 +63,7 @@ def test_the_dialog_saves_a_changed_value_and_the_next_search_uses_it(
         docs = write_text_files(tmp_path / "docs", 30)
         with qtbot.waitSignal(window.indexing_finished, timeout=30_000):
             window.index_paths([docs])
-        dialog = _open_dialog(qtbot, window, tmp_path)
+        dialog = open_settings_dialog(qtbot, window, tmp_path)
         # Tooltips and bounds come from the settings schema.
         k_field = RetrievalSettings.model_fields["k"]
         assert dialog.k.toolTip() == k_field.description
@@ -110,7 +100,7 @@ def test_a_model_or_device_change_rebuilds_those_parts_of_the_engine(qtbot, tmp_
         adapters = engine.settings.resolved_models_dir / "adapters"
         adapters.mkdir(parents=True)
         (adapters / "legal-style.gguf").write_bytes(b"GGUF")
-        dialog = _open_dialog(qtbot, window, tmp_path)
+        dialog = open_settings_dialog(qtbot, window, tmp_path)
         assert dialog.adapter.findText("legal-style") > 0
         dialog.adapter.setCurrentIndex(dialog.adapter.findText("legal-style"))
         model_file = tmp_path / "my-model.gguf"
@@ -141,7 +131,7 @@ def test_saving_the_dialog_keeps_the_environment_out_of_the_settings_file(
     loaded = load_settings({"home": engine.settings.home})
     assert loaded.models_dir == env_models
     window.config.settings = loaded  # as the app loads them at start
-    dialog = _open_dialog(qtbot, window, tmp_path)
+    dialog = open_settings_dialog(qtbot, window, tmp_path)
     dialog.k.setValue(4)
     with qtbot.waitSignal(window.config.applied, timeout=5000):
         dialog.accept()
@@ -160,7 +150,7 @@ def test_the_dialog_lists_models_not_installed_and_installs_one_with_progress(
         return engine.models.models_dir / f"{name}.gguf"
 
     monkeypatch.setattr(engine.models, "install", install)
-    dialog = _open_dialog(qtbot, window, tmp_path)
+    dialog = open_settings_dialog(qtbot, window, tmp_path)
     labels = [dialog.chat_model.itemText(i) for i in range(dialog.chat_model.count())]
     wanted = next(i for i, t in enumerate(labels) if t.startswith("Qwen2.5-Coder 1.5B"))
     assert "not installed" in labels[wanted]  # listed, though nothing is installed here

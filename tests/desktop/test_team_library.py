@@ -15,23 +15,13 @@ from sourcewise.core.settings import Settings, load_settings
 from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.core.types import LibraryCheck
 from sourcewise.desktop.main_window import MainWindow
-from sourcewise.desktop.settings_dialog import SettingsDialog
 from sourcewise.desktop.team_library import TeamLibrarySection
-from tests.desktop.helpers import write_text_files
+from tests.desktop.helpers import open_settings_dialog, write_text_files
 from tests.fakes import fake_settings
 
 pytestmark = pytest.mark.gui
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/library"  # port 1: nothing listens there
-
-
-def _open_dialog(qtbot, window: MainWindow, tmp_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
-    window.config.discover_home = tmp_path / "nobody"  # no GGUF hunting in the real home
-    with qtbot.waitSignal(window.config.dialog_opened, timeout=10_000) as blocker:
-        window.config.open_dialog()
-    dialog = blocker.args[0]
-    assert isinstance(dialog, SettingsDialog)
-    return dialog
 
 
 def _choose_team(section: TeamLibrarySection, url: str) -> None:
@@ -84,7 +74,7 @@ def test_an_unreachable_server_is_named_as_such(qtbot, tmp_path: Path) -> None:
 def test_a_password_in_the_url_or_no_url_is_refused_before_anything_is_saved(
     qtbot, window: MainWindow, engine: Engine, tmp_path: Path
 ) -> None:
-    dialog = _open_dialog(qtbot, window, tmp_path)
+    dialog = open_settings_dialog(qtbot, window, tmp_path)
     _choose_team(dialog.team, "postgresql://alice:secret@db.lan/library")
     dialog.accept()
     assert dialog.isVisible() and "must not hold the password" in dialog.team.result.text()
@@ -113,7 +103,7 @@ def test_switching_to_a_team_library_and_back_keeps_the_local_library(
         local = len(engine.documents())
         assert local == 3
 
-        dialog = _open_dialog(qtbot, window, tmp_path)
+        dialog = open_settings_dialog(qtbot, window, tmp_path)
         _choose_team(dialog.team, pg_url)
         with qtbot.waitSignal(window.library_refreshed, timeout=20_000):
             dialog.accept()
@@ -122,7 +112,7 @@ def test_switching_to_a_team_library_and_back_keeps_the_local_library(
         saved = load_settings({"home": settings.home})
         assert (saved.store.backend, saved.store.url) == ("postgres", pg_url)
 
-        dialog = _open_dialog(qtbot, window, tmp_path)
+        dialog = open_settings_dialog(qtbot, window, tmp_path)
         assert dialog.team.url.text() == pg_url
         dialog.team.backend.setCurrentIndex(dialog.team.backend.findData("sqlite"))
         with qtbot.waitSignal(window.library_refreshed, timeout=20_000):

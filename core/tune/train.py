@@ -89,28 +89,31 @@ def chat_tokenizer(tokenizer: Any) -> Tokenize:
     return tokenize
 
 
-def weighted_loss(logits: Any, labels: Any, first: int, weight: float) -> Any:
-    """Cross-entropy over the labelled tokens (as the model's own loss: position t predicts
-    label t+1), with the first ``first`` labelled tokens of each reply weighted ``weight``."""
+def decision_weights(labels: Sequence[int], first: int, weight: float) -> list[float]:
+    """The loss weight of each predicted token (``labels[1:]``: position t predicts label
+    t+1): ``weight`` for the first ``first`` labelled tokens of each reply (a run of labelled
+    tokens), 1 for the other labelled ones, 0 elsewhere. Computed once per example."""
+    out: list[float] = []
+    run, previous = 0, False
+    for label in labels[1:]:
+        labelled = label != IGNORE
+        run = run + 1 if labelled and previous else int(labelled)
+        previous = labelled
+        out.append((weight if run <= first else 1.0) if labelled else 0.0)
+    return out
+
+
+def weighted_loss(logits: Any, labels: Any, weights: Any) -> Any:
+    """Cross-entropy over the predicted tokens (as the model's own loss), each weighted by
+    ``weights`` (a tensor shaped like ``labels[:, 1:]``, from :func:`decision_weights`)."""
     import torch
 
     logits, targets = logits[:, :-1, :], labels[:, 1:]
-    mask = targets != IGNORE
     ce = torch.nn.functional.cross_entropy(
         logits.reshape(-1, logits.shape[-1]).float(),
         targets.reshape(-1).clamp(min=0),
         reduction="none",
     ).reshape(targets.shape)
-    # A reply starts where a labelled token follows an unlabelled one (or the sequence start);
-    # its first ``first`` labelled tokens take ``weight``, every other labelled token 1.
-    rows = []
-    for row in mask.tolist():
-        out, run = [], 0
-        for i, labelled in enumerate(row):
-            run = run + 1 if labelled and i and row[i - 1] else (1 if labelled else 0)
-            out.append((weight if run <= first else 1.0) if labelled else 0.0)
-        rows.append(out)
-    weights = torch.tensor(rows, dtype=ce.dtype, device=ce.device)
     return (ce * weights).sum() / weights.sum()
 
 
@@ -132,13 +135,16 @@ def train_lora(
     torch.set_num_threads(cpu_threads(params.threads))
     torch.manual_seed(params.seed)
     result = TrainResult(device="cuda" if torch.cuda.is_available() else "cpu")
-    examples = []
+    examples: list[tuple[list[int], list[int], list[float] | None]] = []
     for conv in conversations:
         ids, labels = encode(tokenize, conv)
         if len(ids) > params.max_tokens or all(x == IGNORE for x in labels):
             result.skipped += 1
             continue
-        examples.append((ids, labels))
+        weights = None
+        if params.decision_weight != 1.0:
+            weights = decision_weights(labels, params.decision_tokens, params.decision_weight)
+        examples.append((ids, labels, weights))
     if not examples:
         raise SourcewiseError(f"no training example fits in {params.max_tokens} tokens")
     result.examples = len(examples)
@@ -157,13 +163,14 @@ def train_lora(
         if not order:
             order = list(range(len(examples)))
             rng.shuffle(order)
-        ids, labels = examples[order.pop()]
+        ids, labels, weights = examples[order.pop()]
         labels_t = torch.tensor([labels], device=result.device)
         out = peft_model(input_ids=torch.tensor([ids], device=result.device), labels=labels_t)
         loss = out.loss
-        if params.decision_weight != 1.0:
-            loss = weighted_loss(out.logits, labels_t, params.decision_tokens,
-                                 params.decision_weight)  # fmt: skip
+        if weights is not None:
+            loss = weighted_loss(
+                out.logits, labels_t, torch.tensor([weights], device=result.device)
+            )
         loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)

@@ -71,7 +71,7 @@ def test_too_long_conversations_are_skipped(tmp_path: Path) -> None:
 def test_the_decision_tokens_of_a_reply_can_weigh_more() -> None:
     import torch
 
-    from sourcewise.core.tune.train import IGNORE, weighted_loss
+    from sourcewise.core.tune.train import IGNORE, decision_weights, weighted_loss
 
     torch.manual_seed(0)
     logits = torch.randn(1, 8, VOCAB)
@@ -80,10 +80,15 @@ def test_the_decision_tokens_of_a_reply_can_weigh_more() -> None:
     ce = torch.nn.functional.cross_entropy(flat[0], targets[0].clamp(min=0), reduction="none")
     labelled = targets[0] != IGNORE
     plain = ce[labelled].mean()
-    assert torch.isclose(weighted_loss(logits, labels, 2, 1.0), plain)  # the model's own loss
+
+    def loss(first: int, weight: float) -> torch.Tensor:
+        weights = torch.tensor([decision_weights(labels[0].tolist(), first, weight)])
+        return weighted_loss(logits, labels, weights)
+
+    assert torch.isclose(loss(2, 1.0), plain)  # the model's own loss
     reply = ce[labelled]
     expected = (4 * reply[:2].sum() + reply[2:].sum()) / (4 * 2 + 3)
-    assert torch.isclose(weighted_loss(logits, labels, 2, 4.0), expected)
+    assert torch.isclose(loss(2, 4.0), expected)
 
 
 def test_training_with_a_decision_weight_lowers_the_loss(tmp_path: Path) -> None:

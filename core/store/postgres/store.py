@@ -39,13 +39,14 @@ class PostgresStore(LibraryReads):
         self.lock = threading.RLock()
         self.reembed_needed = False
         self.shared_roots = roots or SharedRoots()
-        self.portable = Portable(conn, self.shared_roots)
-        self.reader = self.portable
+        # The shared read SQL (catalog, cards, passages) runs on it, paths mapped.
+        reader = Portable(conn, self.shared_roots)
+        self.reader = reader
         self.vectors = PgVectors(conn, exact_limit)
         self.keywords = PgKeywords(conn)
         self.content = PgContent(conn, self.lock, self.embed_model, self.shared_roots)
-        self.catalog = Catalog(self.portable, self.vectors, self.embed_model, self.meta)
-        self.cards = PgCards(conn, self.portable)
+        self.catalog = Catalog(reader, self.vectors, self.embed_model, self.meta)
+        self.cards = PgCards(conn, reader)
         self.claims = PgClaims(conn, self.lock)
 
     @classmethod

@@ -29,12 +29,11 @@ def open_store(settings: Settings, embedder: Embedder) -> Store:
         from sourcewise.core.store.postgres.shared_roots import SharedRoots
         from sourcewise.core.store.postgres.store import PostgresStore
 
-        secret = settings.store.password
         return PostgresStore.open(
             settings.store.url,
             embedder,
             settings.index.exact_search_limit,
-            password=None if secret is None else secret.get_secret_value(),
+            password=_password(settings),
             roots=SharedRoots(settings.store.roots),
         )
     from sourcewise.core.store.index import Index
@@ -49,8 +48,14 @@ def check_library(settings: Settings) -> LibraryCheck:
         return LibraryCheck(True, f"The library on this computer, in {settings.home}.")
     from sourcewise.core.store.postgres.probe import probe
 
+    return probe(settings.store.url, _password(settings))
+
+
+def _password(settings: Settings) -> str | None:
+    """The team library's password, when given through SOURCEWISE_STORE__PASSWORD (else
+    libpq finds one itself, or the server asks for none)."""
     secret = settings.store.password
-    return probe(settings.store.url, None if secret is None else secret.get_secret_value())
+    return None if secret is None else secret.get_secret_value()
 
 
 @dataclass

@@ -25,6 +25,7 @@ from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.template import ChatTemplate
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings
+from sourcewise.core.tune.card import card_path
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -91,7 +92,7 @@ class LlamaChatModel:
         """An adapter on another base model loads without complaint and writes nonsense, so
         its card (``<name>.json``, written by ``sourcewise tune``) must name this model."""
         try:
-            card = json.loads(adapter.with_suffix(".json").read_text(encoding="utf-8"))
+            card = json.loads(card_path(adapter).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # an adapter from elsewhere, without a card: the user's own choice
         base = card.get("base_model") if isinstance(card, dict) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sourcewise.core.store.sql import Queryable
+from sourcewise.core.store.sql import Queryable, beneath
 from sourcewise.core.types import (
     DocumentInfo,
     FileFailure,
@@ -111,11 +111,10 @@ class Catalog:
 
     def paths_under(self, collection_id: int, folder: str) -> dict[str, dict[str, Any]]:
         """Documents at or beneath ``folder``: path -> row."""
-        prefix = folder.rstrip("/") + "/"
+        under, under_args = beneath("path", folder)
         cur = self.db.execute(
-            "SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR "
-            "substr(path, 1, length(CAST(? AS TEXT))) = ?)",
-            [collection_id, folder, prefix, prefix],
+            f"SELECT * FROM documents WHERE collection_id = ? AND (path = ? OR {under})",
+            [collection_id, folder, *under_args],
         )
         names = [d[0] for d in cur.description]
         rows = (dict(zip(names, row, strict=True)) for row in cur.fetchall())

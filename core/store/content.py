@@ -26,6 +26,7 @@ import sqlite_utils
 
 from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.store.sql import beneath
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 
 
@@ -277,12 +278,12 @@ class ContentWrites:
         ids: list[int] = []
         for path in paths:
             target = str(path.expanduser().resolve(strict=False))
-            prefix = target.rstrip("/") + "/"
+            under, under_args = beneath("d.path", target)
             sql = (
                 "SELECT d.id FROM documents d JOIN collections c ON c.id = d.collection_id "
-                "WHERE (d.path = ? OR substr(d.path, 1, ?) = ?)"
+                f"WHERE (d.path = ? OR {under})"
             )
-            args: list[Any] = [target, len(prefix), prefix]
+            args: list[Any] = [target, *under_args]
             if collection is not None:
                 sql += " AND c.name = ?"
                 args.append(collection)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sourcewise.core.store.sql import Queryable
+from sourcewise.core.store.sql import Queryable, beneath
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,11 @@ def find_documents(conn: Queryable, paths: Sequence[str]) -> list[StoredDocument
 
 def documents_under(conn: Queryable, folder: str, limit: int) -> list[str]:
     """Paths of the indexed documents beneath ``folder`` (at most ``limit``, by path)."""
-    prefix = folder.rstrip("/") + "/"
+    under, under_args = beneath("path", folder)
     rows = conn.execute(
-        "SELECT DISTINCT path FROM documents WHERE status = 'indexed' "
-        "AND substr(path, 1, length(CAST(? AS TEXT))) = ? ORDER BY path LIMIT ?",
-        [prefix, prefix, limit],
+        f"SELECT DISTINCT path FROM documents WHERE status = 'indexed' AND {under} "
+        "ORDER BY path LIMIT ?",
+        [*under_args, limit],
     ).fetchall()
     return [str(r[0]) for r in rows]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sourcewise.core.store.sql import beneath
 from sourcewise.core.types import SearchFilters
 
 
@@ -16,11 +17,9 @@ def document_where(filters: SearchFilters) -> tuple[str, list[Any]]:
         clauses.append(f"c.name IN ({','.join('?' * len(filters.collections))})")
         args.extend(filters.collections)
     if filters.folder:
-        prefix = filters.folder.rstrip("/") + "/"
-        # length() of the parameter itself: a team library maps the parameter to its
-        # stored form (store/postgres/shared_roots.py), whose length differs.
-        clauses.append("substr(d.path, 1, length(CAST(? AS TEXT))) = ?")
-        args.extend([prefix, prefix])
+        clause, folder_args = beneath("d.path", filters.folder)
+        clauses.append(clause)
+        args.extend(folder_args)
     if filters.file_types:
         types = [t.lower().lstrip(".") for t in filters.file_types]
         clauses.append(f"d.file_type IN ({','.join('?' * len(types))})")

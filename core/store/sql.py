@@ -14,3 +14,12 @@ from typing import Any, Protocol
 
 class Queryable(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+
+def beneath(column: str, folder: str) -> tuple[str, list[Any]]:
+    """A condition true for the paths in ``column`` strictly beneath ``folder``, and its
+    parameters. The prefix length is ``length()`` of the parameter itself, not a number
+    computed here: a team library maps path parameters to their stored form
+    (store/postgres/shared_roots.py), whose length differs."""
+    prefix = folder.rstrip("/") + "/"
+    return f"substr({column}, 1, length(CAST(? AS TEXT))) = ?", [prefix, prefix]

@@ -47,13 +47,15 @@ def server(folder: Path, url: str | None) -> Iterator[str]:
         srv.cleanup()
 
 
-def schema_url(server_url: str, n: int) -> str:
-    """``server_url`` with the corpus's own schema first on the search path."""
+def schema_url(server_url: str, schema: str, fresh: bool = False) -> str:
+    """``server_url`` with ``schema`` (created if missing; emptied first when ``fresh``) first
+    on the search path: one library per schema on one server."""
     import psycopg
 
-    schema = f"latency_{n}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        if fresh:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     sep = "&" if "?" in server_url else "?"
     return f"{server_url}{sep}options={quote(f'-c search_path={schema},public')}"

@@ -98,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("sqlite FTS5 bm25()", *score(sqlite.keywords, ids, queries, qrels)))
         sqlite.close()
         with _latency_pg.server(Path(tmp) / "pg", args.pg_url) as url:
-            pg = PostgresStore.open(_latency_pg.schema_url(url, 0), HashEmbedder(), 20_000)
+            pg = PostgresStore.open(
+                _latency_pg.schema_url(url, "keyword_parity", fresh=True), HashEmbedder(), 20_000
+            )
             ids = load(pg, corpus)
             rankers: list[tuple[str, Callable[[], KeywordIndex]]] = [
                 ("postgres BM25 (shipped)", lambda: pg.keywords),

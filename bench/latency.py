@@ -136,7 +136,9 @@ def opened(backend: str, n: int, args: argparse.Namespace) -> Iterator[tuple[Sto
             index.close()
         return
     with pg.server(RESULTS / "latency-pg", args.pg_url) as url:
-        store = pg.PostgresStore.open(pg.schema_url(url, n), FixedDim(), args.exact_limit)
+        store = pg.PostgresStore.open(
+            pg.schema_url(url, f"latency_{n}"), FixedDim(), args.exact_limit
+        )
         try:
             _, seconds = _timed(f"postgres-{n}", lambda: pg.build(store, n))
             yield store, pg.disk_bytes(store), seconds

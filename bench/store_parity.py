@@ -63,7 +63,7 @@ def main() -> int:
         rows.append(("sqlite + faiss", *run_backend("sqlite", Path(tmp) / "sqlite", docs, queries,
                                                     qrels, {"backend": "sqlite"})))  # fmt: skip
         with _latency_pg.server(Path(tmp) / "pg", args.pg_url) as url:
-            schema = _latency_pg.schema_url(url, 0)
+            schema = _latency_pg.schema_url(url, "store_parity", fresh=True)
             rows.append(("postgres + pgvector", *run_backend(
                 "postgres", Path(tmp) / "pg-home", docs, queries, qrels,
                 {"backend": "postgres", "url": schema})))  # fmt: skip

@@ -28,23 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import _latency_pg
 import _scifact
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def library_url(server_url: str, schema: str) -> str:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in server_url else "?"
-    return f"{server_url}{sep}options={quote(f'-c search_path={schema},public')}"
 
 
 def indexer(url: str, home: Path, docs: Path, threads: int) -> subprocess.Popen[str]:
@@ -94,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         docs = _scifact.write_docs(subset, Path(tmp) / "docs")
         with _latency_pg.server(Path(tmp) / "pg", args.pg_url) as server:
             for n in (1, 2):
-                url = library_url(server, f"indexers_{n}")
+                url = _latency_pg.schema_url(server, f"indexers_{n}", fresh=True)
                 homes = [Path(tmp) / f"home-{n}-{i}" for i in range(n)]
                 seconds, reports = run(url, homes, docs, args.threads)
                 library = counts(url)

@@ -1,6 +1,7 @@
 """Calibrate the abstention signals on the SQuAD **train** articles (never the eval ones).
 
     .venv/bin/python bench/answerability.py [--n 80] [--set key=value]... [--judge-prompt TEXT]
+        [--exclude TRAINING.jsonl]
 
 For each sampled question it runs the product's own steps up to the answer (retrieval, evidence
 selection, the model's yes/no judgement) and records its signals: the best passage rerank
@@ -9,11 +10,14 @@ evidence lacks, and (--judge) the model's P(Yes). It prints
 each signal's distribution on answerable vs unanswerable questions and, for each threshold, the
 share of answerable questions kept and unanswerable ones declined, so the defaults in
 ``AnswerSettings`` (``abstain_below``, ``answerable_threshold``) are read off a table.
+``--exclude`` leaves out the questions an adapter was trained on (the ``id`` of each line), so
+an adapter's threshold is calibrated on train-article questions it has not seen.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -45,11 +49,26 @@ def _signals(answerer: Answerer, question: str, with_judge: bool) -> dict[str, f
     return out
 
 
+def auc(records: list[dict[str, Any]], key: str) -> float:
+    """P(an answerable question scores above an unanswerable one), ties half."""
+    ans = [r[key] for r in records if r["answerable"]]
+    una = [r[key] for r in records if not r["answerable"]]
+    wins = sum((a > u) + 0.5 * (a == u) for a in ans for u in una)
+    return wins / (len(ans) * len(una)) if ans and una else 0.5
+
+
+def _excluded(path: Path | None) -> set[str]:
+    if path is None:
+        return set()
+    with path.open(encoding="utf-8") as f:
+        return {json.loads(line).get("id", "") for line in f if line.strip()}
+
+
 def _table(records: list[dict[str, Any]], key: str, cuts: list[float]) -> list[str]:
     ans = [r[key] for r in records if r["answerable"]]
     una = [r[key] for r in records if not r["answerable"]]
     lines = [f"\n### {key}: answerable median {statistics.median(ans):.3f}, "
-             f"unanswerable median {statistics.median(una):.3f}\n",
+             f"unanswerable median {statistics.median(una):.3f}, AUC {auc(records, key):.2f}\n",
              "| threshold | answerable kept | unanswerable declined |", "|---|---|---|"]  # fmt: skip
     for cut in cuts:
         kept = sum(v >= cut for v in ans) / len(ans)
@@ -64,12 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models-dir", type=Path, default=REPO / "models")
     ap.add_argument("--judge", action="store_true", help="also the model's P(Yes) (slow)")
     ap.add_argument("--judge-prompt", help="replace prompts.JUDGE for this run")
+    ap.add_argument("--exclude", type=Path, help="JSON Lines whose ids are left out")
     ap.add_argument("--set", dest="sets", action="append", default=[], help="key=value")
     args = ap.parse_args(argv)
     if args.judge_prompt:
         prompts.JUDGE = args.judge_prompt
     articles = _squad.load()
-    questions = _squad.sample(articles, args.n, split="train")
+    skip = _excluded(args.exclude)
+    questions = _squad.sample(articles, min(args.n + len(skip), 1200), split="train")
+    questions = [q for q in questions if q.id not in skip][: args.n]
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         docs = home / "docs"
@@ -98,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += _table([{**r, "uncovered": -r["uncovered"]} for r in records], "uncovered",
                     [-0.0, -1.0, -2.0, -3.0])  # fmt: skip
     if args.judge:
-        lines += _table(records, "p_yes", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+        lines += _table(records, "p_yes", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
     print("\n".join(lines))
     return 0
 

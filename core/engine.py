@@ -311,13 +311,17 @@ class Engine:
         return self.settings.model_copy(update={"llm": llm})
 
     def _judge_threshold(self) -> float | None:
-        """The chat model's calibrated answerability threshold, from the manifest (a GGUF
-        given by path, a model on a server, or one the manifest does not know, has none)."""
+        """The chat model's calibrated answerability threshold: from its adapter's card with an
+        adapter (an adapter changes the judgement), else from the manifest (a GGUF given by
+        path, a model on a server, or one the manifest does not know, has none)."""
         from sourcewise.core.errors import ModelError
+        from sourcewise.core.tune.card import card_threshold
 
         llm = self.settings.llm
-        if llm.backend != "llama" or llm.path is not None or llm.adapter:
+        if llm.backend != "llama" or llm.path is not None:
             return None
+        if llm.adapter:
+            return card_threshold(self.settings, llm.adapter)
         try:
             return self.models.spec(self.settings.llm.model).answerable_threshold
         except ModelError:

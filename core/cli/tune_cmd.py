@@ -42,14 +42,17 @@ def _progress(p: Progress) -> None:
               show_default=True,
               help="Loss weight of each reply's first tokens, which decide between answering "
                    "and declining (1: a plain mean).")  # fmt: skip
+@click.option("--layers", type=click.IntRange(0, 1000), default=0,
+              help="Adapt only the top N layers (0: all); training skips the backward pass "
+                   "below them.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 256), default=0,
               help="Torch CPU threads (0: half the cores).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the adapter card as JSON.")
 @click.pass_context
 def tune(ctx: click.Context, data: Path, name: str | None, steps: int, rank: int, lr: float,
-         raft: bool, base: str | None, max_tokens: int, decision_weight: float, seed: int,
-         threads: int, as_json: bool) -> None:  # fmt: skip
+         raft: bool, base: str | None, max_tokens: int, decision_weight: float, layers: int,
+         seed: int, threads: int, as_json: bool) -> None:  # fmt: skip
     """Fine-tune the chat model on DATA (JSON Lines of {"messages": [...]} or
     {"question", "answer"}); the adapter lands in <models>/adapters/NAME.gguf."""
     from sourcewise.core.tune.pipeline import TuneOptions
@@ -58,7 +61,8 @@ def tune(ctx: click.Context, data: Path, name: str | None, steps: int, rank: int
 
     st = state(ctx)
     params = TrainParams(steps=steps, rank=rank, lr=lr, max_tokens=max_tokens, seed=seed,
-                         threads=threads, decision_weight=decision_weight)  # fmt: skip
+                         threads=threads, decision_weight=decision_weight,
+                         layers=layers)  # fmt: skip
     options = TuneOptions(name=name or data.stem, params=params, raft=raft, base=base)
     card = run_tune(st.settings, data, options, engine=st.engine() if raft else None,
                     progress=_progress)  # fmt: skip

@@ -295,8 +295,11 @@ class LlamaChatModel:
 
         model = self.model_path()
         adapter = self.adapter_path()
-        parts = [str(model), str(model.stat().st_size), str(adapter or ""), llama_cpp.__version__,
-                 str(self.context_size), ",".join(map(str, prefix))]  # fmt: skip
+        # An adapter retrained under the same name changes the prefix's KV: its size and
+        # mtime are part of the key, as the model's size is.
+        stamp = f"{adapter.stat().st_size}:{adapter.stat().st_mtime_ns}" if adapter else ""
+        parts = [str(model), str(model.stat().st_size), str(adapter or ""), stamp,
+                 llama_cpp.__version__, str(self.context_size), ",".join(map(str, prefix))]  # fmt: skip
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
     # -- generation ------------------------------------------------------------------------

@@ -35,6 +35,9 @@ class AdapterCard:
     adapter_file: str = ""
     adapter_sha256: str = ""
     eval: dict[str, Any] = field(default_factory=dict)
+    # P(Yes) threshold of the adapter's own answerability judgement, calibrated on questions
+    # it was not trained on (bench/answerability.py --exclude); None: never judged.
+    answerable_threshold: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,3 +74,12 @@ def read_card(settings: Settings, adapter: str) -> dict[str, Any] | None:
     except (ModelError, OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def card_threshold(settings: Settings, adapter: str) -> float | None:
+    """The calibrated answerability threshold an adapter's card records, if any."""
+    card = read_card(settings, adapter) or {}
+    value = card.get("answerable_threshold")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        return None
+    return float(value)

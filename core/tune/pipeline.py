@@ -115,6 +115,7 @@ def tune(
         parameters={"rank": p.rank, "alpha": p.alpha, "lr": p.lr, "steps": p.steps,
                     "max_tokens": p.max_tokens, "seed": p.seed, "dropout": 0.0,
                     "decision_weight": p.decision_weight, "decision_tokens": p.decision_tokens,
+                    "layers": p.layers,
                     "target_modules": list(TARGET_MODULES), "skipped": result.skipped,
                     "dropped_without_gold": dropped, "distractors": options.distractors,
                     "conversations_sha256": data_digest(convs)},

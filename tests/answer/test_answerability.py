@@ -110,3 +110,28 @@ def test_the_threshold_comes_from_the_models_manifest_entry(tmp_path: Path, docs
     Answerer(engine.settings, model, engine.search, None, judge_threshold=None).ask(QUESTION)
     assert model.judged == []
     engine.close()
+
+
+def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -> None:
+    from sourcewise.core.settings import Settings
+    from sourcewise.core.tune.card import card_threshold
+
+    adapters = tmp_path / "models" / "adapters"
+    adapters.mkdir(parents=True)
+    (adapters / "reader.gguf").write_bytes(b"GGUF")
+    (adapters / "reader.json").write_text('{"answerable_threshold": 0.62}', encoding="utf-8")
+    (adapters / "plain.gguf").write_bytes(b"GGUF")
+    (adapters / "plain.json").write_text('{"answerable_threshold": null}', encoding="utf-8")
+    (adapters / "odd.gguf").write_bytes(b"GGUF")
+    (adapters / "odd.json").write_text('{"answerable_threshold": 7}', encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", models_dir=tmp_path / "models")
+    assert card_threshold(settings, "reader") == 0.62
+    assert card_threshold(settings, "plain") is None  # an adapter without one is not judged
+    assert card_threshold(settings, "odd") is None  # not a probability
+    assert card_threshold(settings, "missing") is None
+    model = EchoChatModel()
+    engine = fake_engine(tmp_path / "home2", model)
+    engine.settings.llm.adapter = "reader"
+    engine.settings.models_dir = tmp_path / "models"
+    assert engine._judge_threshold() == 0.62
+    engine.close()

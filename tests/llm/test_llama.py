@@ -187,6 +187,22 @@ def test_choice_logprobs_are_log_probabilities_and_reuse_the_prefix(smol: LlamaC
     assert reply.strip()  # generation after a judgement still works on the shared prefix
 
 
+def test_a_retrained_adapter_gets_a_fresh_prefix_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "m" / "adapters").mkdir(parents=True)
+    adapter = tmp_path / "m" / "adapters" / "legal.gguf"
+    adapter.write_bytes(b"GGUF one")
+    base = tmp_path / "base.gguf"
+    base.write_bytes(b"GGUF")
+    model = _model(tmp_path / "m", tmp_path, adapter="legal")
+    monkeypatch.setattr(model, "model_path", lambda: base)
+    first = model._state_key([1, 2, 3])
+    assert model._state_key([1, 2, 3]) == first
+    adapter.write_bytes(b"GGUF, trained again")  # same name, other weights
+    assert model._state_key([1, 2, 3]) != first
+
+
 @pytest.mark.real
 def test_the_system_prefix_state_is_saved_and_reused(tmp_path: Path) -> None:
     system: Message = {"role": "system", "content": "You answer in one short sentence."}

@@ -95,3 +95,24 @@ def test_training_with_a_decision_weight_lowers_the_loss(tmp_path: Path) -> None
     params = TrainParams(steps=25, lr=5e-2, rank=4, decision_weight=5.0, decision_tokens=2)
     result = train_lora(tiny_llama(), tokenize, [CONV], params, tmp_path / "a")
     assert result.losses[-1] < result.losses[0]
+
+
+def test_the_reply_loss_is_the_models_own_loss_from_fewer_logits() -> None:
+    import torch
+
+    from sourcewise.core.tune.train import decision_weights, encode, reply_loss
+
+    model = tiny_llama()
+    ids, labels = encode(tokenize, CONV)
+    own = model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels])).loss
+    mine = reply_loss(model, ids, labels, decision_weights(labels, 3, 1.0))
+    assert torch.isclose(mine, own, atol=1e-5)
+
+
+def test_lora_can_be_limited_to_the_top_layers(tmp_path: Path) -> None:
+    params = TrainParams(steps=2, lr=5e-2, rank=4, layers=1)  # the tiny model has 2 layers
+    train_lora(tiny_llama(), tokenize, [CONV], params, tmp_path / "a")
+    from safetensors.torch import load_file
+
+    names = list(load_file(str(tmp_path / "a" / "adapter_model.safetensors")))
+    assert names and all(".layers.1." in n for n in names)

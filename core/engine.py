@@ -275,7 +275,7 @@ class Engine:
             answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
                                   on_sources=on_sources, cancel=cancel)  # fmt: skip
         answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
-        answer.log_id = recording.finish(answer, model.name, self.settings.llm.adapter)
+        answer.log_id = recording.finish(answer, model.name, self._adapter())
         return answer
 
     def summarize(
@@ -310,6 +310,12 @@ class Engine:
         llm = self.settings.llm.model_copy(update={"max_tokens": max(1, max_tokens)})
         return self.settings.model_copy(update={"llm": llm})
 
+    def _adapter(self) -> str | None:
+        """The adapter the chat model runs with (``llm.adapter``, or the model's bundled one)."""
+        from sourcewise.core.llm.adapters import adapter_name
+
+        return adapter_name(self.settings.llm, self.models)
+
     def _judge_threshold(self) -> float | None:
         """The chat model's calibrated answerability threshold: from its adapter's card with an
         adapter (an adapter changes the judgement), else from the manifest (a GGUF given by
@@ -320,8 +326,9 @@ class Engine:
         llm = self.settings.llm
         if llm.backend != "llama" or llm.path is not None:
             return None
-        if llm.adapter:
-            return card_threshold(self.settings, llm.adapter)
+        adapter = self._adapter()
+        if adapter:
+            return card_threshold(self.settings, adapter)
         try:
             return self.models.spec(self.settings.llm.model).answerable_threshold
         except ModelError:

@@ -89,7 +89,7 @@ class LLMSettings(_Group):
     )
     adapter: str | None = Field(
         None,
-        description="LoRA adapter name (under models/adapters) or .gguf path.",
+        description="LoRA adapter name (under models/adapters) or .gguf path; unset: the adapter the chat model's manifest entry bundles, if any; 'none': the plain model.",
         json_schema_extra=_rebuilds("chat_model"),
     )
     context_size: int = Field(

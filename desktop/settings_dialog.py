@@ -38,6 +38,7 @@ from sourcewise.desktop.team_library import TeamLibrarySection
 from sourcewise.desktop.workers import Job, JobRunner
 
 DEVICES = (("Automatic (GPU when available)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"))
+BUNDLED_ADAPTER = "The model's own (bundled), if any"
 NO_ADAPTER = "None"
 
 
@@ -88,7 +89,8 @@ class SettingsDialog(QDialog):
 
         self.adapter = QComboBox()
         self.adapter.setToolTip(mc.help_text("llm.adapter"))
-        self.adapter.addItem(NO_ADAPTER, None)
+        self.adapter.addItem(BUNDLED_ADAPTER, None)
+        self.adapter.addItem(NO_ADAPTER, "none")  # llm.adapter's value for the plain model
         for path in choices.adapters:
             self.adapter.addItem(path.stem, mc.adapter_value(path, self.models_dir))
         if s.llm.adapter:

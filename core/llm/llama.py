@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sourcewise.core.errors import ModelError
+from sourcewise.core.llm.adapters import adapter_file, adapter_name
 from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.template import ChatTemplate
 from sourcewise.core.progress import CancelToken
@@ -62,7 +63,8 @@ class LlamaChatModel:
     @property
     def name(self) -> str:
         base = self.settings.path.stem if self.settings.path else self.settings.model
-        return f"{base}+{Path(self.settings.adapter).stem}" if self.settings.adapter else base
+        adapter = adapter_name(self.settings, self.models)
+        return f"{base}+{Path(adapter).stem}" if adapter else base
 
     @property
     def context_size(self) -> int:
@@ -77,16 +79,8 @@ class LlamaChatModel:
         return self.models.path(self.settings.model)
 
     def adapter_path(self) -> Path | None:
-        name = self.settings.adapter
-        if not name:
-            return None
-        if name.endswith(".gguf") or os.sep in name or "/" in name:
-            path = Path(name).expanduser()
-        else:
-            path = self.models.models_dir / "adapters" / f"{name}.gguf"
-        if not path.is_file():
-            raise ModelError(f"LoRA adapter not found: {path}")
-        return path
+        name = adapter_name(self.settings, self.models)
+        return adapter_file(name, self.models) if name else None
 
     def check_adapter_base(self, adapter: Path) -> None:
         """An adapter on another base model loads without complaint and writes nonsense, so

@@ -24,7 +24,7 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 _MODEL_KEYS = {
     "name", "role", "display_name", "format", "sources", "assembly", "sha256", "size_bytes",
     "license", "context_length", "chat_template", "dimension", "default", "notes",
-    "query_instruction", "answerable_threshold",
+    "query_instruction", "answerable_threshold", "adapter",
 }  # fmt: skip
 
 
@@ -76,6 +76,9 @@ class ModelSpec:
     # Chat models: the P(Yes) below which the model's own "does the evidence state the
     # answer?" judgement abstains, calibrated on the SQuAD train articles; None = not judged.
     answerable_threshold: float | None = None
+    # Chat models: the LoRA adapter (models/adapters/<name>.gguf, shipped in the repo) the model
+    # runs with unless llm.adapter says otherwise; only one that beat the plain model.
+    adapter: str | None = None
 
     @property
     def target(self) -> str:
@@ -170,7 +173,10 @@ def _spec(table: object, where: str) -> ModelSpec:
         notes=_opt_str(t, "notes", where) or "",
         query_instruction=_opt_str(t, "query_instruction", where),
         answerable_threshold=_probability(t, "answerable_threshold", where),
+        adapter=_opt_str(t, "adapter", where),
     )
+    if spec.adapter is not None and (spec.role != "chat" or not _NAME.match(spec.adapter)):
+        raise ModelError(f"{where}: adapter must be an adapter name, on a chat model")
     if spec.role == "embed" and spec.dimension is None:
         raise ModelError(f"{where}: an embed model needs a dimension")
     return spec

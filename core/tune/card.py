@@ -43,17 +43,6 @@ class AdapterCard:
         return asdict(self)
 
 
-def adapter_file(settings: Settings, adapter: str) -> Path:
-    """The adapter's .gguf, resolved exactly as the chat model resolves ``llm.adapter``."""
-    from sourcewise.core.llm.llama import LlamaChatModel
-    from sourcewise.core.modelstore.store import ModelStore
-
-    llm = settings.llm.model_copy(update={"adapter": adapter})
-    path = LlamaChatModel(llm, ModelStore(settings)).adapter_path()
-    assert path is not None
-    return path
-
-
 def card_path(gguf: Path) -> Path:
     return gguf.with_suffix(".json")
 
@@ -69,8 +58,12 @@ def save_card(card: AdapterCard, gguf: Path) -> Path:
 def read_card(settings: Settings, adapter: str) -> dict[str, Any] | None:
     """The card of an adapter (a name or a .gguf path) as stored; None when it or its card is
     missing or unreadable."""
+    from sourcewise.core.llm.adapters import adapter_file
+    from sourcewise.core.modelstore.store import ModelStore
+
     try:
-        data = json.loads(card_path(adapter_file(settings, adapter)).read_text(encoding="utf-8"))
+        gguf = adapter_file(adapter, ModelStore(settings))
+        data = json.loads(card_path(gguf).read_text(encoding="utf-8"))
     except (ModelError, OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

@@ -139,6 +139,20 @@ GOALS: list[tuple[str, str, str | None, float, str]] = [
     ("answered", "answered when answerable", "min", 0.90, "rate"),
     ("abstained", "abstained when unanswerable", "min", 0.70, "rate"),
     ("uncited", "uncited, among answers given", "max", 0.05, "rate"),
+    (
+        "right",
+        "right outcome, all questions (SQuAD 2.0: a gold answer, or a decline)",
+        None,
+        0.0,
+        "rate",
+    ),
+    (
+        "wrong",
+        "wrong answers given, all questions (incorrect or to an unanswerable one)",
+        None,
+        0.0,
+        "rate",
+    ),
     ("prompt_tokens_p50", "prompt tokens p50", None, 0.0, "int"),
     ("source_tokens_p50", "source tokens p50", "max", 500, "int"),
     ("ttft_p50", "TTFT p50, warm (s)", "max", 3000, "s"),
@@ -216,6 +230,16 @@ def summarise(
         "abstained": rate([r["abstained"] for r in una]),
         "abstained_by_engine": sum(r["engine_abstained"] for r in records),
         "uncited": rate([r["uncited"] for r in given]),
+        # SQuAD 2.0's own accounting: an unanswerable question is answered right by declining.
+        "right": rate(
+            [
+                (r["contains"] and not r["abstained"]) if r["answerable"] else r["abstained"]
+                for r in records
+            ]
+        ),
+        "wrong": rate(
+            [not r["abstained"] and not (r["answerable"] and r["contains"]) for r in records]
+        ),
         "prompt_tokens_p50": percentile(_values(records, "prompt_tokens"), 50),
         "source_tokens_p50": percentile(_values(records, "source_tokens"), 50),
         "ttft_p50": percentile(_values(gen, "ttft_ms"), 50),

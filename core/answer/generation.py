@@ -22,7 +22,7 @@ _REPEAT_CHECK_EVERY = 16  # pieces between loop checks: the check reparses the w
 @dataclass
 class Generated:
     text: str
-    problem: str | None  # "echo", "markers", "repetition" or None
+    problem: str | None  # "echo", "markers", "repetition", "decline" or None
     first_token_at: float | None  # perf_counter time the first piece reached the caller
     pieces: int
     seconds: float  # from the first generated piece to the last
@@ -76,6 +76,8 @@ def generate(
 def _final_problem(text: str, labels: Sequence[str], emitted: int) -> str | None:
     if emitted == 0 and guard.echoes_sources(text, labels):
         return "echo"
+    if emitted == 0 and guard.is_decline(text):
+        return "decline"  # held back: the caller says why, or overrules it
     if guard.markers_only(text) and not guard.is_decline(text):
         return "markers"
     if guard.repeating(text):

@@ -64,7 +64,9 @@ class LlamaChatModel:
     def name(self) -> str:
         base = self.settings.path.stem if self.settings.path else self.settings.model
         adapter = adapter_name(self.settings, self.models)
-        return f"{base}+{Path(adapter).stem}" if adapter else base
+        if adapter and adapter.endswith(".gguf"):
+            adapter = Path(adapter).stem  # a path; a name may hold dots ("squad-raft-0.5b")
+        return f"{base}+{adapter}" if adapter else base
 
     @property
     def context_size(self) -> int:

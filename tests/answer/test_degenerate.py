@@ -11,8 +11,11 @@ from tests.answer.conftest import WARRANTY, fake_engine
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 
 
-def _ask(tmp_path: Path, docs: Path, reply: str) -> tuple[object, list[str]]:
+def _ask(
+    tmp_path: Path, docs: Path, reply: str, *, verify: bool = True
+) -> tuple[object, list[str]]:
     engine = fake_engine(tmp_path / "home", ScriptedChatModel(reply))
+    engine.settings.answer.verify = verify
     engine.index([docs])
     streamed: list[str] = []
     answer = engine.ask(QUESTION, on_token=streamed.append)
@@ -66,6 +69,17 @@ def test_an_answer_citing_nothing_is_flagged_uncited(tmp_path: Path, docs: Path)
 def test_the_models_own_decline_is_an_abstention_with_nearest_passages(
     tmp_path: Path, docs: Path
 ) -> None:
-    answer, _ = _ask(tmp_path, docs, "The documents do not cover this.")
+    answer, streamed = _ask(tmp_path, docs, "The documents do not cover this.", verify=False)
     assert answer.abstained and answer.answer.startswith(prompts.ABSTAIN)  # type: ignore[attr-defined]
     assert any(WARRANTY in " ".join(h.text.split()) for h in answer.nearest)  # type: ignore[attr-defined]
+    assert "".join(streamed) == answer.answer  # type: ignore[attr-defined]  # shown once, with why
+
+
+def test_a_decline_after_the_check_found_the_answer_quotes_the_best_sentence(
+    tmp_path: Path, docs: Path
+) -> None:
+    answer, streamed = _ask(tmp_path, docs, "The documents do not cover this.")  # P(Yes) 0.9
+    assert not answer.abstained and "18 months" in answer.answer  # type: ignore[attr-defined]
+    assert answer.answer.endswith("[1]") and answer.citations[0].supported is not False  # type: ignore[attr-defined]
+    assert "answerability check found the answer" in answer.reason  # type: ignore[attr-defined]
+    assert "cover" not in "".join(streamed)  # the held-back decline never showed

@@ -30,11 +30,16 @@ def _models_dir() -> Path:
     return found
 
 
-def test_a_planted_fact_is_answered_with_a_supported_citation(tmp_path: Path) -> None:
+def _planted(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "protocols.md").write_text("# Protocols\n\n" + " ".join([*FILLER[:2], FACT]))
     (docs / "site.md").write_text("# Site\n\n" + " ".join(FILLER))
+    return docs
+
+
+def test_a_planted_fact_is_answered_with_a_supported_citation(tmp_path: Path) -> None:
+    docs = _planted(tmp_path)
     engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
@@ -47,5 +52,30 @@ def test_a_planted_fact_is_answered_with_a_supported_citation(tmp_path: Path) ->
         assert "4711" in cite.quote
         off_topic = engine.ask("What colour are the wings of the Martian butterfly?")
         assert off_topic.abstained and off_topic.answer.startswith("The documents don't cover")
+    finally:
+        engine.close()
+
+
+def test_the_bundled_adapter_answers_a_planted_fact_and_judges_with_its_threshold(
+    tmp_path: Path,
+) -> None:
+    """The 0.5B model runs with its bundled RAFT adapter (manifest ``adapter``) and the
+    answerability threshold its card records; the planted fact is answered and cited."""
+    models_dir = _models_dir()
+    if not (models_dir / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf").is_file():
+        pytest.skip("qwen2.5-coder-0.5b is not installed")
+    docs = _planted(tmp_path)
+    settings = Settings(home=tmp_path / "home", models_dir=models_dir,
+                        index={"parse_mode": "thread"}, llm={"model": "qwen2.5-coder-0.5b"})  # fmt: skip
+    engine = build_engine(settings)
+    try:
+        assert engine.require_chat_model().name == "qwen2.5-coder-0.5b+squad-raft-0.5b"
+        engine.index([docs])
+        answer = engine.ask("What is the zebra-lantern protocol number?")
+        assert not answer.abstained, answer.reason
+        assert answer.answerable is not None and answer.answerable >= 0.5  # the card's check ran
+        assert "4711" in answer.answer and not answer.uncited
+        cite = answer.citations[0]
+        assert cite.path.endswith("protocols.md") and cite.supported is True
     finally:
         engine.close()

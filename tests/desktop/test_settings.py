@@ -197,15 +197,15 @@ def test_missing_models_are_offered_and_installed_in_the_background(
     class NamedChat(EchoChatModel):
         @property
         def name(self) -> str:
-            return "qwen2.5-coder-0.5b"  # chosen in settings, not one of the defaults
+            return "gemma3-270m-base"  # chosen in settings, not one of the defaults
 
     settings = Settings(home=home, models_dir=home / "models", index={"parse_mode": "thread"},
-                        llm={"model": "qwen2.5-coder-0.5b"})  # fmt: skip
+                        llm={"model": "gemma3-270m-base"})  # fmt: skip
     fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=NamedChat(),
                          reranker=None)  # fmt: skip
     try:
         missing = [s.name for s in fresh.missing_models()]
-        assert missing == ["bge-small-en", "qwen2.5-coder-0.5b"]
+        assert missing == ["bge-small-en", "gemma3-270m-base"]
         calls: list[list[str]] = []
 
         def install_many(names: list[str], **kwargs: Any) -> list[Path]:
@@ -220,7 +220,7 @@ def test_missing_models_are_offered_and_installed_in_the_background(
         with qtbot.waitSignal(banner.installed, timeout=10_000):
             banner.install_button.click()
         defaults = [s.name for s in fresh.models.defaults()]
-        assert calls == [[*defaults, "qwen2.5-coder-0.5b"]] and not banner.isVisible()
+        assert calls == [[*defaults, "gemma3-270m-base"]] and not banner.isVisible()
     finally:
         fresh.close()
     assert window.engine is not None and window.engine.missing_models() == []  # fakes need none

@@ -46,6 +46,7 @@ def test_packaged_manifest_loads() -> None:
     assert [s.name for s in specs] == EXPECTED
     assert {s.name for s in specs if s.default} == {
         "smollm2-135m",
+        "qwen2.5-coder-0.5b",
         "qwen2.5-coder-1.5b",
         "all-minilm-l6-v2",
         "bge-small-en",
@@ -65,6 +66,12 @@ def test_packaged_manifest_loads() -> None:
     assert by["bge-small-en"].dimension == by["all-minilm-l6-v2"].dimension == 384
     assert by["smollm2-135m"].context_length == 8192
     assert by["gemma3-270m-base"].chat_template is None
+    # The one bundled adapter, committed beside the manifest with its card.
+    assert [s.adapter for s in specs if s.adapter] == ["squad-raft-0.5b"]
+    assert by["qwen2.5-coder-0.5b"].adapter == "squad-raft-0.5b"
+    adapters = Path(__file__).resolve().parents[2] / "models" / "adapters"
+    assert (adapters / "squad-raft-0.5b.gguf").is_file()
+    assert (adapters / "squad-raft-0.5b.json").is_file()
 
 
 def test_manifest_from_file(tmp_path: Path) -> None:

@@ -186,18 +186,11 @@ class Answerer:
     ) -> tuple[str, str]:
         if out.problem == "repetition":
             return guard.cut_repetition(out.text), _REPAIRED["repetition"]
-        if out.problem == "decline":
-            quote = " ".join(sources[0].quote.split()) or " ".join(sources[0].text.split())
-            text = f'The best-matching passage says: "{quote}" [{sources[0].n}]'
-            if on_token is not None:
-                on_token(text)
-            return text, _REPAIRED["decline"]
+        if out.problem == "decline":  # the best sentence, as the check found the answer there
+            best = sources[0].quote or sources[0].text
+            return _quoted(sources[0], best, on_token), _REPAIRED["decline"]
         if out.problem in ("echo", "markers") and sources:
-            quote = " ".join(sources[0].text.split())
-            text = f'The best-matching passage says: "{quote}" [{sources[0].n}]'
-            if on_token is not None:
-                on_token(text)
-            return text, _REPAIRED[out.problem]
+            return _quoted(sources[0], sources[0].text, on_token), _REPAIRED[out.problem]
         return out.text, ""
 
     def _citations(self, answer: str, sources: list[Source]) -> list[Citation]:
@@ -226,6 +219,14 @@ class Answerer:
                 ok = score >= self.settings.answer.support_threshold
                 verdict[n] = verdict.get(n, True) and ok
         return verdict
+
+
+def _quoted(source: Source, text: str, on_token: TokenCallback | None) -> str:
+    """The answer that quotes a source instead of a reply that cannot be shown."""
+    quoted = f'The best-matching passage says: "{" ".join(text.split())}" [{source.n}]'
+    if on_token is not None:
+        on_token(quoted)
+    return quoted
 
 
 def _source(n: int, ev: Evidence) -> Source:

@@ -266,16 +266,17 @@ class Engine:
         whole = self._document_answerer(settings, metered, recording.search)
         route, targets = whole.route(question, filters or SearchFilters(),
                                      mode or settings.reading.mode)  # fmt: skip
+        adapter = self._adapter()  # what the model runs with: judged and logged by it
         if route.mode == "document":
             answer = whole.answer(question, route, targets, on_token=on_token,
                                   progress=progress, cancel=cancel)  # fmt: skip
         else:
             answerer = Answerer(settings, metered, recording.search, self.reranker,
-                                judge_threshold=self._judge_threshold())  # fmt: skip
+                                judge_threshold=self._judge_threshold(adapter))  # fmt: skip
             answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
                                   on_sources=on_sources, cancel=cancel)  # fmt: skip
         answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
-        answer.log_id = recording.finish(answer, model.name, self._adapter())
+        answer.log_id = recording.finish(answer, model.name, adapter)
         return answer
 
     def summarize(
@@ -316,7 +317,7 @@ class Engine:
 
         return adapter_name(self.settings.llm, self.models)
 
-    def _judge_threshold(self) -> float | None:
+    def _judge_threshold(self, adapter: str | None) -> float | None:
         """The chat model's calibrated answerability threshold: from its adapter's card with an
         adapter (an adapter changes the judgement), else from the manifest (a GGUF given by
         path, a model on a server, or one the manifest does not know, has none)."""
@@ -326,7 +327,6 @@ class Engine:
         llm = self.settings.llm
         if llm.backend != "llama" or llm.path is not None:
             return None
-        adapter = self._adapter()
         if adapter:
             return card_threshold(self.settings, adapter)
         try:

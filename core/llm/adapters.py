@@ -45,9 +45,15 @@ def adapter_name(settings: LLMSettings, models: ModelStore) -> str | None:
     return bundled
 
 
+def is_path(adapter: str) -> bool:
+    """``llm.adapter`` holds a file path (else a name under ``adapters/``; a name may hold
+    dots, as "squad-raft-0.5b" does)."""
+    return adapter.endswith(".gguf") or os.sep in adapter or "/" in adapter
+
+
 def adapter_file(name: str, models: ModelStore) -> Path:
     """The .gguf of an adapter named ``name`` (or at the path ``name``)."""
-    if name.endswith(".gguf") or os.sep in name or "/" in name:
+    if is_path(name):
         path = Path(name).expanduser()
         if path.is_file():
             return path
@@ -60,8 +66,9 @@ def adapter_file(name: str, models: ModelStore) -> Path:
 
 def _installed(name: str, models: ModelStore) -> Path | None:
     """``adapters/<name>.gguf`` in the first models folder that has it: the user's (where
-    ``sourcewise tune`` writes), then the installation's (where bundled adapters ship)."""
-    for folder in [models.models_dir, *models.search_dirs]:
+    ``sourcewise tune`` writes, the first search folder), then the installation's (where
+    bundled adapters ship)."""
+    for folder in models.search_dirs:
         path = folder / "adapters" / f"{name}.gguf"
         if path.is_file():
             return path

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sourcewise.core.errors import ModelError
-from sourcewise.core.llm.adapters import adapter_file, adapter_name
+from sourcewise.core.llm.adapters import adapter_file, adapter_name, is_path
 from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.template import ChatTemplate
 from sourcewise.core.progress import CancelToken
@@ -64,8 +64,8 @@ class LlamaChatModel:
     def name(self) -> str:
         base = self.settings.path.stem if self.settings.path else self.settings.model
         adapter = adapter_name(self.settings, self.models)
-        if adapter and adapter.endswith(".gguf"):
-            adapter = Path(adapter).stem  # a path; a name may hold dots ("squad-raft-0.5b")
+        if adapter and is_path(adapter):
+            adapter = Path(adapter).stem
         return f"{base}+{adapter}" if adapter else base
 
     @property

@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def _retrieve(index: Any, questions: Path, k: int, hits: Path | None) -> None:
     """The top ``k`` nodes of the default retriever for each question (JSONL with "id" and
-    "question"), written as JSONL rows {"id", "hits": [{"file", "page"}]} (bench/lookalike.py)."""
+    "question"), written as JSONL rows {"id", "hits": [{"file", "page", "score", "text"}]}
+    (bench/lookalike.py, bench/real_reports.py)."""
     retriever = index.as_retriever(similarity_top_k=k)
     rows = []
     for line in questions.read_text(encoding="utf-8").splitlines():
@@ -97,7 +98,8 @@ def _retrieve(index: Any, questions: Path, k: int, hits: Path | None) -> None:
         found = retriever.retrieve(q["question"])
         rows.append({"id": q["id"], "hits": [
             {"file": Path(str(n.node.metadata.get("file_path", ""))).name,
-             "page": n.node.metadata.get("page_label"), "score": n.score} for n in found]})  # fmt: skip
+             "page": n.node.metadata.get("page_label"), "score": n.score,
+             "text": n.node.get_content()} for n in found]})  # fmt: skip
     text = "".join(json.dumps(r) + "\n" for r in rows)
     if hits:
         hits.write_text(text, encoding="utf-8")

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sourcewise.core.ingest.document import ParsedDocument
+from sourcewise.core.ingest.issuer import read_issuer
 from sourcewise.core.retrieve.periods import period_tokens
 
 _HEADER_LINES = 8
@@ -27,6 +28,11 @@ _PERIOD_SCAN_CHARS = 4000
 # Word boundaries inside file names: separators, lower-to-upper case, letters-to-digits.
 _NAME_SEPARATORS = re.compile(r"[\s_\-.+,;()\[\]{}]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_STATED_PERIOD = re.compile(
+    r"\bfor the (?:(?:fiscal |financial )?(?:quarterly period|quarter|year|period|half[- ]year)|"
+    r"(?:three|six|nine|twelve) months) ended\s+((?:\w+\.?\s+\d{1,2},?\s+)?(?:19|20)\d{2})",
+    re.I,
+)
 _PDF_DATE = re.compile(r"^D?:?((?:19|20)\d{2})(\d{2})?")
 
 
@@ -37,6 +43,8 @@ class ContentCard:
     dates: str = ""  # creation / modification dates from the file's metadata, as YYYY-MM
     header: str = ""  # the first page's short lines (cover, running title, period)
     periods: str = ""  # period tokens found in the title and on the first page
+    issuer: str = ""  # who the document is by and its form, as identity words (ingest.issuer)
+    kind: str = ""  # what kind of document: "quarterly report", "earnings release", "minutes"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -51,7 +59,7 @@ class ContentCard:
 
 @dataclass(frozen=True)
 class DocumentCard:
-    name: str  # the file name split into words
+    name: str  # the file name split into words, then the issuer's identity words
     title: str  # what to show as the document's title
     body: str  # author, dates and header lines
     periods: str  # period tokens of the name, title and first page
@@ -76,16 +84,21 @@ def content_card(doc: ParsedDocument) -> ContentCard:
     dates = " ".join(
         d for key in ("creationDate", "modDate") if (d := _metadata_date(doc.metadata.get(key)))
     )
-    periods = period_tokens(f"{title}\n{first[:_PERIOD_SCAN_CHARS]}")
+    # A cover that states its period names it; its other dates ("Notes due 2042") do not.
+    stated = _STATED_PERIOD.search(first[:_PERIOD_SCAN_CHARS])
+    periods = period_tokens(f"{title}\n{stated.group(1) if stated else first[:_PERIOD_SCAN_CHARS]}")
+    issuer = read_issuer(f"{title}\n{first}")
     return ContentCard(title=title, author=(doc.author or "").strip(), dates=dates,
-                       header=header, periods=" ".join(periods))  # fmt: skip
+                       header=header, periods=" ".join(periods), issuer=issuer.words(),
+                       kind=issuer.kind)  # fmt: skip
 
 
 def document_card(path: str | Path, content: ContentCard) -> DocumentCard:
-    name = name_words(path)
+    name = " ".join(part for part in (name_words(path), content.issuer) if part)
     periods = list(dict.fromkeys(period_tokens(name) + content.periods.split()))
-    body = "\n".join(part for part in (content.author, content.dates, content.header) if part)
-    return DocumentCard(name=name, title=content.title or name, body=body,
+    parts = (content.author, content.kind, content.dates, content.header)
+    body = "\n".join(part for part in parts if part)
+    return DocumentCard(name=name, title=content.title or name_words(path), body=body,
                         periods=" ".join(periods))  # fmt: skip
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sourcewise.core.ingest.issuer import identity_words, normalise_forms
 from sourcewise.core.retrieve.keyword import STOPWORDS, query_terms
-from sourcewise.core.retrieve.periods import period_tokens
+from sourcewise.core.retrieve.periods import period_tokens, recency
 from sourcewise.core.store.protocol import Store
 
 # Documents searched on their own: those whose card scores at least this share of the best.
@@ -26,11 +27,18 @@ _CARD_LIMIT = 1000
 # at 0, 0.7398 at 0.25 (Searcher.search as shipped, one index): no gain, so none.
 UNNAMED_SHARE = 0.0
 _WORD = re.compile(r"\w+", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|last|current|recent)\s+(?:\w+\s+){0,2}?"
+    r"(?:10-?[kq]|report|filing|quarter|year|period|release|statements?|results)\b",
+    re.I,
+)
 
 
 def card_terms(query: str) -> list[str]:
-    """The query's words plus its period tokens ("FY2018" also as ``y2018``)."""
-    return list(dict.fromkeys([*query_terms(query), *period_tokens(query)]))
+    """The query's words plus its period tokens ("FY2018" also as ``y2018``); a form is
+    written as cards write it ("10-Q" as ``10q``)."""
+    return list(dict.fromkeys([*query_terms(normalise_forms(query)), *period_tokens(query)]))
 
 
 def card_scores(index: Store, query: str) -> dict[int, float]:
@@ -43,17 +51,17 @@ def card_scores(index: Store, query: str) -> dict[int, float]:
 
 
 def names_documents(query: str, cards: Sequence[tuple[str, str, str]]) -> bool:
-    """Whether the query names one of these documents by a word or period of its file name.
+    """Whether the query names one of these documents by its issuer, ticker, form or a word or
+    period of its file name.
 
     Only then is the card a strong signal: reports are named by company and period, while a
     library of papers named by number matches cards by title words, which are about content.
     """
-    name_words = {w.lower() for name, _, _ in cards for w in _WORD.findall(name)}
-    name_words = {w for w in name_words if len(w) > 1 and w not in STOPWORDS}
+    names = _name_words(cards)
     name_periods = {p for name, _, _ in cards for p in period_tokens(name)}
     return any(
-        w.lower() in name_words or set(period_tokens(w)) & name_periods
-        for w in _WORD.findall(query)
+        w.lower() in names or set(period_tokens(w)) & name_periods
+        for w in _WORD.findall(normalise_forms(query))
     )
 
 
@@ -62,15 +70,39 @@ def passage_query(query: str, cards: Sequence[tuple[str, str, str]]) -> str:
 
     "Initech FY2018 capital expenditure": once the card has found Initech's 2018 report,
     "initech" and "fy2018" would only pull up the cover page, which names both; the passage
-    that answers is found by "capital expenditure". The words of the named cards' file name,
-    periods, title and cover go; the query stays whole when nothing else would be left.
+    that answers is found by "capital expenditure". Only naming words go: the issuer's names
+    and tickers, the form, the file name's words and the periods. Title and cover words stay,
+    since questions use them for content too (a 10-Q cover says "quarterly", "report",
+    "securities"); the query stays whole when nothing else would be left.
     """
-    identity = {w.lower() for name, _, text in cards for w in _WORD.findall(f"{name} {text}")}
+    # "Example Holdings, Inc.": the legal words of a name the query names go with it.
+    names = _name_words(cards) | {w for name, _, _ in cards for w in _WORD.findall(name.lower())}
     periods = {p for _, tokens, _ in cards for p in tokens.split()}
-    words = _WORD.findall(query)
-    kept = [w for w in words if w.lower() not in identity and not set(period_tokens(w)) & periods]
+    words = _WORD.findall(_POSSESSIVE.sub("", normalise_forms(query)))
+    kept = [w for w in words if w.lower() not in names and not set(period_tokens(w)) & periods]
     rest = " ".join(kept)
     return rest if set(query_terms(rest)) - STOPWORDS else query
+
+
+def _name_words(cards: Sequence[tuple[str, str, str]]) -> set[str]:
+    return {w for name, _, _ in cards for w in identity_words(name) if w not in STOPWORDS}
+
+
+def asks_latest(query: str) -> bool:
+    """ "the latest 10-Q", "most recent quarter", "last quarter": the newest report is meant."""
+    return _LATEST.search(query) is not None
+
+
+def newest(docs: dict[int, float], periods: dict[int, str]) -> dict[int, float]:
+    """Card scores where, among the documents the query names, the one of the newest period
+    scores highest (its score raised to the best one's, just above it); others unchanged."""
+    named = [d for d, score in docs.items() if score >= FOCUS_SHARE]
+    dated = {d: recency(periods.get(d, "")) for d in named}
+    dated = {d: key for d, key in dated.items() if key}
+    if not dated:
+        return docs
+    latest = max(dated, key=lambda d: (dated[d], docs[d]))
+    return {**docs, latest: max(docs.values()) * 1.05}
 
 
 def focus(docs: dict[int, float]) -> list[int]:

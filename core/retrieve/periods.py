@@ -69,3 +69,21 @@ def period_tokens(text: str) -> list[str]:
 def _quarter(q: int, year: str | None, short_year: str | None) -> list[str]:
     full = year or (f"20{short_year}" if short_year else None)
     return [f"q{q}"] + ([f"{full}q{q}", f"y{full}"] if full else [])
+
+
+_DATED = re.compile(r"^((?:19|20)\d{2})(?:m(\d{2})|q([1-4]))$")
+
+
+def recency(tokens: str) -> tuple[int, int] | None:
+    """How recent a document's period tokens are, as (year, month of the period's end); bare
+    years count only when nothing finer is known (a cover also mentions "Notes due 2042")."""
+    finer = []
+    years = []
+    for token in tokens.split():
+        m = _DATED.match(token)
+        if m:
+            month = int(m.group(2)) if m.group(2) else 3 * int(m.group(3))
+            finer.append((int(m.group(1)), month))
+        elif token.startswith("y") and token[1:].isdigit():
+            years.append((int(token[1:]), 0))
+    return max(finer or years, default=None)

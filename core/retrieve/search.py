@@ -7,9 +7,10 @@ from dataclasses import replace
 import numpy as np
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.retrieve import documents, fusion
+from sourcewise.core.retrieve import concepts, documents, fusion
 from sourcewise.core.retrieve import filters as flt
 from sourcewise.core.retrieve.hits import collapse, load_hits
+from sourcewise.core.retrieve.instructions import content_query
 from sourcewise.core.retrieve.keyword import KeywordSearch, query_terms
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.retrieve.strength import strength
@@ -50,6 +51,8 @@ class Searcher:
     def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
         if not query.strip():
             return []
+        # Searched without the instructions around the question ("round to two decimals").
+        query = content_query(query).text
         qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
         hits, agree = self.first_stage(query, qvec, k, filters)
         if self.reranker is not None and hits:
@@ -74,6 +77,8 @@ class Searcher:
                 return [], False
             n = max(self.cfg.candidates, k)
             docs = self._card_scores(query)
+            if docs and documents.asks_latest(query):
+                docs = documents.newest(docs, self._periods(docs))
             named = documents.focus(docs)
             cards = self.index.cards.card_names(named)
             naming = documents.names_documents(query, cards)
@@ -81,6 +86,8 @@ class Searcher:
             text = documents.passage_query(query, cards) if naming else query
             vec = qvec if text == query else self.embedder.embed_query(text)
             dense = self.dense(vec, n, allowed)
+            # Keywords also match the line items an analyst's concept is computed from.
+            text = concepts.expand(text)
             keyword = self.keyword(text, n, allowed)
             agree = confident(dense, keyword)
             complete = len(keyword) < n  # every match returned: the rest have BM25 0
@@ -98,6 +105,11 @@ class Searcher:
                              query_terms(text))  # fmt: skip
             hits = collapse(pool)[:want]
         return hits, agree
+
+    def _periods(self, docs: dict[int, float]) -> dict[int, str]:
+        """The period tokens of the cards that score near the best (the "latest" candidates)."""
+        near = [d for d, score in docs.items() if score >= documents.FOCUS_SHARE]
+        return {d: card[0][1] for d in near if (card := self.index.cards.card_names([d]))}
 
     def _card_scores(self, query: str) -> dict[int, float]:
         if self.cfg.document_weight <= 0:

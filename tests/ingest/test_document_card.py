@@ -42,7 +42,8 @@ def test_a_card_gathers_name_metadata_first_page_and_periods() -> None:
         metadata={"creationDate": "D:20190215093000+01'00'"},
     )
     card = document_card("/lib/acme_2018_10K.pdf", content_card(doc))
-    assert card.name == "acme 2018 10K"
+    # The file name's words, then who the cover says the report is by and its form.
+    assert card.name == "acme 2018 10K acme corporation 10k"
     assert card.title == "Acme Corporation Annual Report"
     assert "Acme Investor Relations" in card.body
     assert "2019-02" in card.body  # metadata date, as text only
@@ -141,7 +142,8 @@ def test_an_index_from_before_cards_gets_a_card_per_document() -> None:
 def test_a_query_names_a_document_by_a_file_name_word_or_period_only() -> None:
     from sourcewise.core.retrieve.documents import names_documents, passage_query
 
-    cards = [("the acme 2018 10K", "y2018", "Acme Corporation Annual Report\nForm 10-K")]
+    cover = "Acme Corporation Annual Report\nForm 10-K\nSECURITIES AND EXCHANGE COMMISSION"
+    cards = [("the acme 2018 10K acme corporation 10k", "y2018", cover)]
     assert names_documents("Acme capital expenditure", cards)
     assert names_documents("capital expenditure FY2018", cards)
     assert not names_documents("the capital expenditure", cards)  # a stopword names nothing
@@ -151,3 +153,7 @@ def test_a_query_names_a_document_by_a_file_name_word_or_period_only() -> None:
         "capital expenditure"
     )
     assert passage_query("Acme 2018", cards) == "Acme 2018"  # nothing else left: kept whole
+    # Cover and title words are content too: only the words that name the document go.
+    assert passage_query("Acme's 10-K annual report on securities exchange listing", cards) == (
+        "annual report on securities exchange listing"
+    )

@@ -42,7 +42,8 @@ _FURNITURE_MIN_PAGES = 4  # fewer pages are too little evidence that a line is a
 _FURNITURE_CHARS = 100  # running heads and folios are short
 _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is left blank
 _CAPTION_CHARS = 200  # a caption is a short line ...
-_CAPTION_GAP = 24.0  # ... at most this far (points) above its table
+_CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
+_CAPTION_BLOCKS = 6  # a statement's title, scale, period header lines (one block per column)
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]
@@ -235,24 +236,37 @@ def _blocks(pages: list[_Page]) -> list[Block]:
 
 
 def _table_block(raw: _Raw, page: _Page, before: list[Block]) -> Block:
-    """The table's block, taking the paragraph right above it as its caption when short
-    ("Table 4. Cash flows (in millions)"); a heading there stays a heading."""
+    """The table's block, taking the short paragraphs right above it as its caption: a
+    statement's title, its scale and its period header ("INCOME STATEMENTS", "(In millions)",
+    "Three Months Ended September 30, 2023 2022") often sit above the ruled or aligned part, and
+    each piece of a split table repeats its caption. A heading there stays a heading."""
     text, bbox = raw.text, raw.bbox
-    prev = before[-1] if before else None
-    if (
-        prev is not None
-        and prev.kind == "paragraph"
+    top = bbox
+    caption: list[str] = []
+    while len(caption) < _CAPTION_BLOCKS and before and _captions(before[-1], top, bbox, page):
+        prev = before.pop()
+        assert prev.bbox is not None  # _captions checked it
+        caption.insert(0, prev.text)
+        top = prev.bbox
+    if caption:
+        text = "\n".join([*caption, text])
+        bbox = (min(bbox[0], top[0]), top[1], max(bbox[2], top[2]), bbox[3])
+    return Block(text, kind="table", page=page.number, page_label=page.label, bbox=bbox)
+
+
+def _captions(prev: Block, below: Box, table: Box, page: _Page) -> bool:
+    """Whether ``prev`` is a short paragraph right above ``below`` (the table or the caption
+    line under it) on the same page, and across the table's width."""
+    return (
+        prev.kind == "paragraph"
         and prev.page == page.number
         and prev.bbox is not None
         and len(prev.text) <= _CAPTION_CHARS
-        and 0 <= raw.bbox[1] - prev.bbox[3] + 2 <= _CAPTION_GAP
-        and prev.bbox[0] < raw.bbox[2]
-        and prev.bbox[2] > raw.bbox[0]
-    ):
-        before.pop()
-        text = f"{prev.text}\n{text}"
-        bbox = (min(bbox[0], prev.bbox[0]), prev.bbox[1], max(bbox[2], prev.bbox[2]), bbox[3])
-    return Block(text, kind="table", page=page.number, page_label=page.label, bbox=bbox)
+        and prev.bbox[1] <= below[1]  # starts above it (header columns may overlap in height)
+        and below[1] - prev.bbox[3] <= _CAPTION_GAP
+        and prev.bbox[0] < table[2]
+        and prev.bbox[2] > table[0]
+    )
 
 
 def _body_size(pages: list[_Page]) -> float:

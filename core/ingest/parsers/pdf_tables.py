@@ -21,6 +21,7 @@ Box = tuple[float, float, float, float]
 _MIN_STROKES = 2  # horizontal and vertical rules each, before a grid is worth looking for
 _RUN_GAP = 3.0  # rules further apart vertically than this (points) belong to different grids
 _MAX_STROKES = 2000  # more rules than this in one run is a chart or a map, not a table
+_PAGE_SLACK = 5.0  # points a rule may reach past the page's edge and still be on it
 _HEADER_ROWS = 3  # at most this many leading rows merge into the header (spanning cells)
 
 
@@ -55,8 +56,9 @@ def page_tables(page: Any, *, unruled: bool = True) -> list[PdfTable]:
 def _grid_runs(page: Any) -> list[list[pdf_grid.Segment]]:
     """The page's rules grouped into runs one above the other, each with enough horizontal
     and vertical rules for a grid (a running head's lone rule is a run of its own)."""
+    rect = page.rect
     rules = [seg for path in page.get_drawings() for item in path["items"]
-             for seg in pdf_grid.segments(item)]  # fmt: skip
+             for seg in pdf_grid.segments(item) if _on_page(seg, rect)]  # fmt: skip
     runs: list[list[pdf_grid.Segment]] = []
     bottom = 0.0
     for seg in sorted(rules, key=_top):
@@ -73,6 +75,17 @@ def _grid_runs(page: Any) -> list[list[pdf_grid.Segment]]:
         and sum(seg[0] == "h" for seg in run) >= _MIN_STROKES
         and sum(seg[0] == "v" for seg in run) >= _MIN_STROKES
     ]
+
+
+def _on_page(seg: pdf_grid.Segment, rect: Any) -> bool:
+    """Whether a rule lies on the page. A frame drawn far past the page's edges (a clipping
+    box 50,000 points tall, seen in real filings) would join every rule into one page-sized
+    grid and turn the page's prose into one "table"."""
+    x0, x1 = float(rect.x0) - _PAGE_SLACK, float(rect.x1) + _PAGE_SLACK
+    y0, y1 = float(rect.y0) - _PAGE_SLACK, float(rect.y1) + _PAGE_SLACK
+    if seg[0] == "h":
+        return y0 <= seg[1] <= y1 and x0 <= seg[2] and seg[3] <= x1
+    return x0 <= seg[1] <= x1 and y0 <= seg[2] and seg[3] <= y1
 
 
 def _top(seg: pdf_grid.Segment) -> float:

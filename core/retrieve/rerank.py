@@ -58,7 +58,10 @@ class CrossEncoderReranker:
         self._inputs = {i.name for i in self._session.get_inputs()}
         tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tok.no_padding()
-        tok.enable_truncation(max_length=self._settings.rerank_max_tokens, strategy="only_second")
+        # longest_first: a passage longer than the budget is cut as before, and a query that
+        # alone overflows it (a pasted page, an unsplit CJK "sentence") is cut too, where
+        # "only_second" raised "Sequence to truncate too short".
+        tok.enable_truncation(max_length=self._settings.rerank_max_tokens, strategy="longest_first")
         self._tokenizer = tok
 
     def score(self, query: str, passages: Sequence[str]) -> Scores:

@@ -64,3 +64,12 @@ class RerankerContract:
     def test_the_obviously_relevant_passage_scores_highest(self, reranker: Reranker) -> None:
         scores = reranker.score(self.query, self.passages())
         assert int(scores.argmax()) == self.passages().index(self.relevant), scores
+
+    def test_a_query_of_any_length_in_any_script_is_scored(self, reranker: Reranker) -> None:
+        """A pasted 400-word question, or a Chinese passage quoted as one "sentence", is longer
+        than the model's window on its own: it is cut to fit, never an error."""
+        long_english = " ".join(["the warranty on the drone and its batteries"] * 60)
+        long_chinese = "设计主四合院的都有谁" * 80
+        for query in (long_english, long_chinese):
+            scores = reranker.score(query, self.passages())
+            assert scores.shape == (len(self.passages()),) and np.isfinite(scores).all()

@@ -60,9 +60,19 @@ def document_text(doc: ParsedDocument) -> tuple[str, list[int]]:
 
 
 class Chunker:
-    def __init__(self, count_tokens: TokenCounter, target: int, overlap: int, minimum: int) -> None:
+    def __init__(
+        self,
+        count_tokens: TokenCounter,
+        target: int,
+        overlap: int,
+        minimum: int,
+        table_target: int | None = None,
+    ) -> None:
         self.count = count_tokens
         self.target = target
+        # Tables are cut less often than prose: a statement's rows belong together, and search
+        # shows one hit per page, so a second piece of the same table was rarely seen.
+        self.table_target = max(target, table_target or target)
         self.overlap = min(overlap, target // 2)
         self.minimum = minimum
 
@@ -103,7 +113,7 @@ class Chunker:
     def _split_block(self, block: Block, start: int, heading: str) -> list[Piece]:
         tokens = self.count(block.text)
         kind = "table" if block.kind == "table" else "text"
-        if tokens <= self.target:
+        if tokens <= (self.table_target if kind == "table" else self.target):
             return [Piece(start, start + len(block.text), tokens, block.page, block.page_label,
                           heading, kind=kind)]  # fmt: skip
         if kind == "table" and (rows := self._table_rows(block, start, heading)):
@@ -128,7 +138,7 @@ class Chunker:
         if rule is None or rule + 1 >= len(lines):
             return []
         prefix = "\n".join(lines[: rule + 1]) + "\n"
-        budget = max(1, self.target - self.count(prefix))
+        budget = max(1, self.table_target - self.count(prefix))
         ranges: list[tuple[int, int]] = []  # offsets in block.text
         first, pos, size = 0, len(prefix), 0  # the first range holds the header itself
         for line in lines[rule + 1 :]:

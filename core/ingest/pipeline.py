@@ -64,7 +64,7 @@ class IndexJob:
         self.embedder = embedder
         cfg = settings.index
         self.chunker = Chunker(embedder.count_tokens, cfg.chunk_tokens, cfg.chunk_overlap,
-                               cfg.min_chunk_tokens)  # fmt: skip
+                               cfg.min_chunk_tokens, cfg.table_chunk_tokens)  # fmt: skip
         self._meter = RateMeter()
         self._heading_sizes: dict[str, int] = {}
 

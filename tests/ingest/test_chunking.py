@@ -40,3 +40,14 @@ def test_huge_paragraph_splits_with_overlap_and_pages() -> None:
     # consecutive chunks share their boundary sentence (overlap)
     assert chunks[1].start < chunks[0].end
     assert text[chunks[1].start : chunks[1].end] == chunks[1].text
+
+
+def test_a_table_is_cut_at_its_own_target_not_the_prose_target() -> None:
+    rows = "\n".join(f"| Line item {i} | {100 + i} | {90 + i} |" for i in range(30))
+    table = f"Statement (in millions)\n| Item | 2023 | 2022 |\n| --- | --- | --- |\n{rows}"
+    doc = ParsedDocument(blocks=[Block(table, kind="table", page=1)], file_type="pdf")
+    prose_sized = Chunker(HashEmbedder().count_tokens, 40, 8, 5).chunk(doc)[1]
+    table_sized = Chunker(HashEmbedder().count_tokens, 40, 8, 5, table_target=400).chunk(doc)[1]
+    assert len(prose_sized) > 3
+    assert len(table_sized) == 1 and table_sized[0].text == table
+    assert Chunker(HashEmbedder().count_tokens, 40, 8, 5, table_target=10).table_target == 40

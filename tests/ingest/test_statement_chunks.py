@@ -36,7 +36,7 @@ def _statement_pdf(path: Path, *, frame: bool = False) -> Path:
 
 @pytest.fixture
 def statement_engine(tmp_path: Path) -> Engine:
-    eng = fake_engine(tmp_path / "home", chunk_tokens=80, min_chunk_tokens=0)
+    eng = fake_engine(tmp_path / "home", chunk_tokens=80, table_chunk_tokens=80, min_chunk_tokens=0)
     eng.index([_statement_pdf(tmp_path / "statement.pdf")])
     return eng
 

@@ -32,14 +32,19 @@ class PdfTable:
     bbox: Box
 
 
-def page_tables(page: Any, *, unruled: bool = True) -> list[PdfTable]:
+def page_tables(page: Any, *, unruled: bool = True, textpage: Any = None) -> list[PdfTable]:
     """The page's tables, ruled ones first; no table overlaps another. ``unruled`` False skips
-    the search for tables without rules (the page's text holds no run of figures)."""
+    the search for tables without rules (the page's text holds no run of figures); ``textpage``
+    is the page's text already extracted (its words are read from it)."""
     runs = _grid_runs(page)
     if not runs and not unruled:
         return []
     # Ligatures expanded as in the page's text, so "ﬁ" in a cell is searchable as "fi".
-    words = page.get_text("words", flags=pymupdf.TEXT_MEDIABOX_CLIP)
+    words = (
+        page.get_text("words", flags=pymupdf.TEXT_MEDIABOX_CLIP)
+        if textpage is None
+        else page.get_text("words", textpage=textpage)
+    )
     ruled = []
     for run in runs:
         found = pdf_grid.lattice(run, words)

@@ -53,6 +53,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--queries", type=int, default=0, help="limit queries (0 = all)")
     ap.add_argument("--pg-url", default=None)
+    ap.add_argument("--backends", default="sqlite,postgres", help="which stores to run")
     args = ap.parse_args()
     corpus, queries, qrels = _scifact.load()
     if args.queries:
@@ -60,19 +61,28 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         docs = _scifact.write_docs(corpus, Path(tmp) / "docs")
-        rows.append(("sqlite + faiss", *run_backend("sqlite", Path(tmp) / "sqlite", docs, queries,
-                                                    qrels, {"backend": "sqlite"})))  # fmt: skip
+        if "sqlite" in args.backends:
+            rows.append(("sqlite + faiss", *run_backend("sqlite", Path(tmp) / "sqlite", docs,
+                                                        queries, qrels, {"backend": "sqlite"})))  # fmt: skip
+        if "postgres" not in args.backends:
+            _print(rows, queries, corpus)
+            return 0
         with _latency_pg.server(Path(tmp) / "pg", args.pg_url) as url:
             schema = _latency_pg.schema_url(url, "store_parity", fresh=True)
             rows.append(("postgres + pgvector", *run_backend(
                 "postgres", Path(tmp) / "pg-home", docs, queries, qrels,
                 {"backend": "postgres", "url": schema})))  # fmt: skip
+    _print(rows, queries, corpus)
+    return 0
+
+
+def _print(rows: list[tuple[str, float, float, float]], queries: dict[str, str],
+           corpus: dict[str, Any]) -> None:  # fmt: skip
     print(f"SciFact test, {len(queries)} queries, {len(corpus)} abstracts, shipped defaults\n")
     print("| store | index (s) | nDCG@10 | Recall@100 |")
     print("|---|---|---|---|")
     for name, index_s, ndcg, rec in rows:
         print(f"| {name} | {index_s:.0f} | {ndcg:.4f} | {rec:.4f} |")
-    return 0
 
 
 if __name__ == "__main__":

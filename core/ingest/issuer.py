@@ -52,20 +52,23 @@ LEGAL_WORDS = frozenset(
     ]
 )
 _COVER_LINES = 120  # a filing's cover fits in its first page's first lines
+_HEADER_CHARS = 1500  # a release or letter names its company near the top, not in its body
 _REGISTRANT = re.compile(r"\(\s*exact name of (?:the )?registrant", re.I)
 _TRADING = re.compile(r"trading\s+symbol", re.I)
 _TICKER = re.compile(r"^[A-Z]{1,5}(?:\.[A-Z])?$")
 _EXCHANGE_TICKER = re.compile(
     r"\((?:NYSE|NASDAQ|Nasdaq|NYSE American|LSE|TSX|ASX|XETRA)\s*:\s*([A-Z]{1,5}(?:\.[A-Z])?)\)"
 )
+# Title or upper case as cover pages write them ("Inc." / "INC."), never lower case in prose.
 _LEGAL_SUFFIX = (
-    r"(?:Inc\.?|Incorporated|Corporation|Corp\.?|Company|Co\.|Ltd\.?|Limited|plc|PLC|LLC|L\.P\.|"
-    r"N\.V\.|S\.A\.|AG|SE|GmbH|S\.p\.A\.)"
+    r"(?:Inc\.?|INC\.?|Incorporated|INCORPORATED|Corporation|CORPORATION|Corp\.?|CORP\.?|"
+    r"Company|COMPANY|Co\.|CO\.|Ltd\.?|LTD\.?|plc|PLC|LLC|L\.P\.|N\.V\.|S\.A\.|AG|SE|GmbH|"
+    r"S\.p\.A\.)"
 )
 # "Example Holdings, Inc." / "NVIDIA CORPORATION" / "3M Company": capitalised words (or a
 # number glued to letters, not a date's "31, 2023"), then a legal suffix.
 _LEGAL_NAME = re.compile(
-    r"\b((?:(?:[A-Z]|\d+[A-Za-z])[\w&'.\-]*,?\s+){1,5}?)(?i:" + _LEGAL_SUFFIX + r")(?![\w])",
+    r"\b((?:(?:[A-Z]|\d+[A-Za-z])[\w&'.\-]*,?\s+){1,5}?)" + _LEGAL_SUFFIX + r"(?![\w])",
 )
 _RULE = re.compile(r"_{3,}")
 _FILE_NUMBER = re.compile(r"^.*?\bfile\s+(?:no\.?|number)\s*:?\s*[\d-]+\s*", re.I)
@@ -124,7 +127,7 @@ def read_issuer(first_pages: str) -> Issuer:
     # Table cells count as lines: a parsed cover may hold its symbols in a Markdown table.
     lines = [cell.strip() for line in first_pages.splitlines()[:_COVER_LINES]
              for cell in line.split("|")]  # fmt: skip
-    names = _registrant(lines) or _legal_names(first_pages)
+    names = _registrant(lines) or _legal_names(first_pages[:_HEADER_CHARS])
     tickers = _cover_tickers(lines) + _EXCHANGE_TICKER.findall(first_pages)
     form, kind = _form(first_pages)
     return Issuer(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(tickers)), form, kind)

@@ -157,3 +157,10 @@ def test_content_query_drops_instructions_and_keeps_the_named_statement() -> Non
     assert "capital expenditure" in q.text and "Example Holdings" in q.text
     assert q.statement == "statements of cash flows"
     assert content_query("How long are backups kept?").text == "How long are backups kept?"
+
+
+def test_prose_that_mentions_a_company_in_passing_names_no_issuer() -> None:
+    notes = "Minutes of the working group.\nThe company agreed to review the budget."
+    assert read_issuer(notes).names == ()
+    body = "Intro.\n" + "x " * 1000 + "Supplies were bought from Globex Corporation."
+    assert read_issuer(body).names == ()  # named deep in the body, not in the header

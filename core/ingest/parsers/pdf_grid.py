@@ -56,14 +56,16 @@ def lattice(
         x, y = (float(w[0]) + float(w[2])) / 2, (float(w[1]) + float(w[3])) / 2
         if box[0] < x < box[2] and box[1] < y < box[3]:
             cells[bisect.bisect(ys, y) - 1][bisect.bisect(xs, x) - 1].append(w)
-    vertical = [s for s in rules if s[0] == "v"]
+    # Each column edge's own vertical rules, found once (not scanned again for every cell).
+    spans = {c: [(s[2], s[3]) for s in rules if s[0] == "v" and abs(s[1] - x) <= _SNAP]
+             for c, x in enumerate(xs)}  # fmt: skip
     grid: list[list[str | None]] = []
     for r, row in enumerate(cells):
         middle = (ys[r] + ys[r + 1]) / 2
         out: list[str | None] = []
         for c, found in enumerate(row):
             text = _text(found)
-            if c and not _ruled(vertical, xs[c], middle):  # merged into the cell on its left
+            if c and not _ruled(spans[c], middle):  # merged into the cell on its left
                 left = next(i for i in range(c - 1, -1, -1) if out[i] is not None)
                 out[left] = f"{out[left]} {text}".strip()
                 out.append(None)
@@ -81,8 +83,9 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
-def _ruled(vertical: Sequence[Segment], x: float, y: float) -> bool:
-    return any(abs(s[1] - x) <= _SNAP and s[2] - _SNAP <= y <= s[3] + _SNAP for s in vertical)
+def _ruled(spans: Sequence[tuple[float, float]], y: float) -> bool:
+    """Whether a vertical rule of this column edge crosses height ``y``."""
+    return any(y0 - _SNAP <= y <= y1 + _SNAP for y0, y1 in spans)
 
 
 def _text(words: list[Sequence[Any]]) -> str:

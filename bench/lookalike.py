@@ -130,8 +130,11 @@ def llamaindex_installed() -> bool:
         return False
 
 
-def run_llamaindex(docs: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
-                   k: int) -> Result:  # fmt: skip
+def llamaindex_hits(docs: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
+                    k: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+    """Run bench/llamaindex_pipeline.py on ``docs`` and ``questions`` ({"id", "question"}):
+    its summary (timings, pages) and one row {"id", "hits": [{"file", "page", "text"}]} per
+    question (bench/real_reports.py reads the texts too)."""
     qfile, hits, out = work / "li_questions.jsonl", work / "li_hits.jsonl", work / "li.json"
     qfile.write_text("".join(json.dumps({"id": q["id"], "question": q["question"]}) + "\n"
                              for q in questions), encoding="utf-8")  # fmt: skip
@@ -140,13 +143,17 @@ def run_llamaindex(docs: Path, questions: list[dict[str, Any]], work: Path, mode
            "--k", str(k), "--hits", str(hits), "--json", str(out)]  # fmt: skip
     env = {key: v for key, v in os.environ.items() if not key.startswith("SOURCEWISE_")}
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
-    res = json.loads(out.read_text(encoding="utf-8"))
-    ranked = {}
-    for line in hits.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        ranked[row["id"]] = [
-            (h["file"], _page(h["page"]), (_page(h["page"]),)) for h in row["hits"]
-        ]
+    rows = [json.loads(line) for line in hits.read_text(encoding="utf-8").splitlines()]
+    return json.loads(out.read_text(encoding="utf-8")), rows
+
+
+def run_llamaindex(docs: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
+                   k: int) -> Result:  # fmt: skip
+    res, rows = llamaindex_hits(docs, questions, work, models_dir, k)
+    ranked = {
+        row["id"]: [(h["file"], _page(h["page"]), (_page(h["page"]),)) for h in row["hits"]]
+        for row in rows
+    }
     return Result("LlamaIndex defaults (pypdf, 1024-token chunks, MiniLM)", ranked,
                   int(res["pages"]), float(res["wall_s"]))  # fmt: skip
 

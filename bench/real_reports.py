@@ -45,7 +45,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lookalike import llamaindex_hits
+
 HERE = Path(__file__).resolve().parent
+
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "sec10q"
 TUNE = ("AAPL", "AMZN", "INTC")
 EVAL = ("MSFT", "NVDA")
@@ -188,20 +191,10 @@ def worker(docs: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> 
 
 def run_llamaindex(docs: Path, mapping: dict[str, str], questions: list[Question], work: Path,
                    models_dir: Path, names: str) -> Result:  # fmt: skip
-    qfile, hits, out = work / "li_questions.jsonl", work / "li_hits.jsonl", work / "li.json"
-    qfile.write_text("".join(json.dumps({"id": q.id, "question": q.question}) + "\n"
-                             for q in questions), encoding="utf-8")  # fmt: skip
-    cmd = [sys.executable, str(HERE / "llamaindex_pipeline.py"), "--input", str(docs),
-           "--model", str(models_dir / "all-MiniLM-L6-v2"), "--questions", str(qfile),
-           "--k", str(DEPTH), "--hits", str(hits), "--json", str(out)]  # fmt: skip
-    env = {key: v for key, v in os.environ.items() if not key.startswith("SOURCEWISE_")}
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
-    res = json.loads(out.read_text(encoding="utf-8"))
-    ranked = {}
-    for line in hits.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        ranked[row["id"]] = [(mapping.get(h["file"], ""), _page(h["page"]), h.get("text", ""))
-                             for h in row["hits"]]  # fmt: skip
+    asked = [{"id": q.id, "question": q.question} for q in questions]
+    res, rows = llamaindex_hits(docs, asked, work, models_dir, DEPTH)
+    ranked = {row["id"]: [(mapping.get(h["file"], ""), _page(h["page"]), h.get("text", ""))
+                          for h in row["hits"]] for row in rows}  # fmt: skip
     return Result("LlamaIndex defaults", names, ranked, int(res["pages"]), float(res["wall_s"]))
 
 
@@ -308,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
             if "llamaindex" in args.systems:
                 results.append(run_llamaindex(work / "docs", mapping, questions, work,
                                               models_dir, names))  # fmt: skip
-    lines = [f"{args.data.name}: 20 reports. {os.cpu_count()} CPUs, load average {load[0]:.1f} "
+    reports = len(list((args.data / "docs").glob("*.pdf")))
+    lines = [f"{args.data.name}: {reports} reports. {os.cpu_count()} CPUs, load average {load[0]:.1f} "
              f"at the start, {os.getloadavg()[0]:.1f} at the end."]  # fmt: skip
     for split in splits:
         part = [

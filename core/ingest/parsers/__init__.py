@@ -14,6 +14,7 @@ from pathlib import Path
 from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.document import ParsedDocument
 from sourcewise.core.ingest.parsers.text import TEXT_EXTENSIONS
+from sourcewise.core.ingest.readable import without_unreadable
 
 __all__ = ["SUPPORTED_EXTENSIONS", "is_supported", "parse_file"]
 
@@ -59,7 +60,7 @@ def parse_file(path: Path, *, ocr: bool = True, max_bytes: int | None = None) ->
         raise ParseError("unreadable", f"cannot read file: {err.strerror or err}") from err
     if not any(block.text.strip() for block in document.blocks):
         raise ParseError("empty", "no text found in file")
-    return document
+    return without_unreadable(document)
 
 
 def _extension(path: Path) -> str:

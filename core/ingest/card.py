@@ -85,8 +85,9 @@ def content_card(doc: ParsedDocument) -> ContentCard:
         d for key in ("creationDate", "modDate") if (d := _metadata_date(doc.metadata.get(key)))
     )
     # A cover that states its period names it; its other dates ("Notes due 2042") do not.
-    stated = _STATED_PERIOD.search(first[:_PERIOD_SCAN_CHARS])
-    periods = period_tokens(f"{title}\n{stated.group(1) if stated else first[:_PERIOD_SCAN_CHARS]}")
+    opening = first[:_PERIOD_SCAN_CHARS]
+    stated = _STATED_PERIOD.search(opening)
+    periods = period_tokens(f"{title}\n{stated.group(1) if stated else opening}")
     issuer = read_issuer(f"{title}\n{first}")
     return ContentCard(title=title, author=(doc.author or "").strip(), dates=dates,
                        header=header, periods=" ".join(periods), issuer=issuer.words(),

@@ -87,8 +87,8 @@ def passage_query(query: str, cards: Sequence[tuple[str, str, str]]) -> str:
     since questions use them for content too (a 10-Q cover says "quarterly", "report",
     "securities"); the query stays whole when nothing else would be left.
     """
-    # "Example Holdings, Inc.": the legal words of a name the query names go with it.
-    names = _name_words(cards) | {w for name, _, _ in cards for w in _WORD.findall(name.lower())}
+    # Every word of the cards' names, legal words included ("Example Holdings, Inc.").
+    names = {w for name, _, _ in cards for w in _WORD.findall(name.lower())}
     periods = {p for _, tokens, _ in cards for p in tokens.split()}
     words = _WORD.findall(_POSSESSIVE.sub("", normalise_forms(query)))
     kept = [w for w in words if w.lower() not in names and not set(period_tokens(w)) & periods]
@@ -110,7 +110,7 @@ def newest(docs: dict[int, float], periods: dict[int, str]) -> dict[int, float]:
     """Card scores where, among the documents the query names (near the best score), the one
     of the newest period is the best and the others drop below the focus share: the question
     is about that report alone."""
-    named = [d for d, score in docs.items() if score >= FOCUS_SHARE]
+    named = near_best(docs)
     dated = {d: recency(periods.get(d, "")) for d in named}
     dated = {d: key for d, key in dated.items() if key}
     if not dated:
@@ -118,6 +118,11 @@ def newest(docs: dict[int, float], periods: dict[int, str]) -> dict[int, float]:
     latest = max(dated, key=lambda d: (dated[d], docs[d]))
     older = {d: docs[d] * _OLDER_SHARE for d in named if d != latest}
     return {**docs, **older, latest: max(docs.values())}
+
+
+def near_best(docs: dict[int, float]) -> list[int]:
+    """Every document whose card scores at least the focus share of the best."""
+    return [d for d, score in docs.items() if score >= FOCUS_SHARE]
 
 
 def focus(docs: dict[int, float]) -> list[int]:

@@ -78,7 +78,8 @@ class Searcher:
             n = max(self.cfg.candidates, k)
             docs = self._card_scores(query)
             if docs and documents.asks_latest(query):
-                docs = documents.newest(docs, self._periods(docs))
+                periods = self.index.cards.card_periods(documents.near_best(docs))
+                docs = documents.newest(docs, periods)
             named = documents.focus(docs)
             cards = self.index.cards.card_names(named)
             naming = documents.names_documents(query, cards)
@@ -105,11 +106,6 @@ class Searcher:
                              query_terms(text))  # fmt: skip
             hits = collapse(pool)[:want]
         return hits, agree
-
-    def _periods(self, docs: dict[int, float]) -> dict[int, str]:
-        """The period tokens of the cards that score near the best (the "latest" candidates)."""
-        near = [d for d, score in docs.items() if score >= documents.FOCUS_SHARE]
-        return {d: card[0][1] for d in near if (card := self.index.cards.card_names([d]))}
 
     def _card_scores(self, query: str) -> dict[int, float]:
         if self.cfg.document_weight <= 0:

@@ -82,9 +82,7 @@ class Cards:
     def chunk_documents(self, chunk_ids: Sequence[int]) -> dict[int, list[int]]:
         """The indexed documents holding each chunk (several when identical files share it)."""
         out: dict[int, list[int]] = {}
-        ids = list(chunk_ids)
-        for start in range(0, len(ids), 900):
-            part = ids[start : start + 900]
+        for part in _batches(chunk_ids):
             marks = ",".join("?" * len(part))
             rows = self.conn.execute(
                 "SELECT ch.id, d.id FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id "
@@ -93,6 +91,17 @@ class Cards:
             ).fetchall()
             for cid, did in rows:
                 out.setdefault(int(cid), []).append(int(did))
+        return out
+
+    def card_periods(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        """Each document's card period tokens, by document id."""
+        out: dict[int, str] = {}
+        for part in _batches(doc_ids):
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT document_id, periods FROM cards WHERE document_id IN ({marks})", part
+            ).fetchall()
+            out.update({int(d): str(p) for d, p in rows})
         return out
 
     def card_names(self, doc_ids: Sequence[int]) -> list[tuple[str, str, str]]:
@@ -116,3 +125,9 @@ class Cards:
             args,
         ).fetchall()
         return [(str(path), int(cid)) for path, cid in rows]
+
+
+def _batches(ids: Sequence[int], size: int = 900) -> list[list[int]]:
+    """``ids`` in lists short enough for one statement's parameters (SQLite's limit)."""
+    items = list(ids)
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -145,6 +145,18 @@ class StoreContract:
         (chunk,) = chunk_ids(store)
         assert len(store.cards.chunk_documents([chunk])[chunk]) == 2
 
+    def test_card_periods_are_read_by_document(self, store: Store) -> None:
+        commit(store, ROOT / "acme_2023_q2.txt", [self.zeppelin])
+        commit(store, ROOT / "globex_2022.txt", [self.zeppelin], sha="other")
+        docs = store.cards.search_cards(["acme", "globex"], 10)
+        periods = store.cards.card_periods(list(docs))
+        assert sorted(periods.values()) == sorted(
+            p for _, p, _ in store.cards.card_names(list(docs))
+        )
+        (acme,) = [d for d in docs if "2023q2" in periods[d].split()]
+        assert "y2022" in periods[next(d for d in docs if d != acme)].split()
+        assert store.cards.card_periods([]) == {}
+
     def test_removing_paths_keeps_shared_content_only(self, store: Store) -> None:
         commit(store, ROOT / "keep" / "one.txt", [self.zeppelin], sha="same")
         commit(store, ROOT / "gone" / "one.txt", [self.zeppelin], sha="same")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sourcewise.core.store.grams import run_grams, segments
 from sourcewise.core.store.protocol import KeywordIndex
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -81,8 +82,12 @@ STOPWORDS = frozenset(
 
 
 def query_terms(query: str) -> list[str]:
-    """Distinct lower-case words, stopwords removed unless nothing else is left."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
+    """Distinct lower-case words, stopwords removed unless nothing else is left; a run of
+    Chinese, Japanese, Thai... is cut into the grams the keyword index holds for it."""
+    found: list[str] = []
+    for text, spaceless in segments(query):
+        found.extend(run_grams(text) if spaceless else _WORD.findall(text))
+    words = list(dict.fromkeys(w.lower() for w in found))
     content = [w for w in words if w not in STOPWORDS]
     return content or words
 

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.store.grams import chunk_grams
 from sourcewise.core.store.sql import beneath
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 
@@ -160,10 +161,11 @@ class ContentWrites:
         ids = np.arange(first, first + len(chunks), dtype=np.int64)
         self.db.conn.executemany(
             'INSERT INTO chunks(id, blob_id, ord, text, heading, page_start, page_end, page_label, '
-            'start, "end", tokens, page_marks, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+            'start, "end", tokens, page_marks, kind, grams) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
             [
                 (int(ids[i]), blob_id, i, ch.text, ch.heading, ch.page_start, ch.page_end,
-                 ch.page_label, ch.start, ch.end, ch.tokens, ch.page_marks, ch.kind)
+                 ch.page_label, ch.start, ch.end, ch.tokens, ch.page_marks, ch.kind,
+                 chunk_grams(ch.text, ch.heading))
                 for i, ch in enumerate(chunks)
             ],
         )  # fmt: skip

@@ -226,6 +226,48 @@ def m007_chunk_kind(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'")
 
 
+# The gram index's tokens are the grams, separated by spaces. unicode61's default token
+# characters (letters, numbers) leave out the combining marks, which would cut a Thai gram.
+GRAM_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+
+
+def m008_chunk_grams(db: sqlite_utils.Database) -> None:
+    """The gram index (store/grams.py): a chunk's runs of Chinese, Japanese, Thai... as
+    character pairs, searched beside the word index (``chunks_fts``, unchanged), so a word
+    inside a run is found. ``chunks.grams`` holds them (written with the chunk); only chunks
+    that have any are in ``chunk_grams``. Existing chunks get theirs here, without
+    re-embedding."""
+    db.executescript(
+        f"""
+        ALTER TABLE chunks ADD COLUMN grams TEXT NOT NULL DEFAULT '';
+        CREATE VIRTUAL TABLE chunk_grams USING fts5(
+            grams, content='chunks', content_rowid='id', tokenize="{GRAM_TOKENIZER}"
+        );
+        CREATE TRIGGER chunks_grams_ai AFTER INSERT ON chunks WHEN new.grams != '' BEGIN
+            INSERT INTO chunk_grams(rowid, grams) VALUES (new.id, new.grams);
+        END;
+        CREATE TRIGGER chunks_grams_ad AFTER DELETE ON chunks WHEN old.grams != '' BEGIN
+            INSERT INTO chunk_grams(chunk_grams, rowid, grams) VALUES ('delete', old.id, old.grams);
+        END;
+        """
+    )
+    from sourcewise.core.store.grams import chunk_grams
+
+    last = 0
+    while True:  # in batches, so a large library is never read into memory at once
+        rows = db.execute(
+            "SELECT id, text, heading FROM chunks WHERE id > ? ORDER BY id LIMIT 2000", [last]
+        ).fetchall()
+        if not rows:
+            break
+        last = int(rows[-1][0])
+        found = [(g, int(cid)) for cid, text, heading in rows if (g := chunk_grams(text, heading))]
+        db.conn.executemany("UPDATE chunks SET grams = ? WHERE id = ?", found)
+        db.conn.executemany(
+            "INSERT INTO chunk_grams(rowid, grams) VALUES (?, ?)", [(c, g) for g, c in found]
+        )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_chats", m002_chats),
@@ -233,6 +275,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m005_answer_feedback", m005_answer_feedback),
     ("m006_document_cards", m006_document_cards),
     ("m007_chunk_kind", m007_chunk_kind),
+    ("m008_chunk_grams", m008_chunk_grams),
 ]
 
 

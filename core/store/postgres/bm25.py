@@ -22,7 +22,10 @@ import bisect
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from sourcewise.core.store.grams import is_gram
 
 K1 = 1.2  # FTS5's bm25() constants
 B = 0.75
@@ -59,14 +62,32 @@ def bm25(tf: int, df: int, n_docs: int, length: float, mean_length: float) -> fl
     return idf * tf * (K1 + 1.0) / (tf + K1 * norm)
 
 
-# Each term's matching chunks through the GIN index, with the term's one-term ts_rank: rows
-# per term, so a chunk is ranked only for the terms it holds (one OR query instead ranked
-# every matching chunk for every term: 38 ms a query on SciFact against 22 ms for this).
-_MATCHES = (
-    "SELECT t.i, ch.id, ch.tokens, ts_rank('{1,1,1,1}', ch.tsv, t.q, 0) "
-    "FROM (SELECT i, plainto_tsquery('english', w) AS q "
-    "FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, i)) t JOIN chunks ch ON ch.tsv @@ t.q"
-)
+@dataclass(frozen=True)
+class Side:
+    """One of the two keyword indexes of ``chunks``: its tsvector column, the configuration
+    that reads a term for it, and a chunk's length in its terms."""
+
+    column: str
+    config: str
+    length: str
+
+
+# The word index (English stemming) and the gram index of the scripts written without spaces
+# (store/grams.py), which only the chunks holding such a script are part of, as in FTS5.
+WORDS = Side("tsv", "english", "tokens")
+GRAMS = Side("gram_tsv", "simple", "gram_count")
+
+
+def _matches(side: Side) -> str:
+    """Each term's matching chunks through the GIN index, with the term's one-term ts_rank:
+    rows per term, so a chunk is ranked only for the terms it holds (one OR query instead
+    ranked every matching chunk for every term: 38 ms a query on SciFact against 22 ms)."""
+    return (
+        f"SELECT t.i, ch.id, ch.{side.length}, ts_rank('{{1,1,1,1}}', ch.{side.column}, t.q, 0) "
+        f"FROM (SELECT i, plainto_tsquery('{side.config}', w) AS q "
+        f"FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, i)) t "
+        f"JOIN chunks ch ON ch.{side.column} @@ t.q"
+    )
 
 
 def _use_the_gin_index(conn: Any) -> None:
@@ -76,85 +97,102 @@ def _use_the_gin_index(conn: Any) -> None:
     conn.execute("SET LOCAL enable_seqscan = off")
 
 
+@dataclass
+class _Stats:
+    read_at: float
+    rows: int  # chunks in the index
+    mean_length: float
+    common: dict[str, float]  # the commonest lexemes and the share of rows holding each
+
+
 class PgKeywords:
     """The ``keywords`` side of the PostgreSQL store (store protocol ``KeywordIndex``)."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
-        self._stats: tuple[float, int, float] | None = None  # (read at, rows, mean tokens)
-        self._common: dict[str, float] = {}
+        self._stats: dict[Side, _Stats] = {}
 
     def top(self, words: Sequence[str], n: int, allowed: Sequence[int] | None) -> dict[int, float]:
         if not words or n <= 0 or (allowed is not None and not len(allowed)):
             return {}
+        keep = None if allowed is None else {int(i) for i in allowed}
+        scores: dict[int, float] = {}
+        for side in (WORDS, GRAMS):
+            terms = [w for w in words if is_gram(w) == (side is GRAMS)]
+            if terms:
+                for cid, s in self._scores(side, terms, keep).items():
+                    scores[cid] = scores.get(cid, 0.0) + s
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return dict(best)
+
+    def _scores(self, side: Side, terms: list[str], keep: set[int] | None) -> dict[int, float]:
+        """BM25 of every chunk holding any of ``terms`` (among ``keep``) in one index."""
         with self.conn.transaction():
             _use_the_gin_index(self.conn)
-            rows = self.conn.execute(_MATCHES, [list(words)]).fetchall()
+            rows = self.conn.execute(_matches(side), [terms]).fetchall()
         if not rows:
             return {}
-        n_docs, mean_length = self._library_stats()
+        stats = self._library_stats(side)
         df: dict[int, int] = {}
         for term, *_ in rows:
             df[term] = df.get(term, 0) + 1
         # Frequencies over the whole library, as FTS5's are, even when a filter narrows the
         # rows that may be returned.
-        keep = None if allowed is None else {int(i) for i in allowed}
         scores: dict[int, float] = {}
-        for term, chunk_id, tokens, rank in rows:
+        for term, chunk_id, length, rank in rows:
             cid = int(chunk_id)
             if keep is not None and cid not in keep:
                 continue
             tf = term_frequency(float(rank))
-            s = bm25(tf, df[term], max(n_docs, df[term]), float(tokens), mean_length)
+            s = bm25(tf, df[term], max(stats.rows, df[term]), float(length), stats.mean_length)
             scores[cid] = scores.get(cid, 0.0) + s
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-        return dict(best)
+        return scores
 
     def rows_matching(self, word: str, cap: int) -> int | None:
         """Rows holding ``word``, counted to ``cap``; ``cap`` without counting when the
         planner's statistics say the word is in far more rows (its GIN bitmap took 300 ms at
         1M chunks, and such a word is dropped anyway); through the index otherwise, so a rare
         word never costs a table scan. None for a word with no lexeme (a stopword)."""
+        side = GRAMS if is_gram(word) else WORDS
         (lexemes,) = self.conn.execute(
-            "SELECT ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', %s)))", [word]
+            f"SELECT ARRAY(SELECT lexeme FROM unnest(to_tsvector('{side.config}', %s)))", [word]
         ).fetchone()
         if not lexemes:
             return None
-        n_docs, _ = self._library_stats()
-        common = self._common_lexemes()
-        if min(common.get(str(x), 0.0) for x in lexemes) * n_docs > 2 * cap:
+        stats = self._library_stats(side)
+        if min(stats.common.get(str(x), 0.0) for x in lexemes) * stats.rows > 2 * cap:
             return int(cap)
         with self.conn.transaction():
             _use_the_gin_index(self.conn)
             (count,) = self.conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM chunks "
-                "WHERE tsv @@ plainto_tsquery('english', %s) LIMIT %s) x",
+                f"SELECT count(*) FROM (SELECT 1 FROM chunks WHERE {side.column} @@ "
+                f"plainto_tsquery('{side.config}', %s) LIMIT %s) x",
                 [word, int(cap)],
             ).fetchone()
         return int(count)
 
-    def _library_stats(self) -> tuple[int, float]:
-        """Chunks and their mean token count, read at most once a minute."""
-        self._refresh()
-        assert self._stats is not None
-        return self._stats[1], self._stats[2]
-
-    def _common_lexemes(self) -> dict[str, float]:
-        """The commonest lexemes of ``chunks.tsv`` and the share of rows holding each, from
-        the planner's statistics (empty until the table is first analysed)."""
-        self._refresh()
-        return self._common
-
-    def _refresh(self) -> None:
+    def _library_stats(self, side: Side) -> _Stats:
+        """The index's chunks, their mean length and commonest lexemes (from the planner's
+        statistics: none until the table is first analysed), read at most once a minute: a
+        full count on a million rows costs more than the query."""
         now = time.monotonic()
-        if self._stats is not None and now - self._stats[0] <= STATS_TTL_S:
-            return
-        row = self.conn.execute("SELECT count(*), avg(tokens) FROM chunks").fetchone()
-        self._stats = (now, int(row[0] or 0), float(row[1] or 0.0))
+        held = self._stats.get(side)
+        if held is not None and now - held.read_at <= STATS_TTL_S:
+            return held
+        # Only the chunks holding grams are in the gram index (a chunk has words whenever
+        # it has text).
+        where = f" WHERE {side.length} > 0" if side is GRAMS else ""
+        row = self.conn.execute(
+            f"SELECT count(*), avg({side.length}) FROM chunks{where}"
+        ).fetchone()
         found = self.conn.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = 'chunks' AND attname = 'tsv'"
+            "WHERE schemaname = current_schema() AND tablename = 'chunks' AND attname = %s",
+            [side.column],
         ).fetchone()
         elems, freqs = found or (None, None)
         # The frequencies array ends with three summary values, which zip leaves out.
-        self._common = dict(zip(elems or [], [float(f) for f in freqs or []], strict=False))
+        common = dict(zip(elems or [], [float(f) for f in freqs or []], strict=False))
+        stats = _Stats(now, int(row[0] or 0), float(row[1] or 0.0), common)
+        self._stats[side] = stats
+        return stats

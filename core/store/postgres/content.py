@@ -18,6 +18,7 @@ from typing import Any
 from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.store.content import BlobInfo, locked
+from sourcewise.core.store.grams import chunk_grams
 from sourcewise.core.store.postgres.search import vector_text
 from sourcewise.core.store.postgres.shared_roots import SharedRoots
 from sourcewise.core.store.vectors import FloatArray
@@ -104,11 +105,12 @@ class PgContent:
         with self.conn.cursor() as cur:
             cur.executemany(
                 'INSERT INTO chunks(blob_id, ord, text, heading, page_start, page_end, page_label, '
-                'start, "end", tokens, page_marks, kind) VALUES '
-                "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
+                'start, "end", tokens, page_marks, kind, grams) VALUES '
+                "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
                 [
                     (blob_id, i, ch.text, ch.heading, ch.page_start, ch.page_end, ch.page_label,
-                     ch.start, ch.end, ch.tokens, ch.page_marks, ch.kind)
+                     ch.start, ch.end, ch.tokens, ch.page_marks, ch.kind,
+                     chunk_grams(ch.text, ch.heading))
                     for i, ch in enumerate(chunks)
                 ],
                 returning=True,

@@ -119,7 +119,41 @@ def m002_claims(conn: Any, dim: int) -> None:
     conn.execute("CREATE INDEX claims_owner ON claims(owner)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_claims]
+def m003_chunk_grams(conn: Any, dim: int) -> None:
+    """The gram index (store/grams.py), as SQLite's m008: a chunk's runs of Chinese, Japanese,
+    Thai... as character pairs in ``grams``, searched through ``gram_tsv`` beside the word
+    index ``tsv`` (unchanged). The 'simple' configuration keeps each pair as it is; BM25 reads
+    a chunk's length in pairs from ``gram_count``. Existing chunks get theirs here, without
+    re-embedding."""
+    conn.execute(
+        """
+        ALTER TABLE chunks ADD COLUMN grams TEXT NOT NULL DEFAULT '';
+        ALTER TABLE chunks ADD COLUMN gram_count INTEGER GENERATED ALWAYS AS (
+            coalesce(array_length(string_to_array(nullif(grams, ''), ' '), 1), 0)
+        ) STORED;
+        ALTER TABLE chunks ADD COLUMN gram_tsv TSVECTOR GENERATED ALWAYS AS (
+            to_tsvector('simple', grams)
+        ) STORED;
+        CREATE INDEX chunks_gram_tsv ON chunks USING gin(gram_tsv);
+        """
+    )
+    from sourcewise.core.store.grams import chunk_grams
+
+    last = 0
+    while True:  # in batches, so a large library is never read into memory at once
+        rows = conn.execute(
+            "SELECT id, text, heading FROM chunks WHERE id > %s ORDER BY id LIMIT 2000", [last]
+        ).fetchall()
+        if not rows:
+            break
+        last = int(rows[-1][0])
+        found = [(g, int(cid)) for cid, text, heading in rows if (g := chunk_grams(text, heading))]
+        if found:
+            with conn.cursor() as cur:
+                cur.executemany("UPDATE chunks SET grams = %s WHERE id = %s", found)
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_claims, m003_chunk_grams]
 
 
 def migrate(conn: Any, dim: int) -> None:

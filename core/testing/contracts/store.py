@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.retrieve.keyword import KeywordSearch
 from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.protocol import Store
 from sourcewise.core.testing.embedder import HashEmbedder
@@ -117,6 +118,35 @@ class StoreContract:
         assert top[:2] == [by_text[texts[1]], by_text[texts[0]]]
         assert list(store.keywords.top(["airfield"], 10, None)) == [by_text[texts[4]],
                                                                      by_text[texts[5]]]  # fmt: skip
+
+    def test_a_word_inside_a_run_of_chinese_japanese_or_thai_is_found(self, store: Store) -> None:
+        """Scripts written without spaces are searched by character pairs: the word is found
+        inside a run, in its own language's document first (暗証 is Japanese, 暗证 Chinese;
+        both share 番号), and the English beside them is still read by the word index."""
+        texts = {
+            "zh": "我们的暗证番号在保险箱里，请不要告诉任何人。",
+            "ja": "銀行カードの暗証番号は金庫の封筒にしまってあります。",
+            "th": "รหัสผ่านของเราอยู่ในตู้เซฟที่สำนักงาน",
+            "en": "The office safe holds the spare keys and the card readers.",
+        }
+        for lang, text in texts.items():
+            commit(store, ROOT / f"{lang}.txt", [text])
+        chunk = {p.path: p.chunk_id for p in store.passages()}
+        of = {lang: chunk[str(ROOT / f"{lang}.txt")] for lang in texts}
+        search = KeywordSearch(store.keywords, postings_budget=1000)
+
+        def ranked(query: str) -> list[int]:
+            return list(search.search(query, 5))
+
+        assert ranked("暗証番号")[0] == of["ja"] and ranked("暗证番号")[0] == of["zh"]
+        assert ranked("保险箱在哪里？") == [of["zh"]]
+        assert ranked("iPhoneの暗証番号は")[0] == of["ja"]
+        assert ranked("รหัสผ่าน") == [of["th"]]
+        assert ranked("card keys") == [of["en"]]  # stemmed: "keys" and "card" as before
+        assert store.keywords.rows_matching("番号", 10) == 2
+        assert store.keywords.rows_matching("暗証", 10) == 1
+        store.remove_paths([ROOT / "ja.txt"])
+        assert ranked("暗証番号")[0] == of["zh"] and of["ja"] not in ranked("暗証番号")
 
     def test_filters_apply_inside_both_searches(self, store: Store) -> None:
         commit(store, ROOT / "a" / "air.txt", [self.zeppelin], collection="work", mtime=100.0)

@@ -1,0 +1,63 @@
+"""XQuAD (16 articles, 12 languages, shared/data/xquad) as paragraphs and questions, split by
+article into a tune half and a report half.
+
+The six articles shared with ``../squad2`` keep that split (its train articles tune, its eval
+articles report: bench/_squad.py); the other ten are shared out so that each half holds eight
+articles and a mix of history, science and places. Fixed here, never chosen per run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+XQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "xquad"
+TUNE_ARTICLES = ("Normans", "Steam_engine", "Immune_system", "Islamism",
+                 "Nikola_Tesla", "Martin_Luther", "Sky_(United_Kingdom)", "Oxygen")  # fmt: skip
+REPORT_ARTICLES = ("Harvard_University", "Force", "Super_Bowl_50", "Teacher",
+                   "Southern_California", "Victoria_(Australia)", "Apollo_program",
+                   "Amazon_rainforest")  # fmt: skip
+Half = Literal["tune", "report"]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    paragraph: int  # index into the half's paragraphs
+    answers: tuple[str, ...]
+    start: int  # where the first answer begins in its paragraph
+
+
+@dataclass(frozen=True)
+class Split:
+    articles: tuple[str, ...]
+    paragraphs: tuple[tuple[str, str], ...]  # (article, paragraph text)
+    questions: tuple[Question, ...]
+
+
+def load(lang: str, half: Half, folder: Path = XQUAD) -> Split:
+    """The paragraphs and questions of one half of ``xquad.<lang>.json``."""
+    path = folder / f"xquad.{lang}.json"
+    if not path.is_file():
+        raise ValueError(f"no XQuAD file at {path}")
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    titles = {a["title"] for a in data}
+    if titles != set(TUNE_ARTICLES) | set(REPORT_ARTICLES):
+        raise ValueError(f"{path} does not hold the 16 articles of the split")
+    wanted = TUNE_ARTICLES if half == "tune" else REPORT_ARTICLES
+    paragraphs: list[tuple[str, str]] = []
+    questions: list[Question] = []
+    for art in data:
+        if art["title"] not in wanted:
+            continue
+        for para in art["paragraphs"]:
+            index = len(paragraphs)
+            paragraphs.append((art["title"], para["context"].replace("\n", " ")))
+            for qa in para["qas"]:
+                answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
+                start = int(qa["answers"][0]["answer_start"])
+                questions.append(Question(qa["id"], qa["question"], index, answers, start))
+    return Split(wanted, tuple(paragraphs), tuple(questions))

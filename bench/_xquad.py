@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import _squad
+
 XQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "xquad"
 TUNE_ARTICLES = ("Normans", "Steam_engine", "Immune_system", "Islamism",
                  "Nikola_Tesla", "Martin_Luther", "Sky_(United_Kingdom)", "Oxygen")  # fmt: skip
@@ -61,3 +63,39 @@ def load(lang: str, half: Half, folder: Path = XQUAD) -> Split:
                 start = int(qa["answers"][0]["answer_start"])
                 questions.append(Question(qa["id"], qa["question"], index, answers, start))
     return Split(wanted, tuple(paragraphs), tuple(questions))
+
+
+# -- one article at a time (bench/mixed_folder.py) ----------------------------------------------
+@dataclass(frozen=True)
+class ArticleQuestion:
+    id: str
+    lang: str
+    article: str
+    paragraph: int
+    question: str
+    answers: tuple[str, ...]
+
+
+def _articles(lang: str, folder: Path = XQUAD) -> dict[str, list[dict]]:  # type: ignore[type-arg]
+    raw = json.loads((folder / f"xquad.{lang}.json").read_text(encoding="utf-8"))
+    return {art["title"]: art["paragraphs"] for art in raw["data"]}
+
+
+def paragraphs(lang: str, title: str) -> list[str]:
+    """One article's paragraphs in one language."""
+    return [p["context"].replace("\n", " ") for p in _articles(lang)[title]]
+
+
+def questions(lang: str, title: str) -> list[ArticleQuestion]:
+    """One article's questions in one language, in file order."""
+    out = []
+    for i, para in enumerate(_articles(lang)[title]):
+        for qa in para["qas"]:
+            answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
+            out.append(ArticleQuestion(qa["id"], lang, title, i, qa["question"], answers))
+    return out
+
+
+def squad_article(title: str) -> _squad.Article:
+    """An English SQuAD 2.0 article (with its unanswerable questions) by title."""
+    return next(a for a in _squad.load() if a.title == title)

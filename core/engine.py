@@ -384,6 +384,24 @@ class Engine:
         return latest_markdown(self.settings.home)
 
     # -- models ------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the models a first question needs and read the answer prompt's fixed prefix,
+        so that question does not wait 15-20 s for them (the app calls this in the background
+        at start; a model that is missing is left to the model banner to report)."""
+        from sourcewise.core.answer.answerability import judge
+        from sourcewise.core.errors import SourcewiseError
+        from sourcewise.core.llm.base import LogprobsUnavailable
+
+        try:
+            self.embedder.warm_up()
+            if self.reranker is not None:
+                self.reranker.warm_up()
+            if self.chat_model is not None:
+                self.chat_model.warm_up()
+                judge(self.chat_model, "", "", 0.5)  # the system prompt's KV, kept for reuse
+        except (SourcewiseError, LogprobsUnavailable, OSError):
+            return
+
     @property
     def model_library(self) -> ModelLibrary:
         """The manifest's models: listed, looked for on this machine, installed."""

@@ -9,6 +9,7 @@ rebuilds it when settings that only a new engine picks up change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ from sourcewise.desktop.qt import (
 from sourcewise.desktop.sources_panel import SourcesPanel
 from sourcewise.desktop.watching import WatchController
 from sourcewise.desktop.workers import Job, JobRunner
+
+log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "default"
 READY_MESSAGE = "Ready"
@@ -155,7 +158,19 @@ class MainWindow(QMainWindow):
         self.indexer.start_pending()
         self._show_ready()
         self.banner.check(engine)
+        self._warm_up(engine)
         self.engine_ready.emit()
+
+    def _warm_up(self, engine: Engine) -> None:
+        """The models load on the side runner while the window is shown: a question asked
+        meanwhile waits only for the rest of the load (the models' own locks), not for all
+        of it after the click."""
+        job = Job("load models", lambda _job: engine.warm_up())
+        job.signals.failed.connect(self._warm_up_failed)
+        self.side_runner.start(job)
+
+    def _warm_up_failed(self, message: str) -> None:
+        log.info("models not loaded ahead of the first question: %s", message)
 
     def _show_ready(self) -> None:
         """Say "Ready" only when nothing is being indexed (the index bar shows the rest)."""

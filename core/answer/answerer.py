@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sourcewise.core.answer import citations as cit
-from sourcewise.core.answer import guard, prompts
+from sourcewise.core.answer import guard, prompts, tables
 from sourcewise.core.answer.answerability import Verdict, judge
 from sourcewise.core.answer.attribution import SourceRef, attribute
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
+from sourcewise.core.answer.language import not_covered, question_language
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
@@ -100,7 +101,7 @@ class Answerer:
             if verdict is not None and not verdict.answerable:
                 reason = "The passages found are on the topic but do not state the answer."
                 return self._abstain(base, hits, reason, t0, on_token)
-        messages = prompts.answer_messages(text, query)
+        messages = prompts.answer_messages(text, query, question_language(question))
         timings.prompt_tokens = sum(self.model.count_tokens(m["content"]) for m in messages)
         out = generate(self.model, messages, [s.label for s in sources],
                        max_tokens=self.settings.llm.max_tokens,
@@ -122,7 +123,7 @@ class Answerer:
         t0: float,
         on_token: TokenCallback | None,
     ) -> Answer:
-        text = prompts.abstain_text(reason)
+        text = prompts.abstain_text(reason, not_covered(question_language(answer.question)))
         if on_token is not None:
             on_token(text)
         answer.timings.total_ms = _ms(t0)
@@ -175,7 +176,7 @@ class Answerer:
             # The model's own "not covered": an abstention, with the passages it read.
             return self._abstain(base, hits, _MODEL_DECLINED, t0, None)  # already streamed
         refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
-        text = attribute(text, refs)
+        text = tables.carry_scale(attribute(text, refs), [s.text for s in sources])
         citations = self._citations(text, sources)
         timings.total_ms = _ms(t0)
         uncited = not any(c.supported is not False for c in citations)

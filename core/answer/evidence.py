@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from sourcewise.core.answer import tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.types import SearchHit
@@ -27,6 +28,7 @@ _WORD = re.compile(r"\w+")
 _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
+_LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,13 @@ class EvidenceSelector:
         flat = flat[:_MAX_UNITS]
         if not flat:
             return []
-        scores = self._score(question, [per_hit[i][j].text for i, j in flat])
+        texts = [_scored_text(hits[i].text, per_hit[i][j]) for i, j in flat]
+        scores = self._score(question, texts)
         scored = sorted(zip(flat, scores, strict=True), key=lambda x: -x[1])
         chosen = self._choose(scored, per_hit)
-        return self._evidence(hits, per_hit, chosen, dict(zip(flat, scores, strict=True)))
+        whole = _read_tables_whole(question, hits, per_hit, chosen)
+        evidence = self._evidence(hits, per_hit, chosen, dict(zip(flat, scores, strict=True)))
+        return [_with_aggregates(question, ev, whole) for ev in evidence]
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None:
@@ -168,32 +173,89 @@ class EvidenceSelector:
             units = [per_hit[i][k] for k in sorted(picked)]
             best_k = max(picked, key=lambda k: scores.get((i, k), float("-inf")))
             best_unit = per_hit[i][best_k]
-            out.append(Evidence(hits[i], _render(hits[i].text, units),
+            out.append(Evidence(hits[i], _render(hits[i].text, units, hits[i].heading),
                                 scores.get((i, best_k), float("-inf")),
                                 (best_unit.start, best_unit.end)))  # fmt: skip
         out.sort(key=lambda e: -e.score)
         return out
 
 
-def _render(passage: str, units: list[Unit]) -> str:
-    """Selected units in document order; a table's header rows once before its rows; a gap
-    between non-adjacent units shown as an ellipsis."""
+def _scored_text(passage: str, unit: Unit) -> str:
+    """What the cross-encoder reads of a unit: a table row with its column names (a bare
+    "| Support agent | 2 |" lost to the prose rule above the table)."""
+    if unit.header is None:
+        return unit.text
+    head = tables.cells(passage[unit.header[0] : unit.header[1]].split("\n", maxsplit=1)[0])
+    header = head if tables.is_header(head) else None
+    return tables.row_text(header, tables.cells(unit.text))
+
+
+def _render(passage: str, units: list[Unit], heading: str = "") -> str:
+    """Selected units in document order; a table's rows as :mod:`tables` shows them, after
+    its column labels when it has no header row; a gap between non-adjacent units shown as an
+    ellipsis."""
     parts: list[str] = []
-    headers_done: set[tuple[int, int]] = set()
+    tables_done: dict[tuple[int, int], tuple[list[str] | None, str]] = {}
     prev_end: int | None = None
     for u in units:
-        if u.header is not None and u.header not in headers_done:
-            headers_done.add(u.header)
-            parts.append(("\n" if parts else "") + passage[u.header[0] : u.header[1]].strip())
-            prev_end = u.header[1]
         if u.header is not None:
-            parts.append("\n" + u.text)
+            if u.header not in tables_done:
+                tables_done[u.header] = _table_start(passage, u.header, heading, parts)
+            header, scale = tables_done[u.header]
+            parts.append("\n" + tables.row_text(header, tables.cells(u.text), scale))
         elif prev_end is not None and passage[prev_end : u.start].strip():
             parts.append(_SEPARATOR + u.text)
         else:
             parts.append((" " if parts else "") + u.text)
         prev_end = u.end
     return "".join(parts).strip()
+
+
+def _table_start(
+    passage: str, header: tuple[int, int], heading: str, parts: list[str]
+) -> tuple[list[str] | None, str]:
+    """The table's header cells (None when its first row is data) and scale; a header-less
+    table's first row, and the column labels above it, are added to ``parts``."""
+    first = passage[header[0] : header[1]].split("\n", maxsplit=1)[0]
+    head = tables.cells(first)
+    before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
+    scale = tables.scale_of(f"{heading}\n{before}\n{first}")
+    if tables.is_header(head):
+        return head, scale
+    labels = before.rsplit("\n\n", 1)[-1].strip()
+    if labels and not _TABLE_ROW.match(labels.splitlines()[-1]):
+        parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
+    parts.append("\n" + tables.row_text(None, head, scale))
+    return None, scale
+
+
+def _read_tables_whole(
+    question: str, hits: Sequence[SearchHit], per_hit: list[list[Unit]], chosen: dict[int, set[int]]
+) -> dict[int, list[str]]:
+    """For a question over a whole table (smallest, total...), every row of each small table
+    evidence came from joins the evidence; returns those tables' text by hit id."""
+    if not tables.asks_aggregate(question):
+        return {}
+    whole: dict[int, list[str]] = {}
+    for i, picked in chosen.items():
+        for header in {per_hit[i][k].header for k in picked}:
+            rows = [k for k, u in enumerate(per_hit[i]) if u.header == header]
+            if header is None or len(rows) > tables.ROWS_READ_WHOLE:
+                continue
+            picked.update(rows)
+            text = hits[i].text[header[0] : per_hit[i][rows[-1]].end] if rows else ""
+            whole.setdefault(id(hits[i]), []).append(text)
+    return whole
+
+
+def _with_aggregates(question: str, ev: Evidence, whole: dict[int, list[str]]) -> Evidence:
+    """The aggregate the question asks for, computed over the tables read whole."""
+    facts = []
+    for text in whole.get(id(ev.hit), []):
+        table = tables.parse(text)
+        facts.append(tables.aggregates(question, table) if table is not None else "")
+    found = "\n".join(f for f in facts if f)
+    return replace(ev, text=f"{ev.text}\n{found}") if found else ev
 
 
 def _words(text: str) -> int:

@@ -46,12 +46,17 @@ JUDGE = "Do the sources state the answer to this question? Reply Yes or No."
 USER = CONTEXT + ANSWER  # the whole user message of an answer prompt
 
 
-def answer_messages(sources: str, question: str) -> list[Message]:
-    """The system prompt, then the sources, the question and the answer instruction."""
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": USER.format(sources=sources, question=question)},
-    ]
+# Said only for a question in another language than English, so English prompts are unchanged.
+IN_LANGUAGE = "Answer in {language}, quoting names and figures as the sources write them. "
+
+
+def answer_messages(sources: str, question: str, language: str | None = None) -> list[Message]:
+    """The system prompt, then the sources, the question and the answer instruction (in the
+    question's ``language`` when it is not English)."""
+    user = USER.format(sources=sources, question=question)
+    if language:
+        user = user.replace(ANSWER, IN_LANGUAGE.format(language=language) + ANSWER)
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
 def judge_messages(sources: str, question: str) -> list[Message]:
@@ -70,9 +75,10 @@ ABSTAIN = "The documents don't cover this."
 NOTHING_INDEXED = "Nothing is indexed yet: add a folder or run `sourcewise index` first."
 
 
-def abstain_text(reason: str) -> str:
-    """The abstention shown to the user: the fixed sentence, then why, in one line."""
-    return f"{ABSTAIN} {reason}".strip()
+def abstain_text(reason: str, opening: str | None = None) -> str:
+    """The abstention shown to the user: the fixed sentence (``opening``: the same said in
+    the question's language), then why, in one line."""
+    return f"{opening or ABSTAIN} {reason}".strip()
 
 
 # -- whole-document reading (core/answer/whole_document.py) ---------------------------------

@@ -1,0 +1,177 @@
+"""Table rows as a small model reads them, their scale carried into the answer, and the
+aggregates of a small table computed instead of guessed.
+
+A pipe row ("| Support agent | 2 | 08:00-17:00 |") under a header three lines up is easy to
+misread: the 1.5B model answered "three days" from the prose rule above a DOCX table and
+"Northwind" for the payroll vendor of a CSV (the row before). Each row is shown with its header
+names instead ("Role: Support agent; Remote days per week: 2; ..."). Statement tables extracted
+from PDFs often have no header row (their column labels are text above the table): their rows
+are shown cleaned of empty and "$" cells, after the column labels. A scale stated in the
+caption or header ("In millions", "$ in thousands") is repeated on every row and, when the
+answer quotes a number of such a row without a scale, added after it. Questions for the
+smallest, largest, total or average of a small table get the result computed over all its rows
+(a model reading six rows for their minimum is a guess; the arithmetic is not).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_SCALE = re.compile(r"\b(?:in|\$\s*in|amounts\s+in|dollars\s+in)\s+(thousands|millions|billions)\b", re.I)  # fmt: skip
+_NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
+_QUOTED_NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w%])")
+_FOLLOWING_SCALE = re.compile(r"^\s*(?:thousand|million|billion|bn|m\b|k\b|%|percent)", re.I)
+ROWS_READ_WHOLE = 40  # a table this small is read whole for an aggregate question
+
+_OPS = {
+    "min": re.compile(r"\b(?:smallest|lowest|least|fewest|minimum|cheapest|min)\b", re.I),
+    "max": re.compile(r"\b(?:largest|highest|most|biggest|greatest|maximum|max|top)\b", re.I),
+    "sum": re.compile(r"\b(?:total|sum|altogether|combined|overall|in all|across all)\b", re.I),
+    "mean": re.compile(r"\b(?:average|mean)\b", re.I),
+}
+_OP_WORDS = re.compile("|".join(p.pattern for p in _OPS.values()), re.I)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def asks_aggregate(question: str) -> bool:
+    """Smallest, largest, total or average: a question over every row of a table."""
+    return bool(_OP_WORDS.search(question))
+
+
+def cells(row: str) -> list[str]:
+    """The cells of one Markdown pipe row."""
+    inner = row.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [c.strip() for c in inner.split("|")]
+
+
+def is_header(row: Sequence[str]) -> bool:
+    """A real header names its columns; a PDF table's first data row has numbers in them."""
+    values = [c for c in row[1:] if c and c != "$"]
+    numeric = [c for c in values if _is_number(c) and not _YEAR.match(c)]
+    return bool(values) and len(numeric) * 2 < len(values)
+
+
+def row_text(header: Sequence[str] | None, row: Sequence[str], scale: str = "") -> str:
+    """One row as the model reads it: "Name: value; ..." under a real header, else the
+    non-empty cells; the table's scale at its end."""
+    suffix = f" ({scale})" if scale else ""
+    if header is not None and len(header) >= len([c for c in row if c]):
+        pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
+        return "; ".join(pairs) + suffix
+    return " | ".join(c for c in row if c and c != "$") + suffix
+
+
+def scale_of(text: str) -> str:
+    """The last scale a caption or header states ("in millions"), or ""."""
+    found = _SCALE.findall(text)
+    return f"in {found[-1].lower()}" if found else ""
+
+
+def carry_scale(answer: str, evidence: Sequence[str]) -> str:
+    """Numbers the answer copied from a scaled row ("(in millions)") get the scale after them
+    when the answer gave none: "36,413" from a statement in millions is "36,413 million"."""
+    scaled: dict[str, str] = {}
+    for text in evidence:
+        for line in text.splitlines():
+            m = re.search(r"\(in (thousands|millions|billions)\)\s*$", line)
+            if m:
+                for num in _QUOTED_NUMBER.findall(line[: m.start()]):
+                    if len(num.replace(",", "").split(".")[0]) >= 3:  # not a "1" or "12.5"
+                        scaled.setdefault(num, _SCALE_WORD[m.group(1)])
+    if not scaled:
+        return answer
+    out, last = [], 0
+    for m in _QUOTED_NUMBER.finditer(answer):
+        word = scaled.get(m.group(1))
+        if word and not _FOLLOWING_SCALE.match(answer[m.end() :]):
+            out.append(answer[last : m.end()] + f" {word}")
+            last = m.end()
+    return "".join(out) + answer[last:]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def aggregates(question: str, table: Table) -> str:
+    """The smallest/largest/total/average the question asks for, over the column it names
+    (or the table's only numeric column), with the row labels; "" when it asks for none."""
+    ops = [op for op, pattern in _OPS.items() if pattern.search(question)]
+    if not ops or not table.rows or len(table.rows) > ROWS_READ_WHOLE:
+        return ""
+    column = _column(question, table)
+    if column is None:
+        return ""
+    values = [(r[0], _value(r[column])) for r in table.rows if len(r) > column]
+    values = [(label, v) for label, v in values if v is not None and not _is_total(label)]
+    if len(values) < 2:
+        return ""
+    name = table.header[column]
+    parts = []
+    if "min" in ops:
+        label, v = min(values, key=lambda x: x[1])
+        parts.append(f"smallest {name}: {label} ({_fmt(v)})")
+    if "max" in ops:
+        label, v = max(values, key=lambda x: x[1])
+        parts.append(f"largest {name}: {label} ({_fmt(v)})")
+    if "sum" in ops:
+        parts.append(f"total {name} of the {len(values)} rows: {_fmt(sum(v for _, v in values))}")
+    if "mean" in ops:
+        parts.append(f"average {name}: {_fmt(sum(v for _, v in values) / len(values))}")
+    return "Computed over the whole table: " + "; ".join(parts) + "."
+
+
+def parse(text: str) -> Table | None:
+    """The first table with a real header in ``text`` (Markdown pipe rows), else None."""
+    lines = [ln for ln in text.splitlines() if ln.strip().startswith("|")]
+    rows = [cells(ln) for ln in lines if not re.match(r"^\s*\|?\s*:?-{2,}", ln)]
+    if len(rows) < 2 or not is_header(rows[0]):
+        return None
+    return Table(rows[0], rows[1:])
+
+
+def _column(question: str, table: Table) -> int | None:
+    numeric = [i for i in range(1, len(table.header))
+               if sum(_value(r[i]) is not None for r in table.rows if len(r) > i) * 2 > len(table.rows)]  # fmt: skip
+    if not numeric:
+        return None
+    asked = {w.lower()[:5] for w in _WORD.findall(_OP_WORDS.sub(" ", question))}
+    named = [i for i in numeric if asked & {w.lower()[:5] for w in _WORD.findall(table.header[i])}]
+    if len(named) == 1:
+        return named[0]
+    return numeric[0] if len(numeric) == 1 else None
+
+
+def _is_number(cell: str) -> bool:
+    return bool(_NUMBER.match(cell.replace(" ", "")))
+
+
+def _value(cell: str) -> float | None:
+    raw = cell.strip()
+    if not _is_number(raw) or _YEAR.match(raw):
+        return None
+    negative = raw.startswith(("(", "-", "–"))
+    digits = re.sub(r"[^\d.,]", "", raw)
+    if re.match(r"^\d{1,3}(\.\d{3})+(,\d+)?$", digits):  # 1.234,56: German thousands
+        digits = digits.replace(".", "").replace(",", ".")
+    try:
+        value = float(digits.replace(",", ""))
+    except ValueError:
+        return None
+    return -value if negative else value
+
+
+def _is_total(label: str) -> bool:
+    return bool(re.match(r"^\s*(?:total|sum|gesamt|summe|合计|总计)\b", label, re.I))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

@@ -1,0 +1,94 @@
+"""Tables read as tables: rows with their header, the scale carried, aggregates computed."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer import tables
+from sourcewise.core.answer.evidence import EvidenceSelector
+from sourcewise.core.testing import OverlapReranker
+from sourcewise.core.types import SearchHit
+
+BUDGET = (
+    "Departments\n"
+    "| Department | Budget 2025 (EUR) | Headcount | Owner |\n"
+    "| --- | --- | --- | --- |\n"
+    "| Marketing | 420000 | 6 | Lena Vogt |\n"
+    "| Engineering | 1150000 | 14 | Tom Berger |\n"
+    "| Sales | 610000 | 9 | Aisha Khan |\n"
+    "| Facilities | 185000 | 2 | Marco Rossi |\n"
+    "| HR | 240000 | 3 | Julia Chen |"
+)
+STATEMENT = (
+    "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited) (In millions)\n\n"
+    "Three Months Ended Nine Months Ended\nJuly 1, 2023 June 25, 2022\n"
+    "| Products | $ | 60,584 | $ | 63,355 |\n"
+    "| --- | --- | --- | --- | --- |\n"
+    "| Services | 21,213 |  | 19,604 |  |\n"
+    "| Gross margin | 36,413 |  | 35,885 |  |"
+)
+REMOTE = (
+    "Employees may work remotely up to three days per week, unless their role is listed below.\n"
+    "| Role | Remote days per week | Core hours |\n"
+    "| --- | --- | --- |\n"
+    "| Software engineer | 3 | 10:00-15:00 |\n"
+    "| Support agent | 2 | 08:00-17:00 |"
+)
+
+
+def _hit(text: str, path: str = "/d/budget.xlsx") -> SearchHit:
+    return SearchHit(rank=1, score=1.0, path=path, page=1, chunk_id=1, heading="", text=text,
+                     start=0, end=len(text), document_id=1, kind="table")  # fmt: skip
+
+
+def _select(question: str, text: str, budget: int = 200) -> str:
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                budget_tokens=budget, margin=2.0)  # fmt: skip
+    return "\n".join(ev.text for ev in selector.select(question, [_hit(text)]))
+
+
+def test_a_header_names_columns_and_a_first_data_row_does_not() -> None:
+    assert tables.is_header(["Role", "Remote days per week", "Core hours"])
+    assert tables.is_header(["", "2023", "2022"])  # years are column names
+    assert not tables.is_header(["Products", "$", "60,584", "$", "63,355"])
+
+
+def test_a_docx_table_row_is_read_with_its_column_names() -> None:
+    text = _select("How many days per week may a support agent work remotely?", REMOTE)
+    assert "Role: Support agent; Remote days per week: 2; Core hours: 08:00-17:00" in text
+
+
+def test_a_statement_row_keeps_its_scale_and_column_labels() -> None:
+    text = _select("What was the gross margin?", STATEMENT)
+    assert "Gross margin | 36,413 | 35,885 (in millions)" in text
+    assert "Columns: Three Months Ended Nine Months Ended July 1, 2023 June 25, 2022" in text
+
+
+def test_a_scaled_number_in_the_answer_gets_its_unit() -> None:
+    evidence = ["Gross margin | 36,413 | 35,885 (in millions)"]
+    answer = tables.carry_scale("The gross margin was $36,413 [1].", evidence)
+    assert answer == "The gross margin was $36,413 million [1]."
+    said = "The gross margin was $36,413 million [1]."
+    assert tables.carry_scale(said, evidence) == said  # a scale already given is kept
+    assert tables.carry_scale("It rose 3 points [1].", evidence) == "It rose 3 points [1]."
+
+
+def test_the_smallest_and_the_total_of_a_small_sheet_are_computed() -> None:
+    smallest = _select("Which department has the smallest budget?", BUDGET)
+    assert "smallest Budget 2025 (EUR): Facilities (185,000)" in smallest
+    assert "Department: Facilities" in smallest  # the whole sheet was read
+    total = _select("What is the total budget across all departments?", BUDGET)
+    assert "total Budget 2025 (EUR) of the 5 rows: 2,605,000" in total
+    largest = _select("Which department has the largest headcount?", BUDGET)
+    assert "largest Headcount: Engineering (14)" in largest
+
+
+def test_no_aggregate_for_a_plain_question_or_a_column_it_cannot_name() -> None:
+    assert "Computed" not in _select("Who owns the Sales budget?", BUDGET)
+    table = tables.parse(BUDGET)
+    assert table is not None
+    assert tables.aggregates("Which one is the largest?", table) == ""  # two numeric columns
+
+
+def test_total_rows_are_not_counted_twice() -> None:
+    table = tables.parse("| Item | Cost |\n|---|---|\n| A | 10 |\n| B | 5 |\n| Total | 15 |")
+    assert table is not None
+    assert tables.aggregates("What is the total cost?", table).endswith("of the 2 rows: 15.")

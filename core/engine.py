@@ -252,7 +252,9 @@ class Engine:
         instead (``answer.mode == "document"``, with ``progress`` per section); ``mode``
         ("auto", "passages", "document") overrides ``reading.mode``. ``max_tokens`` shortens
         this answer below ``llm.max_tokens`` (never beyond it: the context budget is planned
-        for that). ``answer.usage`` counts the model's tokens. The answer is logged
+        for that); a whole-document answer is cut there, and one capped below a section's note
+        answers from the best passages of its documents instead of reading them whole.
+        ``answer.usage`` counts the model's tokens. The answer is logged
         (``answer.log_id``); the pipeline is :meth:`answer_pipeline`'s, as eval's is.
         """
         from sourcewise.core.answer.pipeline import nothing_indexed

@@ -79,7 +79,7 @@ def main() -> int:
         engine = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
                               reranker=None)  # fmt: skip
         engine.index([root])
-        router = engine._document_answerer(settings, EchoChatModel(), engine.search)
+        router = engine.answer_pipeline(EchoChatModel()).documents()
         results = [_judge(row, router.route(row["q"], scope_filters(row["scope"], root), "auto"),
                           root) for row in rows]  # fmt: skip
         engine.close()

@@ -31,7 +31,8 @@ from sourcewise.core.types import (
 )
 
 if TYPE_CHECKING:
-    from sourcewise.core.answer.document_answers import DocumentAnswerer, SearchFn
+    from sourcewise.core.answer.answerer import SearchFn
+    from sourcewise.core.answer.pipeline import AnswerPipeline
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
     from sourcewise.core.model_library import ModelLibrary
@@ -251,33 +252,41 @@ class Engine:
         instead (``answer.mode == "document"``, with ``progress`` per section); ``mode``
         ("auto", "passages", "document") overrides ``reading.mode``. ``max_tokens`` shortens
         this answer below ``llm.max_tokens`` (never beyond it: the context budget is planned
-        for that). ``answer.usage`` counts the model's tokens.
+        for that); a whole-document answer is cut there, and one capped below a section's note
+        answers from the best passages of its documents instead of reading them whole.
+        ``answer.usage`` counts the model's tokens. The answer is logged
+        (``answer.log_id``); the pipeline is :meth:`answer_pipeline`'s, as eval's is.
         """
-        from sourcewise.core.answer.answerer import Answerer
-        from sourcewise.core.llm.metered import MeteredChatModel
+        from sourcewise.core.answer.pipeline import nothing_indexed
         from sourcewise.core.monitor.log import Recording
 
         model = self.require_chat_model()
         if self.index_store.is_empty():
-            return self._nothing_indexed(question, on_token)
-        metered = MeteredChatModel(model)
+            return nothing_indexed(question, on_token)
         recording = Recording(self.answer_log, self.search)  # sees the retrieval scores
-        settings = self._capped(max_tokens)
-        whole = self._document_answerer(settings, metered, recording.search)
-        route, targets = whole.route(question, filters or SearchFilters(),
-                                     mode or settings.reading.mode)  # fmt: skip
-        adapter = self._adapter()  # what the model runs with: judged and logged by it
-        if route.mode == "document":
-            answer = whole.answer(question, route, targets, on_token=on_token,
-                                  progress=progress, cancel=cancel)  # fmt: skip
-        else:
-            answerer = Answerer(settings, metered, recording.search, self.reranker,
-                                judge_threshold=self._judge_threshold(adapter))  # fmt: skip
-            answer = answerer.ask(question, filters=filters, history=history, on_token=on_token,
-                                  on_sources=on_sources, cancel=cancel)  # fmt: skip
-        answer.usage = metered.usage(truncated=not answer.abstained and metered.last_hit_limit)
-        answer.log_id = recording.finish(answer, model.name, adapter)
+        pipeline = self.answer_pipeline(search=recording.search)
+        answer = pipeline.ask(question, filters=filters, history=history, on_token=on_token,
+                              on_sources=on_sources, cancel=cancel, max_tokens=max_tokens,
+                              mode=mode, progress=progress)  # fmt: skip
+        answer.log_id = recording.finish(answer, model.name, pipeline.adapter)
         return answer
+
+    def answer_pipeline(
+        self,
+        model: ChatModel | None = None,
+        *,
+        settings: Settings | None = None,
+        search: SearchFn | None = None,
+    ) -> AnswerPipeline:
+        """The pipeline :meth:`ask` answers with, built from this engine's parts: the one
+        construction every answering caller uses. ``sourcewise eval`` passes the model it
+        measures and the settings that model was made from (another adapter), and the plain
+        search: nothing is logged."""
+        from sourcewise.core.answer.pipeline import AnswerPipeline
+
+        return AnswerPipeline(settings or self.settings, model or self.require_chat_model(),
+                              search or self.search, self.reranker, self.index_store,
+                              self.models)  # fmt: skip
 
     def summarize(
         self,
@@ -290,57 +299,9 @@ class Engine:
         """Read one indexed document whole: a cited summary per section and of the whole (or,
         with ``question``, every item answering it). A cancel returns what was read so far,
         ``cancelled`` set."""
-        whole = self._document_answerer(self.settings, self.require_chat_model(), self.search)
+        whole = self.answer_pipeline().documents()
         target = str(Path(path).expanduser().resolve())
         return whole.read([target], question, progress=progress, cancel=cancel)[0]
-
-    def _document_answerer(
-        self, settings: Settings, model: ChatModel, search: SearchFn
-    ) -> DocumentAnswerer:
-        from sourcewise.core.answer.digest_cache import DigestCache
-        from sourcewise.core.answer.document_answers import DocumentAnswerer
-        from sourcewise.core.answer.whole_document import DocumentReader
-
-        cache = DigestCache(settings.digest_cache_dir)
-        reader = DocumentReader(settings, model, self.reranker, cache)
-        return DocumentAnswerer(reader, self.index_store, search)
-
-    def _capped(self, max_tokens: int | None) -> Settings:
-        if max_tokens is None or max_tokens >= self.settings.llm.max_tokens:
-            return self.settings
-        llm = self.settings.llm.model_copy(update={"max_tokens": max(1, max_tokens)})
-        return self.settings.model_copy(update={"llm": llm})
-
-    def _adapter(self) -> str | None:
-        """The adapter the chat model runs with (``llm.adapter``, or the model's bundled one)."""
-        from sourcewise.core.llm.adapters import adapter_name
-
-        return adapter_name(self.settings.llm, self.models)
-
-    def _judge_threshold(self, adapter: str | None) -> float | None:
-        """The chat model's calibrated answerability threshold: from its adapter's card with an
-        adapter (an adapter changes the judgement), else from the manifest (a GGUF given by
-        path, a model on a server, or one the manifest does not know, has none)."""
-        from sourcewise.core.errors import ModelError
-        from sourcewise.core.tune.card import card_threshold
-
-        llm = self.settings.llm
-        if llm.backend != "llama" or llm.path is not None:
-            return None
-        if adapter:
-            return card_threshold(self.settings, adapter)
-        try:
-            return self.models.spec(self.settings.llm.model).answerable_threshold
-        except ModelError:
-            return None
-
-    @staticmethod
-    def _nothing_indexed(question: str, on_token: TokenCallback | None) -> Answer:
-        from sourcewise.core.answer.prompts import NOTHING_INDEXED
-
-        if on_token is not None:
-            on_token(NOTHING_INDEXED)
-        return Answer(question, NOTHING_INDEXED, abstained=True, reason=NOTHING_INDEXED)
 
     @property
     def answer_log(self) -> AnswerLog:

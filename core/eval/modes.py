@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.engine import Engine
 from sourcewise.core.llm.base import ChatModel, Message
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.settings import Settings
 from sourcewise.core.types import Answer, Timings
 
 MODES = ("base", "rag", "lora", "lora+rag")
@@ -41,17 +41,28 @@ def closed_book_messages(question: str) -> list[Message]:
     ]
 
 
-def answer(
-    engine: Engine, model: ChatModel, mode: str, question: str, cancel: CancelToken | None = None
-) -> Answer:
-    """One answer in ``mode`` with ``model`` (the adapter, if any, is already in the model).
+Asker = Callable[[str, CancelToken | None], Answer]  # question, cancel -> answer
 
-    This calls the answerer directly rather than ``Engine.ask``: evaluation runs are not user
-    questions and stay out of the answer log.
+
+def asker(engine: Engine, model: ChatModel, mode: str, adapter: str | None = None) -> Asker:
+    """Answers in ``mode`` with ``model``, made from the settings of ``adapter`` (the adapter,
+    if any, is already in the model).
+
+    The retrieval modes answer exactly as ``Engine.ask`` does, through the engine's one answer
+    pipeline (the judge threshold of this model and adapter, whole-document routing); only the
+    search is the plain one: evaluation runs are not user questions and stay out of the
+    answer log.
     """
     if uses_retrieval(mode):
-        answerer = Answerer(engine.settings, model, engine.search, engine.reranker)
-        return answerer.ask(question, cancel=cancel)
+        pipeline = engine.answer_pipeline(model, settings=settings_for(engine, adapter))
+        return lambda question, cancel: pipeline.ask(question, cancel=cancel)
+    return lambda question, cancel: closed_book(engine, model, question, cancel)
+
+
+def closed_book(
+    engine: Engine, model: ChatModel, question: str, cancel: CancelToken | None
+) -> Answer:
+    """The model alone, answering from what it learned."""
     timings = Timings()
     start = time.perf_counter()
     pieces: list[str] = []
@@ -67,6 +78,15 @@ def answer(
     return Answer(question, "".join(pieces).strip(), standalone_query=question, timings=timings)
 
 
+def settings_for(engine: Engine, adapter: str | None) -> Settings:
+    """The settings a model with ``adapter`` is made from: the engine's own where its adapter
+    setting matches, else the same with ``llm.adapter`` replaced."""
+    if adapter == engine.settings.llm.adapter:
+        return engine.settings
+    llm = engine.settings.llm.model_copy(update={"adapter": adapter})
+    return engine.settings.model_copy(update={"llm": llm})
+
+
 def default_models(engine: Engine) -> ModelFor:
     """Chat models per adapter: the engine's own where its adapter setting matches, otherwise
     one built from the same settings with ``llm.adapter`` replaced (cached)."""
@@ -78,9 +98,7 @@ def default_models(engine: Engine) -> ModelFor:
         if adapter == engine.settings.llm.adapter:
             return engine.require_chat_model()
         if adapter not in cache:
-            llm = engine.settings.llm.model_copy(update={"adapter": adapter})
-            settings = engine.settings.model_copy(update={"llm": llm})
-            model = make_chat_model(settings, engine.models)
+            model = make_chat_model(settings_for(engine, adapter), engine.models)
             if model is None:
                 from sourcewise.core.errors import ModelError
 

@@ -11,7 +11,7 @@ from typing import Any
 from sourcewise.core.engine import Engine
 from sourcewise.core.eval import metrics as m
 from sourcewise.core.eval.gold import GoldItem
-from sourcewise.core.eval.modes import ModelFor, answer, default_models, uses_adapter
+from sourcewise.core.eval.modes import ModelFor, asker, default_models, uses_adapter
 from sourcewise.core.eval.modes import uses_retrieval as with_retrieval
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
 from sourcewise.core.types import Answer, SearchHit
@@ -101,9 +101,10 @@ def evaluate(
     for mode in modes:
         name = adapter if uses_adapter(mode) else None
         model = model_for(name)
+        ask = asker(engine, model, mode, name)
         rows = []
         for item in items:
-            ans = answer(engine, model, mode, item.question, cancel)
+            ans = ask(item.question, cancel)
             rows.append(answer_row(item, mode, ans))
             done += 1
             report(Progress(mode, done, total, item.question))

@@ -133,5 +133,5 @@ def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -
     engine = fake_engine(tmp_path / "home2", model)
     engine.settings.llm.adapter = "reader"
     engine.settings.models_dir = tmp_path / "models"
-    assert engine._judge_threshold(engine._adapter()) == 0.62
+    assert engine.answer_pipeline().judge_threshold == 0.62
     engine.close()

@@ -1,0 +1,204 @@
+"""The answer pipeline: the one way a question is answered, whoever asks it.
+
+``Engine.ask`` (so ``ask``, ``chat``, the desktop chat, ``serve`` and ``mcp``) and ``sourcewise
+eval`` all answer through :class:`AnswerPipeline`: the same chat model, search, re-ranker and
+rewriter, the same answerability threshold (:func:`judge_threshold`, the policy that maps the
+model and its adapter to a calibrated threshold), and the same routing to whole-document
+reading. Only the bookkeeping around it differs: ``Engine.ask`` hands in a search that records
+what it found, for the answer log; eval hands in the plain search and logs nothing.
+
+Per-call options (``max_tokens``, ``mode``) apply to a copy of the settings made for that call:
+the server answers requests with one engine, so its settings are never changed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sourcewise.core.answer import citations as cit
+from sourcewise.core.answer.answerer import Answerer, SearchFn
+from sourcewise.core.answer.digest_cache import DigestCache
+from sourcewise.core.answer.document_answers import DocumentAnswerer
+from sourcewise.core.answer.prompts import NOTHING_INDEXED
+from sourcewise.core.answer.routing import Route
+from sourcewise.core.answer.whole_document import DocumentReader
+from sourcewise.core.llm.base import ChatModel
+from sourcewise.core.llm.metered import MeteredChatModel
+from sourcewise.core.progress import CancelToken, ProgressCallback
+from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.settings import Settings
+from sourcewise.core.store.protocol import Store
+from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters
+
+if TYPE_CHECKING:
+    from sourcewise.core.modelstore.store import ModelStore
+
+TokenCallback = Callable[[str], None]
+SourcesCallback = Callable[[list[Citation]], None]
+TokenCounter = Callable[[str], int]
+
+
+# -- the answerability policy ------------------------------------------------------------------
+def running_adapter(settings: Settings, models: ModelStore) -> str | None:
+    """The adapter the chat model runs with (``llm.adapter``, or the model's bundled one)."""
+    from sourcewise.core.llm.adapters import adapter_name
+
+    return adapter_name(settings.llm, models)
+
+
+def judge_threshold(settings: Settings, models: ModelStore, adapter: str | None) -> float | None:
+    """The chat model's calibrated answerability threshold: from its adapter's card with an
+    adapter (an adapter changes the judgement), else from the manifest (a GGUF given by
+    path, a model on a server, or one the manifest does not know, has none). None: the
+    answerer never judges (``answer.answerable_threshold`` overrides either way)."""
+    from sourcewise.core.errors import ModelError
+    from sourcewise.core.tune.card import card_threshold
+
+    llm = settings.llm
+    if llm.backend != "llama" or llm.path is not None:
+        return None
+    if adapter:
+        return card_threshold(settings, adapter)
+    try:
+        return models.spec(llm.model).answerable_threshold
+    except ModelError:
+        return None
+
+
+# -- per-call options --------------------------------------------------------------------------
+def capped(settings: Settings, max_tokens: int | None) -> Settings:
+    """``settings`` for one answer of at most ``max_tokens`` (never beyond ``llm.max_tokens``:
+    the context budget is planned for that); a copy, so concurrent answers keep theirs."""
+    if max_tokens is None or max_tokens >= settings.llm.max_tokens:
+        return settings
+    llm = settings.llm.model_copy(update={"max_tokens": max(1, max_tokens)})
+    return settings.model_copy(update={"llm": llm})
+
+
+def nothing_indexed(question: str, on_token: TokenCallback | None) -> Answer:
+    if on_token is not None:
+        on_token(NOTHING_INDEXED)
+    return Answer(question, NOTHING_INDEXED, abstained=True, reason=NOTHING_INDEXED)
+
+
+class AnswerPipeline:
+    """A configured answer pipeline. The constructor only stores its parts; the adapter and
+    threshold are read (adapter files, the manifest) on first use."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        model: ChatModel,
+        search: SearchFn,
+        reranker: Reranker | None,
+        index: Store,
+        models: ModelStore,
+    ) -> None:
+        self.settings = settings
+        self.model = model
+        self.search = search
+        self.reranker = reranker
+        self.index = index
+        self.models = models
+
+    @cached_property
+    def adapter(self) -> str | None:
+        """What the model runs with: judged with its threshold and logged by its name."""
+        return running_adapter(self.settings, self.models)
+
+    @cached_property
+    def judge_threshold(self) -> float | None:
+        return judge_threshold(self.settings, self.models, self.adapter)
+
+    def answerer(
+        self, settings: Settings | None = None, model: ChatModel | None = None
+    ) -> Answerer:
+        """The passage answerer (retrieve, judge, generate, cite) with this pipeline's parts."""
+        return Answerer(settings or self.settings, model or self.model, self.search,
+                        self.reranker, judge_threshold=self.judge_threshold)  # fmt: skip
+
+    def documents(
+        self, settings: Settings | None = None, model: ChatModel | None = None
+    ) -> DocumentAnswerer:
+        """Routing and whole-document reading with this pipeline's parts."""
+        settings = settings or self.settings
+        reader = DocumentReader(settings, model or self.model, self.reranker,
+                                DigestCache(settings.digest_cache_dir))  # fmt: skip
+        return DocumentAnswerer(reader, self.index, self.search)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        history: Sequence[ChatTurn] = (),
+        on_token: TokenCallback | None = None,
+        on_sources: SourcesCallback | None = None,
+        cancel: CancelToken | None = None,
+        max_tokens: int | None = None,
+        mode: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Answer:
+        """One answer, routed as :meth:`Engine.ask <sourcewise.core.engine.Engine.ask>`
+        documents; ``answer.usage`` counts the model's tokens for it."""
+        if self.index.is_empty():
+            return nothing_indexed(question, on_token)
+        metered = MeteredChatModel(self.model)
+        settings = capped(self.settings, max_tokens)
+        scope = filters or SearchFilters()
+        whole = self.documents(settings, metered)
+        route, targets = whole.route(question, scope, mode or settings.reading.mode)
+        per_call = settings is not self.settings  # a max_tokens below llm.max_tokens
+        cut = False
+        if route.mode == "document" and not (per_call and _too_short_to_read(settings)):
+            answer = whole.answer(question, route, targets, progress=progress, cancel=cancel)
+            if per_call:  # the caller's max_tokens holds for a document's answer too
+                cut = _cut(answer, settings.llm.max_tokens, metered.count_tokens)
+            if on_token is not None:
+                on_token(answer.answer)
+        else:
+            if route.mode == "document":
+                # A whole-document answer is at least a note per section: a reply capped
+                # below one cannot carry it, and reading every section for it is work thrown
+                # away. One bounded pass instead: the best passages of the documents meant.
+                scope = replace(scope, documents=tuple(targets))
+            answer = self.answerer(settings, metered).ask(
+                question, filters=scope, history=history, on_token=on_token,
+                on_sources=on_sources, cancel=cancel)  # fmt: skip
+            if route.mode == "document" and not answer.abstained:
+                answer.reason = answer.reason or _short_reason(route, settings)
+        hit_limit = not answer.abstained and metered.last_hit_limit
+        answer.usage = metered.usage(truncated=cut or hit_limit)
+        return answer
+
+
+def _too_short_to_read(settings: Settings) -> bool:
+    return settings.llm.max_tokens < settings.reading.section_max_tokens
+
+
+def _short_reason(route: Route, settings: Settings) -> str:
+    return (f"A reply of at most {settings.llm.max_tokens} tokens was asked for: answered from "
+            f"the best passages instead of reading whole ({route.reason}).")  # fmt: skip
+
+
+def _cut(answer: Answer, max_tokens: int, count: TokenCounter) -> bool:
+    """Cut a whole-document answer (its notes joined, or one synthesis per part) to the
+    caller's ``max_tokens``, at a word; its citations follow the text. True when cut."""
+    text = answer.answer
+    if count(text) <= max_tokens:
+        return False
+    words = text.split(" ")
+    lo, hi = 0, len(words) - 1  # the most words that fit: fewer than all, as all do not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count(" ".join(words[:mid])) <= max_tokens:
+            lo = mid
+        else:
+            hi = mid - 1
+    answer.answer = " ".join(words[:lo]).rstrip()
+    kept = set(cit.cited_numbers(answer.answer))
+    answer.citations = [c for c in answer.citations if c.n in kept]
+    return True

@@ -1,0 +1,91 @@
+"""``sourcewise eval`` measures the pipeline the product runs: for the same question and
+settings it gives exactly the answer ``ask`` gives, judge threshold and routing included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sourcewise.core.answer.answerer import Answerer
+from sourcewise.core.engine import Engine
+from sourcewise.core.eval.gold import GoldItem
+from sourcewise.core.eval.modes import asker
+from sourcewise.core.eval.runner import evaluate
+from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.types import Answer
+from tests.answer.conftest import fake_engine
+
+WARRANTY = "How long is the warranty of the Falcon X2 drone?"
+QUESTIONS = [
+    WARRANTY,
+    "After how many cycles should a Falcon X2 battery be replaced?",
+    "Who painted the Mona Lisa?",
+    "Summarize the falcon handbook",  # routed to whole-document reading
+]
+CALIBRATED = "qwen2.5-coder-1.5b"  # its manifest entry: answerable_threshold = 0.75
+
+
+def _engine(home: Path, corpus: Path, p_yes: float) -> tuple[Engine, EchoChatModel]:
+    model = EchoChatModel(p_yes=p_yes)
+    engine = fake_engine(home, model)
+    engine.settings.llm.model = CALIBRATED  # the echo model answers; the manifest judges
+    engine.index([corpus])
+    return engine, model
+
+
+def _shown(answer: Answer) -> tuple[Any, ...]:
+    """What a reader of the answer sees (and eval scores)."""
+    cites = [(c.n, c.path, c.page, c.chunk_id, c.text, c.supported) for c in answer.citations]
+    return answer.answer, cites, answer.abstained, answer.mode, answer.reason
+
+
+@pytest.mark.parametrize("p_yes", [0.5, 0.9], ids=["declined-by-the-threshold", "answered"])
+def test_eval_answers_exactly_as_ask(tmp_path: Path, corpus: Path, p_yes: float) -> None:
+    engine, model = _engine(tmp_path / "home", corpus, p_yes)
+    try:
+        evaluated = [asker(engine, model, "rag")(q, None) for q in QUESTIONS]
+        assert engine.answer_log.rows() == []  # eval questions are not logged
+        asked = [engine.ask(q) for q in QUESTIONS]
+        assert [_shown(a) for a in evaluated] == [_shown(a) for a in asked]
+        assert len(engine.answer_log.rows()) == len(QUESTIONS)
+        assert asked[-1].mode == "document"  # the routing is part of what is compared
+        warranty = asked[0]
+        # The fake's P(yes) is below the product's threshold (0.75) or above it: the threshold
+        # decides, and an answerer built without it (eval's old one) answers regardless.
+        assert warranty.abstained == (p_yes < 0.75)
+        assert warranty.answerable is not None and abs(warranty.answerable - p_yes) < 1e-6
+        unjudged = Answerer(engine.settings, model, engine.search, engine.reranker).ask(WARRANTY)
+        assert not unjudged.abstained and unjudged.answerable is None
+    finally:
+        engine.close()
+
+
+def test_the_eval_report_scores_the_products_decisions(tmp_path: Path, corpus: Path) -> None:
+    engine, _ = _engine(tmp_path / "home", corpus, 0.5)
+    try:
+        items = [GoldItem(f"q{i}", q) for i, q in enumerate(QUESTIONS[:2])]
+        [rag] = evaluate(engine, items, k=3).modes
+        assert [row.abstained for row in rag.rows] == [True, True]
+        assert engine.answer_log.rows() == []
+    finally:
+        engine.close()
+
+
+def test_each_mode_is_judged_with_its_own_models_threshold(tmp_path: Path, corpus: Path) -> None:
+    """lora+rag runs the adapter's model: its card's threshold judges, not the base model's."""
+    engine, _ = _engine(tmp_path / "home", corpus, 0.7)
+    adapters = tmp_path / "models" / "adapters"
+    adapters.mkdir(parents=True)
+    (adapters / "reader.gguf").write_bytes(b"GGUF")
+    (adapters / "reader.json").write_text('{"answerable_threshold": 0.62}', encoding="utf-8")
+    engine.settings.models_dir = tmp_path / "models"
+    try:
+        tuned = EchoChatModel(p_yes=0.7)
+        assert asker(engine, engine.require_chat_model(), "rag")(WARRANTY, None).abstained
+        assert not asker(engine, tuned, "lora+rag", "reader")(WARRANTY, None).abstained
+        engine.settings.llm.adapter = "reader"  # the product running the adapter agrees
+        assert not engine.ask(WARRANTY).abstained
+    finally:
+        engine.close()

@@ -25,7 +25,7 @@ import _squad
 import mixed_folder
 from answers_mixed import load_questions
 
-from sourcewise.core.answer.answerability import judge, uncovered_terms
+from sourcewise.core.answer.answerability import judge, missing_names, uncovered_terms
 from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.answer.context import render
 from sourcewise.core.factory import build_engine
@@ -43,6 +43,7 @@ def signals(answerer: Answerer, question: str) -> dict[str, Any]:
     kind = "table" if "|" in best else ("key-value" if ":" in best[:40] else "prose")
     return {"rerank": rerank, "evidence": max((s.score for s in sources), default=-20.0),
             "uncovered": uncovered_terms(question, text), "kind": kind,
+            "missing": missing_names(question, text),
             "p_yes": judge(answerer.model, text, question, 0.5).p_yes if sources else 0.0}  # fmt: skip
 
 
@@ -63,28 +64,30 @@ def collect(folder: Path, questions: list[dict[str, Any]], models_dir: Path, tmp
 
 
 def rules(records: list[dict[str, Any]]) -> list[str]:
-    """Answerable kept / unanswerable declined per group for a grid of candidate rules."""
-    groups = [*sorted({r["group"] for r in records}), "all"]
-    lines = ["| rule | " + " | ".join(groups) + " |", "|---|" + "---|" * len(groups)]
-    for t_low in (0.3, 0.5, 0.6, 0.75):
-        for t_high in (t_low, 0.75, 0.85, 0.95):
-            if t_high < t_low:
-                continue
+    """Answerable kept / unanswerable declined per group, for the P(Yes) threshold alone and
+    with a margin added where a name of the question is missing from the evidence (the
+    product's rule: core/answer/answerability.py); the gate on the best of the passage and
+    evidence scores."""
+    groups = sorted({r["group"] for r in records}) + ["all"]
+    lines = ["| threshold | margin | " + " | ".join(groups) + " |",
+             "|---|---|" + "---|" * len(groups)]  # fmt: skip
+    for threshold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75):
+        for margin in (0.0, 0.1, 0.2, 0.3):
             cells = []
             for g in groups:
                 rs = [r for r in records if g in ("all", r["group"])]
-                keep = [_keeps(r, t_low, t_high) for r in rs]
+                keep = [_keeps(r, threshold, margin) for r in rs]
                 ans = [k for k, r in zip(keep, rs, strict=True) if r["answerable"]]
                 una = [not k for k, r in zip(keep, rs, strict=True) if not r["answerable"]]
                 cells.append(f"{_rate(ans)}/{_rate(una)}")
-            lines.append(f"| low {t_low} high {t_high} | " + " | ".join(cells) + " |")
+            lines.append(f"| {threshold} | {margin} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _keeps(r: dict[str, Any], t_low: float, t_high: float) -> bool:
-    """Answer unless P(Yes) is below ``t_low``, or below ``t_high`` with a question word
-    missing from the evidence."""
-    return bool(r["p_yes"] >= t_high or (r["p_yes"] >= t_low and not r["uncovered"]))
+def _keeps(r: dict[str, Any], threshold: float, margin: float, gate: float = -2.0) -> bool:
+    if max(r["rerank"], r["evidence"]) < gate:
+        return False
+    return bool(r["p_yes"] >= threshold + (margin if r["missing"] else 0.0))
 
 
 def _rate(flags: list[bool]) -> str:

@@ -11,6 +11,7 @@ prompt. The threshold is calibrated on the SQuAD training articles (bench/answer
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from sourcewise.core.answer import prompts
@@ -27,9 +28,13 @@ class Verdict:
 
 
 def judge(model: ChatModel, sources: str, question: str, threshold: float) -> Verdict:
+    """The model's P(Yes) against ``threshold``; with the question's names in mind: below
+    ``threshold + NAMED_MARGIN`` a question naming something the evidence never mentions (a
+    city, a company, a number) is not answered from it."""
     logprobs = model.choice_logprobs(prompts.judge_messages(sources, question), (YES, NO))
     p = yes_probability(logprobs[YES], logprobs[NO])
-    return Verdict(p, p >= threshold)
+    missing = missing_names(question, sources)
+    return Verdict(p, p >= threshold + (NAMED_MARGIN if missing else 0.0))
 
 
 def yes_probability(yes: float, no: float) -> float:
@@ -48,3 +53,24 @@ def uncovered_terms(question: str, evidence: str) -> list[str]:
     questions exactly so, and real ones ("the CEO of Delta Parts") look the same."""
     have = {w[:5] for w in content_words(evidence)}
     return [w for w in sorted(content_words(question)) if len(w) > 2 and w[:5] not in have]
+
+
+# How much surer the model must be when a name of the question is missing from the evidence.
+NAMED_MARGIN = 0.2
+_NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[A-Za-z]*\d[\w./-]*)")
+
+
+def missing_names(question: str, evidence: str) -> list[str]:
+    """The question's names (capitalised words after its first, acronyms, numbers and codes
+    such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris" over
+    a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
+    words = _NAME.findall(question)
+    first = re.match(r"\W*(\w+)", question)
+    have = evidence.lower()
+    out = []
+    for w in words:
+        if first and w == first.group(1) and not any(c.isdigit() for c in w) and not w.isupper():
+            continue  # the question's first word is capitalised anyway
+        if w.lower()[:5] not in have:
+            out.append(w)
+    return out

@@ -82,13 +82,13 @@ class Answerer:
             return self._abstain(
                 base, [], "No passage in the indexed documents matches the question.", t0, on_token
             )
-        if self._below_gate(hits):
-            return self._abstain(
-                base, hits, "No passage matches the question closely.", t0, on_token
-            )
         t1 = time.perf_counter()
         sources = self._sources(query, hits)
         timings.evidence_ms = _ms(t1)
+        if self._below_gate(hits, sources):
+            return self._abstain(
+                base, hits, "No passage matches the question closely.", t0, on_token
+            )
         if on_sources is not None:
             on_sources([self._citation(s, None) for s in sources])
         text = render(sources)
@@ -109,11 +109,17 @@ class Answerer:
         return self._finish(base, hits, sources, out, t0, on_token)
 
     # -- gates -----------------------------------------------------------------------------
-    def _below_gate(self, hits: list[SearchHit]) -> bool:
+    def _below_gate(self, hits: list[SearchHit], sources: list[Source]) -> bool:
         # Only the cross-encoder's score is calibrated across queries; fused ranks are not.
-        # The best of them counts: the final order also weighs the fused rank.
+        # The best of them counts: the final order also weighs the fused rank. So does the
+        # best evidence unit's: a whole sheet scores low as one passage ("Which department
+        # has the smallest budget?": -7.7) while its row, read with its header, does not.
         scored = [h.scores["rerank"] for h in hits if "rerank" in h.scores]
-        return bool(scored) and max(scored) < self.settings.answer.abstain_below
+        if not scored:
+            return False
+        units = self.reranker is not None and self.settings.answer.evidence  # unit scores
+        best = max(scored + [s.score for s in sources if units])
+        return best < self.settings.answer.abstain_below
 
     def _abstain(
         self,

@@ -249,6 +249,7 @@ class DocumentReader:
         refs = [SourceRef(n.citations[0].n, n.citations[0].path, None, n.text)
                 for n in notes if n.citations]  # fmt: skip
         text = attribute(text, refs)
+        text = clean_prose(text)
         if guard.is_decline(text) or not cit.cited_numbers(text):
             # A synthesis that cites nothing is no summary: the notes themselves are, in order.
             text = " ".join(n.text for n in notes)
@@ -273,8 +274,36 @@ def _tidy(text: str, excerpts: list[_Excerpt], *, bullets: bool) -> str:
         lines = [attribute(ln, refs) for ln in lines]
         lines = [ln if cit.cited_numbers(ln) else f"{ln} [1]" for ln in lines]
         return "\n".join(f"- {ln}" for ln in lines)
-    text = attribute(text, refs)
+    text = clean_prose(attribute(text, refs))
     return text if not text or cit.cited_numbers(text) else f"{text} [1]"
+
+
+_LEADING_MARKERS = re.compile(r"^(\s*(?:[-*•]\s*)?)((?:\[\d+\]\s*)+)(?=\S)")
+_SENTENCE_STOP = re.compile(r"[.!?。！？](?=\s|$)")
+_ENDS_SENTENCE = re.compile(r"[.!?。！？][\"')\]]*(?:\s*\[\d+\])*\s*$")
+_LAST_SENTENCE_END = re.compile(r"[.!?。！？][\"')\]]*(?:\s*\[\d+\])*(?=\s|$)")
+
+
+def clean_prose(text: str) -> str:
+    """A note or summary in clean sentences: a line that opens with citation markers gets
+    them at the end of its first sentence, and a reply the token limit cut mid-phrase ends
+    at its last whole sentence (when it has one)."""
+    text = "\n".join(_markers_moved(line) for line in text.splitlines()).strip()
+    if text and not _ENDS_SENTENCE.search(text):
+        cuts = list(_LAST_SENTENCE_END.finditer(text))
+        if cuts:
+            text = text[: cuts[-1].end()]
+    return text
+
+
+def _markers_moved(line: str) -> str:
+    m = _LEADING_MARKERS.match(line)
+    if not m:
+        return line
+    rest, marks = line[m.end() :], "".join(m.group(2).split())
+    stop = _SENTENCE_STOP.search(rest)
+    at = stop.start() if stop else len(rest.rstrip())
+    return f"{m.group(1)}{rest[:at].rstrip()} {marks}{rest[at:]}"
 
 
 def _by_part(notes: Sequence[SectionDigest]) -> list[tuple[str, list[SectionDigest]]]:

@@ -208,3 +208,14 @@ def test_cli_summarize_json(engine: Engine, library: Path, tmp_path: Path) -> No
     for section in out["sections"]:
         assert set(section) == {"title", "pages", "text", "citations"}
         assert all(c["page"] in section["pages"] for c in section["citations"])
+
+
+def test_a_summary_is_clean_sentences_without_stray_markers_or_a_cut_phrase() -> None:
+    from sourcewise.core.answer.whole_document import clean_prose
+
+    raw = "[1] The manual covers safety. It lists tools [2].\n[3][4] Goggles are required. Glo"
+    assert clean_prose(raw) == (
+        "The manual covers safety [1]. It lists tools [2].\nGoggles are required [3][4]."
+    )
+    assert clean_prose("Goggles are required [1]. Gloves are") == "Goggles are required [1]."
+    assert clean_prose("A note without any full stop") == "A note without any full stop"

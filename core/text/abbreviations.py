@@ -46,10 +46,10 @@ MAYBE_FINAL = _words(
 # Common first words of a sentence, for the MAYBE_FINAL decision.
 STARTERS = _words(
     """
-    the this that these those it its in on at as an we our they their he she his her if for
+    a the this that these those it its in on at as an we our they their he she his her if for
     however but and also each all some there such when while after before during since because
     although under other any most many both what which who how why where you your
-    not no only then thus here so with from by to one more even yet still instead now today
+    not no only then thus here so with from by to more even yet still instead now today
     der die das dies diese dieser es er sie wir ich im am ein eine auch aber damit dabei zudem
     außerdem nach seit mit für
     el la los las en este esta estos estas un una por sin pero además

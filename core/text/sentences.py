@@ -10,10 +10,12 @@ number (:mod:`.abbreviations`). CJK 。！？, the Devanagari danda and the Arab
 without a space after. Closing quotes and brackets after the mark stay with the sentence.
 
 Lines: a blank line, and a line that starts a list item, a key–value pair ("Owner: Anna"), a
-Markdown heading, a quote or a table row, always start a new sentence. Any other line break
-inside a paragraph is a hard wrap (the sentence goes on) when the next line starts in lower
-case, the line before ends in a comma or a mark that ends no sentence here, or the line
-before was wrapped (long, and the next line's first word would not have fitted on it).
+Markdown heading, a quote or a table row, always start a new sentence, and so does a line after
+one that ends a sentence or a lead-in (a colon). Any other line break inside a paragraph is a
+hard wrap (the sentence goes on) when the next line starts in lower case, the line before
+ends in a comma or another mark that ends no sentence here, or the line
+before was wrapped (long, and the next line's first word would not have fitted on it) and the
+line before ends in a word and the next is not in capitals (a heading).
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ _END = re.compile(rf"(?:[{_SPACED}{_UNSPACED}]+)[{_CLOSERS}]*")
 # Clause marks: where a too-long sentence may be cut (chunking, highlighting), never an end.
 _CLAUSE = re.compile(rf"(?:[;:](?=\s)|[；：؛])[{_CLOSERS}]*")
 _ENDS_LINE = re.compile(rf"[{_SPACED}{_UNSPACED}][{_CLOSERS}]*\s*$")
-_GOES_ON = re.compile(r"[,;:(\-–—/&+]\s*$")  # a line ending like this continues on the next
+# A line ending like this continues on the next; a colon does not (it introduces a list or a
+# table as often as it runs on).
+_GOES_ON = re.compile(r"[,;(\-–—/&+，、；]\s*$")
 # Lines that start a new unit whatever came before.
 _STRUCTURAL = re.compile(
     r"""^[ \t]*(?:
@@ -57,7 +61,7 @@ _KEY_VALUE = re.compile(r"^[ \t]*([^\W\d_][\w ()/&'’-]{0,39}?)[ \t]*(?::(?:\s|
 _INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 _NUMBERING = re.compile(r"\d{1,3}(?:\.\d{1,3})*")  # "1", "2.3": an item or section number
 _WORD = re.compile(r"\w+")
-_LONG = 40  # display columns: a line this wide may be a hard-wrapped one
+_LONG = 50  # display columns: a line this wide may be a hard-wrapped one
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
@@ -140,7 +144,12 @@ def _runs(text: str, start: int, stop: int, wrapped: bool) -> list[tuple[int, in
 def _paragraph_runs(
     text: str, lines: list[tuple[int, int]], wrapped: bool
 ) -> list[tuple[int, int]]:
-    widest = max(_width(text[a:b].rstrip()) for a, b in lines)
+    widths = [_width(text[a:b].rstrip()) for a, b in lines]
+    widest = max(widths)
+    # Hard-wrapped text has several lines near its width; one long line among short ones
+    # (a caption over a table's header cells) is not a wrapped paragraph.
+    if sum(w >= 0.8 * widest for w in widths) < 2:
+        widest = 1 << 30
     runs = [lines[0]]
     for (pa, pb), (a, b) in itertools.pairwise(lines):
         if wrapped and _continues(text[pa:pb], text[a:b], widest):
@@ -155,8 +164,17 @@ def _continues(prev: str, line: str, widest: int) -> bool:
     if starts_unit(line) or (_STRUCTURAL.match(prev) and prev.lstrip()[:1] in "#|>"):
         return False
     body = line.lstrip().lstrip(_OPENERS)
-    if not body or body[0].islower() or ends_sentence(prev) or _GOES_ON.search(prev):
-        return True  # after a sentence mark the splitter decides, as within a line
+    if not body or body[0].islower():
+        return True
+    if ends_sentence(prev):  # the line ends a sentence, unless with a title ("Dr.\nSmith")
+        last = prev.rsplit(maxsplit=1)[-1].lstrip(_OPENERS).lower()
+        return last[:-1] in NEVER_FINAL or (len(last) == 2 and last[0].isalpha())
+    if prev.rstrip().endswith((":", "：")):
+        return False  # a lead-in: a list or a table follows
+    if _GOES_ON.search(prev):
+        return True
+    if body.isupper() or not prev.rstrip()[-1].isalpha():
+        return False  # "TABLE OF CONTENTS" is a heading; "... $ 9,853" a table row as text
     first_word = body.split()[0]
     width = _width(prev.rstrip())
     return width >= _LONG and width + 1 + _width(first_word) > widest
@@ -208,11 +226,15 @@ def _is_end(text: str, m_start: int, mark: str, end: int, b: int, cut: int) -> b
     while word_start > cut and not text[word_start - 1].isspace():
         word_start -= 1
     word = text[word_start:m_start].lstrip(_OPENERS)
-    return not _abbreviation(word, text, cut, word_start, nxt, b)
+    return not _abbreviation(word, text, cut, word_start, (end, nxt), b)
 
 
-def _abbreviation(word: str, text: str, cut: int, word_start: int, nxt: int, b: int) -> bool:
-    """Whether the full stop after ``word`` belongs to it rather than ending the sentence."""
+def _abbreviation(
+    word: str, text: str, cut: int, word_start: int, gap: tuple[int, int], b: int
+) -> bool:
+    """Whether the full stop after ``word`` belongs to it rather than ending the sentence;
+    ``gap`` is the whitespace and opening marks between it and the next word."""
+    nxt = gap[1]
     w = word.lower()
     if not w:
         return False
@@ -231,7 +253,8 @@ def _abbreviation(word: str, text: str, cut: int, word_start: int, nxt: int, b: 
             and len(after) == 1
             and text[following.end() : following.end() + 1] == "."
         )
-        return initial or after not in STARTERS
+        bracket = "(" in text[gap[0] : gap[1]]  # "Acme, Inc. (“Acme”) reported ..."
+        return initial or bracket or after not in STARTERS
     return False
 
 

@@ -211,3 +211,11 @@ def test_odd_input_does_not_crash() -> None:
     for text in ["", "\n\n", ".", "...", "。。。", " . . ", "\n- \n", "[1]", "a.b.c.", "1."]:
         found = sentences(text)
         assert all(text[s.start : s.end].strip() for s in found)
+
+
+def test_an_abbreviation_before_a_bracket_goes_on() -> None:
+    text = "We acquired 1Life Healthcare, Inc. (“One Medical”), for cash. It closed in May."
+    assert _texts(text) == [
+        "We acquired 1Life Healthcare, Inc. (“One Medical”), for cash.",
+        "It closed in May.",
+    ]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pymupdf
 
+from sourcewise.core.text.sentences import sentences
+
 _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"^[#>*\-\s•·]+|\*\*|__|`")
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")  # a Markdown table row (the indexer's table form)
@@ -61,8 +62,8 @@ def _prose_pieces(passage: str, max_len: int) -> list[str]:
         text = " ".join(_MARKUP.sub("", line).strip() for line in para.splitlines()).strip()
         if not text:
             continue
-        for sentence in _SENTENCE_END.split(text):
-            words = sentence.split()
+        for sentence in sentences(text, clauses=True):
+            words = sentence.text.split()
             while words:
                 piece, words = _take(words, max_len)
                 if len(piece) >= MIN_PIECE or not pieces:

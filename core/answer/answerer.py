@@ -27,6 +27,7 @@ from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
+from sourcewise.core.text.sentences import one_line
 from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchHit, Timings
 
 SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
@@ -240,7 +241,7 @@ def _source(n: int, ev: Evidence) -> Source:
     """A numbered prompt source: the evidence text; its span is the best unit in the document,
     which is what the sources panel highlights."""
     start, end = ev.hit.start + ev.best[0], ev.hit.start + ev.best[1]
-    quote = ev.hit.text[ev.best[0] : ev.best[1]]
+    quote = one_line(ev.hit.text[ev.best[0] : ev.best[1]])  # a hard-wrapped sentence, unwrapped
     return Source(n, ev.hit, ev.text, start, end, quote=quote, score=ev.score)
 
 

@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sourcewise.core.text.sentences import sentences
+
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\](?!\()")
 _GROUP = r"\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\](?!\()"
-# A full stop inside a token ("3.5", "e.g.") does not end the sentence; markers after it belong to it.
-_SENTENCE = re.compile(rf"(?:[^.!?\n]|[.!?](?=[^\s.!?\[]))+[.!?]*(?:\s*(?:{_GROUP})+)?")
+# Markers right after a sentence's end ("... in 2021. [1][2]") belong to that sentence.
+_TRAILING_GROUPS = re.compile(rf"(?:\s*{_GROUP})+")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def cited_sentences(answer: str) -> list[CitedSentence]:
 def split_sentences(answer: str) -> list[tuple[str, tuple[int, ...]]]:
     """Every sentence of an answer (markers removed) with the sources it cites, if any."""
     out = []
-    for m in _SENTENCE.finditer(answer):
-        chunk = m.group(0)
+    for found in sentences(answer, wrapped=False, attach=_TRAILING_GROUPS):
+        chunk = found.text
         nums = tuple(cited_numbers(chunk))
         text = re.sub(r"\s+([.,;:!?])", r"\1", strip_markers(chunk)).strip()
         if text:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, replace
 from sourcewise.core.answer import tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.text.sentences import sentences
 from sourcewise.core.types import SearchHit
 
 TokenCounter = Callable[[str], int]
 
-# A sentence ends at . ! ? followed by space and a capital/digit/quote, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 _WORD = re.compile(r"\w+")
@@ -52,20 +51,28 @@ class Evidence:
 
 
 def split_units(text: str) -> list[Unit]:
-    """Sentences of prose and rows of Markdown tables, in order, with their offsets."""
+    """Sentences of prose and rows of Markdown tables, in order, with their offsets. A sentence
+    hard-wrapped over several lines is one unit (its text reads the line breaks as spaces)."""
     units: list[Unit] = []
     header: tuple[int, int] | None = None  # the current table's header rows, while in one
+    prose: int | None = None  # where the run of prose lines being read began
     for start, line in _lines(text):
         end = start + len(line)
         if not _TABLE_ROW.match(line):
             header = None
-            units.extend(_sentences(text, start, end))
-        elif header is None:
+            prose = start if prose is None else prose
+            continue
+        if prose is not None:
+            units.extend(_sentences(text, prose, start))
+            prose = None
+        if header is None:
             header = (start, end)  # a table's first row is its header
         elif _RULE_ROW.match(line) and not any(u.header == header for u in units):
             header = (header[0], end)  # the |---| line under the header
         else:
             units.append(Unit(start, end, line.strip(), header))
+    if prose is not None:
+        units.extend(_sentences(text, prose, len(text)))
     return units
 
 
@@ -78,20 +85,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def _sentences(text: str, start: int, end: int) -> list[Unit]:
-    out = []
-    cut = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        out.append((cut, m.start()))
-        cut = m.end()
-    out.append((cut, end))
-    units = []
-    for a, b in out:
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        stripped = piece.strip()
-        if stripped:
-            units.append(Unit(a + lead, a + lead + len(stripped), stripped))
-    return units
+    return [Unit(s.start, s.end, s.text) for s in sentences(text, start, end)]
 
 
 class EvidenceSelector:

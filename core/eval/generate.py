@@ -17,6 +17,7 @@ from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.gold import GoldItem, GoldSource
 from sourcewise.core.llm.base import ChatModel, Message
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
+from sourcewise.core.text.sentences import first_sentence
 from sourcewise.core.types import Passage
 
 SYSTEM = "You write exam questions that test whether a reader understood a passage."
@@ -27,7 +28,6 @@ USER = (
 )
 _QUESTION = re.compile(r"^[\s*_#>-]*question[\s*_]*[:：][\s*_]*(.+)$", re.I | re.M)
 _ANSWER = re.compile(r"^[\s*_#>-]*answer[\s*_]*[:：][\s*_]*(.+)$", re.I | re.M)
-_FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
 _MAX_PASSAGE_CHARS = 2000
 
 
@@ -48,8 +48,7 @@ def template_question(p: Passage) -> tuple[str, str]:
     body = " ".join(p.text.split())
     topic = p.heading.strip() or " ".join(body.split()[:6])
     page = f" on page {p.page}" if p.page else ""
-    found = _FIRST_SENTENCE.match(body)
-    answer = found.group(1) if found else body[:200]
+    answer = first_sentence(body) or body[:200]
     return f"What does {os.path.basename(p.path)}{page} say about {topic}?", answer
 
 

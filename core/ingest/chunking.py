@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sourcewise.core.ingest.document import Block, ChunkRecord, ParsedDocument
+from sourcewise.core.text.sentences import sentences
 
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
@@ -164,16 +164,11 @@ class Chunker:
                      block.page_label, heading)  # fmt: skip
 
     def _spans(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, tokens) of each sentence; one still over the target is cut into word
-        windows."""
+        """(start, end, tokens) of each sentence (or clause, cut after ; and :); one still over
+        the target is cut into word windows."""
         spans: list[tuple[int, int, int]] = []
-        pos = 0
-        for m in _SENTENCE_END.finditer(text):
-            if m.start() > pos:
-                spans.extend(self._word_windows(text, pos, m.start()))
-            pos = m.end()
-        if pos < len(text):
-            spans.extend(self._word_windows(text, pos, len(text)))
+        for s in sentences(text, clauses=True):
+            spans.extend(self._word_windows(text, s.start, s.end))
         return spans
 
     def _word_windows(self, text: str, start: int, end: int) -> list[tuple[int, int, int]]:

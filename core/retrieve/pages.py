@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
+from sourcewise.core.text.sentences import sentences
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STEM = 5  # query and sentence words match on a shared prefix ("expenditures" ~ "expenditure")
 
@@ -78,11 +78,11 @@ def best_sentence(text: str, terms: Sequence[str]) -> int | None:
     shares any (ties go to the earlier sentence)."""
     wanted = {t.lower()[:_STEM] for t in terms if t}
     best, best_offset = 0, None
-    for m in _SENTENCE.finditer(text):
-        words = {w.lower()[:_STEM] for w in _WORD.findall(m.group(0))}
+    for s in sentences(text):
+        words = {w.lower()[:_STEM] for w in _WORD.findall(s.text)}
         score = len(wanted & words)
         if score > best:
-            best, best_offset = score, m.start()
+            best, best_offset = score, s.start
     return best_offset
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 
 from sourcewise.core.llm.base import Message
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.text.sentences import first_sentence
 
 _SOURCE = re.compile(r"^\[(\d+)\][^\n]*\n(.+?)(?=\n\[\d+\]|\Z)", re.S | re.M)
-_SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
 
 
 class EchoChatModel:
@@ -70,8 +70,7 @@ class EchoChatModel:
         if found is None:
             return "The documents do not cover this."
         body = " ".join(found.group(2).split())
-        sentence = _SENTENCE.match(body)
-        quote = sentence.group(1) if sentence else body[:200]
+        quote = first_sentence(body) or body[:200]
         return f"{quote} [{found.group(1)}]"
 
 

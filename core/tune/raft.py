@@ -10,7 +10,6 @@ passage rather than to memorise facts.
 from __future__ import annotations
 
 import random
-import re
 
 from sourcewise.core.answer import prompts
 from sourcewise.core.answer.citations import MARKER
@@ -19,10 +18,9 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.metrics import token_overlap
 from sourcewise.core.llm.base import Message
+from sourcewise.core.text.sentences import sentences
 from sourcewise.core.tune.data import Record
 from sourcewise.core.types import SearchHit
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def cite(answer: str, n: int) -> str:
@@ -30,7 +28,7 @@ def cite(answer: str, n: int) -> str:
     text = answer.strip()
     if MARKER.search(text):
         return text
-    return " ".join(f"{part} [{n}]" for part in _SENTENCE_END.split(text) if part)
+    return " ".join(f"{s.text} [{n}]" for s in sentences(text))
 
 
 def find_gold(engine: Engine, record: Record, k: int) -> SearchHit | None:

@@ -68,7 +68,7 @@ def rules(records: list[dict[str, Any]]) -> list[str]:
     with a margin added where a name of the question is missing from the evidence (the
     product's rule: core/answer/answerability.py); the gate on the best of the passage and
     evidence scores."""
-    groups = sorted({r["group"] for r in records}) + ["all"]
+    groups = [*sorted({r["group"] for r in records}), "all"]
     lines = ["| threshold | margin | " + " | ".join(groups) + " |",
              "|---|---|" + "---|" * len(groups)]  # fmt: skip
     for threshold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75):

@@ -110,8 +110,8 @@ def aggregates(question: str, table: Table) -> str:
     column = _column(question, table)
     if column is None:
         return ""
-    values = [(r[0], _value(r[column])) for r in table.rows if len(r) > column]
-    values = [(label, v) for label, v in values if v is not None and not _is_total(label)]
+    values = [(r[0], v) for r in table.rows
+              if len(r) > column and (v := _value(r[column])) is not None and not _is_total(r[0])]  # fmt: skip
     if len(values) < 2:
         return ""
     name = table.header[column]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,8 @@ def test_a_streaming_client_that_leaves_stops_a_whole_document_reading(engine: E
     assert model.calls == 1  # the first section's note was stopped; no other was started
     streamed = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert b"[DONE]" not in streamed
+    # The stopped answer is still logged on the server's worker thread: the engine closes
+    # only after that (a store closed under a running write crashes the process).
+    deadline = time.monotonic() + 10
+    while not engine.answer_log.rows() and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -160,6 +160,7 @@ def main() -> None:
     ap.add_argument("--before", type=Path, help="another checkout: its Sourcewise runs as well")
     ap.add_argument("--folder", type=Path, help="a folder built by bench/mixed_folder.py")
     ap.add_argument("--limit", type=int, help="only the first N questions (a quick look)")
+    ap.add_argument("--ids", help="only these question ids, comma-separated (a quick look)")
     ap.add_argument("--out", type=Path, help="write every answer and score as JSON here")
     args = ap.parse_args()
     if args.worker:
@@ -168,6 +169,8 @@ def main() -> None:
     import mixed_folder
 
     questions = load_questions(args.limit)
+    if args.ids:
+        questions = [q for q in questions if q["id"] in args.ids.split(",")]
     with tempfile.TemporaryDirectory(prefix="sw-mixed-") as tmp:
         work = Path(tmp)
         folder = args.folder or mixed_folder.build(work / "folder")

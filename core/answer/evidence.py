@@ -24,7 +24,8 @@ TokenCounter = Callable[[str], int]
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 _WORD = re.compile(r"\w+")
-_MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own
+_MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own, unless
+_KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
 _LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
@@ -107,23 +108,39 @@ class EvidenceSelector:
     def select(self, question: str, hits: Sequence[SearchHit]) -> list[Evidence]:
         per_hit = [split_units(h.text) for h in hits]
         flat = [(i, j) for i, units in enumerate(per_hit) for j in range(len(units))]
-        flat = [(i, j) for i, j in flat if _words(per_hit[i][j].text) >= _MIN_WORDS] or flat
+        flat = [(i, j) for i, j in flat if _evidence_sized(per_hit[i][j].text)] or flat
         flat = flat[:_MAX_UNITS]
         if not flat:
             return []
-        texts = [_scored_text(hits[i].text, per_hit[i][j]) for i, j in flat]
+        texts = [_scored_text(hits[i], per_hit[i][j]) for i, j in flat]
         scores = self._score(question, texts)
         scored = sorted(zip(flat, scores, strict=True), key=lambda x: -x[1])
         chosen = self._choose(scored, per_hit)
         whole = _read_tables_whole(question, hits, per_hit, chosen)
         evidence = self._evidence(hits, per_hit, chosen, dict(zip(flat, scores, strict=True)))
-        return [_with_aggregates(question, ev, whole) for ev in evidence]
+        return [self._with_aggregates(question, ev, whole) for ev in evidence]
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None:
             return [float(s) for s in self.reranker.score(question, texts)]
         terms = content_words(question)
         return [float(len(terms & content_words(t))) for t in texts]
+
+    def _with_aggregates(
+        self, question: str, ev: Evidence, whole: dict[int, list[str]]
+    ) -> Evidence:
+        """The aggregate the question asks for, computed over the tables read whole; scored
+        as a unit of its own (no row of a sheet states "the smallest budget", the computed
+        line does, and the retrieval gate reads the best unit)."""
+        facts = []
+        for text in whole.get(id(ev.hit), []):
+            table = tables.parse(text)
+            facts.append(tables.aggregates(question, table) if table is not None else "")
+        found = "\n".join(f for f in facts if f)
+        if not found:
+            return ev
+        score = max(ev.score, self._score(question, [found])[0])
+        return replace(ev, text=f"{ev.text}\n{found}", score=score)
 
     def _choose(
         self, scored: list[tuple[tuple[int, int], float]], per_hit: list[list[Unit]]
@@ -174,11 +191,14 @@ class EvidenceSelector:
         return out
 
 
-def _scored_text(passage: str, unit: Unit) -> str:
+def _scored_text(hit: SearchHit, unit: Unit) -> str:
     """What the cross-encoder reads of a unit: a table row with its column names (a bare
-    "| Support agent | 2 |" lost to the prose rule above the table)."""
+    "| Support agent | 2 |" lost to the prose rule above the table), a key-value line under
+    its heading ("Staging environment: Port: 5433")."""
     if unit.header is None:
-        return unit.text
+        keyed = hit.heading and _KEY_VALUE.match(unit.text)
+        return f"{hit.heading}: {unit.text.lstrip('-*• ')}" if keyed else unit.text
+    passage = hit.text
     head = tables.cells(passage[unit.header[0] : unit.header[1]].split("\n", maxsplit=1)[0])
     header = head if tables.is_header(head) else None
     return tables.row_text(header, tables.cells(unit.text))
@@ -197,6 +217,8 @@ def _render(passage: str, units: list[Unit], heading: str = "") -> str:
                 tables_done[u.header] = _table_start(passage, u.header, heading, parts)
             header, scale = tables_done[u.header]
             parts.append("\n" + tables.row_text(header, tables.cells(u.text), scale))
+        elif parts and passage[max(0, u.start - 1) : u.start] == "\n":
+            parts.append("\n" + u.text)  # a list item or key-value line stays a line
         elif prev_end is not None and passage[prev_end : u.start].strip():
             parts.append(_SEPARATOR + u.text)
         else:
@@ -242,14 +264,8 @@ def _read_tables_whole(
     return whole
 
 
-def _with_aggregates(question: str, ev: Evidence, whole: dict[int, list[str]]) -> Evidence:
-    """The aggregate the question asks for, computed over the tables read whole."""
-    facts = []
-    for text in whole.get(id(ev.hit), []):
-        table = tables.parse(text)
-        facts.append(tables.aggregates(question, table) if table is not None else "")
-    found = "\n".join(f for f in facts if f)
-    return replace(ev, text=f"{ev.text}\n{found}") if found else ev
+def _evidence_sized(text: str) -> bool:
+    return _words(text) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))
 
 
 def _words(text: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sourcewise.core.answer.evidence import EvidenceSelector, split_units
 from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
@@ -85,3 +87,13 @@ def test_a_matching_faq_question_brings_its_answer() -> None:
     selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=40, margin=1.0)
     [ev] = selector.select("Can I install my own software?", [_hit(faq)])
     assert "Software Centre app" in ev.text
+
+
+def test_a_short_key_value_line_is_evidence_and_stays_a_line() -> None:
+    notes = ("Quick notes for whoever is on call.\n- Host: staging-db-02.internal\n- Port: 5433\n"
+             "- Owner: Priya Raman")  # fmt: skip
+    hit = replace(_hit(notes), heading="Staging database")
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=40, margin=0.5)
+    [ev] = selector.select("Which port does the staging database listen on?", [hit])
+    assert "\n- Port: 5433" in ev.text  # two words, yet the answer; a line of its own
+    assert notes[ev.best[0] : ev.best[1]] == "- Port: 5433"

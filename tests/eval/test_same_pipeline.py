@@ -24,7 +24,7 @@ QUESTIONS = [
     "Who painted the Mona Lisa?",
     "Summarize the falcon handbook",  # routed to whole-document reading
 ]
-CALIBRATED = "qwen2.5-coder-1.5b"  # its manifest entry: answerable_threshold = 0.75
+CALIBRATED = "qwen2.5-coder-1.5b"  # its manifest entry: answerable_threshold = 0.65
 
 
 def _engine(home: Path, corpus: Path, p_yes: float) -> tuple[Engine, EchoChatModel]:
@@ -52,9 +52,9 @@ def test_eval_answers_exactly_as_ask(tmp_path: Path, corpus: Path, p_yes: float)
         assert len(engine.answer_log.rows()) == len(QUESTIONS)
         assert asked[-1].mode == "document"  # the routing is part of what is compared
         warranty = asked[0]
-        # The fake's P(yes) is below the product's threshold (0.75) or above it: the threshold
+        # The fake's P(yes) is below the product's threshold (0.65) or above it: the threshold
         # decides, and an answerer built without it (eval's old one) answers regardless.
-        assert warranty.abstained == (p_yes < 0.75)
+        assert warranty.abstained == (p_yes < 0.65)
         assert warranty.answerable is not None and abs(warranty.answerable - p_yes) < 1e-6
         unjudged = Answerer(engine.settings, model, engine.search, engine.reranker).ask(WARRANTY)
         assert not unjudged.abstained and unjudged.answerable is None
@@ -75,14 +75,14 @@ def test_the_eval_report_scores_the_products_decisions(tmp_path: Path, corpus: P
 
 def test_each_mode_is_judged_with_its_own_models_threshold(tmp_path: Path, corpus: Path) -> None:
     """lora+rag runs the adapter's model: its card's threshold judges, not the base model's."""
-    engine, _ = _engine(tmp_path / "home", corpus, 0.7)
+    engine, _ = _engine(tmp_path / "home", corpus, 0.6)
     adapters = tmp_path / "models" / "adapters"
     adapters.mkdir(parents=True)
     (adapters / "reader.gguf").write_bytes(b"GGUF")
-    (adapters / "reader.json").write_text('{"answerable_threshold": 0.62}', encoding="utf-8")
+    (adapters / "reader.json").write_text('{"answerable_threshold": 0.55}', encoding="utf-8")
     engine.settings.models_dir = tmp_path / "models"
     try:
-        tuned = EchoChatModel(p_yes=0.7)
+        tuned = EchoChatModel(p_yes=0.6)
         assert asker(engine, engine.require_chat_model(), "rag")(WARRANTY, None).abstained
         assert not asker(engine, tuned, "lora+rag", "reader")(WARRANTY, None).abstained
         engine.settings.llm.adapter = "reader"  # the product running the adapter agrees

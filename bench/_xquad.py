@@ -16,6 +16,7 @@ from typing import Literal
 import _squad
 
 XQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "xquad"
+LANGUAGES = ("en", "de", "zh", "es", "ru", "ar", "hi", "th", "vi", "tr", "el", "ro")
 TUNE_ARTICLES = ("Normans", "Steam_engine", "Immune_system", "Islamism",
                  "Nikola_Tesla", "Martin_Luther", "Sky_(United_Kingdom)", "Oxygen")  # fmt: skip
 REPORT_ARTICLES = ("Harvard_University", "Force", "Super_Bowl_50", "Teacher",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sourcewise.core.answer import tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
 from sourcewise.core.types import SearchHit
 
@@ -235,7 +236,7 @@ def _table_start(
     first = passage[header[0] : header[1]].split("\n", maxsplit=1)[0]
     head = tables.cells(first)
     before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
-    scale = tables.scale_of(f"{heading}\n{before}\n{first}")
+    scale = scale_of(f"{heading}\n{before}\n{first}")
     if tables.is_header(head):
         return head, scale
     labels = before.rsplit("\n\n", 1)[-1].strip()

@@ -19,7 +19,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_SCALE = re.compile(r"\b(?:in|\$\s*in|amounts\s+in|dollars\s+in)\s+(thousands|millions|billions)\b", re.I)  # fmt: skip
 _NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
@@ -65,12 +64,6 @@ def row_text(header: Sequence[str] | None, row: Sequence[str], scale: str = "") 
         pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
         return "; ".join(pairs) + suffix
     return " | ".join(c for c in row if c and c != "$") + suffix
-
-
-def scale_of(text: str) -> str:
-    """The last scale a caption or header states ("in millions"), or ""."""
-    found = _SCALE.findall(text)
-    return f"in {found[-1].lower()}" if found else ""
 
 
 def carry_scale(answer: str, evidence: Sequence[str]) -> str:

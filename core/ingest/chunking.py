@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sourcewise.core.ingest.document import Block, ChunkRecord, ParsedDocument
+from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
 
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
+_SCALE_LOOK = 400  # characters of a caption, or of a table's first lines, searched for a scale
 _TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
@@ -97,6 +99,7 @@ class Chunker:
     def _pieces(self, blocks: list[Block], starts: list[int], text: str) -> list[list[Piece]]:
         path: list[str] = []
         groups: list[list[Piece]] = []
+        caption = ""  # the short blocks just above a table: where its scale is stated
         for block, start in zip(blocks, starts, strict=True):
             if not block.text.strip():
                 continue
@@ -104,6 +107,12 @@ class Chunker:
                 level = max(1, block.level or 1)
                 path = [*path[: level - 1], block.text.strip()]
             heading = " > ".join(path)
+            if block.kind == "table":
+                # The caption is another chunk: the table's heading says its scale instead.
+                scale = scale_of(caption + "\n" + block.text[:_SCALE_LOOK])
+                heading = f"{heading} ({scale})" if scale else heading
+            short = len(block.text) <= _SCALE_LOOK and block.kind not in ("heading", "table")
+            caption = (caption + "\n" + block.text)[-_SCALE_LOOK:] if short else ""
             pieces = self._split_block(block, start, heading)
             if block.kind == "heading":
                 pieces = [replace(p, is_heading=True) for p in pieces]

@@ -51,3 +51,23 @@ def test_a_table_is_cut_at_its_own_target_not_the_prose_target() -> None:
     assert len(prose_sized) > 3
     assert len(table_sized) == 1 and table_sized[0].text == table
     assert Chunker(HashEmbedder().count_tokens, 40, 8, 5, table_target=10).table_target == 40
+
+
+def test_a_tables_heading_carries_the_scale_its_caption_states() -> None:
+    table = (
+        "| Gross margin | 36,413 | 35,885 |\n| --- | --- | --- |\n| Net income | 19,881 | 19,442 |"
+    )
+    doc = ParsedDocument(
+        blocks=[
+            Block("Statements", kind="heading", level=1),
+            Block("CONSOLIDATED STATEMENTS OF OPERATIONS (In millions, except per share)"),
+            Block("Three Months Ended July 1, 2023"),
+            Block(table, kind="table"),
+            Block("Notes", kind="heading", level=1),
+            Block(table, kind="table"),  # no caption with a scale above this one
+        ],
+        file_type="pdf",
+    )
+    _, chunks = _chunker(target=60).chunk(doc)
+    tables = [c for c in chunks if "Gross margin" in c.text]
+    assert [c.heading for c in tables] == ["Statements (in millions)", "Notes"]

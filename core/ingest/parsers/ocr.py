@@ -74,7 +74,11 @@ def ocr_image(image: NDArray[np.uint8]) -> list[OcrLine]:
     engine = get_engine()
     try:
         # Per-character boxes let glued words be split again (ocr_spacing).
-        result, _elapsed = engine(image, return_word_box=True)
+        # unclip_ratio 2.0 (RapidOCR's default 1.6): the detector's boxes grown enough that a
+        # long line is not dropped. On invoice, memo and long-line pages at 24/30 px, straight
+        # and skewed 0.6 degrees: 76 of 92 lines read instead of 64, 3 stray boxes instead of
+        # 13 (box_thresh 0.3 or text_score 0.3 changed neither).
+        result, _elapsed = engine(image, return_word_box=True, unclip_ratio=2.0)
     # ONNX Runtime and OpenCV raise their own exception types on odd images (zero-size,
     # unexpected channels); any of them means OCR failed on this image only.
     except Exception as err:

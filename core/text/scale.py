@@ -1,0 +1,20 @@
+"""The scale a table's caption or header states ("In millions", "$ in thousands").
+
+Statement tables print 36,413 where the caption above says the figures are in millions; the
+chunker carries the scale into the table's heading (its caption is another chunk) and the
+answer step into the figures it quotes (core/answer/tables.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SCALE = re.compile(
+    r"\b(?:in|\$\s*in|amounts\s+in|dollars\s+in)\s+(thousands|millions|billions)\b", re.I
+)
+
+
+def scale_of(text: str) -> str:
+    """The last scale ``text`` states, as "in millions", or ""."""
+    found = _SCALE.findall(text)
+    return f"in {found[-1].lower()}" if found else ""

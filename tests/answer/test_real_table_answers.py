@@ -1,0 +1,34 @@
+"""Table answers on the real default models (``-m real``): a DOCX table row under a prose rule
+that says otherwise, and the smallest row of a sheet, are answered and cited, not declined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sourcewise.core.factory import build_engine
+from sourcewise.core.settings import Settings
+from tests.answer.table_fixtures import write_folder
+from tests.answer.test_real_answer import _models_dir
+
+pytestmark = pytest.mark.real
+
+
+def test_a_table_row_and_a_sheets_smallest_row_are_answered(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "docs")
+    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
+                                   index={"parse_mode": "thread"}))  # fmt: skip
+    try:
+        engine.index([folder])
+        row = engine.ask("How many days per week may a support agent work remotely?")
+        smallest = engine.ask("Which department has the smallest budget?")
+    finally:
+        engine.close()
+    assert not row.abstained, row.reason
+    assert "2" in row.answer.replace("2025", "") or "two" in row.answer.lower(), row.answer
+    assert "three" not in row.answer.lower(), row.answer  # the prose rule's default, not the row
+    assert row.citations[0].path.endswith("remote-work-policy.docx")
+    assert not smallest.abstained, smallest.reason
+    assert "Facilities" in smallest.answer, smallest.answer
+    assert any(c.path.endswith("budget-2025.xlsx") for c in smallest.citations)

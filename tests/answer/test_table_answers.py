@@ -1,0 +1,62 @@
+"""Answers from table rows, a sheet and a scaled statement (issue 22), through Engine.ask with
+the fake models: the row reaches the model with its header, is cited, and is not declined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sourcewise.core.engine import Engine
+from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
+from tests.answer.conftest import fake_engine
+from tests.answer.table_fixtures import write_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "docs")
+
+
+def _engine(tmp_path: Path, folder: Path, model: EchoChatModel | ScriptedChatModel) -> Engine:
+    engine = fake_engine(tmp_path / "home", model)
+    engine.settings.answer.answerable_threshold = 0.65  # judged, as the default model is
+    engine.index([folder])
+    return engine
+
+
+def test_a_docx_table_row_is_answered_and_cited(tmp_path: Path, folder: Path) -> None:
+    model = EchoChatModel(p_yes=0.9)
+    engine = _engine(tmp_path, folder, model)
+    try:
+        answer = engine.ask("How many remote days per week does a support agent get?")
+    finally:
+        engine.close()
+    assert not answer.abstained, answer.reason
+    assert "Role: Support agent; Remote days per week: 2" in model.prompts[-1][-1]["content"]
+    assert "Support agent" in answer.answer and "2" in answer.answer
+    assert answer.citations[0].path.endswith("remote-work-policy.docx")
+
+
+def test_a_sheet_is_read_whole_for_its_smallest_row(tmp_path: Path, folder: Path) -> None:
+    model = EchoChatModel(p_yes=0.9)
+    engine = _engine(tmp_path, folder, model)
+    try:
+        answer = engine.ask("Which department has the smallest budget?")
+    finally:
+        engine.close()
+    assert not answer.abstained, answer.reason
+    assert "smallest Budget 2025 (EUR): Facilities (185,000)" in model.prompts[-1][-1]["content"]
+    assert any(c.path.endswith("budget-2025.xlsx") for c in answer.citations)
+
+
+def test_a_figure_from_a_statement_in_millions_carries_its_unit(
+    tmp_path: Path, folder: Path
+) -> None:
+    engine = _engine(tmp_path, folder, ScriptedChatModel("The gross margin was $36,413 [1]."))
+    try:
+        answer = engine.ask("What was the gross margin in the three months ended July 1, 2023?")
+    finally:
+        engine.close()
+    assert "$36,413 million" in answer.answer, answer.answer
+    assert answer.citations[0].path.endswith("statements.md")

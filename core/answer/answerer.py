@@ -27,6 +27,7 @@ from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
+from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.sentences import one_line
 from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchHit, Timings
 
@@ -216,8 +217,8 @@ class Answerer:
     def _support(self, answer: str, by_n: dict[int, Source]) -> dict[int, bool]:
         """Each cited sentence checked against its source with the cross-encoder; a source is
         supported when every sentence citing it scores above the threshold."""
-        if self.reranker is None:
-            return {}
+        if self.reranker is None or not latin_script(answer):
+            return {}  # the English cross-encoder cannot check a Chinese sentence
         verdict: dict[int, bool] = {}
         for sent in cit.cited_sentences(answer):
             for n in sent.sources:

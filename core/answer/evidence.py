@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from sourcewise.core.answer import tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
+from sourcewise.core.store.grams import grams
+from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
 from sourcewise.core.types import SearchHit
@@ -122,10 +124,11 @@ class EvidenceSelector:
         return [self._with_aggregates(question, ev, whole) for ev in evidence]
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
-        if self.reranker is not None:
+        if self.reranker is not None and latin_script(question):
             return [float(s) for s in self.reranker.score(question, texts)]
-        terms = content_words(question)
-        return [float(len(terms & content_words(t))) for t in texts]
+        # Shared words, and character pairs of Chinese, Japanese or Thai (no spaces to split).
+        terms = content_words(question) | set(grams(question))
+        return [float(len(terms & (content_words(t) | set(grams(t))))) for t in texts]
 
     def _with_aggregates(
         self, question: str, ev: Evidence, whole: dict[int, list[str]]

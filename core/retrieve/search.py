@@ -16,6 +16,7 @@ from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.retrieve.strength import strength
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.text.language import latin_script
 from sourcewise.core.types import SearchFilters, SearchHit
 
 CONFIDENT_DEPTH = 3
@@ -55,7 +56,8 @@ class Searcher:
         query = content_query(query).text
         qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
         hits, agree = self.first_stage(query, qvec, k, filters)
-        if self.reranker is not None and hits:
+        # The English cross-encoder only where it can read the query (core/text/language.py).
+        if self.reranker is not None and hits and latin_script(query):
             depth = self.cfg.rerank_candidates
             if self.cfg.rerank_skip_confident and agree:
                 depth = CONFIDENT_DEPTH  # still scored: abstention needs the top score

@@ -32,3 +32,24 @@ def test_a_table_row_and_a_sheets_smallest_row_are_answered(tmp_path: Path) -> N
     assert not smallest.abstained, smallest.reason
     assert "Facilities" in smallest.answer, smallest.answer
     assert any(c.path.endswith("budget-2025.xlsx") for c in smallest.citations)
+
+
+def test_a_german_question_gets_a_german_answer(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "sommerfest.md").write_text(
+        "# Sommerfest 2025\n\nDas diesjährige Sommerfest findet am 12. Juli 2025 im Stadtpark "
+        "Hamburg statt. Beginn ist um 16 Uhr, für Essen und Getränke ist gesorgt.\n",
+        encoding="utf-8",
+    )
+    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
+                                   index={"parse_mode": "thread"}))  # fmt: skip
+    try:
+        engine.index([folder])
+        answer = engine.ask("Wann findet das Sommerfest statt?")
+    finally:
+        engine.close()
+    assert not answer.abstained, answer.reason
+    assert "12. Juli 2025" in answer.answer, answer.answer  # the date whole, as the note says
+    words = set(answer.answer.lower().replace(".", " ").split())
+    assert words & {"das", "findet", "am", "im", "statt"}, answer.answer  # German, not English

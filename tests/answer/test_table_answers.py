@@ -60,3 +60,26 @@ def test_a_figure_from_a_statement_in_millions_carries_its_unit(
         engine.close()
     assert "$36,413 million" in answer.answer, answer.answer
     assert answer.citations[0].path.endswith("statements.md")
+
+
+def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) -> None:
+    from sourcewise.core.answer import prompts
+    from sourcewise.core.answer.language import NOT_COVERED
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "sommerfest.md").write_text(
+        "# Sommerfest\n\nDas Sommerfest findet am 12. Juli 2025 im Stadtpark statt.\n",
+        encoding="utf-8",
+    )
+    model = EchoChatModel(p_yes=0.9)
+    engine = _engine(tmp_path, folder, model)
+    try:
+        engine.ask("Wann findet das Sommerfest statt?")
+        asked = model.prompts[-1][-1]["content"]
+        model.p_yes = 0.1  # now the judge says the passages do not answer
+        declined = engine.ask("Wie viel kostet der Eintritt zum Sommerfest?")
+    finally:
+        engine.close()
+    assert "Answer in German" in asked and asked.endswith(prompts.ANSWER)
+    assert declined.abstained and declined.answer.startswith(NOT_COVERED["German"])

@@ -1,0 +1,32 @@
+"""The question's language, read from its script or its function words."""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcewise.core.text.language import latin_script, question_language
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("When is the company summer party?", None),
+        ("Wann findet das Sommerfest statt?", "German"),
+        ("Bis wann muss man sich für das Sommerfest anmelden?", "German"),
+        ("¿Quién interpretó el himno nacional?", "Spanish"),
+        ("新版本的发布日期推迟到什么时候？", "Chinese"),
+        ("暗証番号はどこですか", "Japanese"),
+        ("متى تأسست الجامعة؟", "Arabic"),
+        ("Когда был основан университет?", "Russian"),
+        ("विश्वविद्यालय की स्थापना कब हुई?", "Hindi"),
+        ("iPhone", None),  # too little to tell: the prompts stay English
+    ],
+)
+def test_the_language_of_a_question(question: str, language: str | None) -> None:
+    assert question_language(question) == language
+
+
+def test_only_latin_script_is_read_by_the_english_cross_encoder() -> None:
+    assert latin_script("Wann findet das Sommerfest statt?")
+    assert not latin_script("谁负责制定测试计划？")
+    assert not latin_script("What does 暗証番号 mean?")  # mixed: the Japanese word is the point

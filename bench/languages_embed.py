@@ -173,18 +173,31 @@ def scifact(embedder, n_docs: int, dims: Dims) -> tuple[dict[int | None, float],
     return out, len(keep)
 
 
-def run_one(system: str, n_docs: int) -> None:
+def run_one(system: str, n_docs: int, parts: Sequence[str]) -> None:
     started = time.perf_counter()
     embedder = build(system)
-    sample, english = speed_sample(), speed_sample(["en"], 40)
-    # The baseline timed in this process, just before and after: the machine's load changes.
-    base = embedder if system == BASELINE else build(BASELINE)
-    rates = [speed(base, sample), speed(embedder, sample), speed(base, sample)]
-    en_rates = [speed(base, english), speed(embedder, english), speed(base, english)]
     # EmbeddingGemma is Matryoshka-trained: its 256-d prefix too, from the same vectors.
     dims: list[int | None] = [None, 256] if system == "embeddinggemma-300m" else [None]
-    langs = xquad(embedder, dims)
-    ndcg, used = scifact(embedder, n_docs, dims)
+    if "xquad" in parts:
+        sample, english = speed_sample(), speed_sample(["en"], 40)
+        # The baseline timed in this process, just before and after: the load changes.
+        base = embedder if system == BASELINE else build(BASELINE)
+        rates = [speed(base, sample), speed(embedder, sample), speed(base, sample)]
+        en_rates = [speed(base, english), speed(embedder, english), speed(base, english)]
+        langs = xquad(embedder, dims)
+        # Saved before SciFact too: a slow model's XQuAD row survives a run cut short.
+        _save(system, dims, rates, en_rates, langs, {}, 0, started)
+    if "scifact" in parts:
+        ndcg, used = scifact(embedder, n_docs, dims)
+        for dim in dims:  # into the saved rows (a SciFact-only run keeps the XQuAD numbers)
+            path = RESULTS / f"{system if dim is None else f'{system}@d{dim}'}.json"
+            row = json.loads(path.read_text(encoding="utf-8"))
+            row["scifact_ndcg10"], row["scifact_docs"] = ndcg[dim], used
+            path.write_text(json.dumps(row, indent=1), encoding="utf-8")
+
+
+def _save(system: str, dims: Dims, rates: list[float], en_rates: list[float],  # type: ignore[no-untyped-def]
+          langs, ndcg: dict[int | None, float], used: int, started: float) -> None:  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)
     for dim in dims:
         name = system if dim is None else f"{system}@d{dim}"
@@ -192,7 +205,7 @@ def run_one(system: str, n_docs: int) -> None:
                   "baseline_chunks_per_s": (rates[0] + rates[2]) / 2,
                   "en_chunks_per_s": en_rates[1],
                   "en_baseline_chunks_per_s": (en_rates[0] + en_rates[2]) / 2, "xquad": langs[dim],
-                  "scifact_ndcg10": ndcg[dim], "scifact_docs": used,
+                  "scifact_ndcg10": ndcg.get(dim), "scifact_docs": used,
                   "seconds": time.perf_counter() - started}  # fmt: skip
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
 
@@ -217,7 +230,7 @@ def table(systems: Sequence[str]) -> str:
             f"| {r['system']} | {_speed(r, '')} | {_speed(r, 'en_')} | "
             f"{_mean(own, 'top1'):.3f} / {_mean(own, 'top5'):.3f} | "
             f"{_mean(cross, 'top1'):.3f} / {_mean(cross, 'top5'):.3f} | "
-            f"{r['scifact_ndcg10']:.3f} ({r['scifact_docs']}) |"
+            f"{_ndcg(r)} |"
         )
     lines += ["", "XQuAD tune half, gold paragraph top-1 / top-5 per language:", ""]
     keys = [*_xquad.LANGUAGES, *(f"en->{c}" for c in CROSS)]
@@ -236,6 +249,12 @@ def _speed(r: dict[str, Any], prefix: str) -> str:
     return f"{rate:.1f} ({rate / base:.2f})"
 
 
+def _ndcg(r: dict[str, Any]) -> str:
+    if r["scifact_ndcg10"] is None:
+        return "not run"
+    return f"{r['scifact_ndcg10']:.3f} ({r['scifact_docs']})"
+
+
 def _mean(cells: list[dict[str, float]], key: str) -> float:
     return statistics.fmean(c[key] for c in cells)
 
@@ -246,11 +265,13 @@ def main() -> None:
     ap.add_argument("--scifact-docs", type=int, default=1000,
                     help="abstracts embedded (every judged one plus a fixed sample); 0 = all")  # fmt: skip
     ap.add_argument("--table", action="store_true", help="print the saved results only")
+    ap.add_argument("--parts", default="xquad,scifact",
+                    help="xquad (with speed) and/or scifact; scifact alone needs a saved xquad row")  # fmt: skip
     ap.add_argument("--one", help=argparse.SUPPRESS)  # the child process that runs one system
     args = ap.parse_args()
     systems = [s for s in args.systems.split(",") if s]
     if args.one:
-        run_one(args.one, args.scifact_docs)
+        run_one(args.one, args.scifact_docs, args.parts.split(","))
         return
     if not args.table:
         for system in systems:
@@ -262,6 +283,8 @@ def main() -> None:
                 system,
                 "--scifact-docs",
                 str(args.scifact_docs),
+                "--parts",
+                args.parts,
             ]
             if subprocess.run(cmd, check=False).returncode != 0:
                 print(f"{system} failed; left out", file=sys.stderr)

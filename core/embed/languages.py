@@ -112,16 +112,19 @@ def language_mix(texts: Iterable[str]) -> LanguageMix:
 
 def sample_texts(store: Store, limit: int = SAMPLE) -> list[str]:
     """About ``limit`` chunk texts spread over the whole library: runs of five consecutive
-    chunks at even steps of chunk id (ids grow as files are indexed, so steps cross files)."""
+    chunks at even steps of chunk id (ids grow as files are indexed, so steps cross files).
+    Ids freed by re-indexing leave gaps, so the walk goes on to the last id and then keeps
+    every n-th run: still spread evenly, at most a few hundred tiny queries."""
     total = store.catalog.chunk_count()
-    if total == 0:
-        return []
     run = 5
     step = max(run, total // max(1, limit // run))
-    texts: list[str] = []
-    for start in range(0, total, step):
-        texts += [row[1] for row in store.catalog.chunks_after(start, run)]
-    return texts[:limit]
+    runs: list[list[str]] = []
+    last = 0
+    while rows := store.catalog.chunks_after(last, run):
+        runs.append([row[1] for row in rows])
+        last = rows[-1][0] + step - run
+    keep = max(1, -(-len(runs) * run // limit))  # ceil: every keep-th run fits the limit
+    return [text for texts in runs[::keep] for text in texts][:limit]
 
 
 def embedder_hint(mix: LanguageMix, embed_model: str, models: Sequence[ModelSpec]) -> str | None:

@@ -101,3 +101,30 @@ def test_the_status_command_prints_the_hint_and_its_json_holds_the_shares(
     data = json.loads(capsys.readouterr().out)
     assert data["languages"] == {"zh": 1.0} and data["non_english"] == 1.0
     assert "embeddinggemma-300m" in data["hints"][0]
+
+
+class _Catalog:
+    """Chunk ids 1..n with gaps: what a store looks like after files were re-indexed."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def chunk_count(self) -> int:
+        return len(self.ids)
+
+    def chunks_after(self, last: int, limit: int) -> list[tuple[int, str, str, int]]:
+        return [(i, f"chunk {i}", "", 1) for i in self.ids if i > last][:limit]
+
+
+class _Store:
+    def __init__(self, ids: list[int]) -> None:
+        self.catalog = _Catalog(ids)
+
+
+@pytest.mark.parametrize("ids", [list(range(1, 2001)), list(range(5000, 9000, 2))])
+def test_the_sample_spreads_over_every_chunk_id(ids: list[int]) -> None:
+    texts = sample_texts(_Store(ids), limit=100)  # type: ignore[arg-type]
+    found = [int(t.split()[1]) for t in texts]
+    assert 80 <= len(found) <= 100 and len(set(found)) == len(found)
+    assert found[0] == ids[0] and found[-1] >= ids[int(len(ids) * 0.9)]  # first and last tenth
+    assert sample_texts(_Store([]), limit=100) == []  # type: ignore[arg-type]

@@ -100,3 +100,42 @@ def questions(lang: str, title: str) -> list[ArticleQuestion]:
 def squad_article(title: str) -> _squad.Article:
     """An English SQuAD 2.0 article (with its unanswerable questions) by title."""
     return next(a for a in _squad.load() if a.title == title)
+
+
+# -- paragraphs by key, for embedders alone (bench/languages_embed.py) --------------------------
+def find_data(name: str) -> Path:
+    """``shared/data/<name>`` beside the checkout, or beside one of its parents (a worktree)."""
+    for parent in Path(__file__).resolve().parents[1:]:
+        if (parent / "shared" / "data" / name).is_dir():
+            return parent / "shared" / "data" / name
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / name
+
+
+@dataclass(frozen=True)
+class KeyedQuestion:
+    id: str
+    text: str
+    paragraph: str  # key of the gold paragraph: "<article>#<index>", the same in every language
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    paragraphs: dict[str, str]  # key -> text
+    questions: tuple[KeyedQuestion, ...]
+
+
+def load_language(code: str, half: Half = "tune", data: Path = XQUAD) -> Language:
+    """One language's half as paragraphs by key and questions naming their paragraph's key."""
+    articles = TUNE_ARTICLES if half == "tune" else REPORT_ARTICLES
+    raw = json.loads((data / f"xquad.{code}.json").read_text(encoding="utf-8"))["data"]
+    paragraphs: dict[str, str] = {}
+    questions: list[KeyedQuestion] = []
+    for article in raw:
+        if article["title"] not in articles:
+            continue
+        for i, para in enumerate(article["paragraphs"]):
+            key = f"{article['title']}#{i}"
+            paragraphs[key] = para["context"]
+            questions += [KeyedQuestion(qa["id"], qa["question"], key) for qa in para["qas"]]
+    return Language(code, paragraphs, tuple(questions))

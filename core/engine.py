@@ -150,7 +150,14 @@ class Engine:
             return self.index_store.remove_paths(list(paths), collection)
 
     def status(self) -> IndexStatus:
-        return self.index_store.status()
+        from sourcewise.core.embed import languages
+
+        status = self.index_store.status()
+        mix = languages.language_mix(languages.sample_texts(self.index_store))
+        status.languages, status.non_english = mix.shares, mix.non_english
+        hint = languages.embedder_hint(mix, self.embedder.name, self.models.manifest())
+        status.hints += [hint] if hint else []
+        return status
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return self.index_store.documents(collection)

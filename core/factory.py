@@ -59,7 +59,9 @@ def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
     from sourcewise.core.embed.sentence import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name, spec.dimension or 384, lambda: models.path(name),
-                                       settings.embed, query_prefix=spec.query_instruction or "")  # fmt: skip
+                                       settings.embed, query_prefix=spec.query_instruction or "",
+                                       document_prefix=spec.document_instruction or "",
+                                       max_tokens=spec.context_length)  # fmt: skip
 
 
 def make_chat_model(settings: Settings, models: ModelStore) -> ChatModel | None:

@@ -84,6 +84,12 @@ class IndexStatus:
     failed: list[FileFailure] = field(default_factory=list)
     pending: int = 0
     warnings: list[FileWarning] = field(default_factory=list)  # of indexed documents
+    # Share of the text per guessed language (ISO 639-1; "und" undetermined), from a sample
+    # of chunks, largest first; and the share that is in another language than English.
+    languages: dict[str, float] = field(default_factory=dict)
+    non_english: float = 0.0
+    # A proposal for the user, e.g. a multilingual embedder for a mostly German library.
+    hints: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

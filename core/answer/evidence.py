@@ -202,10 +202,17 @@ def _scored_text(hit: SearchHit, unit: Unit) -> str:
     if unit.header is None:
         keyed = hit.heading and _KEY_VALUE.match(unit.text)
         return f"{hit.heading}: {unit.text.lstrip('-*• ')}" if keyed else unit.text
-    passage = hit.text
-    head = tables.cells(passage[unit.header[0] : unit.header[1]].split("\n", maxsplit=1)[0])
-    header = head if tables.is_header(head) else None
-    return tables.row_text(header, tables.cells(unit.text))
+    return tables.row_text(_header_cells(hit.text, unit.header), tables.cells(unit.text))
+
+
+def _first_row(passage: str, header: tuple[int, int]) -> str:
+    return passage[header[0] : header[1]].split("\n", maxsplit=1)[0]
+
+
+def _header_cells(passage: str, header: tuple[int, int]) -> list[str] | None:
+    """A table's column names, or None when its first row is data (a PDF statement's)."""
+    head = tables.cells(_first_row(passage, header))
+    return head if tables.is_header(head) else None
 
 
 def _render(passage: str, units: list[Unit], heading: str = "") -> str:
@@ -236,16 +243,16 @@ def _table_start(
 ) -> tuple[list[str] | None, str]:
     """The table's header cells (None when its first row is data) and scale; a header-less
     table's first row, and the column labels above it, are added to ``parts``."""
-    first = passage[header[0] : header[1]].split("\n", maxsplit=1)[0]
-    head = tables.cells(first)
+    first = _first_row(passage, header)
     before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
     scale = scale_of(f"{heading}\n{before}\n{first}")
-    if tables.is_header(head):
-        return head, scale
+    names = _header_cells(passage, header)
+    if names is not None:
+        return names, scale
     labels = before.rsplit("\n\n", 1)[-1].strip()
     if labels and not _TABLE_ROW.match(labels.splitlines()[-1]):
         parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
-    parts.append("\n" + tables.row_text(None, head, scale))
+    parts.append("\n" + tables.row_text(None, tables.cells(first), scale))
     return None, scale
 
 

@@ -8,21 +8,17 @@ in the manifest) before it is renamed into place. A mismatch leaves nothing behi
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from sourcewise.core.errors import ModelError
-from sourcewise.core.modelstore.hashing import tree_digest
 from sourcewise.core.modelstore.install import (
     ByteMeter,
+    build_tree,
     copy_member,
+    extract_member,
     member_parts,
-    mismatch,
     open_zip,
-    swap_into_place,
 )
 from sourcewise.core.modelstore.manifest import ModelSpec
 from sourcewise.core.progress import CancelToken, ProgressCallback
@@ -65,22 +61,17 @@ def _extract(
     spec: ModelSpec, archive: Path, target: Path, report: ProgressCallback, token: CancelToken
 ) -> None:
     meter = ByteMeter("extract", spec, report)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.target}.", suffix=".tmp", dir=target.parent))
-    try:
+
+    def fill(tmp: Path) -> list[tuple[str, str]]:
         with open_zip(archive) as zf:
             entries = [
-                (rel, _extract_one(zf, member, tmp / rel, meter, token))
+                (rel, extract_member(zf, member, tmp / rel, meter, token))
                 for rel, member in _folder_members(zf, spec.assembly.folder, archive.name)
             ]
         _check_files(spec, dict(entries))
-        actual = tree_digest(entries)
-        if actual != spec.sha256:
-            raise mismatch(spec, actual, meter.done)
-        tmp.chmod(0o755)  # mkdtemp creates it private
-        swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return entries
+
+    build_tree(spec, target, meter, fill)
 
 
 def _folder_members(zf: zipfile.ZipFile, folder: str, name: str) -> list[tuple[str, str]]:
@@ -96,18 +87,6 @@ def _folder_members(zf: zipfile.ZipFile, folder: str, name: str) -> list[tuple[s
     if not pairs:
         raise ModelError(f"{name} holds no folder {folder}")
     return pairs
-
-
-def _extract_one(
-    zf: zipfile.ZipFile, member: str, dest: Path, meter: ByteMeter, token: CancelToken
-) -> str:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with dest.open("wb") as out:
-        copy_member(zf, member, out.write, digest, meter, token)
-        out.flush()
-        os.fsync(out.fileno())
-    return digest.hexdigest()
 
 
 def _check_files(spec: ModelSpec, found: dict[str, str]) -> None:

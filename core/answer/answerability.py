@@ -64,13 +64,17 @@ def missing_names(question: str, evidence: str) -> list[str]:
     """The question's names (capitalised words after its first, acronyms, numbers and codes
     such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris" over
     a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
-    words = _NAME.findall(question)
-    first = re.match(r"\W*(\w+)", question)
     have = evidence.lower()
+    return [w for w in question_names(question) if w.lower()[:5] not in have]
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised words after the question's first (which is capitalised anyway), acronyms,
+    numbers and codes: what picks one row or one document out of many."""
+    first = re.match(r"\W*(\w+)", question)
     out = []
-    for w in words:
+    for w in _NAME.findall(question):
         if first and w == first.group(1) and not any(c.isdigit() for c in w) and not w.isupper():
-            continue  # the question's first word is capitalised anyway
-        if w.lower()[:5] not in have:
-            out.append(w)
+            continue
+        out.append(w)
     return out

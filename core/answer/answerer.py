@@ -17,7 +17,7 @@ from dataclasses import replace
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import guard, prompts, tables
 from sourcewise.core.answer.answerability import Verdict, judge
-from sourcewise.core.answer.attribution import SourceRef, attribute
+from sourcewise.core.answer.attribution import SourceRef, attribute, recite
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
@@ -184,7 +184,7 @@ class Answerer:
             # The model's own "not covered": an abstention, with the passages it read.
             return self._abstain(base, hits, _MODEL_DECLINED, t0, None)  # already streamed
         refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
-        text = tables.carry_scale(attribute(text, refs), [s.text for s in sources])
+        text = tables.carry_scale(recite(attribute(text, refs), refs), [s.text for s in sources])
         citations = self._citations(text, sources)
         timings.total_ms = _ms(t0)
         uncited = not any(c.supported is not False for c in citations)

@@ -14,12 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sourcewise.core.answer import tables
+from sourcewise.core.answer.answerability import question_names
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.store.grams import grams
 from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
+from sourcewise.core.text.words import word_count
 from sourcewise.core.types import SearchHit
 
 TokenCounter = Callable[[str], int]
@@ -31,6 +33,7 @@ _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own,
 _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
+_NAMED_GAP = 20.0  # how far below its table's best an unnamed row drops: past any margin
 _LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
@@ -116,7 +119,7 @@ class EvidenceSelector:
         if not flat:
             return []
         texts = [_scored_text(hits[i], per_hit[i][j]) for i, j in flat]
-        scores = self._score(question, texts)
+        scores = _prefer_named_rows(question, flat, self._score(question, texts), per_hit, texts)
         scored = sorted(zip(flat, scores, strict=True), key=lambda x: -x[1])
         chosen = self._choose(scored, per_hit)
         whole = _read_tables_whole(question, hits, per_hit, chosen)
@@ -144,23 +147,31 @@ class EvidenceSelector:
         if not found:
             return ev
         score = max(ev.score, self._score(question, [found])[0])
-        return replace(ev, text=f"{ev.text}\n{found}", score=score)
+        return replace(ev, text=f"{found}\n{ev.text}", score=score)  # first: read before rows
 
     def _choose(
         self, scored: list[tuple[tuple[int, int], float]], per_hit: list[list[Unit]]
     ) -> dict[int, set[int]]:
-        """Greedy by score: each unit with the one before it (the subject a pronoun refers to),
-        the one after a question or a colon, and, for table rows, the header; stop at the
-        budget or below the margin."""
+        """Greedy by score: each sentence with the one before it (the subject a pronoun refers
+        to), the best one and any question or lead-in with the one after, and table rows alone
+        (their header is shown with them); stop at the budget or below the margin."""
         best = scored[0][1]
         chosen: dict[int, set[int]] = {}
         used = 0
         for (i, j), score in scored:
             if chosen and score < best - self.margin:
                 break
-            want = [j] if j in chosen.get(i, set()) else [j, j - 1]
-            if per_hit[i][j].text.rstrip().endswith(("?", ":")) and j + 1 < len(per_hit[i]):
-                want.insert(1, j + 1)  # a FAQ's question or a lead-in: its answer follows
+            # A row's header is shown with it; the row above is another record, not context.
+            alone = j in chosen.get(i, set()) or per_hit[i][j].header is not None
+            want = [j] if alone else [j, j - 1]
+            lead_in = per_hit[i][j].text.rstrip().endswith(("?", ":"))
+            first_prose = not chosen and per_hit[i][j].header is None
+            if (lead_in or first_prose) and j + 1 < len(per_hit[i]):
+                # A FAQ's question or a lead-in: its answer follows. So does, often, the best
+                # sentence's: "Marco reported that the lease ... has been signed." scores
+                # highest for "When will the office move?", "The committee approved the
+                # move for 1 October 2025." comes next.
+                want.insert(1, j + 1)
             for k in want:
                 if k < 0 or k in chosen.get(i, set()):
                     continue
@@ -193,6 +204,60 @@ class EvidenceSelector:
                                 (best_unit.start, best_unit.end)))  # fmt: skip
         out.sort(key=lambda e: -e.score)
         return out
+
+
+def _prefer_named_rows(
+    question: str,
+    flat: list[tuple[int, int]],
+    scores: list[float],
+    per_hit: list[list[Unit]],
+    texts: list[str],
+) -> list[float]:
+    """Within each table, the rows holding the most of the question's names that pick rows
+    out ("Sales" in "Who owns the Sales budget?", not a column every row has) take the
+    table's best score; its other rows drop below the margin. The cross-encoder scores every
+    row of a budget sheet alike, and the 1.5B model then read the owner off the wrong row. A
+    row's label said in the question ("a support agent") picks it as a name does."""
+    if tables.asks_aggregate(question):
+        return scores
+    asked = question.lower()
+    names = {n.lower() for n in question_names(question)}
+    out = list(scores)
+    for rows in _tables_of(flat, per_hit).values():
+        labels = {k: _label(flat[k], per_hit) for k in rows}
+        said = {lab for lab in labels.values() if len(lab) > 3 and _says(asked, lab)}
+        held = [{n for n in names | said if _says(texts[k].lower(), n)} for k in rows]
+        picking = {n for n in names | said if 0 < sum(n in h for h in held) < len(rows)}
+        if not picking:
+            continue
+        most = max(len(h & picking) for h in held)
+        best = max(out[k] for k in rows)
+        for k, h in zip(rows, held, strict=True):
+            named = len(h & picking) == most
+            out[k] = best if named else min(out[k], best - _NAMED_GAP)
+    return out
+
+
+def _tables_of(
+    flat: list[tuple[int, int]], per_hit: list[list[Unit]]
+) -> dict[tuple[int, tuple[int, int]], list[int]]:
+    """The positions in ``flat`` of each table's rows."""
+    by_table: dict[tuple[int, tuple[int, int]], list[int]] = {}
+    for k, (i, j) in enumerate(flat):
+        header = per_hit[i][j].header
+        if header is not None:
+            by_table.setdefault((i, header), []).append(k)
+    return by_table
+
+
+def _label(at: tuple[int, int], per_hit: list[list[Unit]]) -> str:
+    """A row's first non-empty cell, lower-cased: what the row is about."""
+    row = tables.cells(per_hit[at[0]][at[1]].text)
+    return next((c for c in row if c), "").lower()
+
+
+def _says(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def _scored_text(hit: SearchHit, unit: Unit) -> str:
@@ -269,9 +334,15 @@ def _read_tables_whole(
             rows = [k for k, u in enumerate(per_hit[i]) if u.header == header]
             if header is None or len(rows) > tables.ROWS_READ_WHOLE:
                 continue
-            picked.update(rows)
             text = hits[i].text[header[0] : per_hit[i][rows[-1]].end] if rows else ""
             whole.setdefault(id(hits[i]), []).append(text)
+            table = tables.parse(text)
+            extremes = tables.extreme_rows(question, table) if table is not None else None
+            if table is None or extremes is None or len(table.rows) != len(rows):
+                picked.update(rows)
+            else:  # only the rows with the smallest/largest value, beside the computed line
+                picked.difference_update(rows)
+                picked.update(rows[k] for k in extremes)
     return whole
 
 
@@ -280,4 +351,4 @@ def _evidence_sized(text: str) -> bool:
 
 
 def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return word_count(text, _WORD)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from sourcewise.core.answer import citations as cit
+from sourcewise.core.text.words import word_count
 
 DECLINE = re.compile(
     r"(?:documents?|sources?|context|passages?|texts?)\s+(?:do(?:es)?n['’]?t|do(?:es)? not)\s+"
@@ -42,8 +43,7 @@ def echoes_sources(text: str, labels: Sequence[str]) -> bool:
 
 def markers_only(text: str) -> bool:
     """Nothing but citation markers and punctuation ("[1] [2] [3]")."""
-    words = re.findall(r"[^\W\d_]{2,}", cit.strip_markers(text))
-    return len(words) < 2
+    return word_count(cit.strip_markers(text)) < 2
 
 
 def cut_repetition(text: str) -> str:

@@ -131,6 +131,24 @@ def parse(text: str) -> Table | None:
     return Table(rows[0], rows[1:])
 
 
+def extreme_rows(question: str, table: Table) -> list[int] | None:
+    """For a question after only the smallest or largest: the indices (into ``table.rows``)
+    of the rows holding it, which are all the model needs to read; None for other questions.
+    Shown the whole budget sheet and the computed line, the 1.5B model still named its first
+    row as the smallest."""
+    ops = {op for op, pattern in _OPS.items() if pattern.search(question)}
+    column = _column(question, table) if ops and ops <= {"min", "max"} else None
+    if column is None:
+        return None
+    values = {k: v for k, r in enumerate(table.rows)
+              if len(r) > column and (v := _value(r[column])) is not None and not _is_total(r[0])}  # fmt: skip
+    if len(values) < 2:
+        return None
+    wanted = {min(values.values())} if "min" in ops else set()
+    wanted |= {max(values.values())} if "max" in ops else set()
+    return [k for k, v in values.items() if v in wanted]
+
+
 def _column(question: str, table: Table) -> int | None:
     numeric = [i for i in range(1, len(table.header))
                if sum(_value(r[i]) is not None for r in table.rows if len(r) > i) * 2 > len(table.rows)]  # fmt: skip
@@ -140,7 +158,10 @@ def _column(question: str, table: Table) -> int | None:
     named = [i for i in numeric if asked & {w.lower()[:5] for w in _WORD.findall(table.header[i])}]
     if len(named) == 1:
         return named[0]
-    return numeric[0] if len(numeric) == 1 else None
+    # The only numeric column, when the question names one of the table's columns at all:
+    # "the smallest budget" is not computed over a travel policy's expense limits.
+    about = asked & {w.lower()[:5] for cell in table.header for w in _WORD.findall(cell)}
+    return numeric[0] if len(numeric) == 1 and about else None
 
 
 def _is_number(cell: str) -> bool:

@@ -15,18 +15,9 @@ to the word index unchanged (English keeps its stemming).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-# Han (with extensions and compatibility ideographs), kana (with the prolonged sound mark and
-# half-width forms), Thai, Lao, Khmer and Myanmar. Hangul is left out: Korean separates its
-# words with spaces. Each script is its own run, so no pair straddles two scripts but kana
-# and kanji, which Japanese runs together.
-_CJ = "\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f" + (
-    "\U00020000-\U0003134f"
-)
-_SCRIPTS = (_CJ, "\u0e00-\u0e7f", "\u0e80-\u0eff", "\u1780-\u17ff", "\u1000-\u109f")
-_RUN = re.compile("|".join(f"[{s}]+" for s in _SCRIPTS))
+from sourcewise.core.text.words import SPACELESS_RUN
 
 GRAM = 2  # characters per gram: bench/cjk_keyword.py
 
@@ -52,7 +43,7 @@ def run_grams(run: str, n: int = GRAM) -> list[str]:
 
 def grams(text: str, n: int = GRAM) -> list[str]:
     """Every gram of ``text``'s runs in the spaceless scripts, in order (repeats kept)."""
-    return [g for run in _RUN.findall(text) for g in run_grams(run, n)]
+    return [g for run in SPACELESS_RUN.findall(text) for g in run_grams(run, n)]
 
 
 def gram_text(text: str, n: int = GRAM) -> str:
@@ -68,7 +59,7 @@ def chunk_grams(text: str, heading: str = "", n: int = GRAM) -> str:
 
 def is_gram(term: str) -> bool:
     """Whether a query term is a gram (for the gram index) rather than a word."""
-    return bool(term) and _RUN.fullmatch(term) is not None
+    return bool(term) and SPACELESS_RUN.fullmatch(term) is not None
 
 
 def segments(text: str) -> list[tuple[str, bool]]:
@@ -76,7 +67,7 @@ def segments(text: str) -> list[tuple[str, bool]]:
     in order: ``iPhone用の暗証`` -> ``("iPhone", False), ("用の暗証", True)``."""
     out: list[tuple[str, bool]] = []
     pos = 0
-    for m in _RUN.finditer(text):
+    for m in SPACELESS_RUN.finditer(text):
         if m.start() > pos:
             out.append((text[pos : m.start()], False))
         out.append((m.group(), True))

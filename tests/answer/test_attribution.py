@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sourcewise.core.answer.attribution import SourceRef, attribute, prose_reference
+from sourcewise.core.answer.attribution import SourceRef, attribute, prose_reference, recite
 
 SOURCES = [
     SourceRef(1, "/docs/workshop-safety-manual.pdf", 3, "Eye-wash stations are next to each exit."),
@@ -38,3 +38,14 @@ def test_a_sentence_no_source_holds_stays_uncited() -> None:
 def test_marked_sentences_are_left_alone() -> None:
     text = "Eye-wash stations are next to each exit [1]."
     assert attribute(text, SOURCES) == text
+
+
+def test_a_misnumbered_citation_moves_to_the_source_that_holds_the_sentence() -> None:
+    notes = SourceRef(1, "/n/会议纪要.md", None, "会议同意将项目预算增加15万元，用于外包测试。")
+    tesla = SourceRef(2, "/n/tesla.md", None, "特斯拉以其成就和表现力而闻名。")
+    assert recite("项目预算增加了15万元。[2]", [notes, tesla]) == "项目预算增加了15万元。[1]"
+    sheet = SourceRef(1, "/b.xlsx", 2, "Quarter: Q2; Marketing: 118200; Sales: 150900")
+    amzn = SourceRef(2, "/amzn.pdf", 23, "Cash provided by investing activities corresponds with")
+    assert recite("Marketing spent $118,200 in Q2 [2].", [sheet, amzn]).endswith("[1].")
+    # a paraphrase that neither source clearly holds keeps the model's number
+    assert recite("Spending went up [2].", [sheet, amzn]) == "Spending went up [2]."

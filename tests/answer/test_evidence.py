@@ -52,12 +52,21 @@ def test_table_rows_are_units_that_keep_their_header() -> None:
     assert header.startswith("| supplier | rating | contact |") and "|---|" in header
 
 
-def test_the_answering_sentence_and_its_predecessor_are_chosen() -> None:
+def test_the_best_sentence_comes_with_its_neighbours_and_the_rest_is_left_out() -> None:
     selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=30, margin=2.0)
     [ev] = selector.select("Where are the eye-wash stations of the workshop?", [_hit(PROSE)])
-    assert "eye-wash stations are next to each exit" in ev.text
-    assert "Visitors sign in" not in ev.text  # scored far below: left out
+    assert "It has three loading bays. The eye-wash stations are next to each exit" in ev.text
+    assert "Visitors sign in" in ev.text  # the sentence after the best one: its answer, often
+    assert "The depot opened" not in ev.text  # scored far below: left out
     assert PROSE[ev.best[0] : ev.best[1]].startswith("The eye-wash stations")
+
+
+def test_the_sentence_after_the_best_one_joins_it() -> None:
+    minutes = ("Marco reported that the lease for the new office at Hafenstrasse 12 has been "
+               "signed. The committee approved the move for 1 October 2025.")  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=60, margin=1.0)
+    [ev] = selector.select("When will the office at Hafenstrasse 12 move?", [_hit(minutes)])
+    assert "1 October 2025" in ev.text
 
 
 def test_a_table_row_comes_with_the_header_that_names_its_columns() -> None:
@@ -97,3 +106,12 @@ def test_a_short_key_value_line_is_evidence_and_stays_a_line() -> None:
     [ev] = selector.select("Which port does the staging database listen on?", [hit])
     assert "\n- Port: 5433" in ev.text  # two words, yet the answer; a line of its own
     assert notes[ev.best[0] : ev.best[1]] == "- Port: 5433"
+
+
+def test_a_chinese_sentence_is_evidence_and_is_chosen() -> None:
+    note = ("产品评审会议纪要\n\n时间：2025年3月14日 下午2点 地点：上海办公室\n\n"
+            "会议讨论了新版本的发布计划。由于支付模块的测试尚未完成，新版本的发布日期推迟到4月28日。"
+            "李强负责制定测试计划，截止日期为3月31日。")  # fmt: skip
+    selector = EvidenceSelector(None, _words, budget_tokens=60, margin=2.0)
+    [ev] = selector.select("新版本的发布日期推迟到什么时候？", [_hit(note)])
+    assert "新版本的发布日期推迟到4月28日" in ev.text

@@ -61,3 +61,8 @@ def test_one_definition_of_a_decline_for_the_answerer_and_evaluation() -> None:
     answers = ["The warranty is 18 months [1].", "Backups are kept for 30 days [2]."]
     assert all(is_decline(t) and declined(t) for t in said)
     assert not any(is_decline(t) or declined(t) for t in answers)
+
+
+def test_a_chinese_answer_is_not_only_markers() -> None:
+    assert not guard.markers_only("新版本的发布日期推迟到4月28日。 [1]")
+    assert guard.markers_only("[1] [2] [3]")

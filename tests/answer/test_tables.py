@@ -92,3 +92,36 @@ def test_total_rows_are_not_counted_twice() -> None:
     table = tables.parse("| Item | Cost |\n|---|---|\n| A | 10 |\n| B | 5 |\n| Total | 15 |")
     assert table is not None
     assert tables.aggregates("What is the total cost?", table).endswith("of the 2 rows: 15.")
+
+
+def test_the_row_the_question_names_is_shown_and_its_neighbours_are_not() -> None:
+    owner = _select("Who owns the Sales budget?", BUDGET)
+    assert "Department: Sales; Budget 2025 (EUR): 610000; Headcount: 9; Owner: Aisha Khan" in owner
+    assert "Julia Chen" not in owner and "Tom Berger" not in owner
+
+
+def test_a_row_named_by_its_lower_case_label_is_picked() -> None:
+    policy = ("| Role | Remote days per week |\n|---|---|\n| Software engineer | 3 |\n"
+              "| Support agent | 2 |\n| Warehouse staff | 0 |")  # fmt: skip
+    chosen = _select("How many remote days may a support agent take per week?", policy)
+    assert "Role: Support agent; Remote days per week: 2" in chosen
+    assert "Software engineer" not in chosen and "Warehouse staff" not in chosen
+
+
+def test_the_smallest_is_shown_as_its_row_beside_the_computed_line() -> None:
+    smallest = _select("Which department has the smallest budget?", BUDGET)
+    assert smallest.startswith("Computed over the whole table: smallest Budget 2025 (EUR): "
+                               "Facilities (185,000).")  # fmt: skip
+    assert "Department: Facilities;" in smallest
+    assert "Marketing" not in smallest and "Engineering" not in smallest
+
+
+def test_no_aggregate_over_a_table_whose_columns_the_question_does_not_name() -> None:
+    limits = ("| Role | Single expense limit (EUR) | Approver |\n|---|---|---|\n"
+              "| Employee | 500 | Team lead |\n| Team lead | 2,500 | Department head |")  # fmt: skip
+    table = tables.parse(limits)
+    assert table is not None
+    assert tables.aggregates("Which department has the smallest budget?", table) == ""
+    assert "smallest Single expense limit (EUR): Employee" in tables.aggregates(
+        "Which role has the smallest expense limit?", table
+    )

@@ -57,6 +57,9 @@ def uncovered_terms(question: str, evidence: str) -> list[str]:
 
 # How much surer the model must be when a name of the question is missing from the evidence.
 NAMED_MARGIN = 0.1  # bench/answerability_mixed.py: see the manifest's answerable_threshold
+# A filing's form names the kind of document asked about ("in the latest 10-Q"), not a fact
+# that its passages state: a statement table never says "10-Q".
+_FILING = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A)$", re.I)
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[A-Za-z]*\d[\w./-]*)")
 
 
@@ -65,7 +68,8 @@ def missing_names(question: str, evidence: str) -> list[str]:
     such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris" over
     a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
     have = evidence.lower()
-    return [w for w in question_names(question) if w.lower()[:5] not in have]
+    names = [w for w in question_names(question) if not _FILING.match(w)]
+    return [w for w in names if w.lower()[:5] not in have]
 
 
 def question_names(question: str) -> list[str]:

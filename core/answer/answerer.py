@@ -21,7 +21,7 @@ from sourcewise.core.answer.attribution import SourceRef, attribute, recite
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
-from sourcewise.core.answer.language import not_covered, question_language
+from sourcewise.core.answer.language import not_covered, passage_says, question_language
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
@@ -175,7 +175,7 @@ class Answerer:
         # check had passed (docs/benchmarks.md), so the best sentence is quoted instead.
         if out.problem == "decline" and (base.answerable is None or not sources):
             return self._abstain(base, hits, _MODEL_DECLINED, t0, on_token)
-        text, reason = self._repair(out, sources, on_token)
+        text, reason = self._repair(out, sources, on_token, question_language(base.question))
         # A repaired answer reaches the reader when the quote replaces the held-back reply.
         shown = out.first_token_at or time.perf_counter()
         timings.ttft_ms = (shown - t0) * 1000
@@ -191,15 +191,20 @@ class Answerer:
         return replace(base, answer=text, citations=citations, uncited=uncited, reason=reason)
 
     def _repair(
-        self, out: Generated, sources: list[Source], on_token: TokenCallback | None
+        self,
+        out: Generated,
+        sources: list[Source],
+        on_token: TokenCallback | None,
+        language: str | None,
     ) -> tuple[str, str]:
         if out.problem == "repetition":
             return guard.cut_repetition(out.text), _REPAIRED["repetition"]
         if out.problem == "decline":  # the best sentence, as the check found the answer there
             best = sources[0].quote or sources[0].text
-            return _quoted(sources[0], best, on_token), _REPAIRED["decline"]
+            return _quoted(sources[0], best, on_token, language), _REPAIRED["decline"]
         if out.problem in ("echo", "markers") and sources:
-            return _quoted(sources[0], sources[0].text, on_token), _REPAIRED[out.problem]
+            quote = _quoted(sources[0], sources[0].text, on_token, language)
+            return quote, _REPAIRED[out.problem]
         return out.text, ""
 
     def _citations(self, answer: str, sources: list[Source]) -> list[Citation]:
@@ -230,9 +235,10 @@ class Answerer:
         return verdict
 
 
-def _quoted(source: Source, text: str, on_token: TokenCallback | None) -> str:
-    """The answer that quotes a source instead of a reply that cannot be shown."""
-    quoted = f'The best-matching passage says: "{" ".join(text.split())}" [{source.n}]'
+def _quoted(source: Source, text: str, on_token: TokenCallback | None, language: str | None) -> str:
+    """The answer that quotes a source instead of a reply that cannot be shown, opened in
+    the question's language."""
+    quoted = f'{passage_says(language)} "{" ".join(text.split())}" [{source.n}]'
     if on_token is not None:
         on_token(quoted)
     return quoted

@@ -13,8 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sourcewise.core.answer import tables
-from sourcewise.core.answer.answerability import question_names
+from sourcewise.core.answer import names, tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.store.grams import grams
@@ -33,7 +32,6 @@ _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own,
 _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
-_NAMED_GAP = 20.0  # how far below its table's best an unnamed row drops: past any margin
 _LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
@@ -119,7 +117,7 @@ class EvidenceSelector:
         if not flat:
             return []
         texts = [_scored_text(hits[i], per_hit[i][j]) for i, j in flat]
-        scores = _prefer_named_rows(question, flat, self._score(question, texts), per_hit, texts)
+        scores = _named(question, hits, per_hit, flat, texts, self._score(question, texts))
         scored = sorted(zip(flat, scores, strict=True), key=lambda x: -x[1])
         chosen = self._choose(scored, per_hit)
         whole = _read_tables_whole(question, hits, per_hit, chosen)
@@ -206,58 +204,34 @@ class EvidenceSelector:
         return out
 
 
-def _prefer_named_rows(
+def _named(
     question: str,
-    flat: list[tuple[int, int]],
-    scores: list[float],
+    hits: Sequence[SearchHit],
     per_hit: list[list[Unit]],
+    flat: list[tuple[int, int]],
     texts: list[str],
+    scores: list[float],
 ) -> list[float]:
-    """Within each table, the rows holding the most of the question's names that pick rows
-    out ("Sales" in "Who owns the Sales budget?", not a column every row has) take the
-    table's best score; its other rows drop below the margin. The cross-encoder scores every
-    row of a budget sheet alike, and the 1.5B model then read the owner off the wrong row. A
-    row's label said in the question ("a support agent") picks it as a name does."""
-    if tables.asks_aggregate(question):
-        return scores
-    asked = question.lower()
-    names = {n.lower() for n in question_names(question)}
-    out = list(scores)
-    for rows in _tables_of(flat, per_hit).values():
-        labels = {k: _label(flat[k], per_hit) for k in rows}
-        said = {lab for lab in labels.values() if len(lab) > 3 and _says(asked, lab)}
-        held = [{n for n in names | said if _says(texts[k].lower(), n)} for k in rows]
-        picking = {n for n in names | said if 0 < sum(n in h for h in held) < len(rows)}
-        if not picking:
-            continue
-        most = max(len(h & picking) for h in held)
-        best = max(out[k] for k in rows)
-        for k, h in zip(rows, held, strict=True):
-            named = len(h & picking) == most
-            out[k] = best if named else min(out[k], best - _NAMED_GAP)
-    return out
+    """The scores, with the row and the documents the question names preferred (:mod:`names`)."""
+    units = [per_hit[i][j] for i, j in flat]
+    in_table = [(i, u.header) if u.header is not None else None
+                for (i, _), u in zip(flat, units, strict=True)]  # fmt: skip
+    labels = [_label(u) if u.header is not None else "" for u in units]
+    scores = names.prefer_named_rows(question, in_table, labels, texts, scores)
+    docs = list(dict.fromkeys(h.document_id for h in hits))  # passages of a document together
+    about = ["\n".join(_about(h) for h in hits if h.document_id == d) for d in docs]
+    doc_of = [docs.index(hits[i].document_id) for i, _ in flat]
+    return names.prefer_named_documents(question, doc_of, about, scores)
 
 
-def _tables_of(
-    flat: list[tuple[int, int]], per_hit: list[list[Unit]]
-) -> dict[tuple[int, tuple[int, int]], list[int]]:
-    """The positions in ``flat`` of each table's rows."""
-    by_table: dict[tuple[int, tuple[int, int]], list[int]] = {}
-    for k, (i, j) in enumerate(flat):
-        header = per_hit[i][j].header
-        if header is not None:
-            by_table.setdefault((i, header), []).append(k)
-    return by_table
+def _label(unit: Unit) -> str:
+    """A table row's first non-empty cell, lower-cased: what the row is about."""
+    return next((c for c in tables.cells(unit.text) if c), "").lower()
 
 
-def _label(at: tuple[int, int], per_hit: list[list[Unit]]) -> str:
-    """A row's first non-empty cell, lower-cased: what the row is about."""
-    row = tables.cells(per_hit[at[0]][at[1]].text)
-    return next((c for c in row if c), "").lower()
-
-
-def _says(text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+def _about(hit: SearchHit) -> str:
+    """What a passage says of its document: its text, heading, title and file name."""
+    return f"{hit.text}\n{hit.heading}\n{hit.document_title}\n{hit.path}".lower()
 
 
 def _scored_text(hit: SearchHit, unit: Unit) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sourcewise.core.text.language import question_language
 
-__all__ = ["NOT_COVERED", "not_covered", "question_language"]
+__all__ = ["NOT_COVERED", "not_covered", "passage_says", "question_language"]
 
 # The decline, said in the question's language (rule 4 of the answer prompt says it in English).
 NOT_COVERED = {
@@ -33,3 +33,30 @@ NOT_COVERED = {
 def not_covered(language: str | None) -> str | None:
     """The decline sentence in ``language``; None where English (or unknown) is meant."""
     return NOT_COVERED.get(language or "")
+
+
+# What opens a quoted passage that stands in for a reply the model could not give.
+PASSAGE_SAYS = {
+    "German": "Die passendste Stelle lautet:",
+    "Spanish": "El pasaje más pertinente dice:",
+    "French": "Le passage le plus pertinent dit :",
+    "Italian": "Il passo più pertinente dice:",
+    "Portuguese": "O trecho mais pertinente diz:",
+    "Dutch": "De best passende passage zegt:",
+    "Chinese": "最相关的段落写道：",
+    "Japanese": "最も関連する箇所の記載：",
+    "Korean": "가장 관련 있는 구절:",
+    "Russian": "Наиболее подходящий фрагмент гласит:",
+    "Arabic": "يقول المقطع الأكثر صلة:",
+    "Hindi": "सबसे प्रासंगिक अंश कहता है:",
+    "Greek": "Το πιο σχετικό απόσπασμα λέει:",
+    "Turkish": "En uygun pasaj şöyle diyor:",
+    "Vietnamese": "Đoạn phù hợp nhất viết:",
+    "Romanian": "Pasajul cel mai potrivit spune:",
+    "Thai": "ข้อความที่ตรงที่สุดระบุว่า:",
+}
+
+
+def passage_says(language: str | None) -> str:
+    """The opening of a quoted passage in ``language`` (English where unknown)."""
+    return PASSAGE_SAYS.get(language or "", "The best-matching passage says:")

@@ -12,6 +12,7 @@ run of short ones is merged, so each model call reads about the same amount.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from sourcewise.core.store.document_chunks import OrderedChunk
 
 TokenCounter = Callable[[str], int]
 _LIST_WORDS = {"list", "every", "all", "each", "mentioned", "name", "give"}
+_RUNNING = re.compile(r"^.{0,60}\bpage \d+(?: of \d+)?[^\w.]*$", re.I)  # a page's running footer
 _MIN_WORDS = 4  # shorter fragments (a page number, a caption) are not worth a summary's room
 
 
@@ -69,9 +71,10 @@ def sentences_of(chunks: Sequence[OrderedChunk]) -> list[tuple[str, list[Sentenc
         marks = parse_marks(chunk.page_marks)
         first = chunk.page_start
         taken = []
+        titles = {t.strip().lower() for t in chunk.heading.split(" > ")}
         for unit in split_units(chunk.text):
             start, end = chunk.start + unit.start, chunk.start + unit.end
-            if start < covered:
+            if start < covered or _not_prose(unit.text, titles):
                 continue
             text = unit.text
             if unit.header is not None:  # a table row reads with its column names
@@ -81,6 +84,13 @@ def sentences_of(chunks: Sequence[OrderedChunk]) -> list[tuple[str, list[Sentenc
             covered = end
         out.append((chunk.heading.split(" > ")[0].strip(), taken))
     return out
+
+
+def _not_prose(text: str, titles: set[str]) -> bool:
+    """A heading ("1. Purpose and scope") or a running page header or footer ("Workshop
+    Safety Manual - page 1 of 3"): shown to the model among a section's sentences, it was
+    copied into the summary as if it were one ("Kestrel Bay [1]. 1. Purpose and scope 2")."""
+    return text.strip().lower() in titles or bool(_RUNNING.search(text))
 
 
 def split_sections(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
+from sourcewise.core.store.grams import grams
 from sourcewise.core.text.sentences import sentences
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -79,7 +80,8 @@ def best_sentence(text: str, terms: Sequence[str]) -> int | None:
     wanted = {t.lower()[:_STEM] for t in terms if t}
     best, best_offset = 0, None
     for s in sentences(text):
-        words = {w.lower()[:_STEM] for w in _WORD.findall(s.text)}
+        # Chinese or Japanese query terms are character pairs: the sentence's pairs match them.
+        words = {w.lower()[:_STEM] for w in _WORD.findall(s.text)} | set(grams(s.text))
         score = len(wanted & words)
         if score > best:
             best, best_offset = score, s.start

@@ -27,7 +27,7 @@ NEVER_FINAL = _words(
 # before a word it may ("The answer is no. The next ...").
 BEFORE_NUMBER = _words(
     """
-    no nos nr nrn p pp fig figs tab vol vols art sec ch chap para eq ed s kap abs
+    no nos nr nrn p pp fig figs tab vol vols art sec ch chap para eq ed s kap abs ext tel
     jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from sourcewise.core.answer.answerability import YES, judge, yes_probability
+from sourcewise.core.answer.answerability import YES, judge, missing_names, yes_probability
 from sourcewise.core.testing import EchoChatModel
 from tests.answer.conftest import fake_engine
 
@@ -135,3 +135,9 @@ def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -
     engine.settings.models_dir = tmp_path / "models"
     assert engine.answer_pipeline().judge_threshold == 0.62
     engine.close()
+
+
+def test_a_filings_form_is_not_a_name_the_evidence_must_state() -> None:
+    evidence = "Gross margin | 36,413 | 35,885 (in millions)"
+    assert missing_names("What was the gross margin in Apple's latest 10-Q?", evidence) == ["Apple"]
+    assert missing_names("What was the gross margin in the latest 10-Q?", evidence) == []

@@ -83,3 +83,12 @@ def test_a_decline_after_the_check_found_the_answer_quotes_the_best_sentence(
     assert answer.answer.endswith("[1]") and answer.citations[0].supported is not False  # type: ignore[attr-defined]
     assert "answerability check found the answer" in answer.reason  # type: ignore[attr-defined]
     assert "cover" not in "".join(streamed)  # the held-back decline never showed
+
+
+def test_a_quote_for_a_german_question_opens_in_german(tmp_path: Path, docs: Path) -> None:
+    engine = fake_engine(tmp_path / "home", ScriptedChatModel("[1] [2] [3]"))
+    engine.index([docs])
+    answer = engine.ask("Wie lange gilt die Garantie für die Falcon X2 Drohne?")
+    engine.close()
+    assert answer.answer.startswith('Die passendste Stelle lautet: "'), answer.answer
+    assert not answer.abstained and answer.citations

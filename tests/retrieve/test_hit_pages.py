@@ -9,7 +9,7 @@ import pymupdf
 import pytest
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.retrieve.pages import marks_for, matched_page
+from sourcewise.core.retrieve.pages import best_sentence, marks_for, matched_page
 from sourcewise.core.retrieve.strength import ORDER, STRONG_MARGIN, strength
 from tests import fakes
 from tests.engine.conftest import fake_engine
@@ -112,3 +112,8 @@ def test_cli_prints_results_in_rank_order_labelled_not_raw_scores(
     heads = [line for line in out.splitlines() if not line.startswith("    ")]
     assert code == 0 and len(heads) == 2
     assert heads[0].startswith(" 1. [unrated] ") and heads[1].startswith(" 2. [unrated] ")
+
+
+def test_the_best_sentence_of_a_chinese_chunk_is_found_by_its_character_pairs() -> None:
+    text = "会议讨论了新版本的发布计划。李强负责制定测试计划，截止日期为3月31日。"
+    assert best_sentence(text, ["测试", "计划", "负责"]) == text.index("李强")

@@ -1,0 +1,84 @@
+"""The names a question says pick the evidence: the table row and the documents they name.
+
+The cross-encoder scores every row of a budget sheet alike ("Who owns the Sales budget?"), and
+scores Intel's gross-margin paragraph above Apple's statement row for "the gross margin for
+Apple"; the 1.5B model then answers from the wrong row or company. A name the question says —
+a capitalised word, an acronym, a number or code, or a row's own label ("a support agent") —
+that some candidates hold and others do not decides between them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Sequence
+
+from sourcewise.core.answer import tables
+from sourcewise.core.answer.answerability import question_names
+from sourcewise.core.text.language import latin_script, question_language
+
+NAMED_GAP = 20.0  # how far below the best an unnamed candidate drops: past any margin
+_PROPER = re.compile(r"^[A-Z][a-z]{2,}")  # a capitalised word: a name, not an acronym or code
+
+
+def prefer_named_rows(
+    question: str,
+    in_table: Sequence[Hashable | None],
+    labels: Sequence[str],
+    texts: Sequence[str],
+    scores: Sequence[float],
+) -> list[float]:
+    """Within each table (``in_table``: its key per unit, None for prose), the rows holding
+    the most of the question's names that pick rows out ("Sales", not a column every row
+    has) take the table's best score; its other rows drop below the margin. A row's label
+    (``labels``, lower case) said in the question picks it as a name does. Aggregate
+    questions read every row and are left alone."""
+    out = list(scores)
+    if tables.asks_aggregate(question):
+        return out
+    asked = question.lower()
+    names = {n.lower() for n in question_names(question)}
+    for rows in _groups(in_table).values():
+        said = {labels[k] for k in rows if len(labels[k]) > 3 and says(asked, labels[k])}
+        held = [{n for n in names | said if says(texts[k].lower(), n)} for k in rows]
+        picking = {n for n in names | said if 0 < sum(n in h for h in held) < len(rows)}
+        if not picking:
+            continue
+        most = max(len(h & picking) for h in held)
+        best = max(out[k] for k in rows)
+        for k, h in zip(rows, held, strict=True):
+            out[k] = best if len(h & picking) == most else min(out[k], best - NAMED_GAP)
+    return out
+
+
+def prefer_named_documents(
+    question: str, document: Sequence[int], about: Sequence[str], scores: Sequence[float]
+) -> list[float]:
+    """An English question naming a company, person or place: the units of documents
+    (``document``: an index into ``about``, the text, headings, title and file name of each
+    document's retrieved passages, in lower case) that never mention it drop below the
+    margin when other documents do."""
+    out = list(scores)
+    if not out or question_language(question) is not None or not latin_script(question):
+        return out  # German capitalises every noun; other scripts have no capitals
+    names = [n.lower() for n in question_names(question) if _PROPER.match(n)]
+    held = [{n for n in names if says(text, n)} for text in about]
+    picking = {n for n in names if 0 < sum(n in h for h in held) < len(about)}
+    if not picking:
+        return out
+    most = max(len(h & picking) for h in held)
+    top = max(out)
+    return [s if len(held[i] & picking) == most else min(s, top - NAMED_GAP)
+            for i, s in zip(document, out, strict=True)]  # fmt: skip
+
+
+def says(text: str, name: str) -> bool:
+    """Whether ``text`` holds ``name`` as a whole word or phrase (both lower case)."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+def _groups(keys: Sequence[Hashable | None]) -> dict[Hashable, list[int]]:
+    out: dict[Hashable, list[int]] = {}
+    for k, key in enumerate(keys):
+        if key is not None:
+            out.setdefault(key, []).append(k)
+    return out

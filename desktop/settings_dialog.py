@@ -40,6 +40,8 @@ from sourcewise.desktop.workers import Job, JobRunner
 DEVICES = (("Automatic (GPU when available)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"))
 BUNDLED_ADAPTER = "The model's own (bundled), if any"
 NO_ADAPTER = "None"
+SEND_KEY_CHOICES = (("Enter (Shift+Enter adds a line)", "enter"),
+                    ("Ctrl+Enter (Enter adds a line)", "ctrl+enter"))  # fmt: skip
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -115,6 +117,12 @@ class SettingsDialog(QDialog):
         self.rerank.toggled.connect(self.rerank_candidates.setEnabled)
         self.rerank_candidates.setEnabled(s.retrieval.rerank)
 
+        self.send_key = QComboBox()
+        self.send_key.setToolTip(mc.help_text("desktop.send_key"))
+        for label, value in SEND_KEY_CHOICES:
+            self.send_key.addItem(label, value)
+        self.send_key.setCurrentIndex(max(0, self.send_key.findData(s.desktop.send_key)))
+
         self.home = QLineEdit(str(s.home))
         self.home.setToolTip(mc.help_text("home"))
         self.browse_home = QPushButton("Browse…")
@@ -142,9 +150,10 @@ class SettingsDialog(QDialog):
         form.addRow("Results (k):", self.k)
         form.addRow("", self.rerank)
         form.addRow("Re-rank candidates:", self.rerank_candidates)
-        data_box = QGroupBox("Data")
+        data_box = QGroupBox("Data and keys")
         form = QFormLayout(data_box)
         form.addRow("Data folder:", _row(self.home, self.browse_home))
+        form.addRow("Send a question with:", self.send_key)
         self.team = TeamLibrarySection(s, self)
         note = QLabel("Settings apply when saved: a new model, device, thread count, data "
                       "folder or library reloads that part of the engine first.")  # fmt: skip
@@ -301,6 +310,7 @@ class SettingsDialog(QDialog):
             "retrieval.rerank": self.rerank.isChecked(),
             "retrieval.rerank_candidates": self.rerank_candidates.value(),
             "home": home,
+            "desktop.send_key": str(self.send_key.currentData()),
             **self.team.values(),
         }
 

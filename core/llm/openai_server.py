@@ -81,8 +81,9 @@ class OpenAIServerChatModel:
 
     def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
-        key = settings.api_key.get_secret_value() if settings.api_key else None
-        self.client = ServerClient(settings.base_url, key)  # parses the address; connects nothing
+        self.client = ServerClient(
+            settings.base_url, settings.resolved_api_key()
+        )  # parses the address; connects nothing
         self._model: str | None = None  # the server's id for it, once asked
         self._window: int | None = None  # the server's context window, when it says
         self._tokenizer: _Tokenizer | None = None  # None: not probed yet

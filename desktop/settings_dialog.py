@@ -1,5 +1,6 @@
-"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, retrieval, data folder,
-and which library to use (this computer's or a team library: :mod:`.team_library`).
+"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, or a model server
+(:mod:`.model_server`), retrieval, data folder, the key that sends, and which library to use
+(this computer's or a team library: :mod:`.team_library`).
 
 Each control's tooltip is the settings schema's own description. The dialog only edits a copy
 of the settings; the window saves it and decides whether the engine must be rebuilt.
@@ -16,6 +17,7 @@ from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
 from sourcewise.desktop import model_choices as mc
 from sourcewise.desktop.formatting import size
+from sourcewise.desktop.model_server import ModelServerSection
 from sourcewise.desktop.model_setup import install_job, install_text
 from sourcewise.desktop.qt import (
     QCheckBox,
@@ -155,6 +157,8 @@ class SettingsDialog(QDialog):
         form.addRow("Data folder:", _row(self.home, self.browse_home))
         form.addRow("Send a question with:", self.send_key)
         self.team = TeamLibrarySection(s, self)
+        self.model_server = ModelServerSection(s, self)
+        self.model_server.backend_changed.connect(self._show_backend)
         note = QLabel("Settings apply when saved: a new model, device, thread count, data "
                       "folder or library reloads that part of the engine first.")  # fmt: skip
         note.setWordWrap(True)
@@ -167,9 +171,10 @@ class SettingsDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.finished.connect(self._cancel_install)
         layout = QVBoxLayout(self)
-        for widget in (model_box, search_box, data_box, self.team, note, buttons):
+        for widget in (model_box, self.model_server, search_box, data_box, self.team, note,
+                       buttons):  # fmt: skip
             layout.addWidget(widget)
-        self._show_install_state()
+        self._show_backend(self.model_server.server)
         self.resize(620, self.sizeHint().height())
 
     # -- choices -----------------------------------------------------------------------------
@@ -215,10 +220,18 @@ class SettingsDialog(QDialog):
         if folder:
             self.home.setText(folder)
 
+    def _show_backend(self, server: bool) -> None:
+        """A model server answers with its own model: the built-in model's choices idle."""
+        for widget in (self.chat_model, self.browse_model, self.adapter, self.browse_adapter,
+                       self.threads):  # fmt: skip
+            widget.setEnabled(not server and self.install is None)
+        self._show_install_state()
+
     # -- installing a chat model ---------------------------------------------------------------
     def _show_install_state(self) -> None:
         choice: mc.ChatChoice | None = self.chat_model.currentData()
         missing = choice is not None and choice.model is not None and not choice.installed
+        missing = missing and not self.model_server.server  # a server's model needs no file
         busy = self.install is not None
         can_install = self.models is not None and self.runner is not None
         self.install_row.setVisible(missing or busy)
@@ -274,7 +287,7 @@ class SettingsDialog(QDialog):
 
     def _end_install(self, message: str) -> None:
         self.install = None
-        self.chat_model.setEnabled(True)
+        self.chat_model.setEnabled(not self.model_server.server)
         self._show_install_state()
         self.install_row.setVisible(True)
         self.install_note.setText(message)
@@ -286,11 +299,12 @@ class SettingsDialog(QDialog):
     # -- result ------------------------------------------------------------------------------
     def accept(self) -> None:
         """Save only what can be saved: a URL holding a password, or none, stays here."""
-        problem = self.team.problem()
-        if problem is not None:
-            self.team.show_problem(problem)
-            self.team.url.setFocus()
-            return
+        for section in (self.model_server, self.team):
+            problem = section.problem()
+            if problem is not None:
+                section.show_problem(problem)
+                section.url.setFocus()
+                return
         super().accept()
 
     def changes(self) -> dict[str, Any]:
@@ -311,6 +325,7 @@ class SettingsDialog(QDialog):
             "retrieval.rerank_candidates": self.rerank_candidates.value(),
             "home": home,
             "desktop.send_key": str(self.send_key.currentData()),
+            **self.model_server.values(),
             **self.team.values(),
         }
 

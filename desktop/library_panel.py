@@ -73,6 +73,7 @@ class LibraryPanel(QWidget):
         self.source = QStandardItemModel(self)
         self.proxy.setSourceModel(self.source)
         self.tree = self._make_tree()
+        self._status_width: int | None = None
         self.hint = QLabel(EMPTY_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
@@ -121,11 +122,22 @@ class LibraryPanel(QWidget):
         tree.setUniformRowHeights(True)  # lets the view skip measuring 10,000 rows
         tree.expanded.connect(lambda index: self._remember(index, True))
         tree.collapsed.connect(lambda index: self._remember(index, False))
-        header = tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        tree.setIndentation(14)  # deep folders leave room for the names
+        tree.header().setStretchLastSection(False)
         return tree
+
+    def _size_columns(self) -> None:
+        """Names take the room; the status column has a fixed width, as measuring 10,000
+        rows' contents would cost. Again after each new model: a reset forgets the modes."""
+        header = self.tree.header()
+        if header.count() < 2:
+            return
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        if self._status_width is None:
+            widest = self.tree.fontMetrics().horizontalAdvance("00000 files")
+            self._status_width = widest + self.tree.iconSize().width() + 24
+        header.resizeSection(1, self._status_width)
 
     # -- contents ----------------------------------------------------------------------------
     def set_documents(self, docs: list[DocumentInfo]) -> None:
@@ -138,6 +150,7 @@ class LibraryPanel(QWidget):
         self.source.setParent(self)
         self.proxy.setSourceModel(self.source)
         old.deleteLater()
+        self._size_columns()
         self._restore_open()
         self.stack.setCurrentWidget(self.tree if docs else self.hint)
         self.filter.setVisible(bool(docs))

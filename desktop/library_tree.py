@@ -135,7 +135,7 @@ class TreeBuilder:
         top.setFont(font)
         self.branches.append(top)
         self._fill(top, root, name)
-        return [top, QStandardItem(_count_text(root))]
+        return [top, self._count(root)]
 
     def _fill(self, parent: QStandardItem, folder: _Folder, collection: str) -> None:
         for name in sorted(folder.folders, key=str.casefold):
@@ -146,7 +146,7 @@ class TreeBuilder:
             item.setData(f"f\0{collection}\0{sub.path}", KEY_ROLE)
             self.branches.append(item)
             self._fill(item, sub, collection)
-            parent.appendRow([item, QStandardItem(_count_text(sub))])
+            parent.appendRow([item, self._count(sub)])
         rows = [self._file(doc) for doc in folder.files]
         rows.sort(key=lambda row: row[0].text().casefold())
         for row in rows:
@@ -161,6 +161,16 @@ class TreeBuilder:
         status.setToolTip(tip)
         return [name, status]
 
+    def _count(self, folder: _Folder) -> QStandardItem:
+        """A folder's status: its file count; a warning icon when some failed (the column
+        stays narrow, so the names keep the room)."""
+        total, failed = folder.count()
+        item = QStandardItem(f"{total} files")
+        item.setToolTip(f"{total} files" + (f", {failed} failed" if failed else ""))
+        if failed:
+            item.setIcon(self.icons["failed"])
+        return item
+
     def _status_icon(self, status: str) -> QIcon:
         return self.icons[status if status in ("indexed", "pending") else "failed"]
 
@@ -170,11 +180,6 @@ def _item(text: str, icon: QIcon, tooltip: str) -> QStandardItem:
     item.setData(text, FILTER_ROLE)
     item.setToolTip(tooltip)
     return item
-
-
-def _count_text(folder: _Folder) -> str:
-    total, failed = folder.count()
-    return f"{total} files" + (f", {failed} failed" if failed else "")
 
 
 def filter_model() -> QSortFilterProxyModel:

@@ -26,13 +26,16 @@ from sourcewise.desktop.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +56,15 @@ def _row(*widgets: QWidget) -> QWidget:
     for i, widget in enumerate(widgets):
         layout.addWidget(widget, 1 if i == 0 else 0)
     return box
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 def _spin(dotted: str, value: int, maximum: int | None = None) -> QSpinBox:
@@ -170,12 +182,21 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.finished.connect(self._cancel_install)
+        sections = QWidget()
+        column = QVBoxLayout(sections)
+        for widget in (model_box, self.model_server, search_box, data_box, self.team, note):
+            column.addWidget(widget)
         layout = QVBoxLayout(self)
-        for widget in (model_box, self.model_server, search_box, data_box, self.team, note,
-                       buttons):  # fmt: skip
-            layout.addWidget(widget)
+        layout.addWidget(_scrolling(sections), 1)
+        layout.addWidget(buttons)
         self._show_backend(self.model_server.server)
-        self.resize(620, self.sizeHint().height())
+        self._fit(sections)
+
+    def _fit(self, sections: QWidget) -> None:
+        """As tall as the sections, but never taller than the screen: they scroll instead."""
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
+        wanted = sections.sizeHint().height() + 80  # the buttons and the margins
+        self.resize(640, min(wanted, int(screen * 0.9)))
 
     # -- choices -----------------------------------------------------------------------------
     def _select_chat(self, wanted: mc.ChatChoice) -> None:

@@ -141,9 +141,9 @@ class LibraryPanel(QWidget):
 
     # -- contents ----------------------------------------------------------------------------
     def set_documents(self, docs: list[DocumentInfo]) -> None:
-        self.hint.setText(EMPTY_HINT)
         if docs == self.documents and self.source.rowCount():
             return  # a live refresh with nothing new: keep the rows, selection and all
+        self.hint.setText(EMPTY_HINT)
         self.documents = list(docs)
         scroll = self.tree.verticalScrollBar().value()  # kept across live refreshes
         old, self.source = self.source, self._builder.model(self.documents)
@@ -152,7 +152,7 @@ class LibraryPanel(QWidget):
         old.deleteLater()
         self._size_columns()
         self._restore_open()
-        self.stack.setCurrentWidget(self.tree if docs else self.hint)
+        self._show_rows()
         self.filter.setVisible(bool(docs))
         self.tree.verticalScrollBar().setValue(scroll)
         failed = sum(1 for d in docs if d.status not in ("indexed", "pending"))
@@ -165,6 +165,14 @@ class LibraryPanel(QWidget):
         text = self.filter.text().strip()
         self.proxy.setFilterFixedString(text)
         self._restore_open()
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """The tree, or the hint: no files yet, or none the filter lets through."""
+        no_match = bool(self.documents) and not self.proxy.rowCount()
+        if no_match:
+            self.hint.setText(f"No file or folder name holds “{self.filter.text().strip()}”.")
+        self.stack.setCurrentWidget(self.tree if self.documents and not no_match else self.hint)
 
     def _restore_open(self) -> None:
         """Open rows as the user left them; new ones: collections open, folders open in a

@@ -80,9 +80,12 @@ def test_the_filter_narrows_the_tree_to_matching_files_and_folders(qtbot) -> Non
     panel.filter.setText("no such file")
     panel.apply_filter()
     assert panel.visible_files() == []
+    assert panel.stack.currentWidget() is panel.hint
+    assert panel.hint.text() == "No file or folder name holds “no such file”."
     panel.filter.clear()
     panel.apply_filter()
     assert len(panel.visible_files()) == len(DOCS)
+    assert panel.stack.currentWidget() is panel.tree
 
 
 def test_a_folder_row_requests_its_files_and_stays_closed_across_refreshes(qtbot) -> None:

@@ -15,7 +15,7 @@ from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
-from sourcewise.core.types import LibraryCheck
+from sourcewise.core.types import LibraryCheck, ModelServerCheck
 
 _UNSET: object = object()
 
@@ -95,3 +95,12 @@ def check_library(settings: Settings) -> LibraryCheck:
     from sourcewise.core.store.backends import check_library as check
 
     return check(settings)
+
+
+def check_model_server(settings: Settings) -> ModelServerCheck:
+    """Whether the model server ``settings.llm`` names answers and has its model, before an
+    engine uses it (the desktop's "Test connection"): one request, a short timeout; never
+    raises. Whatever ``llm.backend`` says: the test is asked for before it is chosen."""
+    from sourcewise.core.llm.server_check import check_model_server as check
+
+    return check(settings.llm)

@@ -1,4 +1,5 @@
-"""The groups of settings (embedding, chat model, index, store, retrieval, answers, reading),
+"""The groups of settings (embedding, chat model, index, store, retrieval, answers, reading,
+the desktop app),
 each field with its type, default, description and what a running engine rebuilds to apply it.
 
 :class:`sourcewise.core.settings.Settings` holds one of each; import them from there.
@@ -6,6 +7,7 @@ each field with its type, default, description and what a running engine rebuild
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +79,12 @@ class LLMSettings(_Group):
         description="Sent to the model server as a bearer token (most local servers need none); also read from SOURCEWISE_LLM__API_KEY; shown masked, never logged.",
         json_schema_extra=_rebuilds("chat_model"),
     )
+    api_key_env: str = Field(
+        "",
+        pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$",
+        description="The name of an environment variable holding the model server's key (e.g. LMSTUDIO_API_KEY), read when the chat model starts: only the name is saved, never the key. llm.api_key, when set, wins.",
+        json_schema_extra=_rebuilds("chat_model"),
+    )
     model: str = Field(
         "qwen2.5-coder-1.5b",
         description="Chat model name from the manifest, or 'echo' (the built-in test fake).",
@@ -127,6 +135,15 @@ class LLMSettings(_Group):
         description="cpu forces CPU even with a GPU build.",
         json_schema_extra=_rebuilds("chat_model"),
     )
+
+    def resolved_api_key(self) -> str | None:
+        """The key sent to the model server: ``api_key``, else the variable ``api_key_env``
+        names (looked up now, so a key set after the settings were loaded is found)."""
+        if self.api_key is not None:
+            return self.api_key.get_secret_value()
+        if not self.api_key_env:
+            return None
+        return os.environ.get(self.api_key_env) or None
 
 
 class IndexSettings(_Group):
@@ -355,4 +372,13 @@ class ReadingSettings(_Group):
         ge=1,
         le=50,
         description="The most documents one question reads whole (a folder scope with more answers from passages).",
+    )
+
+
+class DesktopSettings(_Group):
+    """How the desktop app behaves; the engine never reads these."""
+
+    send_key: Literal["enter", "ctrl+enter"] = Field(
+        "enter",
+        description="Which key sends a question in the app: 'enter' (Shift+Enter adds a line, as in chat apps) or 'ctrl+enter' (Enter adds a line).",
     )

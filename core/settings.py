@@ -34,6 +34,7 @@ from sourcewise.core.setting_groups import (
     REBUILD_KEY,
     AnswerSettings,
     Component,
+    DesktopSettings,
     Device,
     EmbedSettings,
     IndexSettings,
@@ -48,6 +49,7 @@ __all__ = [
     "REBUILD_KEY",
     "AnswerSettings",
     "Component",
+    "DesktopSettings",
     "Device",
     "EmbedSettings",
     "IndexSettings",
@@ -101,6 +103,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     reading: ReadingSettings = Field(default_factory=ReadingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    desktop: DesktopSettings = Field(default_factory=DesktopSettings)
 
     @property
     def resolved_models_dir(self) -> Path:

@@ -103,6 +103,17 @@ class LibraryCheck:
 
 
 @dataclass(frozen=True)
+class ModelServerCheck:
+    """The answer to "can the chat model on that server answer?" (the desktop's test of
+    ``llm.backend = "openai"``)."""
+
+    ok: bool
+    summary: str  # one sentence for the user: what was found, or what is wrong and what to do
+    detail: str = ""  # the client's own words, when it failed
+    models: tuple[str, ...] = ()  # the server's models, as its /v1/models lists them
+
+
+@dataclass(frozen=True)
 class SearchHit:
     rank: int
     score: float  # rerank score when reranked, else the fused score

@@ -42,17 +42,38 @@ EMPTY_LIBRARY_DETAIL = "Drop folders here to index them, then ask a question."
 RENDER_INTERVAL_MS = 40  # streamed tokens are drawn at most 25 times a second
 
 
+SEND_KEYS = {"enter": "Enter", "ctrl+enter": "Ctrl+Enter"}  # desktop.send_key -> shown name
+NEWLINE_KEYS = {"enter": "Shift+Enter", "ctrl+enter": "Enter"}
+
+
 class QuestionEdit(QPlainTextEdit):
-    """The question box: Ctrl+Enter sends, Enter starts a new line."""
+    """The question box. ``send_key`` "enter": Enter sends and Shift+Enter starts a new line,
+    as in chat apps; "ctrl+enter": Ctrl+Enter sends and Enter starts a new line. Ctrl+Enter
+    sends in both (the Chat menu's shortcut)."""
 
     submitted = Signal()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.send_key = "enter"
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+        elif self._sends(event):
             self.submitted.emit()
-            return
-        super().keyPressEvent(event)
+        else:
+            # A new paragraph, not Qt's Shift+Enter line separator (U+2028), so the question
+            # reads the same whichever key made the line.
+            self.insertPlainText("\n")
+            self.ensureCursorVisible()
+
+    def _sends(self, event: QKeyEvent) -> bool:
+        # The keypad's Enter carries KeypadModifier: it is still Enter.
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            return True
+        return self.send_key == "enter" and mods == Qt.KeyboardModifier.NoModifier
 
 
 class ChatPanel(QWidget):
@@ -79,11 +100,9 @@ class ChatPanel(QWidget):
         self.stack.addWidget(self.view)
         self.scope_bar = ScopeBar()
         self.input = QuestionEdit()
-        self.input.setPlaceholderText(f"{ASK_HINT}… (Ctrl+Enter to send)")
         self.input.setFixedHeight(self.input.fontMetrics().lineSpacing() * 4 + 12)
         self.input.submitted.connect(self.submit)
         self.send_button = QPushButton("Send")
-        self.send_button.setToolTip("Send the question (Ctrl+Enter)")
         self.send_button.clicked.connect(self.submit)
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop the answer (Esc)")
@@ -115,7 +134,16 @@ class ChatPanel(QWidget):
         self._detail: str | None = None
         self._ready = True
         self.busy = False
+        self.set_send_key("enter")
         self._update_state()
+
+    def set_send_key(self, key: str) -> None:
+        """Which key sends (``desktop.send_key``); the hints name it."""
+        key = key if key in SEND_KEYS else "enter"
+        self.input.send_key = key
+        self.input.setPlaceholderText(f"{ASK_HINT}… ({SEND_KEYS[key]} to send, "
+                                      f"{NEWLINE_KEYS[key]} for a new line)")  # fmt: skip
+        self.send_button.setToolTip(f"Send the question ({SEND_KEYS[key]})")
 
     # -- state -------------------------------------------------------------------------------
     def set_library_empty(self, empty: bool, detail: str | None = None) -> None:

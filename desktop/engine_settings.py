@@ -41,6 +41,7 @@ class EngineSettings(QObject):
                  factory: EngineFactory | None, config_file: Path | None) -> None:  # fmt: skip
         super().__init__(window)
         self.window = window
+        self._settings: Settings | None = None
         self.settings = settings
         self.factory = factory or default_factory
         self._config_file = config_file
@@ -50,6 +51,17 @@ class EngineSettings(QObject):
         self.home: Path | None = None  # the running engine's data folder
         self._pending: Settings | None = None  # saved while the engine was being built
         self._applying: Engine | None = None  # detached while new settings are applied
+
+    @property
+    def settings(self) -> Settings | None:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings | None) -> None:
+        """The app's own settings apply at once, whatever the engine does with the rest."""
+        self._settings = settings
+        if settings is not None:
+            self.window.chat.set_send_key(settings.desktop.send_key)
 
     @property
     def applying(self) -> Engine | None:

@@ -1,5 +1,6 @@
-"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, retrieval, data folder,
-and which library to use (this computer's or a team library: :mod:`.team_library`).
+"""The settings dialog (Ctrl+,): chat model, LoRA adapter, device, threads, or a model server
+(:mod:`.model_server`), retrieval, data folder, the key that sends, and which library to use
+(this computer's or a team library: :mod:`.team_library`).
 
 Each control's tooltip is the settings schema's own description. The dialog only edits a copy
 of the settings; the window saves it and decides whether the engine must be rebuilt.
@@ -16,6 +17,7 @@ from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
 from sourcewise.desktop import model_choices as mc
 from sourcewise.desktop.formatting import size
+from sourcewise.desktop.model_server import ModelServerSection
 from sourcewise.desktop.model_setup import install_job, install_text
 from sourcewise.desktop.qt import (
     QCheckBox,
@@ -24,13 +26,16 @@ from sourcewise.desktop.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +45,8 @@ from sourcewise.desktop.workers import Job, JobRunner
 DEVICES = (("Automatic (GPU when available)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"))
 BUNDLED_ADAPTER = "The model's own (bundled), if any"
 NO_ADAPTER = "None"
+SEND_KEY_CHOICES = (("Enter (Shift+Enter adds a line)", "enter"),
+                    ("Ctrl+Enter (Enter adds a line)", "ctrl+enter"))  # fmt: skip
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -49,6 +56,15 @@ def _row(*widgets: QWidget) -> QWidget:
     for i, widget in enumerate(widgets):
         layout.addWidget(widget, 1 if i == 0 else 0)
     return box
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 def _spin(dotted: str, value: int, maximum: int | None = None) -> QSpinBox:
@@ -115,6 +131,12 @@ class SettingsDialog(QDialog):
         self.rerank.toggled.connect(self.rerank_candidates.setEnabled)
         self.rerank_candidates.setEnabled(s.retrieval.rerank)
 
+        self.send_key = QComboBox()
+        self.send_key.setToolTip(mc.help_text("desktop.send_key"))
+        for label, value in SEND_KEY_CHOICES:
+            self.send_key.addItem(label, value)
+        self.send_key.setCurrentIndex(max(0, self.send_key.findData(s.desktop.send_key)))
+
         self.home = QLineEdit(str(s.home))
         self.home.setToolTip(mc.help_text("home"))
         self.browse_home = QPushButton("Browse…")
@@ -142,10 +164,13 @@ class SettingsDialog(QDialog):
         form.addRow("Results (k):", self.k)
         form.addRow("", self.rerank)
         form.addRow("Re-rank candidates:", self.rerank_candidates)
-        data_box = QGroupBox("Data")
+        data_box = QGroupBox("Data and keys")
         form = QFormLayout(data_box)
         form.addRow("Data folder:", _row(self.home, self.browse_home))
+        form.addRow("Send a question with:", self.send_key)
         self.team = TeamLibrarySection(s, self)
+        self.model_server = ModelServerSection(s, self)
+        self.model_server.backend_changed.connect(self._show_backend)
         note = QLabel("Settings apply when saved: a new model, device, thread count, data "
                       "folder or library reloads that part of the engine first.")  # fmt: skip
         note.setWordWrap(True)
@@ -157,11 +182,21 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.finished.connect(self._cancel_install)
+        sections = QWidget()
+        column = QVBoxLayout(sections)
+        for widget in (model_box, self.model_server, search_box, data_box, self.team, note):
+            column.addWidget(widget)
         layout = QVBoxLayout(self)
-        for widget in (model_box, search_box, data_box, self.team, note, buttons):
-            layout.addWidget(widget)
-        self._show_install_state()
-        self.resize(620, self.sizeHint().height())
+        layout.addWidget(_scrolling(sections), 1)
+        layout.addWidget(buttons)
+        self._show_backend(self.model_server.server)
+        self._fit(sections)
+
+    def _fit(self, sections: QWidget) -> None:
+        """As tall as the sections, but never taller than the screen: they scroll instead."""
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
+        wanted = sections.sizeHint().height() + 80  # the buttons and the margins
+        self.resize(640, min(wanted, int(screen * 0.9)))
 
     # -- choices -----------------------------------------------------------------------------
     def _select_chat(self, wanted: mc.ChatChoice) -> None:
@@ -206,10 +241,18 @@ class SettingsDialog(QDialog):
         if folder:
             self.home.setText(folder)
 
+    def _show_backend(self, server: bool) -> None:
+        """A model server answers with its own model: the built-in model's choices idle."""
+        for widget in (self.chat_model, self.browse_model, self.adapter, self.browse_adapter,
+                       self.threads):  # fmt: skip
+            widget.setEnabled(not server and self.install is None)
+        self._show_install_state()
+
     # -- installing a chat model ---------------------------------------------------------------
     def _show_install_state(self) -> None:
         choice: mc.ChatChoice | None = self.chat_model.currentData()
         missing = choice is not None and choice.model is not None and not choice.installed
+        missing = missing and not self.model_server.server  # a server's model needs no file
         busy = self.install is not None
         can_install = self.models is not None and self.runner is not None
         self.install_row.setVisible(missing or busy)
@@ -265,7 +308,7 @@ class SettingsDialog(QDialog):
 
     def _end_install(self, message: str) -> None:
         self.install = None
-        self.chat_model.setEnabled(True)
+        self.chat_model.setEnabled(not self.model_server.server)
         self._show_install_state()
         self.install_row.setVisible(True)
         self.install_note.setText(message)
@@ -277,11 +320,12 @@ class SettingsDialog(QDialog):
     # -- result ------------------------------------------------------------------------------
     def accept(self) -> None:
         """Save only what can be saved: a URL holding a password, or none, stays here."""
-        problem = self.team.problem()
-        if problem is not None:
-            self.team.show_problem(problem)
-            self.team.url.setFocus()
-            return
+        for section in (self.model_server, self.team):
+            problem = section.problem()
+            if problem is not None:
+                section.show_problem(problem)
+                section.url.setFocus()
+                return
         super().accept()
 
     def changes(self) -> dict[str, Any]:
@@ -301,6 +345,8 @@ class SettingsDialog(QDialog):
             "retrieval.rerank": self.rerank.isChecked(),
             "retrieval.rerank_candidates": self.rerank_candidates.value(),
             "home": home,
+            "desktop.send_key": str(self.send_key.currentData()),
+            **self.model_server.values(),
             **self.team.values(),
         }
 

@@ -81,8 +81,9 @@ class OpenAIServerChatModel:
 
     def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
-        key = settings.api_key.get_secret_value() if settings.api_key else None
-        self.client = ServerClient(settings.base_url, key)  # parses the address; connects nothing
+        self.client = ServerClient(
+            settings.base_url, settings.resolved_api_key()
+        )  # parses the address; connects nothing
         self._model: str | None = None  # the server's id for it, once asked
         self._window: int | None = None  # the server's context window, when it says
         self._tokenizer: _Tokenizer | None = None  # None: not probed yet
@@ -115,21 +116,8 @@ class OpenAIServerChatModel:
 
     def _find_model(self) -> tuple[str, int | None]:
         listing = self.client.call("GET", self.client.api_path("/models"))
-        entries = listing.get("data") if isinstance(listing, dict) else None
-        if not isinstance(entries, list):
-            raise ModelError(f"the model server at {self.client.url} sent no list of models")
-        by_id = {str(e["id"]): e for e in entries if isinstance(e, dict) and e.get("id")}
-        wanted = self.settings.api_model
-        if not wanted:
-            if not by_id:
-                raise ModelError(f"the model server at {self.client.url} has no model loaded")
-            chosen = next(iter(by_id))
-        else:  # Ollama lists "llama3.2:latest" for "llama3.2"
-            chosen = next((i for i in (wanted, f"{wanted}:latest") if i in by_id), "")
-            if not chosen:
-                have = ", ".join(by_id) or "none"
-                raise ModelError(f"the model server at {self.client.url} has no model "
-                                 f"{wanted!r} (it has: {have}); set llm.api_model to one of them")  # fmt: skip
+        by_id = listed_models(listing, self.client.url)
+        chosen = pick_model(by_id, self.settings.api_model, self.client.url)
         return chosen, _positive(by_id[chosen].get("max_model_len"))  # vLLM says
 
     def _props_window(self) -> int | None:
@@ -250,6 +238,30 @@ class OpenAIServerChatModel:
         delta = choices[0].get("delta")
         content = delta.get("content") if isinstance(delta, dict) else None
         return (content if isinstance(content, str) else ""), bool(choices[0].get("finish_reason"))
+
+
+def listed_models(listing: Any, url: str) -> dict[str, dict[str, Any]]:
+    """The entries of a ``/v1/models`` reply by id; a :class:`ModelError` when it is none."""
+    entries = listing.get("data") if isinstance(listing, dict) else None
+    if not isinstance(entries, list):
+        raise ModelError(f"the model server at {url} sent no list of models")
+    return {str(e["id"]): e for e in entries if isinstance(e, dict) and e.get("id")}
+
+
+def pick_model(by_id: dict[str, Any], wanted: str, url: str) -> str:
+    """The server's id for ``llm.api_model`` (empty: its first model); a :class:`ModelError`
+    naming the ones it has when it lacks it."""
+    if not wanted:
+        if not by_id:
+            raise ModelError(f"the model server at {url} has no model loaded")
+        return next(iter(by_id))
+    # Ollama lists "llama3.2:latest" for "llama3.2"
+    chosen = next((i for i in (wanted, f"{wanted}:latest") if i in by_id), "")
+    if not chosen:
+        have = ", ".join(by_id) or "none"
+        raise ModelError(f"the model server at {url} has no model {wanted!r} (it has: "
+                         f"{have}); set llm.api_model to one of them")  # fmt: skip
+    return chosen
 
 
 def _first_token_logprobs(reply: Any) -> dict[str, float]:

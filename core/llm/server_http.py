@@ -61,8 +61,12 @@ class ServerAddress:
 class ServerClient:
     """JSON requests and server-sent event streams to one model server."""
 
-    def __init__(self, base_url: str, api_key: str | None = None) -> None:
+    def __init__(self, base_url: str, api_key: str | None = None, *,
+                 read_timeout_s: float = READ_TIMEOUT_S) -> None:  # fmt: skip
+        """``read_timeout_s``: the longest wait for a reply once connected (a connection test
+        waits seconds, not an answer's minutes)."""
         self.address = ServerAddress.parse(base_url)
+        self.read_timeout_s = read_timeout_s
         self.url = base_url.strip().rstrip("/")  # as the user wrote it, for messages
         self._headers = {"Content-Type": "application/json"}
         if api_key:
@@ -108,7 +112,7 @@ class ServerClient:
     def _connect(self) -> http.client.HTTPConnection:
         a = self.address
         kind = http.client.HTTPSConnection if a.scheme == "https" else http.client.HTTPConnection
-        conn = kind(a.host, a.port, timeout=CONNECT_TIMEOUT_S)
+        conn = kind(a.host, a.port, timeout=min(CONNECT_TIMEOUT_S, self.read_timeout_s))
         try:
             conn.connect()
         except OSError as err:
@@ -117,7 +121,7 @@ class ServerClient:
                 f"cannot reach the model server at {self.url}: {_reason(err)}"
             ) from err
         if conn.sock is not None:
-            conn.sock.settimeout(READ_TIMEOUT_S)  # the connect was quick; a reply may not be
+            conn.sock.settimeout(self.read_timeout_s)  # the connect was quick; a reply may not be
         return conn
 
     def _send(

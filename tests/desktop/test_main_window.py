@@ -81,7 +81,7 @@ def test_dropping_a_folder_indexes_it_and_lists_the_files(
     assert report.files_indexed == 3 and not report.failures
 
     qtbot.waitUntil(lambda: len(window.library.file_items()) == 3, timeout=10_000)
-    rows = {item.text(0): item.text(1) for item in window.library.file_items()}
+    rows = {row.name: row.status for row in window.library.file_items()}
     assert set(rows) == {"guide.md", "notes.txt", "manual.pdf"}
     assert all(status.startswith("indexed") for status in rows.values())
     assert window.library.stack.currentWidget() is window.library.tree
@@ -98,9 +98,9 @@ def test_a_failed_file_shows_its_reason(qtbot, window: MainWindow, tmp_path: Pat
     assert report.files_failed == 1
     assert window.index_bar.failures_button.isVisible()
     qtbot.waitUntil(lambda: len(window.library.file_items()) == 2, timeout=10_000)
-    bad = next(i for i in window.library.file_items() if i.text(0) == "bad.pdf")
-    assert bad.text(1).startswith("failed")
-    assert "Reason:" in bad.toolTip(0)
+    bad = next(i for i in window.library.file_items() if i.name == "bad.pdf")
+    assert bad.status.startswith("failed")
+    assert "Reason:" in bad.tooltip
 
 
 def test_an_answer_cites_and_shows_the_highlighted_pdf_page(
@@ -210,7 +210,7 @@ def test_remove_and_reindex_from_the_library(qtbot, window: MainWindow, tmp_path
     first = corpus / "note-0000.txt"
     with qtbot.waitSignal(window.library_refreshed, timeout=10_000):
         window.library.remove_requested.emit([first], "default")
-    assert {i.text(0) for i in window.library.file_items()} == {"note-0001.txt", "note-0002.txt"}
+    assert {i.name for i in window.library.file_items()} == {"note-0001.txt", "note-0002.txt"}
 
     with qtbot.waitSignal(window.indexing_finished, timeout=30_000) as blocker:
         window.library.reindex_requested.emit([first], "default")

@@ -8,6 +8,8 @@ configuration, for subprocess tests.
 
 from __future__ import annotations
 
+import re
+
 from sourcewise.core.components import Makers
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.engine import Engine
@@ -46,10 +48,10 @@ def build_engine(
 
 def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
     name = settings.embed.model
-    if name == "hash":
+    if name == "hash" or re.fullmatch(r"hash-\d+", name):  # hash-32: the fake's 32-d size
         from sourcewise.core.testing.embedder import HashEmbedder
 
-        return HashEmbedder()
+        return HashEmbedder(int(name[5:] or 64))
     spec = models.spec(name)
     if spec.format == "onnx":
         from sourcewise.core.embed.onnx import OnnxEmbedder

@@ -2,8 +2,9 @@
 
 Components come from settings (model names resolve through the manifest) unless a caller
 injects its own: tests pass a hash embedder and an echo chat model, never detected at run time.
-The names ``hash`` and ``echo`` select those fakes (:mod:`sourcewise.core.testing`) from
-configuration, for subprocess tests.
+The names ``hash`` (or ``hash-<dim>``, the name the fake reports) and ``echo`` select those
+fakes (:mod:`sourcewise.core.testing`) from configuration, for subprocess tests and for the
+previous model's embedder that search uses while a change of model re-embeds.
 """
 
 from __future__ import annotations

@@ -38,3 +38,21 @@ def test_a_team_library_refuses_a_model_of_another_size(pg_url: str) -> None:
     PostgresStore.open(pg_url, HashEmbedder(64), exact_limit=20_000).close()
     with pytest.raises(IndexError_, match="64-dimensional vectors"):
         PostgresStore.open(pg_url, HashEmbedder(32), exact_limit=20_000)
+
+
+def test_a_team_librarys_swapped_vectors_have_statistics(pg_url: str) -> None:
+    """The renamed side table is analysed at the swap: PgVectors reads its size from them."""
+    from sourcewise.core.ingest import reembed
+    from sourcewise.core.progress import CancelToken
+    from sourcewise.core.testing.contracts.reembed import TEXTS, add_file
+    from sourcewise.core.testing.embedder import HashEmbedder
+
+    old, new = HashEmbedder(64), HashEmbedder(64, "b")
+    store = PostgresStore.open(pg_url, old, exact_limit=20_000)
+    for name, texts in TEXTS.items():
+        add_file(store, old, name, texts)
+    store.close()
+    store = PostgresStore.open(pg_url, new, exact_limit=20_000)
+    reembed.reembed_all(store, new, 8, lambda _p: None, CancelToken())
+    assert store.vectors._estimated_count() == 6
+    store.close()

@@ -161,6 +161,8 @@ class PostgresStore(LibraryReads):
             self._put_meta("embed_model", model)
             self._put_meta("embed_dim", str(dim or self.dim))
             self.conn.execute("DELETE FROM meta WHERE key = ANY(%s)", [list(REEMBED_KEYS)])
+        # The renamed table has no statistics yet: PgVectors would take it for a small one.
+        self.conn.execute("ANALYZE vectors")
         self.reembed_needed = self.content.reembedding = False
         return True
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sourcewise.core.llm.base import ChatModel
     from sourcewise.core.model_library import ModelLibrary
     from sourcewise.core.modelstore.store import ModelStore
+    from sourcewise.core.retrieve.live_embedder import LiveEmbedders
     from sourcewise.core.retrieve.rerank import Reranker
     from sourcewise.core.retrieve.search import Searcher
     from sourcewise.core.store.answer_log import AnswerLog
@@ -70,6 +71,7 @@ class Engine:
         self._index: Store | None = None
         self._records: Records | None = None
         self._searcher: Searcher | None = None
+        self._live_embedders: LiveEmbedders | None = None
         # One writer at a time (as Anki does): indexing jobs and removals never interleave.
         self._write_lock = threading.Lock()
 
@@ -119,6 +121,7 @@ class Engine:
         return self._index
 
     def _close_store(self) -> None:
+        self._live_embedders = None  # the previous model is the reopened library's
         if self._records is not None:
             self._records.close()
             self._records = None
@@ -156,8 +159,19 @@ class Engine:
         mix = languages.language_mix(languages.sample_texts(self.index_store))
         status.languages, status.non_english = mix.shares, mix.non_english
         hint = languages.embedder_hint(mix, self.embedder.name, self.models.manifest())
-        status.hints += [hint] if hint else []
+        status.hints += [h for h in (hint, self._live.hint(self.index_store, self.embedder,
+                                                           status.reembed)) if h]  # fmt: skip
         return status
+
+    @property
+    def _live(self) -> LiveEmbedders:
+        """Which embedder reads the live vectors (the previous one while re-embedding)."""
+        if self._live_embedders is None:
+            from sourcewise.core.retrieve.live_embedder import LiveEmbedders, by_name
+
+            make = by_name(self.makers.embedder, self.settings, self.models)
+            self._live_embedders = LiveEmbedders(make)
+        return self._live_embedders
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return self.index_store.documents(collection)
@@ -215,14 +229,8 @@ class Engine:
         index = self.index_store
         if filters is not None and filters.documents:
             self._require_indexed(filters.documents)
-        if index.reembed_needed:
-            from sourcewise.core.errors import IndexError_
-
-            raise IndexError_(
-                f"the index was built with another embedding model ({index.meta('embed_model')}); "
-                f"index again to re-embed it with {self.embedder.name}"
-            )
-        current = (index, self.embedder, self.reranker)
+        # While a change of embedding model re-embeds, the previous model reads the live vectors.
+        current = (index, self._live.for_store(index, self.embedder), self.reranker)
         if self._searcher is None or self._searcher.parts != current:
             # Kept between queries rather than rebuilt for each one.
             self._searcher = Searcher(self.settings, *current)

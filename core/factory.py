@@ -2,11 +2,14 @@
 
 Components come from settings (model names resolve through the manifest) unless a caller
 injects its own: tests pass a hash embedder and an echo chat model, never detected at run time.
-The names ``hash`` and ``echo`` select those fakes (:mod:`sourcewise.core.testing`) from
-configuration, for subprocess tests.
+The names ``hash`` (or ``hash-<dim>``, the name the fake reports) and ``echo`` select those
+fakes (:mod:`sourcewise.core.testing`) from configuration, for subprocess tests and for the
+previous model's embedder that search uses while a change of model re-embeds.
 """
 
 from __future__ import annotations
+
+import re
 
 from sourcewise.core.components import Makers
 from sourcewise.core.embed.base import Embedder
@@ -46,10 +49,10 @@ def build_engine(
 
 def make_embedder(settings: Settings, models: ModelStore) -> Embedder:
     name = settings.embed.model
-    if name == "hash":
+    if name == "hash" or re.fullmatch(r"hash-\d+", name):  # hash-32: the fake's 32-d size
         from sourcewise.core.testing.embedder import HashEmbedder
 
-        return HashEmbedder()
+        return HashEmbedder(int(name[5:] or 64))
     spec = models.spec(name)
     if spec.format == "onnx":
         from sourcewise.core.embed.onnx import OnnxEmbedder

@@ -34,7 +34,7 @@ class _Group(BaseModel):
 class EmbedSettings(_Group):
     model: str = Field(
         "bge-small-en",
-        description="Embedding model name from the manifest ('hash' is the built-in test fake): bge-small-en reads English; embeddinggemma-300m (`sourcewise models install multilingual`) reads 100+ languages, slower. A change re-embeds the library on the next `index`.",
+        description="Embedding model name from the manifest ('hash' is the built-in test fake): bge-small-en reads English; embeddinggemma-300m (`sourcewise models install multilingual`) reads 100+ languages, slower. A change re-embeds the library on the next `index` (resumable); search reads the previous model's vectors until the new ones are complete.",
         json_schema_extra=_rebuilds("embedder"),
     )
     device: Device = Field(

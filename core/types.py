@@ -45,6 +45,7 @@ class IndexReport:
     files_failed: int = 0
     pages: int = 0
     chunks: int = 0
+    chunks_reembedded: int = 0  # with a new embedding model (embed.model changed)
     seconds: float = 0.0
     cancelled: bool = False
     failures: list[FileFailure] = field(default_factory=list)
@@ -73,6 +74,17 @@ class DocumentInfo:
     document_id: int = 0  # what Engine.document and Engine.document_passages take
 
 
+@dataclass(frozen=True)
+class ReembedProgress:
+    """A change of embedding model being applied: ``done`` of ``total`` chunks have vectors of
+    ``model`` so far; until all do, search reads the vectors of ``live_model``."""
+
+    model: str
+    done: int
+    total: int
+    live_model: str
+
+
 @dataclass
 class IndexStatus:
     collections: dict[str, int]  # name -> document count
@@ -90,6 +102,7 @@ class IndexStatus:
     non_english: float = 0.0
     # A proposal for the user, e.g. a multilingual embedder for a mostly German library.
     hints: list[str] = field(default_factory=list)
+    reembed: ReembedProgress | None = None  # set while a change of embedder is re-embedding
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def _show_report(report: IndexReport, as_json: bool) -> None:
         f"{report.files_failed} failed; {report.pages} pages, {report.chunks} chunks "
         f"in {report.seconds:.1f}s"
     )
+    if report.chunks_reembedded:
+        click.echo(f"  re-embedded {report.chunks_reembedded} chunks with the new embedding model")
     for f in report.failures:
         click.echo(f"  {f.status:<11} {f.path}: {f.message}")
     for w in report.warnings:

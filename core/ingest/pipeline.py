@@ -19,6 +19,7 @@ import numpy as np
 
 from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
+from sourcewise.core.ingest import reembed
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
 from sourcewise.core.ingest.claiming import ClaimedWork
@@ -31,7 +32,6 @@ from sourcewise.core.ingest.parse_pool import (
     parse_workers,
     worker_alive,
 )
-from sourcewise.core.ingest.reembed import reembed_all
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.retrieve.pages import with_page_marks
@@ -88,12 +88,16 @@ class IndexJob:
             for root in roots:
                 if root.is_dir():
                     self.index.content.add_root(self._cid, root)
-            if self.index.reembed_needed:
-                reembed_all(self.index, self.embedder, self.settings.embed.batch_size,
-                            self._progress, self._cancel)  # fmt: skip
+            reembed.prepare(self.index, self.embedder)
             to_parse, seen = self._scan(roots)
             self._parse_and_embed(to_parse)
             self._remove_missing(roots, seen)
+            # After the files: new ones are found by keywords meanwhile, removed ones are not
+            # re-embedded, and search reads the previous model's vectors until the swap.
+            if self.index.reembed_needed:
+                self.report.chunks_reembedded = reembed.reembed_all(
+                    self.index, self.embedder, self.settings.embed.batch_size, self._progress,
+                    self._cancel)  # fmt: skip
         except Cancelled:
             self.report.cancelled = True
         finally:

@@ -35,8 +35,15 @@ def confident(dense: dict[int, float], keyword: dict[int, float]) -> bool:
 
 
 class Searcher:
+    """``embedder`` reads the index's live vectors; None searches by keywords alone (while a
+    change of embedding model re-embeds and the previous model cannot be loaded)."""
+
     def __init__(
-        self, settings: Settings, index: Store, embedder: Embedder, reranker: Reranker | None
+        self,
+        settings: Settings,
+        index: Store,
+        embedder: Embedder | None,
+        reranker: Reranker | None,
     ) -> None:
         self.cfg = settings.retrieval
         self._abstain_below = settings.answer.abstain_below
@@ -46,7 +53,7 @@ class Searcher:
         self._keyword: KeywordSearch | None = None
 
     @property
-    def parts(self) -> tuple[Store, Embedder, Reranker | None]:
+    def parts(self) -> tuple[Store, Embedder | None, Reranker | None]:
         return (self.index, self.embedder, self.reranker)
 
     def search(self, query: str, k: int, filters: SearchFilters) -> list[SearchHit]:
@@ -54,7 +61,7 @@ class Searcher:
             return []
         # Searched without the instructions around the question ("round to two decimals").
         query = content_query(query).text
-        qvec = self.embedder.embed_query(query)  # outside the lock: the slow part
+        qvec = self._embed(query)  # outside the lock: the slow part
         hits, agree = self.first_stage(query, qvec, k, filters)
         # The English cross-encoder only where it can read the query (core/text/language.py).
         if self.reranker is not None and hits and latin_script(query):
@@ -68,7 +75,7 @@ class Searcher:
         ]
 
     def first_stage(
-        self, query: str, qvec: np.ndarray, k: int, filters: SearchFilters
+        self, query: str, qvec: np.ndarray | None, k: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], bool]:
         """Dense and keyword candidates (plus those of the documents the query names), fused,
         raised by their document's card score, loaded as hits, one per page (enough for the
@@ -87,7 +94,7 @@ class Searcher:
             naming = documents.names_documents(query, cards)
             # Passages are searched without the words that only name their document.
             text = documents.passage_query(query, cards) if naming else query
-            vec = qvec if text == query else self.embedder.embed_query(text)
+            vec = qvec if text == query else self._embed(text)
             dense = self.dense(vec, n, allowed)
             # Keywords also match the line items an analyst's concept is computed from.
             text = concepts.expand(text)
@@ -118,7 +125,7 @@ class Searcher:
         self,
         named: list[int],
         text: str,
-        vec: np.ndarray,
+        vec: np.ndarray | None,
         allowed: np.ndarray | None,
         dense: dict[int, float],
         keyword: dict[int, float],
@@ -137,10 +144,15 @@ class Searcher:
             keyword.setdefault(cid, score)
 
     # -- candidates -----------------------------------------------------------------------------
+    def _embed(self, text: str) -> np.ndarray | None:
+        return None if self.embedder is None else self.embedder.embed_query(text)
+
     def dense(
-        self, query: str | np.ndarray, n: int, allowed: np.ndarray | None
+        self, query: str | np.ndarray | None, n: int, allowed: np.ndarray | None
     ) -> dict[int, float]:
-        vec = self.embedder.embed_query(query) if isinstance(query, str) else query
+        vec = self._embed(query) if isinstance(query, str) else query
+        if vec is None:
+            return {}
         ids, scores = self.index.vectors.search(vec, n, allowed)
         return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
 

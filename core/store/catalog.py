@@ -1,5 +1,9 @@
 """The read side of the index: what is indexed where, for status screens, the library panel,
-incremental indexing (a file's row, the files under a folder), re-embedding and sampling."""
+incremental indexing (a file's row, the files under a folder), re-embedding and sampling.
+
+A change of embedding model is applied beside the live vectors (``vectors``): the new model's
+go to ``reembed_vectors``, keyed by chunk id, and the meta keys below say for which model and
+up to which chunk id; both backends swap them in at once when every chunk has one."""
 
 from __future__ import annotations
 
@@ -12,8 +16,18 @@ from sourcewise.core.types import (
     FileFailure,
     FileWarning,
     IndexStatus,
+    ReembedProgress,
     RootFolder,
 )
+
+# Meta keys of a re-embedding in progress: the new model, its dimension, the chunk id done up to.
+REEMBED_MODEL, REEMBED_DIM, REEMBED_UPTO = "reembed_model", "reembed_dim", "reembed_upto"
+REEMBED_KEYS = (REEMBED_MODEL, REEMBED_DIM, REEMBED_UPTO)
+# What an older version left in meta's embed_model while it overwrote vectors in place: the
+# vectors are a mix of two models, readable by neither (keyword search until it completes).
+MIXED_MODELS = "reembedding"
+# Chunks that have no vector of the new model yet.
+_LACKING = "NOT EXISTS (SELECT 1 FROM reembed_vectors r WHERE r.chunk_id = c.id)"
 
 
 class VectorCounts(Protocol):
@@ -68,6 +82,7 @@ class Catalog:
             failed=failed,
             pending=self._count("SELECT count(*) FROM documents WHERE status = 'pending'"),
             warnings=warnings,
+            reembed=self.reembed_progress(),
         )
 
     _DOCUMENTS = (
@@ -140,6 +155,32 @@ class Catalog:
             [last_id, limit],
         ).fetchall()
         return [(int(i), str(t), str(h), int(n or 0)) for i, t, h, n in rows]
+
+    def reembed_progress(self) -> ReembedProgress | None:
+        """How far the change to this store's embedder has got; None when its vectors are live."""
+        live = self.meta("embed_model")
+        if live is None or live == self.embed_model:
+            return None
+        done = 0
+        if self.meta(REEMBED_MODEL) == self.embed_model:  # else it restarts on the next run
+            done = self._count("SELECT count(*) FROM reembed_vectors")
+        return ReembedProgress(self.embed_model, done, self.chunk_count(), live)
+
+    def chunks_to_reembed(self, last_id: int, limit: int) -> list[tuple[int, str, str, int]]:
+        """As :meth:`chunks_after`, skipping chunks that already have a new-model vector (those
+        indexed during the change)."""
+        rows = self.db.execute(
+            "SELECT c.id, c.text, c.heading, c.tokens FROM chunks c "
+            f"WHERE c.id > ? AND {_LACKING} ORDER BY c.id LIMIT ?",
+            [last_id, limit],
+        ).fetchall()
+        return [(int(i), str(t), str(h), int(n or 0)) for i, t, h, n in rows]
+
+    def reembed_complete(self) -> bool:
+        """Every chunk has its vector of the new model (run inside the swap's transaction)."""
+        return (
+            self.db.execute(f"SELECT 1 FROM chunks c WHERE {_LACKING} LIMIT 1").fetchone() is None
+        )
 
     def _count(self, sql: str) -> int:
         row = self.db.execute(sql).fetchone()

@@ -64,6 +64,8 @@ class ContentWrites:
 
     ``bump_generation`` (called inside a write's transaction, so it commits with the change)
     marks the FAISS file stale; ``rebuild_vectors`` rebuilds the FAISS index from the table.
+    While ``reembedding`` (a change of embedding model under way), new content's vectors are
+    the new model's: they go beside the live ones, into ``reembed_vectors``, and not to FAISS.
     """
 
     def __init__(
@@ -82,6 +84,7 @@ class ContentWrites:
         self.embed_model = embed_model
         self._bump_generation = bump_generation
         self.rebuild_vectors = rebuild_vectors
+        self.reembedding = False
 
     # -- collections and their folders ---------------------------------------------------------
     @locked
@@ -148,7 +151,7 @@ class ContentWrites:
                 collection_id, path, stat, blob.sha256, blob_id, blob.file_type
             )
             self._bump_generation()
-        if not self.vectors.add(ids, vecs):
+        if not self.reembedding and not self.vectors.add(ids, vecs):
             self.rebuild_vectors()  # crossed the exact-search limit (or outgrew IVF training)
         self._release(old)  # a changed file's previous content
         return blob_id
@@ -169,8 +172,9 @@ class ContentWrites:
                 for i, ch in enumerate(chunks)
             ],
         )  # fmt: skip
+        table = "reembed_vectors" if self.reembedding else "vectors"
         self.db.conn.executemany(
-            "INSERT INTO vectors(chunk_id, vec) VALUES (?, ?)",
+            f"INSERT INTO {table}(chunk_id, vec) VALUES (?, ?)",
             [(int(cid), vecs[i].astype(np.float32).tobytes()) for i, cid in enumerate(ids)],
         )
         return ids

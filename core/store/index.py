@@ -17,12 +17,19 @@ from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import IndexError_
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.cards import Cards
-from sourcewise.core.store.catalog import Catalog
+from sourcewise.core.store.catalog import (
+    MIXED_MODELS,
+    REEMBED_DIM,
+    REEMBED_KEYS,
+    REEMBED_MODEL,
+    REEMBED_UPTO,
+    Catalog,
+)
 from sourcewise.core.store.claims import SoleIndexer
 from sourcewise.core.store.content import ContentWrites, locked
 from sourcewise.core.store.fts import FtsKeywords
 from sourcewise.core.store.library_reads import LibraryReads
-from sourcewise.core.store.migrations import migrate
+from sourcewise.core.store.migrations import REEMBED_SIDE_TABLE, migrate
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
 
 
@@ -65,49 +72,87 @@ class Index(LibraryReads):
             migrate(db)
         except sqlite3.DatabaseError as err:
             raise IndexError_(f"cannot open the index at {settings.db_path}: {err}") from err
-        vectors = VectorIndex(embedder.dim, settings.vectors_dir, settings.index.exact_search_limit)
+        # The live vectors' size: the previous model's while a change of model re-embeds.
+        row = db.execute("SELECT value FROM meta WHERE key = 'embed_dim'").fetchone()
+        dim = int(row[0]) if row else embedder.dim
+        vectors = VectorIndex(dim, settings.vectors_dir, settings.index.exact_search_limit)
         index = cls(db, vectors, embedder.name)
-        index._check_model(embedder)
-        if not index.reembed_needed:
+        index.check_model(embedder)
+        if index.meta("embed_model") != MIXED_MODELS:
             index._load_vectors()
         return index
 
     def close(self) -> None:
         self.db.conn.close()
 
-    def _check_model(self, embedder: Embedder) -> None:
+    def check_model(self, embedder: Embedder) -> None:
+        """Whether the index's vectors are ``embedder``'s (``reembed_needed`` when not)."""
         stored = self.meta("embed_model")
         if stored is None:
             self.set_meta("embed_model", embedder.name)
             self.set_meta("embed_dim", str(embedder.dim))
-        # Vectors of another model are useless to this one (even when the sizes match):
-        # the next indexing run re-embeds every chunk before anything else.
+        # Vectors of another model are useless to this one (even when the sizes match): the
+        # next indexing run re-embeds every chunk beside them, and search reads them meanwhile.
         self.reembed_needed = stored is not None and stored != embedder.name
+        self.content.reembedding = self.reembed_needed
+
+    # -- re-embedding after a change of model (store/catalog.py) -----------------------------
+    @locked
+    def begin_reembed(self, model: str, dim: int) -> int:
+        """Start or resume re-embedding with ``model``: returns the chunk id done up to. Side
+        vectors of another model (the setting changed again meanwhile) are dropped."""
+        if self.meta(REEMBED_MODEL) == model and self.meta(REEMBED_DIM) == str(dim):
+            return int(self.meta(REEMBED_UPTO) or 0)
+        with self.db.conn:
+            self.db.execute("DELETE FROM reembed_vectors")
+            for key, value in zip(REEMBED_KEYS, (model, str(dim), "0"), strict=True):
+                self._put_meta(key, value)
+        return 0
 
     @locked
-    def replace_vectors(self, ids: IdArray, vecs: FloatArray) -> None:
-        """Overwrite stored vectors (re-embedding with a new model), one transaction per call."""
+    def add_reembedded(self, ids: IdArray, vecs: FloatArray, upto: int) -> None:
+        """Store new-model vectors and the chunk id done up to, in one transaction."""
         with self.db.conn:
             self.db.conn.executemany(
-                "UPDATE vectors SET vec = ? WHERE chunk_id = ?",
-                [(vecs[i].astype(np.float32).tobytes(), int(cid)) for i, cid in enumerate(ids)],
+                "INSERT OR REPLACE INTO reembed_vectors(chunk_id, vec) VALUES (?, ?)",
+                [(int(cid), vecs[i].astype(np.float32).tobytes()) for i, cid in enumerate(ids)],
             )
-            self.db.execute("UPDATE meta SET value = 'reembedding' WHERE key = 'embed_model'")
+            self._put_meta(REEMBED_UPTO, str(upto))
 
-    def finish_reembed(self) -> None:
-        with self.db.conn:
-            self.db.execute("UPDATE blobs SET embed_model = ?", [self.embed_model])
-            self.db.execute(
-                "UPDATE meta SET value = ? WHERE key = 'embed_model'", [self.embed_model]
-            )
-            self.db.execute(
-                "INSERT INTO meta(key, value) VALUES ('embed_dim', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [str(self.vectors.dim)],
-            )
-            self._bump_generation()
-        self.reembed_needed = False
+    @locked
+    def finish_reembed(self) -> bool:
+        """Make the new vectors the live ones in one transaction, once every chunk has one;
+        False, with nothing changed, while some chunk still lacks one."""
+        model, dim = self.meta(REEMBED_MODEL) or self.embed_model, self.meta(REEMBED_DIM)
+        try:
+            with self.db.conn:
+                # The first write takes SQLite's write lock: no chunk arrives after the check.
+                self._bump_generation()
+                if not self.catalog.reembed_complete():
+                    raise _Incomplete
+                # Renames, not copies: the swap costs the same for ten chunks or a million.
+                self.db.execute("DROP TABLE vectors")
+                self.db.execute("ALTER TABLE reembed_vectors RENAME TO vectors")
+                self.db.execute(REEMBED_SIDE_TABLE)
+                self.db.execute("UPDATE blobs SET embed_model = ?", [model])
+                self._put_meta("embed_model", model)
+                self._put_meta("embed_dim", str(dim or self.vectors.dim))
+                self.db.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", list(REEMBED_KEYS))
+        except _Incomplete:
+            return False
+        self.reembed_needed = self.content.reembedding = False
+        self.vectors.dim = int(dim or self.vectors.dim)
         self.rebuild_vectors()
+        return True
+
+    @locked
+    def abandon_reembed(self) -> None:
+        """Drop the side vectors of a change of model that was changed back before it ended."""
+        if self.meta(REEMBED_MODEL) is None:
+            return
+        with self.db.conn:
+            self.db.execute("DELETE FROM reembed_vectors")
+            self.db.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", list(REEMBED_KEYS))
 
     # -- meta ----------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -117,11 +162,15 @@ class Index(LibraryReads):
     @locked
     def set_meta(self, key: str, value: str) -> None:
         with self.db.conn:
-            self.db.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            self._put_meta(key, value)
+
+    def _put_meta(self, key: str, value: str) -> None:
+        """Inside the caller's transaction."""
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
 
     @property
     def generation(self) -> int:
@@ -167,3 +216,7 @@ class Index(LibraryReads):
             for cid, vec in self.db.execute(sql, part).fetchall():
                 out[int(cid)] = np.frombuffer(vec, dtype=np.float32, count=dim)
         return out
+
+
+class _Incomplete(Exception):
+    """Rolls the swap back: some chunk has no vector of the new model yet."""

@@ -268,6 +268,19 @@ def m008_chunk_grams(db: sqlite_utils.Database) -> None:
         )
 
 
+REEMBED_SIDE_TABLE = (
+    "CREATE TABLE reembed_vectors (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) "
+    "ON DELETE CASCADE, vec BLOB NOT NULL)"
+)
+
+
+def m010_reembed_side(db: sqlite_utils.Database) -> None:
+    """The new model's vectors while a change of embedding model is re-embedding the library
+    (store/catalog.py): the live ``vectors`` stay searchable until the swap. A chunk removed
+    meanwhile takes its side vector with it."""
+    db.execute(REEMBED_SIDE_TABLE)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_chats", m002_chats),
@@ -276,6 +289,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m006_document_cards", m006_document_cards),
     ("m007_chunk_kind", m007_chunk_kind),
     ("m008_chunk_grams", m008_chunk_grams),
+    ("m010_reembed_side", m010_reembed_side),
 ]
 
 

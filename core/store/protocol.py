@@ -17,11 +17,19 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
+from sourcewise.core.embed.base import Embedder
 from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.document_chunks import OrderedChunk, StoredDocument
 from sourcewise.core.store.vectors import FloatArray, IdArray
-from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder, SearchFilters
+from sourcewise.core.types import (
+    DocumentInfo,
+    IndexStatus,
+    Passage,
+    ReembedProgress,
+    RootFolder,
+    SearchFilters,
+)
 
 
 class ContentStore(Protocol):
@@ -65,6 +73,8 @@ class CatalogReads(Protocol):
     def content_kept_elsewhere(self, doc_ids: list[int]) -> int: ...
     def chunk_count(self) -> int: ...
     def chunks_after(self, last_id: int, limit: int) -> list[tuple[int, str, str, int]]: ...
+    def chunks_to_reembed(self, last_id: int, limit: int) -> list[tuple[int, str, str, int]]: ...
+    def reembed_progress(self) -> ReembedProgress | None: ...
 
 
 class CardReads(Protocol):
@@ -110,7 +120,13 @@ class ContentClaims(Protocol):
 
 
 class Store(Protocol):
-    """A library store, as the engine, retrieval and ingestion use it."""
+    """A library store, as the engine, retrieval and ingestion use it.
+
+    ``reembed_needed``: the live vectors are another model's than the store was opened with;
+    they stay searchable (with that model, ``meta("embed_model")``) while the new model's are
+    written beside them: ``begin_reembed`` (returns the chunk id done up to),
+    ``add_reembedded``, then ``finish_reembed`` swaps them in at once (False while a chunk
+    still lacks one); ``abandon_reembed`` drops them when the model was changed back."""
 
     reembed_needed: bool
 
@@ -135,8 +151,11 @@ class Store(Protocol):
     def close(self) -> None: ...
     def meta(self, key: str) -> str | None: ...
     def save_vectors(self) -> None: ...
-    def replace_vectors(self, ids: IdArray, vecs: FloatArray) -> None: ...
-    def finish_reembed(self) -> None: ...
+    def check_model(self, embedder: Embedder) -> None: ...
+    def begin_reembed(self, model: str, dim: int) -> int: ...
+    def add_reembedded(self, ids: IdArray, vecs: FloatArray, upto: int) -> None: ...
+    def finish_reembed(self) -> bool: ...
+    def abandon_reembed(self) -> None: ...
 
     def remove_paths(self, paths: list[Path], collection: str | None = None) -> int: ...
     def set_watch(self, collection: str, folder: str, watch: bool) -> None: ...

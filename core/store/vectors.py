@@ -82,7 +82,9 @@ class VectorIndex:
         self, query: FloatArray, k: int, allowed: IdArray | None = None
     ) -> tuple[IdArray, FloatArray]:
         """Top-k chunk ids and inner-product scores; ``allowed`` restricts inside the search."""
-        if self.ntotal == 0 or k <= 0:
+        # A query of another size was embedded by the model whose vectors a change of model
+        # swapped out between the embedding and this search: no dense candidates this once.
+        if self.ntotal == 0 or k <= 0 or query.size != self.dim:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None

@@ -27,14 +27,17 @@ def _feature(word: str, dim: int) -> tuple[int, float]:
 
 
 class HashEmbedder:
-    def __init__(self, dim: int = 64) -> None:
+    """``variant`` names another model of the same size (its words hash elsewhere)."""
+
+    def __init__(self, dim: int = 64, variant: str = "") -> None:
         self._dim = dim
+        self._variant = variant
         self.calls = 0  # batches embedded: tests count them to prove nothing is re-embedded
         self.texts_embedded = 0
 
     @property
     def name(self) -> str:
-        return f"hash-{self._dim}"
+        return f"hash-{self._dim}{self._variant}"
 
     @property
     def dim(self) -> int:
@@ -60,7 +63,7 @@ class HashEmbedder:
     def _vector(self, text: str) -> Vectors:
         vec = np.zeros(self._dim, dtype=np.float32)
         for word in _WORD.findall(text.lower()):
-            bucket, sign = _feature(word, self._dim)
+            bucket, sign = _feature(self._variant + word, self._dim)
             vec[bucket] += sign
         norm = float(np.linalg.norm(vec))
         if norm == 0.0:

@@ -162,29 +162,6 @@ def test_index_survives_reopen(tmp_path: Path) -> None:
     again.close()
 
 
-def test_switching_embedder_reembeds_without_reparsing(tmp_path: Path) -> None:
-    import pytest
-
-    from sourcewise.core.errors import IndexError_
-    from tests.engine.conftest import fake_engine
-
-    root = _corpus(tmp_path / "docs")
-    first = fake_engine(tmp_path / "home", HashEmbedder(dim=64))
-    first.index([root])
-    chunks = first.status().chunks
-    first.close()
-    other = HashEmbedder(dim=32)
-    second = fake_engine(tmp_path / "home", other)
-    with pytest.raises(IndexError_, match="another embedding model"):
-        second.search("apples")
-    report = second.index([root])
-    assert report.files_unchanged == 3  # nothing re-parsed
-    assert other.texts_embedded == chunks  # every chunk re-embedded once
-    assert second.status().embed_model == "hash-32"
-    assert second.search("apples orchards", k=1)[0].path == str(root / "a.md")
-    second.close()
-
-
 def test_rerank_depth_shrinks_when_dense_and_keyword_agree() -> None:
     from sourcewise.core.retrieve.search import confident
 

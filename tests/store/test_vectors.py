@@ -51,3 +51,14 @@ def test_save_and_load_by_generation(tmp_path: Path) -> None:
     assert again.load(generation=7)
     assert again.kind == "ivf" and again.ntotal == 300 and again.trained_on == 300
     assert again.search(vecs[5], 1)[0][0] == 5
+
+
+def test_a_query_of_another_size_finds_nothing(tmp_path: Path) -> None:
+    """A query embedded by the previous model just before a change of model swapped its
+    vectors out gets no dense candidates, instead of a FAISS assertion."""
+    vi = VectorIndex(16, tmp_path, exact_limit=100)
+    vecs = _unit(10, 16, 1)
+    vi.rebuild(np.arange(1, 11, dtype=np.int64), vecs)
+    assert vi.search(vecs[3], 1)[0].tolist() == [4]
+    found, scores = vi.search(_unit(1, 8, 2)[0], 3)
+    assert len(found) == 0 and len(scores) == 0

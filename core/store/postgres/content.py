@@ -33,6 +33,9 @@ class PgContent:
         self.embed_model = embed_model
         self.roots = roots or SharedRoots()  # every path written is in the library's form
         self.chunks_written = 0  # since the planner's statistics were last refreshed
+        # A change of embedding model under way: new content's vectors are the new model's and
+        # go beside the live ones (``reembed_vectors``, store/catalog.py).
+        self.reembedding = False
 
     # -- collections and their folders ---------------------------------------------------------
     @locked
@@ -120,8 +123,9 @@ class PgContent:
                 ids.append(int(cur.fetchone()[0]))
                 if not cur.nextset():
                     break
+            table = "reembed_vectors" if self.reembedding else "vectors"
             cur.executemany(
-                "INSERT INTO vectors(chunk_id, vec) VALUES (%s, %s::vector)",
+                f"INSERT INTO {table}(chunk_id, vec) VALUES (%s, %s::vector)",
                 [(cid, vector_text(vecs[i])) for i, cid in enumerate(ids)],
             )
 

@@ -60,7 +60,9 @@ def build_mail(folder: Path, n: int, rng: random.Random) -> tuple[Path, list[tup
     archive = folder / "archive.mbox"
     raws, questions = [], []
     for i in range(n):
-        sender = people[i % len(people)]
+        # Topics come round every 1,200 messages: the sender shifts then, so that no two
+        # messages share sender, topic and place (each question has one right message).
+        sender = people[(i + 3 * (i // 1200)) % len(people)]
         thing, place = THINGS[(i // 3) % len(THINGS)], PLACES[(i // 60) % len(PLACES)]
         day, amount = rng.choice(DAYS), rng.randrange(1000, 90000)
         msgid = f"msg{i:05d}@bench.example"
@@ -149,6 +151,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None, help="Keep the corpus and index here.")
+    parser.add_argument("--big-mb", type=int, default=0,
+                        help="Also an archive of this many MB (messages with 2 MB photos): its "
+                        "first index and the re-index after one new message.")  # fmt: skip
     args = parser.parse_args()
     rng = random.Random(args.seed)
     out = args.out or Path(tempfile.mkdtemp(prefix="sourcewise-sources-"))
@@ -174,8 +179,34 @@ def main() -> None:
     started = time.monotonic()
     again = engine.index([out / "mail"], collection="mail")
     reindex = time.monotonic() - started
+    big = _big_archive(engine, out / "big", args.big_mb) if args.big_mb else None
     engine.close()
     _print(rows, reindex, again.files_indexed, args, embedder is not None)
+    if big:
+        print(f"an archive of {big[0] / 2**20:.0f} MB: first index {big[1]:.1f} s, re-index "
+              f"after one new message {big[2]:.2f} s")  # fmt: skip
+
+
+def _big_archive(engine: Engine, folder: Path, megabytes: int) -> tuple[int, float, float]:
+    """An archive made large by attachments (2 MB photos, not indexed): (bytes, seconds to
+    index it, seconds to index it again after one message is appended)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = folder / "photos.mbox"
+    photo = random.Random(1).randbytes(2 << 20)
+    for i in range(max(1, megabytes * 10 // 27)):  # base64 makes 2 MB about 2.7 MB
+        append_mbox(archive, [message(f"Friend {i % 9} <f{i % 9}@bench.example>", "me@bench.example",
+                                      f"Photos {i}", f"Photos from trip {i}.", when=datetime(2022, 1, 1)
+                                      + timedelta(days=i), msgid=f"photo{i}@bench.example",
+                                      attachments=((f"IMG_{i}.jpg", photo),))])  # fmt: skip
+    started = time.monotonic()
+    engine.index([folder], collection="big")
+    first = time.monotonic() - started
+    append_mbox(archive, [message("Friend <f@bench.example>", "me@bench.example", "One more",
+                                  "The last photo.", when=datetime(2025, 1, 1),
+                                  msgid="last@bench.example")])  # fmt: skip
+    started = time.monotonic()
+    engine.index([folder], collection="big")
+    return archive.stat().st_size, first, time.monotonic() - started
 
 
 def _print(rows: list[tuple[str, int, int, float, float, float, int]], reindex: float, new: int,

@@ -104,11 +104,18 @@ def document_card(
     """The card of the document at ``path``; ``meta`` is its merged source metadata (a message's
     sender and date, a paper's authors and year), which names it before its file name does."""
     meta = meta or {}
-    name = " ".join(part for part in (name_words(path), content.issuer,
-                                      source_meta.card_names(meta)) if part)  # fmt: skip
+    file_words = name_words(path)
+    identity = source_meta.card_names(meta)
+    # A paper is named by its authors and year, a message by its sender: their file names
+    # ("Smith - Attention in small networks.pdf", "<id>.eml") are title words or noise, which
+    # questions use for content (as names, retrieval would drop them from the passage query).
+    # A note keeps its file name and is named by its tags too.
+    instead = bool(meta.get("author_last") or meta.get("sender"))
+    named_by = identity if instead else " ".join(p for p in (file_words, identity) if p)
+    name = " ".join(part for part in (named_by, content.issuer) if part)
     periods = list(dict.fromkeys(period_tokens(name) + content.periods.split()))
     parts = (content.author, content.kind, content.dates, *source_meta.card_lines(meta),
-             content.header)  # fmt: skip
+             file_words if instead else "", content.header)  # fmt: skip
     body = "\n".join(part for part in parts if part)
     title = next(iter(meta.get("title", [])), "") or content.title or name_words(path)
     return DocumentCard(name=name, title=title, body=body, periods=" ".join(periods))

@@ -185,3 +185,11 @@ def test_mbox_reader_resumes_only_after_an_unchanged_prefix(tmp_path: Path) -> N
     assert len(new) == 1 and b"Subject: Two" in new[0].raw
     path.write_bytes(path.read_bytes().replace(b"Subject: One", b"Subject: 1ne"))
     assert mbox.resume_offset(path, path.stat().st_size, state) == 0
+
+
+def test_an_archive_removed_from_the_library_is_read_again(engine: Engine, tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "mail")
+    engine.index([archive])
+    assert engine.remove([archive]) == 4 and engine.status().documents == 0
+    report = engine.index([archive])  # what was remembered of it must not skip it now
+    assert report.files_indexed == 4 and engine.status().documents == 4

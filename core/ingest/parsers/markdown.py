@@ -60,7 +60,8 @@ def _note_meta(fields: Meta, blocks: list[Block], links: list[str]) -> Meta:
     titles of linked notes."""
     text = "\n".join(b.text for b in blocks if b.kind not in ("code", "heading"))
     tags = [t.lower() for t in fields.get("tag", [])] + vault.inline_tags(text)
-    meta = {**fields, "tag": list(dict.fromkeys(tags)), "link": links}
+    # How a citation names the note is not the note's to say (a "cite:" field is kept as text).
+    meta = {**fields, "tag": list(dict.fromkeys(tags)), "link": links, "cite": []}
     return source_meta.clean({k: v for k, v in meta.items() if v})
 
 

@@ -24,7 +24,8 @@ from sourcewise.core.progress import Progress
 if TYPE_CHECKING:
     from sourcewise.core.ingest.job_sources import SourceHooks as IndexJob
 
-_PROGRESS_EVERY_S = 0.5
+_PROGRESS_EVERY_S = 0.5  # progress at least this often, and every _PROGRESS_EVERY messages
+_PROGRESS_EVERY = 50
 
 
 class MailIndexer:
@@ -38,6 +39,7 @@ class MailIndexer:
         cfg = job.settings.index
         self.ocr, self.max_bytes = cfg.ocr, cfg.max_file_mb << 20
         self._meta_after_commit: dict[Path, Meta] = {}
+        self._last = ""  # the path of the last message read
 
     # -- one .eml file ----------------------------------------------------------------------------
     def index_eml(self, cand: Candidate) -> None:
@@ -56,10 +58,11 @@ class MailIndexer:
 
     # -- an mbox archive ----------------------------------------------------------------------
     def index_mbox(self, cand: Candidate) -> None:
-        state = mbox.MboxState.decode(self.content.source_state(self.cid, cand.path))
+        state = self._known_state(cand)
         if state and (state.size, state.mtime) == cand.stat:
             self.job.report.files_unchanged += 1
             return
+        self._last = state.last if state else ""
         try:
             start = mbox.resume_offset(cand.path, cand.size, state)
             produced = self._read_archive(cand, start)
@@ -73,6 +76,14 @@ class MailIndexer:
             self._remove_stale(cand.path, produced)
         self.content.set_source_state(self.cid, cand.path, self._state(cand, cand.size).encode())
 
+    def _known_state(self, cand: Candidate) -> mbox.MboxState | None:
+        """What was read of the archive before; forgotten when its messages are no longer
+        indexed (removed from the library, or the archive deleted and restored)."""
+        state = mbox.MboxState.decode(self.content.source_state(self.cid, cand.path))
+        if state and state.last and not self.job.index.catalog.document(self.cid, state.last):
+            return None
+        return state
+
     def _read_archive(self, cand: Candidate, start: int) -> set[str]:
         produced: set[str] = set()
         count, last_report = 0, 0.0
@@ -82,12 +93,13 @@ class MailIndexer:
             if str(path) in produced:  # the same Message-ID twice: keep both
                 path = cand.path / f"{key}-{message.start}.eml"
             produced |= self._message(message.raw, path, cand.mtime)
+            self._last = str(path)
             count += 1
             if self.job.pending_chunks() >= self.job.batch_target():
                 self._flush()
                 partial = self._state(cand, message.end, done=False)
                 self.content.set_source_state(self.cid, cand.path, partial.encode())
-            if time.monotonic() - last_report > _PROGRESS_EVERY_S:
+            if count % _PROGRESS_EVERY == 0 or time.monotonic() - last_report > _PROGRESS_EVERY_S:
                 last_report = time.monotonic()
                 self._progress(cand, message.end - start, cand.size - start, count)
         self._flush()
@@ -96,9 +108,10 @@ class MailIndexer:
 
     def _state(self, cand: Candidate, offset: int, done: bool = True) -> mbox.MboxState:
         tail = mbox.tail_digest(cand.path, offset)
+        last = self._last if self.job.index.catalog.document(self.cid, self._last) else ""
         if not done:
-            return mbox.MboxState(offset, tail)
-        return mbox.MboxState(offset, tail, cand.size, cand.mtime)
+            return mbox.MboxState(offset, tail, last=last)
+        return mbox.MboxState(offset, tail, cand.size, cand.mtime, last)
 
     def _progress(self, cand: Candidate, done: int, total: int, count: int) -> None:
         """Bytes read of what there was to read (the new part of a grown archive)."""

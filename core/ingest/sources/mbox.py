@@ -37,6 +37,7 @@ class MboxState:
     tail: str
     size: int = -1
     mtime: float = -1.0
+    last: str = ""  # the path of the last message indexed: still there, or read again
 
     def encode(self) -> str:
         return json.dumps(asdict(self))
@@ -48,7 +49,7 @@ class MboxState:
         try:
             data = json.loads(text)
             return cls(int(data["offset"]), str(data["tail"]), int(data["size"]),
-                       float(data["mtime"]))  # fmt: skip
+                       float(data["mtime"]), str(data.get("last", "")))  # fmt: skip
         except (ValueError, KeyError, TypeError):
             return None  # an older or damaged state: read the archive again
 

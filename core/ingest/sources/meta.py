@@ -84,9 +84,10 @@ def card_lines(meta: Meta) -> list[str]:
 
 def card_names(meta: Meta) -> str:
     """Identity words for the card's name: authors' last names and the year ("Smith Lee 2021"),
-    the sender's name. They weigh most in the card score, which is what lets a question name a
-    paper by author and year."""
-    words = [*meta.get("author_last", []), *meta.get("year", []), *_sender_names(meta)]
+    the sender's name, a note's tags. They weigh most in the card score, which is what lets a
+    question name a paper by author and year, a message by its sender, notes by their tag."""
+    tags = [t.replace("/", " ") for t in meta.get("tag", [])]
+    words = [*meta.get("author_last", []), *meta.get("year", []), *_sender_names(meta), *tags]
     return " ".join(dict.fromkeys(words))
 
 

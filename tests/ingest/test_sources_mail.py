@@ -193,3 +193,16 @@ def test_an_archive_removed_from_the_library_is_read_again(engine: Engine, tmp_p
     assert engine.remove([archive]) == 4 and engine.status().documents == 0
     report = engine.index([archive])  # what was remembered of it must not skip it now
     assert report.files_indexed == 4 and engine.status().documents == 4
+
+
+def test_an_html_only_reply_leaves_its_quote_out(tmp_path: Path) -> None:
+    raw = (b"From: Carol <carol@example.org>\r\nSubject: Re: Tour\r\nDate: Mon, 1 Jul 2024 "
+           b"10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+           b"<p>See you at the boathouse.</p><div class=gmail_quote>On Mon, Alice wrote:<br>"
+           b"<blockquote>Our <b>zeppelin</b> tour<blockquote>older</blockquote></blockquote></div>"
+           b"<p>And the kayaks are booked.</p><blockquote>more quote</blockquote>")  # fmt: skip
+    (item,) = mail.read_message(raw, tmp_path / "m.eml", ocr=False, max_bytes=1 << 20)
+    assert item.doc is not None
+    text = " ".join(b.text for b in item.doc.blocks)
+    assert "boathouse" in text and "kayaks" in text  # inline answers between quotes stay
+    assert "zeppelin" not in text and "older" not in text and "more quote" not in text

@@ -35,6 +35,7 @@ _HISTORY = re.compile(r"^\s*-{2,}\s*Original Message\s*-{2,}\s*$|^_{8,}\s*$", re
 _OUTLOOK_HEADER = re.compile(r"^\s*From:\s.+$")
 _OUTLOOK_NEXT = re.compile(r"^\s*(?:Sent|Date):\s.+$")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^>]*>", re.I)
 _BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.I)
 _UNSAFE = re.compile(r"[^\w.@+-]+")
 
@@ -146,9 +147,23 @@ def _body_text(msg: Message) -> str:
     if part is None:
         return ""
     text = _decoded(part)
-    if part.get_content_subtype() == "html":
-        text = html.unescape(_TAG.sub("", _BREAK.sub("\n", text)))
+    if part.get_content_subtype() == "html":  # quoted messages are <blockquote>s there
+        text = html.unescape(_TAG.sub("", _BREAK.sub("\n", _without_blockquotes(text))))
     return text.replace("\r\n", "\n")
+
+
+def _without_blockquotes(markup: str) -> str:
+    """HTML outside <blockquote> elements, nested ones included; a reply written between two
+    quotes (inline answers) is kept."""
+    kept, depth, last = [], 0, 0
+    for tag in _BLOCKQUOTE.finditer(markup):
+        if depth == 0:
+            kept.append(markup[last : tag.start()])
+        depth = max(0, depth - 1) if tag.group(1) else depth + 1
+        last = tag.end()
+    if depth == 0:
+        kept.append(markup[last:])
+    return "".join(kept)
 
 
 def _decoded(part: Message) -> str:

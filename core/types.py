@@ -145,6 +145,9 @@ class SearchHit:
     strength: str = "unrated"
     document_title: str = ""  # from the document's card: its title, else its file name
     kind: str = "text"  # "table" for a Markdown table chunk (rows under their header)
+    # How a citation names the document when its source says more than a path: "Smith et al.
+    # (2021)" for a paper, "Alice Smith, 2024-03-01, “Budget”" for a message ("" otherwise).
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,12 +177,27 @@ class SearchFilters:
     file_types: tuple[str, ...] = ()  # extensions without the dot
     modified_since: float | None = None  # unix time
     documents: tuple[str, ...] = ()  # absolute paths: only these documents (a chat's scope)
+    # Source metadata (ingest/sources/meta.py): a message's sender (any part of "Name <address>",
+    # case-insensitive), the item's date range (a message's, a note's, a paper's; inclusive
+    # ISO dates), notes' tags (each required; "project" also matches "project/alpha") and
+    # other fields, key=value (e.g. ("collection", "Thesis"): a Zotero collection).
+    sender: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    tags: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class ChatTurn:
     role: str  # "user" or "assistant"
     content: str
+
+
+def cited_as(reference: str, page: int | None) -> str:
+    """How a source with a reference is cited: "Smith et al. (2021), p. 4"; a message has no
+    pages ("Alice Smith, 2024-03-01, “Budget”")."""
+    return f"{reference}, p. {page}" if page else reference
 
 
 @dataclass(frozen=True)
@@ -196,6 +214,7 @@ class Citation:
     heading: str = ""
     quote: str = ""  # the sentence or row that best answers, for highlighting; "" = all of text
     strength: str = "unrated"  # the cited hit's SearchHit.strength
+    reference: str = ""  # the cited hit's SearchHit.reference
 
 
 @dataclass

@@ -217,7 +217,7 @@ class Answerer:
         return Citation(n=s.n, path=s.hit.path, page=s.hit.page, chunk_id=s.hit.chunk_id,
                         text=s.text, supported=supported, score=s.hit.score,
                         start=s.start, end=s.end, heading=s.hit.heading, quote=s.quote,
-                        strength=s.hit.strength)  # fmt: skip
+                        strength=s.hit.strength, reference=s.hit.reference)  # fmt: skip
 
     def _support(self, answer: str, by_n: dict[int, Source]) -> dict[int, bool]:
         """Each cited sentence checked against its source with the cross-encoder; a source is

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sourcewise.core.types import SearchHit
+from sourcewise.core.types import SearchHit, cited_as
 
 _GAP = 2  # characters between chunks that still count as adjacent (the block separator)
 
@@ -31,6 +31,8 @@ class Source:
     def label(self) -> str:
         page = f", page {self.hit.page}" if self.hit.page else ""
         heading = f" — {self.hit.heading}" if self.hit.heading else ""
+        if self.hit.reference:  # a paper or a message: cited by who and when, not its path
+            return f"[{self.n}] {cited_as(self.hit.reference, self.hit.page)}{heading}"
         return f"[{self.n}] {os.path.basename(self.hit.path)}{page}{heading}"
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sourcewise.core.types import Answer, Citation, SearchHit
+from sourcewise.core.types import Answer, Citation, SearchHit, cited_as
 
 _SNIPPET = 160
 
 
 def citation_json(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "path": c.path, "page": c.page, "chunk_id": c.chunk_id, "text": c.text,
-            "supported": c.supported, "quote": c.quote}  # fmt: skip
+            "supported": c.supported, "quote": c.quote, "reference": c.reference,
+            "cited_as": cited_as(c.reference, c.page) if c.reference else ""}  # fmt: skip
 
 
 _HIT_KEYS = ("rank", "score", "path", "page", "chunk_id", "heading", "text", "start", "end",
-             "document_title", "kind")  # fmt: skip
+             "document_title", "kind", "reference")  # fmt: skip
 
 
 def hit_json(h: SearchHit) -> dict[str, Any]:
@@ -72,7 +73,8 @@ def source_lines(answer: Answer) -> list[str]:
     for c in answer.citations:
         page = f" p.{c.page}" if c.page else ""
         flag = " (not supported by the passage)" if c.supported is False else ""
-        lines.append(f"  [{c.n}] {c.path}{page}{flag}")
+        where = f"{cited_as(c.reference, c.page)} — {c.path}" if c.reference else f"{c.path}{page}"
+        lines.append(f"  [{c.n}] {where}{flag}")
         lines.append(f"      {snippet(c.text)}")
     return lines
 

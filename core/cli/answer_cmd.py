@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -48,13 +49,13 @@ def _print_sources(answer: Answer) -> None:
                    "'list every ...'); default: reading.mode (auto).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object when done.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder: Path | None,
+def ask(ctx: click.Context, /, question: str, collections: tuple[str, ...], folder: Path | None,
         path_glob: str | None, file_types: tuple[str, ...], since: str | None,
         documents: tuple[Path, ...], adapter: str | None, mode: str | None,
-        as_json: bool) -> None:  # fmt: skip
+        as_json: bool, **source: Any) -> None:  # fmt: skip
     """Answer QUESTION from the indexed documents, with numbered sources."""
     engine = _engine(state(ctx), adapter)
-    filters = build_filters(collections, folder, path_glob, file_types, since, documents)
+    filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
     with cancel_on_ctrl_c("reading") as cancel:
         answer = engine.ask(question, filters=filters, on_token=None if as_json else _stream,
                             mode=mode, progress=None if as_json else reading_progress,
@@ -76,12 +77,13 @@ def ask(ctx: click.Context, question: str, collections: tuple[str, ...], folder:
 @click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
 @click.option("--resume", "resume", type=int, help="Continue the conversation with this id.")
 @click.pass_context
-def chat(ctx: click.Context, collections: tuple[str, ...], folder: Path | None,
+def chat(ctx: click.Context, /, collections: tuple[str, ...], folder: Path | None,
          path_glob: str | None, file_types: tuple[str, ...], since: str | None,
-         documents: tuple[Path, ...], adapter: str | None, resume: int | None) -> None:  # fmt: skip
+         documents: tuple[Path, ...], adapter: str | None, resume: int | None,
+         **source: Any) -> None:  # fmt: skip
     """Talk with your documents in the terminal; follow-up questions use the conversation."""
     engine = _engine(state(ctx), adapter)
-    filters = build_filters(collections, folder, path_glob, file_types, since, documents)
+    filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
     conversation = resume
     if resume is not None:
         engine.chats.get(resume)  # fail early on an unknown id

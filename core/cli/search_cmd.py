@@ -12,7 +12,7 @@ import click
 from sourcewise.core.chat.render import hit_json
 from sourcewise.core.cli.context import emit_json, state
 from sourcewise.core.errors import SourcewiseError
-from sourcewise.core.types import SearchFilters
+from sourcewise.core.types import SearchFilters, cited_as
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,19 @@ def filter_options(func: F) -> F:
         click.option("--since", help="Only files modified on or after this date (YYYY-MM-DD)."),
         click.option("--document", "-d", "documents", multiple=True, type=click.Path(path_type=Path),
                      help="Only this indexed document (repeatable): chat with one document."),
+        click.option("--sender", help="Only messages (and their attachments) from this sender: "
+                     "any part of the name or address."),
+        click.option("--after", "date_from", help="Only messages, notes or papers dated on or after "
+                     "this date (YYYY-MM-DD)."),
+        click.option("--before", "date_to", help="Only messages, notes or papers dated on or before "
+                     "this date (YYYY-MM-DD)."),
+        click.option("--tag", "tags", multiple=True, help="Only notes with this tag (repeatable: all "
+                     "of them); 'project' also matches 'project/alpha'."),
+        click.option("--zotero-collection", "zotero_collections", multiple=True,
+                     help="Only papers of this Zotero collection."),
+        click.option("--field", "fields", multiple=True, metavar="KEY=VALUE",
+                     help="Only documents whose metadata has this value, e.g. status=draft "
+                     "(a note's front matter, a paper's publication)."),
     ]  # fmt: skip
     wrapped: Any = func
     for option in reversed(options):
@@ -41,7 +54,10 @@ def build_filters(
     file_types: tuple[str, ...],
     since: str | None,
     documents: tuple[Path, ...] = (),
+    **source: Any,
 ) -> SearchFilters:
+    """The filters from the options; ``source`` holds the source-metadata options (sender,
+    dates, tags, Zotero collections, fields), as click passes them."""
     since_ts = None
     if since:
         try:
@@ -55,7 +71,31 @@ def build_filters(
         file_types=tuple(t.lower().lstrip(".") for t in file_types),
         modified_since=since_ts,
         documents=tuple(str(d.expanduser().resolve()) for d in documents),
+        sender=source.get("sender") or None,
+        date_from=_iso_date(source.get("date_from"), "--after"),
+        date_to=_iso_date(source.get("date_to"), "--before"),
+        tags=tuple(source.get("tags") or ()),
+        fields=_fields(source.get("fields") or (), source.get("zotero_collections") or ()),
     )
+
+
+def _iso_date(text: str | None, option: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).date().isoformat()
+    except ValueError as err:
+        raise SourcewiseError(f"{option} expects a date like 2024-01-31, got {text!r}") from err
+
+
+def _fields(pairs: tuple[str, ...], collections: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = [("collection", name) for name in collections]
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise SourcewiseError(f"--field expects KEY=VALUE, got {pair!r}")
+        out.append((key.strip().lower(), value.strip()))
+    return tuple(out)
 
 
 @click.command("search")
@@ -65,17 +105,18 @@ def build_filters(
 @click.option("--no-rerank", is_flag=True, help="Skip the cross-encoder.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str, ...],
+def search(ctx: click.Context, /, query: str, k: int | None, collections: tuple[str, ...],
            folder: Path | None, path_glob: str | None, file_types: tuple[str, ...],
            since: str | None, documents: tuple[Path, ...], no_rerank: bool,
-           as_json: bool) -> None:  # fmt: skip
+           as_json: bool, **source: Any) -> None:  # fmt: skip
     """Find the passages that best match QUERY."""
     engine = state(ctx).engine()
     if no_rerank:
         engine.reranker = None
     hits = engine.search(
-        query, k, build_filters(collections, folder, path_glob, file_types, since, documents)
-    )
+        query, k,
+        build_filters(collections, folder, path_glob, file_types, since, documents, **source),
+    )  # fmt: skip
     if as_json:
         emit_json([hit_json(h) for h in hits])
         return
@@ -85,7 +126,8 @@ def search(ctx: click.Context, query: str, k: int | None, collections: tuple[str
     # interpret, and the final order blends them with the first stage.
     for h in sorted(hits, key=lambda hit: hit.rank):
         page = f" p.{h.page}" if h.page else ""
-        click.echo(f"{h.rank:>2}. [{h.strength}] {h.path}{page}  {h.heading}")
+        who = f"  ({cited_as(h.reference, h.page)})" if h.reference else ""
+        click.echo(f"{h.rank:>2}. [{h.strength}] {h.path}{page}{who}  {h.heading}")
         click.echo("    " + " ".join(h.text.split())[:240])
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sourcewise.core.ingest.document import ParsedDocument
 from sourcewise.core.ingest.issuer import read_issuer
+from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.retrieve.periods import period_tokens
 
 _HEADER_LINES = 8
@@ -34,6 +35,8 @@ _STATED_PERIOD = re.compile(
     re.I,
 )
 _PDF_DATE = re.compile(r"^D?:?((?:19|20)\d{2})(\d{2})?")
+# The ParsedDocument.metadata key under which a source parser leaves its encoded metadata.
+SOURCE_META = "sourcewise.meta"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class ContentCard:
     periods: str = ""  # period tokens found in the title and on the first page
     issuer: str = ""  # who the document is by and its form, as identity words (ingest.issuer)
     kind: str = ""  # what kind of document: "quarterly report", "earnings release", "minutes"
+    meta: str = ""  # source metadata read from the content (ingest.sources.meta, encoded)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -91,16 +95,30 @@ def content_card(doc: ParsedDocument) -> ContentCard:
     issuer = read_issuer(f"{title}\n{first}")
     return ContentCard(title=title, author=(doc.author or "").strip(), dates=dates,
                        header=header, periods=" ".join(periods), issuer=issuer.words(),
-                       kind=issuer.kind)  # fmt: skip
+                       kind=issuer.kind, meta=doc.metadata.get(SOURCE_META, ""))  # fmt: skip
 
 
-def document_card(path: str | Path, content: ContentCard) -> DocumentCard:
-    name = " ".join(part for part in (name_words(path), content.issuer) if part)
+def document_card(
+    path: str | Path, content: ContentCard, meta: source_meta.Meta | None = None
+) -> DocumentCard:
+    """The card of the document at ``path``; ``meta`` is its merged source metadata (a message's
+    sender and date, a paper's authors and year), which names it before its file name does."""
+    meta = meta or {}
+    file_words = name_words(path)
+    identity = source_meta.card_names(meta)
+    # A paper is named by its authors and year, a message by its sender: their file names
+    # ("Smith - Attention in small networks.pdf", "<id>.eml") are title words or noise, which
+    # questions use for content (as names, retrieval would drop them from the passage query).
+    # A note keeps its file name and is named by its tags too.
+    instead = bool(meta.get("author_last") or meta.get("sender"))
+    named_by = identity if instead else " ".join(p for p in (file_words, identity) if p)
+    name = " ".join(part for part in (named_by, content.issuer) if part)
     periods = list(dict.fromkeys(period_tokens(name) + content.periods.split()))
-    parts = (content.author, content.kind, content.dates, content.header)
+    parts = (content.author, content.kind, content.dates, *source_meta.card_lines(meta),
+             file_words if instead else "", content.header)  # fmt: skip
     body = "\n".join(part for part in parts if part)
-    return DocumentCard(name=name, title=content.title or name_words(path), body=body,
-                        periods=" ".join(periods))  # fmt: skip
+    title = next(iter(meta.get("title", [])), "") or content.title or name_words(path)
+    return DocumentCard(name=name, title=title, body=body, periods=" ".join(periods))
 
 
 def _first_page_blocks(doc: ParsedDocument) -> list[str]:

@@ -8,11 +8,12 @@ library claimed and stored (core/ingest/claiming.py).
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,9 @@ from sourcewise.core.ingest import reembed
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
 from sourcewise.core.ingest.claiming import ClaimedWork
-from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
+from sourcewise.core.ingest.job_sources import Parsed as _Parsed
+from sourcewise.core.ingest.job_sources import SourceHooks
+from sourcewise.core.ingest.job_sources import chunk_count as _chunk_count
 from sourcewise.core.ingest.parse_pool import (
     WORKERS_DID_NOT_START,
     ParseOutcome,
@@ -32,7 +35,9 @@ from sourcewise.core.ingest.parse_pool import (
     parse_workers,
     worker_alive,
 )
+from sourcewise.core.ingest.parsers import is_mbox
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
+from sourcewise.core.ingest.sources.zotero_index import sync_zotero
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
@@ -49,15 +54,7 @@ _Queue = deque[tuple[Candidate, str]]
 _Inflight = dict[Future[ParseOutcome], tuple[Candidate, str]]
 
 
-@dataclass
-class _Parsed:
-    cand: Candidate
-    sha: str
-    doc: ParsedDocument
-    chunks: list[ChunkRecord]
-
-
-class IndexJob:
+class IndexJob(SourceHooks):
     def __init__(self, settings: Settings, index: Store, embedder: Embedder) -> None:
         self.settings = settings
         self.index = index
@@ -91,6 +88,8 @@ class IndexJob:
             reembed.prepare(self.index, self.embedder)
             to_parse, seen = self._scan(roots)
             self._parse_and_embed(to_parse)
+            self.index_mail()
+            sync_zotero(self, roots, seen)
             self._remove_missing(roots, seen)
             # After the files: new ones are found by keywords meanwhile, removed ones are not
             # re-embedded, and search reads the previous model's vectors until the swap.
@@ -111,6 +110,7 @@ class IndexJob:
     # -- scan --------------------------------------------------------------------------------
     def _scan(self, roots: list[Path]) -> tuple[list[tuple[Candidate, str]], set[str]]:
         to_parse: list[tuple[Candidate, str]] = []
+        self._mail: list[Candidate] = []  # read message by message (sources/mailbox_index.py)
         self._dupes: dict[str, list[Candidate]] = {}
         seen: set[str] = set()
         max_bytes = self.settings.index.max_file_mb * 1024 * 1024
@@ -119,6 +119,9 @@ class IndexJob:
             seen.add(str(item.path))
             if isinstance(item, Unreadable):
                 self._fail(item.path, (0, 0.0), "none", "unreadable", item.message)
+                continue
+            if is_mbox(item.path) or item.file_type == "eml":
+                self._mail.append(item)  # an archive of any size: read incrementally
                 continue
             if item.size > max_bytes:
                 msg = f"file is {item.size / 2**20:.0f} MB, over the {max_bytes >> 20} MB limit"
@@ -364,10 +367,14 @@ class IndexJob:
     # -- removals and bookkeeping --------------------------------------------------------------
     def _remove_missing(self, roots: list[Path], seen: set[str]) -> None:
         gone: list[int] = []
+        # A message's path is beneath its archive: it stays while the archive is seen (the
+        # archive's own reader removes what left it).
+        archives = {str(c.path) for c in self._mail}
         for root in roots:
             if root.is_dir():
                 rows = self.index.catalog.paths_under(self._cid, str(root))
-                gone.extend(int(r["id"]) for p, r in rows.items() if p not in seen)
+                gone.extend(int(r["id"]) for p, r in rows.items()
+                            if p not in seen and not _inside(p, archives))  # fmt: skip
         if gone:
             moved_shas = self.index.catalog.content_kept_elsewhere(gone)
             self.report.files_removed += self.index.content.remove_documents(gone)
@@ -395,8 +402,12 @@ class IndexJob:
         ))  # fmt: skip
 
 
-def _chunk_count(batch: list[_Parsed]) -> int:
-    return sum(len(p.chunks) for p in batch)
+def _inside(path: str, archives: set[str]) -> bool:
+    parent = os.path.dirname(path)
+    while parent and parent not in archives:
+        up = os.path.dirname(parent)
+        parent = "" if up == parent else up
+    return bool(parent)
 
 
 def _resolve_roots(paths: list[Path]) -> list[Path]:

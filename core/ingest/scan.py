@@ -58,7 +58,9 @@ def _walk_dir(root: Path, cancel: CancelToken) -> Iterator[Candidate | Unreadabl
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, followlinks=False, onerror=errors.append):
         cancel.check()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _settings_dir(folder, d))
+        if "zotero.sqlite" in files:  # a Zotero data directory: only its papers
+            dirs[:] = [d for d in dirs if d == "storage"]
         for name in sorted(files):
             path = Path(folder) / name
             if name.startswith(".") or not is_supported(path):
@@ -66,6 +68,12 @@ def _walk_dir(root: Path, cancel: CancelToken) -> Iterator[Candidate | Unreadabl
             yield _candidate(path, explicit=False)
     for err in errors:
         yield Unreadable(Path(err.filename or root), f"folder cannot be read: {err.strerror}")
+
+
+def _settings_dir(folder: str, name: str) -> bool:
+    """A note app's own folder, not notes: Logseq's ``logseq/`` (config, backups, recycle bin).
+    Obsidian's ``.obsidian/`` and ``.trash/`` are hidden folders, skipped as all are."""
+    return name == "logseq" and os.path.isfile(os.path.join(folder, name, "config.edn"))
 
 
 def _candidate(path: Path, explicit: bool) -> Candidate | Unreadable:

@@ -53,6 +53,14 @@ _FILTERS = {
     "path_glob": _text("Only paths matching this glob, e.g. '*/reports/*'."),
     "file_types": _texts("Only these file types, e.g. ['pdf', 'docx']."),
     "since": _text("Only files modified on or after this date (YYYY-MM-DD)."),
+    "sender": _text(
+        "Only email messages (and their attachments) from this sender: any part of "
+        "the name or address."
+    ),
+    "after": _text("Only messages, notes or papers dated on or after this date (YYYY-MM-DD)."),
+    "before": _text("Only messages, notes or papers dated on or before this date (YYYY-MM-DD)."),
+    "tags": _texts("Only notes with every one of these tags."),
+    "zotero_collections": _texts("Only papers of these Zotero collections."),
 }
 _READ_ONLY = types.ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 
@@ -157,4 +165,9 @@ def _filters(args: Mapping[str, Any]) -> SearchFilters:
         args.get("path_glob"),
         tuple(args.get("file_types", ())),
         args.get("since"),
+        sender=args.get("sender"),
+        date_from=args.get("after"),
+        date_to=args.get("before"),
+        tags=tuple(args.get("tags", ())),
+        zotero_collections=tuple(args.get("zotero_collections", ())),
     )

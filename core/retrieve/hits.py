@@ -90,4 +90,5 @@ def _hit(
         chunk_id=cid, heading=str(row[3]), text=str(row[2]),
         start=int(row[6]), end=int(row[7]), document_id=int(row[10]), pages=pages,
         scores=scores, document_title=str(row[11]), kind=str(row[12]),
+        reference=str(row[13]) if len(row) > 13 else "",
     )  # fmt: skip

@@ -64,14 +64,16 @@ class Cards:
     def hit_rows(self, chunk_ids: Sequence[int], filters: SearchFilters) -> list[tuple[Any, ...]]:
         """One row per (chunk, indexed document holding it) that ``filters`` allow (all but the
         path glob, which the caller applies): chunk id, blob, text, heading, pages, span, page
-        marks, path, document id, card title and chunk kind."""
+        marks, path, document id, card title, chunk kind and the source's reference."""
         if not chunk_ids:
             return []
         where, args = document_where(filters)
         marks = ",".join("?" * len(chunk_ids))
         rows: list[tuple[Any, ...]] = self.conn.execute(
             "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
-            "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind FROM chunks ch "
+            "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind, "
+            "coalesce((SELECT min(m.value) FROM document_meta m WHERE m.document_id = d.id "
+            "AND m.key = 'cite'), '') FROM chunks ch "
             "JOIN documents d ON d.blob_id = ch.blob_id "
             "JOIN collections c ON c.id = d.collection_id LEFT JOIN cards k ON k.document_id = d.id "
             f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",

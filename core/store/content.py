@@ -26,6 +26,7 @@ import sqlite_utils
 
 from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.store.grams import chunk_grams
 from sourcewise.core.store.sql import beneath
 from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
@@ -246,18 +247,77 @@ class ContentWrites:
             return
         if blob_id is None:
             self.db.execute("DELETE FROM cards WHERE document_id = ?", [doc[0]])
+            self._write_meta(int(doc[0]), "content", {})
             return
         row = self.db.execute("SELECT card, title FROM blobs WHERE id = ?", [blob_id]).fetchone()
         content = ContentCard.from_json(row[0] if row else None)
         if not content.title and row and row[1]:
             content = replace(content, title=str(row[1]))
-        card = document_card(path, content)
+        content_meta = source_meta.decode(content.meta)
+        self._write_meta(int(doc[0]), "content", content_meta)
+        meta = source_meta.merge(content_meta, self._meta(int(doc[0]), "source"))
+        card = document_card(path, content, meta)
         self.db.execute(
             "INSERT INTO cards(document_id, name, title, body, periods) VALUES (?,?,?,?,?) "
             "ON CONFLICT(document_id) DO UPDATE SET name=excluded.name, title=excluded.title, "
             "body=excluded.body, periods=excluded.periods",
             [doc[0], card.name, card.title, card.body, card.periods],
         )
+
+    # -- source metadata and state --------------------------------------------------------------
+    @locked
+    def set_source_meta(self, collection_id: int, path: Path, meta: source_meta.Meta) -> bool:
+        """Metadata from outside the file (Zotero's database, the message an attachment came
+        with) for the document at ``path``, and its card again; False when no such document."""
+        with self.db.conn:
+            row = self.db.execute(
+                "SELECT id, blob_id, status FROM documents WHERE collection_id = ? AND path = ?",
+                [collection_id, str(path)],
+            ).fetchone()
+            if row is None:
+                return False
+            self._write_meta(int(row[0]), "source", meta)
+            self._write_card(collection_id, path, row[1] if row[2] == "indexed" else None)
+        return True
+
+    def _meta(self, doc_id: int, origin: str) -> source_meta.Meta:
+        out: source_meta.Meta = {}
+        for key, value in self.db.execute(
+            "SELECT key, value FROM document_meta WHERE document_id = ? AND origin = ?",
+            [doc_id, origin],
+        ).fetchall():
+            out.setdefault(str(key), []).append(str(value))
+        return out
+
+    def _write_meta(self, doc_id: int, origin: str, meta: source_meta.Meta) -> None:
+        self.db.execute(
+            "DELETE FROM document_meta WHERE document_id = ? AND origin = ?", [doc_id, origin]
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO document_meta(document_id, origin, key, value) VALUES (?,?,?,?)",
+            [(doc_id, origin, k, v) for k, v in source_meta.rows(meta)],
+        )
+
+    def source_state(self, collection_id: int, path: Path) -> str | None:
+        row = self.db.execute(
+            "SELECT state FROM source_state WHERE collection_id = ? AND path = ?",
+            [collection_id, str(path)],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    @locked
+    def set_source_state(self, collection_id: int, path: Path, state: str | None) -> None:
+        """What incremental indexing remembers of a source read in parts; None forgets it."""
+        with self.db.conn:
+            self.db.execute(
+                "DELETE FROM source_state WHERE collection_id = ? AND path = ?",
+                [collection_id, str(path)],
+            )
+            if state is not None:
+                self.db.execute(
+                    "INSERT INTO source_state(collection_id, path, state) VALUES (?,?,?)",
+                    [collection_id, str(path), state],
+                )
 
     def _release(self, blob_id: int | None) -> None:
         """Delete one blob's content if no document points at it any more (cheap, indexed)."""

@@ -268,6 +268,30 @@ def m008_chunk_grams(db: sqlite_utils.Database) -> None:
         )
 
 
+def m009_sources(db: sqlite_utils.Database) -> None:
+    """Source metadata per document (a message's sender and date, a note's tags, a paper's
+    authors and collections: ingest/sources/meta.py), which search filters on; and what
+    incremental indexing remembers of a source it reads in parts (an mbox's byte offset)."""
+    db.executescript(
+        """
+        CREATE TABLE document_meta (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (document_id, origin, key, value)
+        );
+        CREATE INDEX document_meta_key ON document_meta(key, value);
+        CREATE TABLE source_state (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (collection_id, path)
+        );
+        """
+    )
+
+
 REEMBED_SIDE_TABLE = (
     "CREATE TABLE reembed_vectors (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) "
     "ON DELETE CASCADE, vec BLOB NOT NULL)"
@@ -289,6 +313,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m006_document_cards", m006_document_cards),
     ("m007_chunk_kind", m007_chunk_kind),
     ("m008_chunk_grams", m008_chunk_grams),
+    ("m009_sources", m009_sources),
     ("m010_reembed_side", m010_reembed_side),
 ]
 

@@ -39,7 +39,17 @@ def test_ask_json_shape(tmp_path: Path, docs: Path) -> None:
                                     "prompt_tokens", "source_tokens"}  # fmt: skip
     assert data["abstained"] is False and "18 months" in json.dumps(data["citations"])
     [cite] = data["citations"]
-    assert set(cite) == {"n", "path", "page", "chunk_id", "text", "supported", "quote"}
+    assert set(cite) == {
+        "n",
+        "path",
+        "page",
+        "chunk_id",
+        "text",
+        "supported",
+        "quote",
+        "reference",
+        "cited_as",
+    }
     assert cite["n"] == 1 and cite["path"].endswith("falcon.pdf") and cite["page"] == 2
 
 

@@ -51,6 +51,7 @@ def test_index_status_search_remove_json(
     hits = json.loads(out)
     assert code == 0 and hits[0]["path"].endswith("faq.txt")
     assert set(hits[0]) == {
+        "reference",
         "rank",
         "score",
         "path",

@@ -73,6 +73,22 @@ def test_search_filters_reach_retrieval(engine: Engine) -> None:
     assert rows and all(r["path"].endswith("notes.md") for r in rows)
 
 
+def test_source_filters_reach_retrieval(engine: Engine, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from tests.ingest.sources_corpus import append_mbox, message
+
+    append_mbox(tmp_path / "inbox.mbox", [
+        message("Ann Lee <ann@example.org>", "me@example.org", "Depot", "The depot opens at six.",
+                when=datetime(2024, 5, 2), msgid="d@x"),
+    ])  # fmt: skip
+    engine.index([tmp_path / "inbox.mbox"])
+    rows = _ok(engine, "search", {"query": "depot opens", "sender": "ann", "after": "2024-05-01"})
+    assert [Path(r["path"]).name for r in rows["results"]] == ["d@x.eml"]
+    assert rows["results"][0]["reference"] == "Ann Lee, 2024-05-02, “Depot”"
+    assert not _ok(engine, "search", {"query": "depot", "tags": ["x"]})["results"]
+
+
 def test_ask_gives_a_cited_answer_in_the_cli_shape(engine: Engine) -> None:
     question = "How long is the warranty of the Falcon X2 drone?"
     out = _ok(engine, "ask", {"question": question})

@@ -33,6 +33,7 @@ _MODULES: dict[str, str] = {
     "md": "markdown",
     "markdown": "markdown",
     "epub": "epub",
+    "eml": "eml",
     **dict.fromkeys(TEXT_EXTENSIONS, "text"),
 }
 
@@ -40,7 +41,16 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_MODULES)
 
 
 def is_supported(path: Path) -> bool:
-    return _extension(path) in SUPPORTED_EXTENSIONS
+    return _extension(path) in SUPPORTED_EXTENSIONS or is_mbox(path)
+
+
+def is_mbox(path: Path) -> bool:
+    """An mbox archive: ``*.mbox`` (Thunderbird exports, Google Takeout), or the ``mbox`` file
+    inside an Apple Mail export folder ``Name.mbox/``. It is indexed message by message
+    (ingest/sources/mailbox_index.py), never parsed whole."""
+    return path.suffix.lower() == ".mbox" or (
+        path.name == "mbox" and path.parent.suffix.lower() == ".mbox"
+    )
 
 
 def parse_file(path: Path, *, ocr: bool = True, max_bytes: int | None = None) -> ParsedDocument:
@@ -50,6 +60,8 @@ def parse_file(path: Path, *, ocr: bool = True, max_bytes: int | None = None) ->
     any parsing starts.
     """
     ext = _extension(path)
+    if is_mbox(path):
+        raise ParseError("unsupported", "an mbox archive is indexed message by message")
     if ext not in SUPPORTED_EXTENSIONS:
         what = f".{ext} files" if ext else "files without an extension"
         raise ParseError("unsupported", f"{what} are not supported")

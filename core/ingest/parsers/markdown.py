@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sourcewise.core.ingest.card import SOURCE_META
 from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import converting_errors, split_long
 from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.text import decode_bytes
+from sourcewise.core.ingest.sources import meta as source_meta
+from sourcewise.core.ingest.sources import vault
+from sourcewise.core.ingest.sources.meta import Meta
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -31,15 +35,38 @@ def parse(path: Path) -> ParsedDocument:
     with converting_errors("Markdown"):
         text = decode_bytes(path.read_bytes())
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    title, start = _front_matter(lines)
-    blocks = _Reader(lines[start:]).read()
+    if lines and lines[0].strip() == "+++":  # TOML front matter (Hugo): only its title
+        title, start = _toml_front_matter(lines)
+        fields: Meta = {}
+        warnings: list[str] = []
+    else:
+        fields, start, warning = vault.front_matter(lines)
+        title = next(iter(fields.get("title", [])), None)
+        warnings = [warning] if warning else []
+    body = lines[start:]
+    links: list[str] = []
+    if any("[[" in line for line in body):
+        body, links = vault.resolve_links(body, path)
+    blocks = _Reader(body).read()
     if title is None:
         title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
-    return ParsedDocument(blocks=blocks, file_type=ext, title=title)
+    meta = _note_meta(fields, blocks, links)
+    return ParsedDocument(blocks=blocks, file_type=ext, title=title, warnings=warnings,
+                          metadata={SOURCE_META: source_meta.encode(meta)} if meta else {})  # fmt: skip
 
 
-def _front_matter(lines: list[str]) -> tuple[str | None, int]:
-    """(title, index of the first body line) for YAML ``---`` or TOML ``+++`` front matter."""
+def _note_meta(fields: Meta, blocks: list[Block], links: list[str]) -> Meta:
+    """Front-matter fields, every tag (front matter and #tags in the text, not in code) and the
+    titles of linked notes."""
+    text = "\n".join(b.text for b in blocks if b.kind not in ("code", "heading"))
+    tags = [t.lower() for t in fields.get("tag", [])] + vault.inline_tags(text)
+    # How a citation names the note is not the note's to say (a "cite:" field is kept as text).
+    meta = {**fields, "tag": list(dict.fromkeys(tags)), "link": links, "cite": []}
+    return source_meta.clean({k: v for k, v in meta.items() if v})
+
+
+def _toml_front_matter(lines: list[str]) -> tuple[str | None, int]:
+    """(title, index of the first body line) for TOML ``+++`` front matter."""
     closers = _FRONT_FENCES.get(lines[0].strip()) if lines else None
     if not closers:
         return None, 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from sourcewise.core.ingest.card import ContentCard, document_card
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.store.content import BlobInfo, locked
 from sourcewise.core.store.grams import chunk_grams
 from sourcewise.core.store.postgres.search import vector_text
@@ -190,18 +191,79 @@ class PgContent:
         """The document's card: its file name plus its content's card (as store/content.py)."""
         if blob_id is None:
             self.conn.execute("DELETE FROM cards WHERE document_id = %s", [doc_id])
+            self._write_meta(doc_id, "content", {})
             return
         row = self.conn.execute("SELECT card, title FROM blobs WHERE id = %s", [blob_id]).fetchone()
         content = ContentCard.from_json(row[0] if row else None)
         if not content.title and row and row[1]:
             content = replace(content, title=str(row[1]))
-        card = document_card(path, content)
+        content_meta = source_meta.decode(content.meta)
+        self._write_meta(doc_id, "content", content_meta)
+        meta = source_meta.merge(content_meta, self._meta(doc_id, "source"))
+        card = document_card(path, content, meta)
         self.conn.execute(
             "INSERT INTO cards(document_id, name, title, body, periods) VALUES (%s,%s,%s,%s,%s) "
             "ON CONFLICT (document_id) DO UPDATE SET name=excluded.name, title=excluded.title, "
             "body=excluded.body, periods=excluded.periods",
             [doc_id, card.name, card.title, card.body, card.periods],
         )
+
+    # -- source metadata and state (as store/content.py) ----------------------------------------
+    @locked
+    def set_source_meta(self, collection_id: int, path: Path, meta: source_meta.Meta) -> bool:
+        with self.conn.transaction():
+            row = self.conn.execute(
+                "SELECT id, blob_id, status FROM documents WHERE collection_id = %s AND path = %s",
+                [collection_id, self.roots.stored(str(path))],
+            ).fetchone()
+            if row is None:
+                return False
+            self._write_meta(int(row[0]), "source", meta)
+            self._write_card(int(row[0]), path, row[1] if row[2] == "indexed" else None)
+        return True
+
+    def _meta(self, doc_id: int, origin: str) -> source_meta.Meta:
+        out: source_meta.Meta = {}
+        for key, value in self.conn.execute(
+            "SELECT key, value FROM document_meta WHERE document_id = %s AND origin = %s",
+            [doc_id, origin],
+        ).fetchall():
+            out.setdefault(str(key), []).append(str(value))
+        return out
+
+    def _write_meta(self, doc_id: int, origin: str, meta: source_meta.Meta) -> None:
+        self.conn.execute(
+            "DELETE FROM document_meta WHERE document_id = %s AND origin = %s", [doc_id, origin]
+        )
+        pairs = source_meta.rows(meta)
+        if pairs:
+            with self.conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO document_meta(document_id, origin, key, value) "
+                    "VALUES (%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+                    [(doc_id, origin, k, v) for k, v in pairs],
+                )
+
+    def source_state(self, collection_id: int, path: Path) -> str | None:
+        row = self.conn.execute(
+            "SELECT state FROM source_state WHERE collection_id = %s AND path = %s",
+            [collection_id, self.roots.stored(str(path))],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    @locked
+    def set_source_state(self, collection_id: int, path: Path, state: str | None) -> None:
+        stored = self.roots.stored(str(path))
+        with self.conn.transaction():
+            self.conn.execute(
+                "DELETE FROM source_state WHERE collection_id = %s AND path = %s",
+                [collection_id, stored],
+            )
+            if state is not None:
+                self.conn.execute(
+                    "INSERT INTO source_state(collection_id, path, state) VALUES (%s,%s,%s)",
+                    [collection_id, stored, state],
+                )
 
     def _release(self, blob_id: int | None) -> None:
         """Delete one blob's content if no document points at it any more."""

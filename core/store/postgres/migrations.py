@@ -153,7 +153,29 @@ def m003_chunk_grams(conn: Any, dim: int) -> None:
                 cur.executemany("UPDATE chunks SET grams = %s WHERE id = %s", found)
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_claims, m003_chunk_grams]
+def m004_sources(conn: Any, dim: int) -> None:
+    """Source metadata per document and incremental state per source, as SQLite's m009."""
+    conn.execute(
+        """
+        CREATE TABLE document_meta (
+            document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (document_id, origin, key, value)
+        );
+        CREATE INDEX document_meta_key ON document_meta(key, value);
+        CREATE TABLE source_state (
+            collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (collection_id, path)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_claims, m003_chunk_grams, m004_sources]
 
 
 def migrate(conn: Any, dim: int) -> None:

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sourcewise.core.ingest.card import ContentCard
 from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.retrieve.keyword import KeywordSearch
 from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.protocol import Store
@@ -36,6 +38,7 @@ def commit(
     collection: str = "work",
     sha: str | None = None,
     mtime: float = 1000.0,
+    card: ContentCard | None = None,
 ) -> int:
     """Store a file of one chunk per text, or link it to stored content of the same sha."""
     cid = store.content.collection_id(collection) or 0
@@ -48,7 +51,8 @@ def commit(
         ChunkRecord(t, f"Heading {i}", 1, 1, None, i * 100, i * 100 + len(t), len(t.split()))
         for i, t in enumerate(texts)
     ]
-    blob = BlobInfo(sha, 10, file_type, path.stem, None, 1, sum(len(t) for t in texts), None)
+    blob = BlobInfo(sha, 10, file_type, path.stem, None, 1, sum(len(t) for t in texts), None,
+                    card=card.to_json() if card else None)  # fmt: skip
     vecs = EMBEDDER.embed_documents(texts)
     return store.content.commit_new_content(cid, path, (10, mtime), blob, chunks, vecs)
 
@@ -167,6 +171,55 @@ class StoreContract:
             assert list(store.keywords.top(["zeppelin"], 5, allowed)) == allowed
             hit_paths = {r[9] for r in store.cards.hit_rows(sorted(every), filters)}
             assert len(hit_paths) == 1, filters
+
+    def test_source_metadata_filters_and_names_documents(self, store: Store) -> None:
+        """Content metadata (a message's headers, in its content card) and source metadata (a
+        paper's Zotero item, per document) are both filtered on inside retrieval, name the
+        document on its card and give hits their reference; a document keeps its source
+        metadata when its content is linked again."""
+        mail = ROOT / "inbox.mbox" / "m1.eml"
+        headers = {"sender": ["Alice Smith <alice@example.org>"], "date": ["2024-03-05T10:00"],
+                   "title": ["Budget review"], "cite": ["Alice Smith, 2024-03-05"]}  # fmt: skip
+        commit(store, mail, [self.zeppelin], card=ContentCard(meta=source_meta.encode(headers)))
+        paper = ROOT / "storage" / "smith.pdf"
+        commit(store, paper, [self.pasta])
+        cid = store.content.collection_id("work") or 0
+        item = {"author_last": ["Smith"], "year": ["2021"], "collection": ["Thesis"],
+                "tag": ["project/alpha"], "cite": ["Smith et al. (2021)"]}  # fmt: skip
+        assert store.content.set_source_meta(cid, paper, item)
+        assert not store.content.set_source_meta(cid, ROOT / "absent.pdf", item)
+        every = sorted(chunk_ids(store))
+        cases = {
+            mail: [SearchFilters(sender="ALICE"), SearchFilters(date_from="2024-03-05"),
+                   SearchFilters(date_to="2024-12-31", date_from="2024-01-01")],
+            paper: [SearchFilters(tags=("project",)), SearchFilters(tags=("#project/alpha",)),
+                    SearchFilters(fields=(("collection", "thesis"),))],
+        }  # fmt: skip
+        for path, filters_list in cases.items():
+            for filters in filters_list:
+                rows = store.cards.hit_rows(every, filters)
+                assert {r[9] for r in rows} == {str(path)}, filters
+                assert len(chunk_ids(store, filters)) == 1, filters
+        assert not store.cards.hit_rows(every, SearchFilters(sender="bob"))
+        assert not store.cards.hit_rows(every, SearchFilters(date_to="2024-03-04"))
+        references = {r[9]: r[13] for r in store.cards.hit_rows(every, SearchFilters())}
+        assert references[str(paper)] == "Smith et al. (2021)"
+        assert references[str(mail)] == "Alice Smith, 2024-03-05"
+        cards = store.cards.search_cards(["smith", "2021"], 5)  # the name words: author, year
+        best = max(cards, key=lambda d: cards[d])
+        assert store.document_paths([best]) == {best: str(paper)}
+        store.content.link_existing_content(cid, paper, (11, 2000.0), f"sha-{paper}", "pdf")
+        assert store.cards.hit_rows(every, SearchFilters(tags=("project",)))
+
+    def test_source_state_is_remembered_per_path(self, store: Store) -> None:
+        cid = store.content.collection_id("work") or 0
+        archive = ROOT / "inbox.mbox"
+        assert store.content.source_state(cid, archive) is None
+        store.content.set_source_state(cid, archive, '{"offset": 10}')
+        store.content.set_source_state(cid, archive, '{"offset": 20}')
+        assert store.content.source_state(cid, archive) == '{"offset": 20}'
+        store.content.set_source_state(cid, archive, None)
+        assert store.content.source_state(cid, archive) is None
 
     def test_identical_content_is_stored_once(self, store: Store) -> None:
         first = commit(store, ROOT / "one.txt", [self.zeppelin], sha="same")

@@ -28,9 +28,9 @@ from sourcewise.desktop.indexing import IndexController
 from sourcewise.desktop.library_panel import LibraryPanel
 from sourcewise.desktop.menus import build_menus
 from sourcewise.desktop.model_setup import ModelBanner
+from sourcewise.desktop.open_path import open_source
 from sourcewise.desktop.qt import (
     QCloseEvent,
-    QDesktopServices,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -38,7 +38,6 @@ from sourcewise.desktop.qt import (
     QSplitter,
     Qt,
     QTabWidget,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -235,7 +234,7 @@ class MainWindow(QMainWindow):
         self.refresh_library()
 
     def open_file(self, path: str) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        open_source(path)  # a message of an mbox opens its archive
 
     def set_watched(self, collection: str, folder: str, watch: bool) -> None:
         if self.watch.set_watched(collection, folder, watch):

@@ -14,10 +14,10 @@ from pathlib import Path
 from sourcewise.core.types import Citation, SearchHit
 from sourcewise.desktop import text_preview
 from sourcewise.desktop.formatting import source_label
+from sourcewise.desktop.open_path import open_source
 from sourcewise.desktop.pdf_highlight import render_page
 from sourcewise.desktop.qt import (
     QColor,
-    QDesktopServices,
     QFrame,
     QImage,
     QLabel,
@@ -34,7 +34,6 @@ from sourcewise.desktop.qt import (
     Qt,
     QTextBrowser,
     QTimer,
-    QUrl,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +55,7 @@ class SourceItem:
     heading: str = ""
     strength: str = "unrated"
     quote: str = ""  # the evidence sentence to highlight; "" highlights all of text
+    reference: str = ""  # "Smith et al. (2021)", "Alice Smith, 2024-03-05, “Budget”"
 
     @property
     def highlight(self) -> str:
@@ -63,15 +63,18 @@ class SourceItem:
 
     @classmethod
     def from_citation(cls, c: Citation) -> SourceItem:
-        return cls(c.n, c.path, c.page, c.text, c.score, c.heading, c.strength, c.quote)
+        return cls(c.n, c.path, c.page, c.text, c.score, c.heading, c.strength, c.quote,
+                   c.reference)  # fmt: skip
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SourceItem:
-        return cls(hit.rank, hit.path, hit.page, hit.text, hit.score, hit.heading, hit.strength)
+        return cls(hit.rank, hit.path, hit.page, hit.text, hit.score, hit.heading, hit.strength,
+                   reference=hit.reference)  # fmt: skip
 
     @property
     def is_pdf(self) -> bool:
-        return Path(self.path).suffix.lower() == ".pdf"
+        # A message's PDF attachment has a virtual path: its indexed text is shown instead.
+        return Path(self.path).suffix.lower() == ".pdf" and Path(self.path).is_file()
 
 
 def _hint_label(text: str) -> QLabel:
@@ -234,7 +237,7 @@ class SourcesPanel(QWidget):
     def open_current(self) -> None:
         item = self.current
         if item is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(item.path))
+            open_source(item.path)
 
     # -- preview -----------------------------------------------------------------------------
     def _on_row(self, row: int) -> None:
@@ -247,7 +250,7 @@ class SourcesPanel(QWidget):
             self.caption.setText("")
             self.preview.setCurrentWidget(self.select_hint)
             return
-        name = html.escape(Path(item.path).name)
+        name = html.escape(item.reference or Path(item.path).name)
         where = f" › {html.escape(item.heading)}" if item.heading else ""
         if item.is_pdf:
             self.preview.setCurrentWidget(self.pdf_view)

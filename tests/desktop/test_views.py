@@ -91,3 +91,23 @@ def test_the_sample_manual_highlights_despite_ligatures() -> None:
                "torches and the powder-coating oven.")  # fmt: skip
     page = render_page(pdf, 2, passage, 500)
     assert page.page == 2 and len(page.rects) >= 2
+
+
+def test_a_mail_attachment_is_shown_as_its_indexed_text_under_its_reference(
+    qtbot, tmp_path: Path
+) -> None:
+    from sourcewise.desktop.open_path import holding_file
+
+    mbox = tmp_path / "inbox.mbox"
+    mbox.write_text("From alice@example.com Tue Mar  5 10:00:00 2024\n\nHello\n")
+    attachment = mbox / "abc@example.com.eml" / "budget.pdf"  # a virtual path beneath it
+    panel = SourcesPanel()
+    qtbot.addWidget(panel)
+    item = SourceItem(1, str(attachment), 2, "The travel budget is 12,000 EUR.", 0.5,
+                      reference="Alice Smith, 2024-03-05, “Budget”")  # fmt: skip
+    panel.set_sources([item], key=0)
+    assert panel.select(1)
+    assert panel.preview.currentWidget() is panel.text_view  # not the PDF viewer: no file
+    assert "12,000 EUR" in panel.text_view.toPlainText()
+    assert "Alice Smith, 2024-03-05" in panel.caption.text()
+    assert holding_file(str(attachment)) == mbox  # "Open" opens the archive that holds it

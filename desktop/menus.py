@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sourcewise.desktop.filter_dialog import FilterDialog
 from sourcewise.desktop.qt import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def build_menus(window: MainWindow) -> None:
     _action(window, chat_menu, "S&top", window.stop_answer, "Esc")
     _action(window, chat_menu, "&Regenerate", session.regenerate, "Ctrl+R")
     _action(window, chat_menu, "&Copy answer", chat.copy_answer)
+    _action(window, chat_menu, "Ask &within a sender, dates or tags…", lambda: _ask_within(window))
     chat_menu.addSeparator()
     _action(window, chat_menu, "&Export chat…", session.export_current)
 
@@ -41,6 +43,13 @@ def _action(window: MainWindow, menu: Any, text: str, slot: Callable[[], Any],
     action.triggered.connect(slot)
     menu.addAction(action)
     return action
+
+
+def _ask_within(window: MainWindow) -> None:
+    """The filter dialog; its scope (or the whole library, when emptied) for the next questions."""
+    dialog = FilterDialog(window.session.scope, window)
+    if dialog.exec():
+        window.session.set_scope(dialog.scope())
 
 
 def _show_report(window: MainWindow) -> None:

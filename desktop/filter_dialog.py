@@ -1,8 +1,10 @@
-"""Asking within a sender, a date range or tags: the source filters of mail, notes and papers.
+"""Asking within a sender, a date range, tags or a Zotero collection: the source filters of
+mail, notes and papers.
 
 The engine filters inside retrieval (``SearchFilters.sender``, ``date_from``/``date_to``,
-``tags``), as ``sourcewise ask --sender/--after/--before/--tag`` does; here they become the
-chat's scope, shown above the question box with its button back to the whole library.
+``tags``, the ``collection`` field), as ``sourcewise ask --sender --after --before --tag
+--zotero-collection`` does; here they become the chat's scope, shown above the question box
+with its button back to the whole library.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")  # 2024, 2024-03 or 2024-03
 
 
 class FilterDialog(QDialog):
-    """Sender, from, to and tags; OK is refused while a date is not a date."""
+    """Sender, from, to, tags and collection; OK is refused while a date is not a date."""
 
     def __init__(self, current: ChatScope | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,8 @@ class FilterDialog(QDialog):
         self.from_edit = _field(now.date_from, "YYYY-MM-DD (or YYYY-MM, YYYY)")
         self.to_edit = _field(now.date_to, "YYYY-MM-DD (or YYYY-MM, YYYY)")
         self.tags_edit = _field(" ".join(now.tags), "tags separated by spaces, e.g. project/alpha")
+        collection = next((v for k, v in now.fields if k == "collection"), None)
+        self.collection_edit = _field(collection, "a Zotero collection, e.g. Thesis")
         self.error = QLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -46,6 +50,7 @@ class FilterDialog(QDialog):
         form.addRow("Dated from", self.from_edit)
         form.addRow("Dated up to", self.to_edit)
         form.addRow("Notes tagged", self.tags_edit)
+        form.addRow("Papers in", self.collection_edit)
         form.addRow(self.error)
         form.addRow(self.buttons)
 
@@ -57,6 +62,7 @@ class FilterDialog(QDialog):
             date_from=_day(self.from_edit.text(), first=True),
             date_to=_day(self.to_edit.text(), first=False),
             tags=tuple(t.lstrip("#") for t in self.tags_edit.text().split() if t.lstrip("#")),
+            fields=(("collection", c),) if (c := self.collection_edit.text().strip()) else (),
         )
         if filters == SearchFilters():
             return None
@@ -99,4 +105,5 @@ def _label(filters: SearchFilters) -> str:
         parts.append(f"dated {filters.date_from or '…'} to {filters.date_to or '…'}")
     if filters.tags:
         parts.append("tagged " + " ".join(f"#{t}" for t in filters.tags))
+    parts += [f"papers in {value}" for key, value in filters.fields if key == "collection"]
     return ", ".join(parts)

@@ -30,7 +30,12 @@ def build_menus(window: MainWindow) -> None:
     _action(window, chat_menu, "S&top", window.stop_answer, "Esc")
     _action(window, chat_menu, "&Regenerate", session.regenerate, "Ctrl+R")
     _action(window, chat_menu, "&Copy answer", chat.copy_answer)
-    _action(window, chat_menu, "Ask &within a sender, dates or tags…", lambda: _ask_within(window))
+    _action(
+        window,
+        chat_menu,
+        "Ask &within a sender, dates, tags or collection…",
+        lambda: _ask_within(window),
+    )
     chat_menu.addSeparator()
     _action(window, chat_menu, "&Export chat…", session.export_current)
 

@@ -14,12 +14,14 @@ def test_the_fields_become_the_chats_scope(qtbot) -> None:
     dialog.from_edit.setText("2024-03")
     dialog.to_edit.setText("2024")
     dialog.tags_edit.setText("#budget project/alpha")
+    dialog.collection_edit.setText("Thesis")
     scope = dialog.scope()
     assert scope is not None
     assert scope.filters == SearchFilters(sender="alice@example.com", date_from="2024-03-01",
-                                          date_to="2024-12-31", tags=("budget", "project/alpha"))  # fmt: skip
+                                          date_to="2024-12-31", tags=("budget", "project/alpha"),
+                                          fields=(("collection", "Thesis"),))  # fmt: skip
     assert scope.label == ("messages from alice@example.com, dated 2024-03-01 to 2024-12-31, "
-                           "tagged #budget #project/alpha")  # fmt: skip
+                           "tagged #budget #project/alpha, papers in Thesis")  # fmt: skip
 
 
 def test_empty_fields_mean_the_whole_library_and_a_bad_date_is_refused(qtbot) -> None:

@@ -21,6 +21,7 @@ from sourcewise.core.answer.attribution import SourceRef, attribute, recite
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
+from sourcewise.core.answer.grounding import missing_figures
 from sourcewise.core.answer.language import not_covered, passage_says, question_language
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
@@ -185,7 +186,7 @@ class Answerer:
             return self._abstain(base, hits, _MODEL_DECLINED, t0, None)  # already streamed
         refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
         text = tables.carry_scale(recite(attribute(text, refs), refs), [s.text for s in sources])
-        citations = self._citations(text, sources)
+        citations = self._citations(text, sources, base.question)
         timings.total_ms = _ms(t0)
         uncited = not any(c.supported is not False for c in citations)
         return replace(base, answer=text, citations=citations, uncited=uncited, reason=reason)
@@ -207,9 +208,9 @@ class Answerer:
             return quote, _REPAIRED[out.problem]
         return out.text, ""
 
-    def _citations(self, answer: str, sources: list[Source]) -> list[Citation]:
+    def _citations(self, answer: str, sources: list[Source], question: str) -> list[Citation]:
         by_n = {s.n: s for s in sources}
-        support = self._support(answer, by_n)
+        support = self._support(answer, by_n, question)
         return [self._citation(by_n[n], support.get(n)) for n in cit.cited_numbers(answer)]
 
     @staticmethod
@@ -219,19 +220,21 @@ class Answerer:
                         start=s.start, end=s.end, heading=s.hit.heading, quote=s.quote,
                         strength=s.hit.strength, reference=s.hit.reference)  # fmt: skip
 
-    def _support(self, answer: str, by_n: dict[int, Source]) -> dict[int, bool]:
-        """Each cited sentence checked against its source with the cross-encoder; a source is
-        supported when every sentence citing it scores above the threshold."""
-        if self.reranker is None or not latin_script(answer):
-            return {}  # the English cross-encoder cannot check a Chinese sentence
+    def _support(self, answer: str, by_n: dict[int, Source], question: str) -> dict[int, bool]:
+        """Each cited sentence checked against its source: its figures must be there (in any
+        scale), and the cross-encoder must score the pair above the threshold where it can
+        read the text; a source is supported when every sentence citing it passes."""
+        reads = self.reranker is not None and latin_script(answer)
         verdict: dict[int, bool] = {}
         for sent in cit.cited_sentences(answer):
-            for n in sent.sources:
-                if n not in by_n:
-                    continue
-                score = float(self.reranker.score(sent.sentence, [by_n[n].text])[0])
-                ok = score >= self.settings.answer.support_threshold
-                verdict[n] = verdict.get(n, True) and ok
+            for n in (n for n in sent.sources if n in by_n):
+                source = f"{by_n[n].label}\n{by_n[n].text}"  # "page 2" is not a figure to check
+                if missing_figures(sent.sentence, source, question):
+                    verdict[n] = False
+                elif reads and self.reranker is not None:
+                    score = float(self.reranker.score(sent.sentence, [by_n[n].text])[0])
+                    ok = score >= self.settings.answer.support_threshold
+                    verdict[n] = verdict.get(n, True) and ok
         return verdict
 
 

@@ -32,6 +32,7 @@ _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own,
 _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
+_SHORT_PASSAGE_TOKENS = 256  # a note, an invoice, an FAQ entry (~180 words): read whole when best
 _LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
@@ -152,7 +153,9 @@ class EvidenceSelector:
     ) -> dict[int, set[int]]:
         """Greedy by score: each sentence with the one before it (the subject a pronoun refers
         to), the best one and any question or lead-in with the one after, and table rows alone
-        (their header is shown with them); stop at the budget or below the margin."""
+        (their header is shown with them); the best unit's passage whole when it is short (a
+        scanned invoice: its header scored 6.4, "Payment due by 15 August 2025" -1.9, past the
+        margin); stop at the budget or below the margin."""
         best = scored[0][1]
         chosen: dict[int, set[int]] = {}
         used = 0
@@ -170,6 +173,8 @@ class EvidenceSelector:
                 # highest for "When will the office move?", "The committee approved the
                 # move for 1 October 2025." comes next.
                 want.insert(1, j + 1)
+            if first_prose and self._short(per_hit[i]):  # its prose; named rows stay alone
+                want += [k for k in range(len(per_hit[i])) if k not in want]
             for k in want:
                 if k < 0 or k in chosen.get(i, set()):
                     continue
@@ -184,6 +189,9 @@ class EvidenceSelector:
                 chosen.setdefault(i, set()).add(k)
                 used += cost
         return chosen
+
+    def _short(self, units: list[Unit]) -> bool:
+        return sum(self.count_tokens(u.text) for u in units) <= _SHORT_PASSAGE_TOKENS
 
     def _evidence(
         self,
@@ -219,7 +227,7 @@ def _named(
     labels = [_label(u) if u.header is not None else "" for u in units]
     scores = names.prefer_named_rows(question, in_table, labels, texts, scores)
     docs = list(dict.fromkeys(h.document_id for h in hits))  # passages of a document together
-    about = ["\n".join(_about(h) for h in hits if h.document_id == d) for d in docs]
+    about = [_about([h for h in hits if h.document_id == d]) for d in docs]
     doc_of = [docs.index(hits[i].document_id) for i, _ in flat]
     return names.prefer_named_documents(question, doc_of, about, scores)
 
@@ -229,9 +237,11 @@ def _label(unit: Unit) -> str:
     return next((c for c in tables.cells(unit.text) if c), "").lower()
 
 
-def _about(hit: SearchHit) -> str:
-    """What a passage says of its document: its text, heading, title and file name."""
-    return f"{hit.text}\n{hit.heading}\n{hit.document_title}\n{hit.path}".lower()
+def _about(passages: list[SearchHit]) -> tuple[str, str]:
+    """What names a document (title, file name, headings) and what its passages say."""
+    first = passages[0]
+    name = "\n".join([first.document_title, first.path, *(h.heading for h in passages)])
+    return name.lower(), "\n".join(h.text for h in passages).lower()
 
 
 def _scored_text(hit: SearchHit, unit: Unit) -> str:

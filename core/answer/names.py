@@ -51,24 +51,36 @@ def prefer_named_rows(
 
 
 def prefer_named_documents(
-    question: str, document: Sequence[int], about: Sequence[str], scores: Sequence[float]
+    question: str,
+    document: Sequence[int],
+    about: Sequence[tuple[str, str]],
+    scores: Sequence[float],
 ) -> list[float]:
     """An English question naming a company, person or place: the units of documents
-    (``document``: an index into ``about``, the text, headings, title and file name of each
-    document's retrieved passages, in lower case) that never mention it drop below the
-    margin when other documents do."""
+    (``document``: an index into ``about``) that do not name it drop below the margin when
+    other documents do. ``about`` holds per document what names it (title, file name and
+    headings) and what its retrieved passages say, in lower case; the names are looked for
+    in the first, then in both: Intel's 10-Q mentions Apple, but only Apple's is headed
+    "Apple Inc."."""
     out = list(scores)
     if not out or question_language(question) is not None or not latin_script(question):
         return out  # German capitalises every noun; other scripts have no capitals
     names = [n.lower() for n in question_names(question) if _PROPER.match(n)]
-    held = [{n for n in names if says(text, n)} for text in about]
-    picking = {n for n in names if 0 < sum(n in h for h in held) < len(about)}
+    held, picking = _holding(names, [name for name, _ in about])
+    if not picking:
+        held, picking = _holding(names, [f"{name}\n{text}" for name, text in about])
     if not picking:
         return out
     most = max(len(h & picking) for h in held)
     top = max(out)
     return [s if len(held[i] & picking) == most else min(s, top - NAMED_GAP)
             for i, s in zip(document, out, strict=True)]  # fmt: skip
+
+
+def _holding(names: list[str], texts: list[str]) -> tuple[list[set[str]], set[str]]:
+    """The names each text holds, and those that some texts hold and others do not."""
+    held = [{n for n in names if says(text, n)} for text in texts]
+    return held, {n for n in names if 0 < sum(n in h for h in held) < len(texts)}
 
 
 def says(text: str, name: str) -> bool:

@@ -14,7 +14,12 @@ _SCALE = re.compile(
 )
 
 
+# "(In millions, except number of shares, which are reflected in thousands ...)": the scale
+# after "except" is the exception's, not the table's.
+_EXCEPT = re.compile(r"\bexcept\b[^)\n]*", re.I)
+
+
 def scale_of(text: str) -> str:
-    """The last scale ``text`` states, as "in millions", or ""."""
-    found = _SCALE.findall(text)
+    """The last scale ``text`` states (not one it excepts), as "in millions", or ""."""
+    found = _SCALE.findall(_EXCEPT.sub("", text))
     return f"in {found[-1].lower()}" if found else ""

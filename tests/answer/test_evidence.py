@@ -115,3 +115,12 @@ def test_a_chinese_sentence_is_evidence_and_is_chosen() -> None:
     selector = EvidenceSelector(None, _words, budget_tokens=60, margin=2.0)
     [ev] = selector.select("新版本的发布日期推迟到什么时候？", [_hit(note)])
     assert "新版本的发布日期推迟到4月28日" in ev.text
+
+
+def test_a_short_passage_is_read_whole_when_it_holds_the_best_sentence() -> None:
+    invoice = ("INVOICE No. 2025-0417 Invoice date: 18 July 2025. Customer: Demo AG.\n\n"
+               "Laptop leasing, July 2025, 2,640.00 EUR.\n\n"
+               "Total due: EUR 3,480.00. Payment due by 15 August 2025 to IBAN DE89 3704.")  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=200, margin=0.5)
+    [ev] = selector.select("By when must invoice 2025-0417 be paid?", [_hit(invoice)])
+    assert "Payment due by 15 August 2025" in ev.text

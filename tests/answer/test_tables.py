@@ -125,3 +125,12 @@ def test_no_aggregate_over_a_table_whose_columns_the_question_does_not_name() ->
     assert "smallest Single expense limit (EUR): Employee" in tables.aggregates(
         "Which role has the smallest expense limit?", table
     )
+
+
+def test_the_scale_an_exception_names_is_not_the_tables() -> None:
+    from sourcewise.core.text.scale import scale_of
+
+    caption = ("CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited) (In millions, except "
+               "number of shares, which are reflected in thousands, and per-share amounts)")  # fmt: skip
+    assert scale_of(caption) == "in millions"
+    assert scale_of("Balance sheet (in thousands)") == "in thousands"

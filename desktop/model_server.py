@@ -18,6 +18,7 @@ from sourcewise.core.factory import check_model_server
 from sourcewise.core.settings import LLMSettings, Settings
 from sourcewise.core.types import ModelServerCheck
 from sourcewise.desktop import model_choices as mc
+from sourcewise.desktop.connection_test import ConnectionTest
 from sourcewise.desktop.qt import (
     QComboBox,
     QFormLayout,
@@ -62,10 +63,11 @@ def result_text(check: ModelServerCheck) -> str:
     return "\n".join(lines)
 
 
-class ModelServerSection(QGroupBox):
+class ModelServerSection(ConnectionTest, QGroupBox):
     """``check`` answers a connection test (called on a worker thread); tests may wrap it."""
 
     checked = Signal(object)  # ModelServerCheck
+    job_name = "test model server"
     backend_changed = Signal(bool)  # True: a model server, so the built-in model's rows idle
 
     def __init__(self, settings: Settings, parent: QWidget | None = None,
@@ -145,39 +147,15 @@ class ModelServerSection(QGroupBox):
             return f"llm.{where}: {str(first['msg']).removeprefix('Value error, ')}"
         return None
 
-    def show_problem(self, message: str) -> None:
-        self.result.setText(f"✗ {message}")
+    @property
+    def testable(self) -> bool:
+        return self.server
 
-    # -- the connection test ---------------------------------------------------------------------
-    def test_connection(self) -> None:
-        """Ask the server as typed, on a worker thread; the answer lands in ``result``."""
-        problem = self.problem()
-        if problem is not None:
-            self.show_problem(problem)
-            return
-        if self.testing is not None:
-            return
-        settings = mc.updated(self.original, self.values())
-        check = self.check
-        job = Job("test model server", lambda _job: check(settings))
-        job.signals.finished.connect(self._on_checked)
-        job.signals.failed.connect(self._on_check_failed)
-        job.signals.ended.connect(self._on_check_ended)
-        self.testing = job
-        self.test_button.setEnabled(False)
-        self.result.setText("Connecting…")
-        self.runner.start(job)
+    def failed_check(self, message: str) -> ModelServerCheck:
+        return ModelServerCheck(False, message)
 
-    def _on_checked(self, check: ModelServerCheck) -> None:
-        self.result.setText(result_text(check))
-        self.checked.emit(check)
-
-    def _on_check_failed(self, message: str) -> None:
-        self._on_checked(ModelServerCheck(False, f"The connection test failed: {message}"))
-
-    def _on_check_ended(self) -> None:
-        self.testing = None
-        self.test_button.setEnabled(self.server)
+    def result_text(self, check: ModelServerCheck) -> str:
+        return result_text(check)
 
 
 def _line(text: str, placeholder: str, dotted: str) -> QLineEdit:

@@ -18,6 +18,7 @@ from sourcewise.core.factory import check_library
 from sourcewise.core.settings import Settings, StoreSettings
 from sourcewise.core.types import LibraryCheck
 from sourcewise.desktop import model_choices as mc
+from sourcewise.desktop.connection_test import ConnectionTest
 from sourcewise.desktop.qt import (
     QComboBox,
     QFormLayout,
@@ -50,7 +51,7 @@ def result_text(check: LibraryCheck) -> str:
     return f"{mark} {check.summary}{detail}"
 
 
-class TeamLibrarySection(QGroupBox):
+class TeamLibrarySection(ConnectionTest, QGroupBox):
     """``check`` answers a connection test (called on a worker thread); tests may wrap it."""
 
     checked = Signal(object)  # LibraryCheck: a connection test's answer
@@ -125,36 +126,12 @@ class TeamLibrarySection(QGroupBox):
             return str(err.errors()[0]["msg"]).removeprefix("Value error, ")
         return None
 
-    def show_problem(self, message: str) -> None:
-        self.result.setText(f"✗ {message}")
+    @property
+    def testable(self) -> bool:
+        return self.team
 
-    # -- the connection test ---------------------------------------------------------------------
-    def test_connection(self) -> None:
-        """Check the URL as typed on a worker thread; the answer lands in ``result``."""
-        problem = self.problem()
-        if problem is not None:
-            self.show_problem(problem)
-            return
-        if self.testing is not None:
-            return
-        settings = mc.updated(self.original, self.values())
-        check = self.check
-        job = Job("test connection", lambda _job: check(settings))
-        job.signals.finished.connect(self._on_checked)
-        job.signals.failed.connect(self._on_check_failed)
-        job.signals.ended.connect(self._on_check_ended)
-        self.testing = job
-        self.test_button.setEnabled(False)
-        self.result.setText("Connecting…")
-        self.runner.start(job)
+    def failed_check(self, message: str) -> LibraryCheck:
+        return LibraryCheck(False, message)
 
-    def _on_checked(self, check: LibraryCheck) -> None:
-        self.result.setText(result_text(check))
-        self.checked.emit(check)
-
-    def _on_check_failed(self, message: str) -> None:
-        self._on_checked(LibraryCheck(False, f"The connection test failed: {message}"))
-
-    def _on_check_ended(self) -> None:
-        self.testing = None
-        self.test_button.setEnabled(self.team)
+    def result_text(self, check: LibraryCheck) -> str:
+        return result_text(check)

@@ -151,9 +151,9 @@ class EvidenceSelector:
     def _choose(
         self, scored: list[tuple[tuple[int, int], float]], per_hit: list[list[Unit]]
     ) -> dict[int, set[int]]:
-        """Greedy by score: each sentence with the one before it (the subject a pronoun refers
-        to), the best one and any question or lead-in with the one after, and table rows alone
-        (their header is shown with them); the best unit's passage whole when it is short (a
+        """Greedy by score: each unit with the one before it (the subject a pronoun refers to,
+        the row to compare), the best sentence and any question or lead-in with the one after
+        (a table row's header is shown with it); the best unit's passage whole when short (a
         scanned invoice: its header scored 6.4, "Payment due by 15 August 2025" -1.9, past the
         margin); stop at the budget or below the margin."""
         best = scored[0][1]
@@ -162,9 +162,10 @@ class EvidenceSelector:
         for (i, j), score in scored:
             if chosen and score < best - self.margin:
                 break
-            # A row's header is shown with it; the row above is another record, not context.
-            alone = j in chosen.get(i, set()) or per_hit[i][j].header is not None
-            want = [j] if alone else [j, j - 1]
+            # A table row comes with the row above too: beside "Software engineer: 3", "Support
+            # agent: 2" read as the role's own number, where alone under the prose rule ("up
+            # to three days") the 1.5B model sampled the rule's number.
+            want = [j] if j in chosen.get(i, set()) else [j, j - 1]
             lead_in = per_hit[i][j].text.rstrip().endswith(("?", ":"))
             first_prose = not chosen and per_hit[i][j].header is None
             if (lead_in or first_prose) and j + 1 < len(per_hit[i]):

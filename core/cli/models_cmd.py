@@ -109,8 +109,7 @@ class _Reporter:
             text = f"{self.name}: {p.message} ({p.done}/{p.total})"
         elif p.stage == "convert" and p.done < p.total:
             # minutes of silence otherwise: the export alone takes most of them
-            step = p.message.rsplit(": ", 1)[-1]
-            text = f"{self.name}: converting to INT8 ONNX, {step} (step {p.done + 1}/{p.total})"
+            text = f"{p.message} (step {p.done + 1}/{p.total})"
         elif p.stage in ("assemble", "extract", "check"):
             text = f"{self.name}: {p.stage} {100 * p.done // p.total}%"
         else:

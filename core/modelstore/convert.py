@@ -1,13 +1,13 @@
 """A runtime made once at install time from a verified model folder: EmbeddingGemma as INT8 ONNX.
 
-EmbeddingGemma through sentence-transformers (torch, F32) indexes at ~0.07x bge-small-en's
-chunks/s on 2 cores; its INT8 dynamic-quantised ONNX export at ~0.25x (English) to ~0.6x
-(12 languages), for XQuAD gold@1 0.949 vs 0.956 and SciFact nDCG@10 0.920 vs 0.923
+EmbeddingGemma through sentence-transformers (torch, F32) embeds at 0.04x (English) to 0.17x
+(12 languages) bge-small-en's chunks/s on 2 cores; its INT8 ONNX export at 0.29x to 0.76x,
+for XQuAD gold@1 0.958 and SciFact nDCG@10 0.918 vs F32's 0.956 and 0.923
 (bench/embedder_speed.py, bench/languages_embed.py). No published INT8 file has a hash we could
 check, so the conversion runs here, from the folder whose sha256 the install just verified, and
 the sha256 of what it produced is recorded beside it (``conversion.json``): ``models verify``
-re-hashes the file against that record, and the factory uses the file only while it matches
-the installed folder's hash.
+re-hashes the file against that record, and the factory uses the file only when the record
+names the manifest's version of the folder and the file has the recorded size.
 
 Layout: ``<models>/<target>`` (the verified folder) and ``<models>/<target>.onnx-int8/``
 holding ``model.onnx`` and ``conversion.json``. A failed or cancelled conversion leaves nothing.
@@ -133,7 +133,7 @@ def _failure(spec: ModelSpec, err: Exception) -> str:
     detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
     return (
         f"{spec.name}: the INT8 ONNX conversion failed ({type(err).__name__}: {detail}); it runs "
-        f"through sentence-transformers (F32) instead, about 4x slower at indexing. Retry with "
+        f"through sentence-transformers (F32) instead, 5-8x slower at indexing. Retry with "
         f"`sourcewise models install {spec.name}`"
     )
 
@@ -168,7 +168,9 @@ def _build(
 
 def _step(spec: ModelSpec, step: str, report: ProgressCallback, token: CancelToken) -> None:
     token.check()
-    report(Progress("convert", STEPS.index(step), len(STEPS), f"{spec.name}: {step}"))
+    # The whole message says what is happening: the app shows it as it comes.
+    message = f"{spec.name}: converting to INT8 ONNX, {step}"
+    report(Progress("convert", STEPS.index(step), len(STEPS), message))
 
 
 def _versions() -> dict[str, str]:

@@ -105,7 +105,8 @@ def test_a_failed_conversion_keeps_the_install_and_says_how_to_retry(
     calls: list[Path] = []
     monkeypatch.setattr(convert, "export_int8", exporter(calls))
     retried = CliRunner().invoke(root, ["models", "install", "st"])
-    assert retried.exit_code == 0 and "made its INT8 ONNX runtime" in retried.output
+    assert retried.exit_code == 0 and "made its INT8 ONNX runtime" in retried.stdout
+    assert "st: converting to INT8 ONNX, hash (step 3/3)" in retried.stderr  # not silent
     assert len(calls) == 1 and store.converted("st") is not None
 
 
@@ -116,7 +117,8 @@ def test_the_conversion_reports_its_steps_and_a_cancel_leaves_nothing(
     seen: list[Progress] = []
     store.install("st", progress=seen.append)
     steps = [p.message for p in seen if p.stage == "convert"]
-    assert steps == ["st: hash", "st: converted"]  # the stub reports no export steps itself
+    # the stub reports no export steps itself
+    assert steps == ["st: converting to INT8 ONNX, hash", "st: converted"]
     assert [p.stage for p in seen][-1] == "converted"
     out = store.converted("st")
     assert out is not None

@@ -15,7 +15,17 @@ from typing import Literal
 
 import _squad
 
-XQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "xquad"
+
+def find_data(name: str) -> Path:
+    """``shared/data/<name>`` beside the checkout, or beside one of its parents (a worktree)."""
+    for parent in Path(__file__).resolve().parents[1:]:
+        if (parent / "shared" / "data" / name).is_dir():
+            return parent / "shared" / "data" / name
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / name
+
+
+# Found from a worktree too (../shared is then not beside the checkout).
+XQUAD = find_data("xquad")
 LANGUAGES = ("en", "de", "zh", "es", "ru", "ar", "hi", "th", "vi", "tr", "el", "ro")
 TUNE_ARTICLES = ("Normans", "Steam_engine", "Immune_system", "Islamism",
                  "Nikola_Tesla", "Martin_Luther", "Sky_(United_Kingdom)", "Oxygen")  # fmt: skip
@@ -103,14 +113,6 @@ def squad_article(title: str) -> _squad.Article:
 
 
 # -- paragraphs by key, for embedders alone (bench/languages_embed.py) --------------------------
-def find_data(name: str) -> Path:
-    """``shared/data/<name>`` beside the checkout, or beside one of its parents (a worktree)."""
-    for parent in Path(__file__).resolve().parents[1:]:
-        if (parent / "shared" / "data" / name).is_dir():
-            return parent / "shared" / "data" / name
-    return Path(__file__).resolve().parents[2] / "shared" / "data" / name
-
-
 @dataclass(frozen=True)
 class KeyedQuestion:
     id: str

@@ -11,7 +11,11 @@ others' load moves less) and the median ratio to bge-small-en.
     GEMMA_ONNX=/work/shared-cache/embeddinggemma-onnx-int8/model.onnx \
         python bench/embedder_speed.py --rounds 5 --texts 24
 
-The INT8 graph comes from ``_alt_embedders.export_gemma_onnx`` (needs the ``onnx`` package).
+Both EmbeddingGemma runtimes are the product's (core/embed/sentence.py, core/embed/gemma_onnx.py).
+The INT8 graph is the one ``models install`` made beside the installed folder, else
+``GEMMA_ONNX`` (made by ``core/modelstore/convert.export_int8``); the folder is the installed
+one, else ``GEMMA_FOLDER``. ``--cosine N`` prints instead the cosine between the F32 and the
+INT8 vectors of N paragraphs (12 languages) and of their questions.
 """
 
 from __future__ import annotations
@@ -26,14 +30,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _alt_embedders
 import _xquad
+import numpy as np
 
 THREADS = 2  # this machine's cores; every system gets the same
 BASELINE = "bge-small-en"
+GEMMA = "embeddinggemma-300m"
 
 
 def build(threads: int) -> dict[str, Any]:
+    from sourcewise.core.embed.gemma_onnx import GemmaOnnxEmbedder
     from sourcewise.core.embed.sentence import SentenceTransformerEmbedder
     from sourcewise.core.factory import make_embedder
     from sourcewise.core.modelstore.store import ModelStore
@@ -43,17 +49,42 @@ def build(threads: int) -> dict[str, Any]:
     settings = Settings(models_dir=Path(models_dir) if models_dir else None,
                         embed={"model": BASELINE, "threads": threads})  # fmt: skip
     store = ModelStore(settings)
-    spec = store.spec("embeddinggemma-300m")
-    folder = Path(os.environ["GEMMA_FOLDER"])
-    gemma = SentenceTransformerEmbedder("embeddinggemma-300m", 768, lambda: folder, settings.embed,
-                                        query_prefix=spec.query_instruction or "",
-                                        document_prefix=spec.document_instruction or "",
-                                        max_tokens=spec.context_length)  # fmt: skip
+    spec = store.spec(GEMMA)
+    installed = store.is_installed(GEMMA)
+    folder = store.path(GEMMA) if installed else Path(os.environ["GEMMA_FOLDER"])
+    made = store.converted(GEMMA) if installed else None
+    model = made if made is not None else Path(os.environ["GEMMA_ONNX"])
+    prompts = {"query_prefix": spec.query_instruction or "",
+               "document_prefix": spec.document_instruction or "",
+               "max_tokens": spec.context_length}  # fmt: skip
     return {
         BASELINE: make_embedder(settings, store),
-        "embeddinggemma-300m (F32)": gemma,
-        "embeddinggemma-300m (ONNX INT8)": _alt_embedders.GemmaOnnx(folder, threads),
-    }
+        f"{GEMMA} (F32)": SentenceTransformerEmbedder(GEMMA, 768, lambda: folder, settings.embed,
+                                                     **prompts),  # type: ignore[arg-type]
+        f"{GEMMA} (ONNX INT8)": GemmaOnnxEmbedder(GEMMA, 768, lambda: folder, lambda: model,
+                                                 settings.embed, **prompts),  # type: ignore[arg-type]
+    }  # fmt: skip
+
+
+def cosines(systems: dict[str, Any], count: int, folder: Path) -> None:
+    """Cosine between the F32 and the INT8 vector of each of ``count`` paragraphs (all 12
+    languages) and of as many questions: how far the INT8 runtime moves an index's vectors."""
+    per_lang = -(-count // len(_xquad.LANGUAGES))
+    paragraphs: list[str] = []
+    questions: list[str] = []
+    for code in _xquad.LANGUAGES:
+        lang = _xquad.load(code, "tune", folder)
+        paragraphs += [p for _, p in lang.paragraphs[:per_lang]]
+        questions += [q.text for q in lang.questions[:per_lang]]
+    paragraphs, questions = paragraphs[:count], questions[:count]
+    f32, int8 = systems[f"{GEMMA} (F32)"], systems[f"{GEMMA} (ONNX INT8)"]
+    for what, texts, embed in (
+        ("paragraphs", paragraphs, lambda e, t: e.embed_documents(t)),
+        ("questions", questions, lambda e, t: np.vstack([e.embed_query(x) for x in t])),
+    ):
+        cos = np.sum(embed(f32, texts) * embed(int8, texts), axis=1)
+        print(f"{what}: {len(texts)} texts, cosine F32 vs INT8: mean {cos.mean():.4f}, "
+              f"min {cos.min():.4f}, 5th percentile {np.percentile(cos, 5):.4f}")  # fmt: skip
 
 
 def samples(each: int, folder: Path) -> dict[str, list[str]]:
@@ -80,9 +111,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--texts", type=int, default=24, help="paragraphs per sample")
     ap.add_argument("--xquad", type=Path, default=_xquad.XQUAD, help="the XQuAD folder")
+    ap.add_argument("--cosine", type=int, default=0, metavar="N",
+                    help="print the F32 vs INT8 cosine on N paragraphs instead of timing")  # fmt: skip
     args = ap.parse_args()
-    texts = samples(args.texts, args.xquad)
     systems = build(THREADS)
+    if args.cosine:
+        cosines(systems, args.cosine, args.xquad)
+        return
+    texts = samples(args.texts, args.xquad)
     for embedder in systems.values():  # load, first allocations
         embedder.embed_documents(texts["English"][:8])
     rates: dict[tuple[str, str, str], list[float]] = {}

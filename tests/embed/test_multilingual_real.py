@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core import paths
-from sourcewise.core.factory import build_engine
+from sourcewise.core.embed.gemma_onnx import GemmaOnnxEmbedder
+from sourcewise.core.factory import build_engine, make_embedder
 from sourcewise.core.modelstore import ModelStore
 from sourcewise.core.settings import Settings
 
@@ -26,8 +27,7 @@ NOTES = {
 }
 
 
-@pytest.mark.real
-def test_an_english_question_finds_the_german_note(tmp_path: Path) -> None:
+def gemma_settings(tmp_path: Path) -> Settings:
     chosen = os.environ.get("SOURCEWISE_MODELS_DIR")
     models_dir = Path(chosen) if chosen else paths.bundled_models_dir()
     settings = Settings(home=tmp_path / "home", models_dir=models_dir,
@@ -35,6 +35,27 @@ def test_an_english_question_finds_the_german_note(tmp_path: Path) -> None:
                         index={"parse_mode": "thread"})  # fmt: skip
     if not ModelStore(settings).is_installed(MODEL):
         pytest.skip(f"{MODEL} is not installed (run `sourcewise models install multilingual`)")
+    return settings
+
+
+@pytest.mark.real
+def test_an_english_question_finds_the_german_note(tmp_path: Path) -> None:
+    """With whichever runtime the install left (INT8 ONNX, else sentence-transformers)."""
+    german_notes_are_found(gemma_settings(tmp_path), tmp_path)
+
+
+@pytest.mark.real
+def test_the_int8_onnx_runtime_finds_the_german_note(tmp_path: Path) -> None:
+    settings = gemma_settings(tmp_path)
+    if ModelStore(settings).converted(MODEL) is None:
+        pytest.skip(f"{MODEL} has no INT8 ONNX runtime (`sourcewise models install multilingual` "
+                    "makes it)")  # fmt: skip
+    embedder = make_embedder(settings, ModelStore(settings))
+    assert isinstance(embedder, GemmaOnnxEmbedder)
+    german_notes_are_found(settings, tmp_path)
+
+
+def german_notes_are_found(settings: Settings, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, text in NOTES.items():

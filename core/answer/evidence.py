@@ -332,8 +332,4 @@ def _read_tables_whole(
 
 
 def _evidence_sized(text: str) -> bool:
-    return _words(text) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))
-
-
-def _words(text: str) -> int:
-    return word_count(text, _WORD)
+    return word_count(text, _WORD) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))

@@ -97,14 +97,13 @@ class Table:
 def aggregates(question: str, table: Table) -> str:
     """The smallest/largest/total/average the question asks for, over the column it names
     (or the table's only numeric column), with the row labels; "" when it asks for none."""
-    ops = [op for op, pattern in _OPS.items() if pattern.search(question)]
+    ops = _ops(question)
     if not ops or not table.rows or len(table.rows) > ROWS_READ_WHOLE:
         return ""
     column = _column(question, table)
     if column is None:
         return ""
-    values = [(r[0], v) for r in table.rows
-              if len(r) > column and (v := _value(r[column])) is not None and not _is_total(r[0])]  # fmt: skip
+    values = [(table.rows[k][0], v) for k, v in _column_values(table, column).items()]
     if len(values) < 2:
         return ""
     name = table.header[column]
@@ -136,17 +135,27 @@ def extreme_rows(question: str, table: Table) -> list[int] | None:
     of the rows holding it, which are all the model needs to read; None for other questions.
     Shown the whole budget sheet and the computed line, the 1.5B model still named its first
     row as the smallest."""
-    ops = {op for op, pattern in _OPS.items() if pattern.search(question)}
+    ops = _ops(question)
     column = _column(question, table) if ops and ops <= {"min", "max"} else None
     if column is None:
         return None
-    values = {k: v for k, r in enumerate(table.rows)
-              if len(r) > column and (v := _value(r[column])) is not None and not _is_total(r[0])}  # fmt: skip
+    values = _column_values(table, column)
     if len(values) < 2:
         return None
     wanted = {min(values.values())} if "min" in ops else set()
     wanted |= {max(values.values())} if "max" in ops else set()
     return [k for k, v in values.items() if v in wanted]
+
+
+def _ops(question: str) -> set[str]:
+    """The aggregates the question asks for: "min", "max", "sum", "mean"."""
+    return {op for op, pattern in _OPS.items() if pattern.search(question)}
+
+
+def _column_values(table: Table, column: int) -> dict[int, float]:
+    """The numbers of one column by row index, total rows left out (not counted twice)."""
+    return {k: v for k, r in enumerate(table.rows)
+            if len(r) > column and (v := _value(r[column])) is not None and not _is_total(r[0])}  # fmt: skip
 
 
 def _column(question: str, table: Table) -> int | None:

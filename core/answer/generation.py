@@ -1,7 +1,7 @@
 """Streaming the answer through the degenerate-output guard.
 
 The opening of the reply is held back until it shows it is an answer (not an echo of the source
-headers, not bare markers), then streamed; a reply that starts repeating itself is stopped there
+headers, not bare markers, not a decline the answerer may overrule), then streamed; a reply that starts repeating itself is stopped there
 rather than run to the token limit. The caller decides how to recover from what is reported.
 """
 
@@ -47,7 +47,7 @@ def generate(
         first_piece = first_piece or time.perf_counter()
         pieces += 1
         text += piece
-        if emitted == 0 and len(text.strip()) < guard.OPENING_CHARS:
+        if emitted == 0 and guard.undecided(text, labels):
             continue  # still holding the opening back
         if emitted == 0 and guard.echoes_sources(text, labels):
             problem = "echo"

@@ -22,7 +22,17 @@ DECLINE = re.compile(
     r"\b(?:i|we) (?:do not|don['’]?t) know\b",
     re.I,
 )  # the one definition of a decline: the answerer, evaluation and the benches all use it
-OPENING_CHARS = 60  # the stream is held back this long, to catch an echo before it shows
+OPENING_CHARS = 60  # the stream is held back at most this long, to catch an echo before it shows
+# How a decline, a source dump or a heading opens: a reply that starts so is held back up to
+# OPENING_CHARS; any other is shown once its first word rules these out ("The da…" is not
+# "The documents"), so a short answer streams from its second token instead of its last.
+_RISKY_OPENINGS = (
+    "the document", "the source", "the passage", "the context", "the text", "the provided",
+    "the given", "the answer", "the question", "the information", "documents", "sources",
+    "source", "passage", "context", "based on", "according to", "there is no", "there are no",
+    "no ", "none", "not ", "i ", "i'", "we ", "it is not", "this is not", "cannot", "unfortunately",
+    "sorry", "answer", "question", "note", "---",
+)  # fmt: skip
 _NGRAM = 6
 
 
@@ -30,12 +40,33 @@ def is_decline(text: str) -> bool:
     return bool(DECLINE.search(text))
 
 
+def undecided(text: str, labels: Sequence[str]) -> bool:
+    """Whether the opening of a reply could still become an echo of the source headers, bare
+    markers or a decline, so it must be held back a little longer."""
+    flat = " ".join(text.split()).lower()
+    if len(flat) >= OPENING_CHARS:
+        return False
+    if not flat or not flat[0].isalnum():
+        return True  # "[1]…", "**…", "#…"
+    if word_count(flat) < 2 and " " not in flat:
+        return True  # one word that may still go on ("The" → "The documents")
+    names = [_label_name(label) for label in labels]
+    return any(r.startswith(flat) or flat.startswith(r) for r in (*_RISKY_OPENINGS, *names) if r)
+
+
+def _label_name(label: str) -> str:
+    """A source header's file or document name, lower-cased ("[2] fleet.pdf, page 4" →
+    "fleet.pdf")."""
+    head = " ".join(label.split()).lower()
+    return head.split("]", 1)[-1].strip().split(",")[0].split(" — ")[0].strip()
+
+
 def echoes_sources(text: str, labels: Sequence[str]) -> bool:
     """The reply copies a source header ("[1] report.pdf, page 4") instead of answering."""
     flat = " ".join(text.split()).lower()
     for label in labels:
         head = " ".join(label.split()).lower()
-        name = head.split("]", 1)[-1].strip().split(",")[0].split(" — ")[0].strip()
+        name = _label_name(label)
         if head[:40] in flat or (name and re.match(rf"^\W*\[\d+\]\s*{re.escape(name)}", flat)):
             return True
     return False

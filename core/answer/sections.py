@@ -27,6 +27,13 @@ TokenCounter = Callable[[str], int]
 _LIST_WORDS = {"list", "every", "all", "each", "mentioned", "name", "give"}
 _RUNNING = re.compile(r"^.{0,60}\bpage \d+(?: of \d+)?[^\w.]*$", re.I)  # a page's running footer
 _MIN_WORDS = 4  # shorter fragments (a page number, a caption) are not worth a summary's room
+# A summary is made of prose. A letterhead, an address or "Owner: Priya Natarajan, Workshop
+# Manager (ext. 2301)." is not, even with a full stop: a summary that read them opened with
+# "Brightwater Bicycle Works, Harbour Road, Kestrel Bay [1]." (the model copies its excerpts in
+# document order). They are read only where a section has no prose (a table, a list of names).
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*\s*$")
+_NAME_LINE_SHARE = 0.75  # of its words capitalised or figures: a German noun-rich sentence ~0.5
+_BULLET = re.compile(r"^\s*[•◦▪‣·*-]\s+")  # a list item's glyph: the model copied it mid-summary
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def sentences_of(chunks: Sequence[OrderedChunk]) -> list[tuple[str, list[Sentenc
             start, end = chunk.start + unit.start, chunk.start + unit.end
             if start < covered or _not_prose(unit.text, titles):
                 continue
-            text = unit.text
+            text = _BULLET.sub("", unit.text)
             if unit.header is not None:  # a table row reads with its column names
                 text = chunk.text[unit.header[0] : unit.header[1]].split("\n")[0] + " " + text
             taken.append(Sentence(text, page_at(marks, unit.start, first), chunk.chunk_id,
@@ -129,6 +136,8 @@ def central_sentences(
     total = sum(freq.values()) or 1
     prob = {w: c / total for w, c in freq.items()}
     candidates = [i for i, s in enumerate(sentences) if len(s.text.split()) >= _MIN_WORDS]
+    whole = [i for i in candidates if _prose(sentences[i].text)]
+    candidates = whole or candidates
     chosen: list[int] = []
     used = 0
     while candidates:
@@ -176,6 +185,14 @@ def relevant_sentences(
         chosen.append(i)
         used += cost
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _prose(text: str) -> bool:
+    """A sentence of running text: it ends on a stop and is not mostly names and figures."""
+    words = [w.strip("([{\"'“‘") for w in text.split()]
+    words = [w for w in words if w and w[0].isalnum()]
+    named = sum(w[0].isupper() or w[0].isdigit() for w in words)
+    return bool(_SENTENCE_END.search(text)) and named < _NAME_LINE_SHARE * max(1, len(words))
 
 
 def _span(pages: Sequence[int]) -> str:

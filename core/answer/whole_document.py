@@ -278,6 +278,7 @@ def _tidy(text: str, excerpts: list[_Excerpt], *, bullets: bool) -> str:
     return text if not text or cit.cited_numbers(text) else f"{text} [1]"
 
 
+_GLYPH = re.compile(r"(?<=\S)\s+[•◦▪‣]\s+")  # a list item's bullet the model copied mid-text
 _LEADING_MARKERS = re.compile(r"^(\s*(?:[-*•]\s*)?)((?:\[\d+\]\s*)+)(?=\S)")
 _SENTENCE_STOP = re.compile(r"[.!?。！？](?=\s|$)")
 _ENDS_SENTENCE = re.compile(r"[.!?。！？][\"')\]]*(?:\s*\[\d+\])*\s*$")
@@ -288,12 +289,27 @@ def clean_prose(text: str) -> str:
     """A note or summary in clean sentences: a line that opens with citation markers gets
     them at the end of its first sentence, and a reply the token limit cut mid-phrase ends
     at its last whole sentence (when it has one)."""
-    text = "\n".join(_markers_moved(line) for line in text.splitlines()).strip()
+    text = _GLYPH.sub(" ", text)
+    text = "\n".join(_markers_moved(line) for line in _markers_joined(text.splitlines())).strip()
     if text and not _ENDS_SENTENCE.search(text):
         cuts = list(_LAST_SENTENCE_END.finditer(text))
         if cuts:
             text = text[: cuts[-1].end()]
     return text
+
+
+def _markers_joined(lines: list[str]) -> list[str]:
+    """A line of bare markers ("[2] [3]" after the last sentence) cites the line before it:
+    its markers go before that line's full stop."""
+    out: list[str] = []
+    for line in lines:
+        if not (cit.cited_numbers(line) and not cit.strip_markers(line).strip()) or not out:
+            out.append(line)
+            continue
+        marks, prev = "".join(line.split()), out[-1].rstrip()
+        stop = prev[-1:] if prev[-1:] in ".!?。！？" else ""
+        out[-1] = f"{prev[: len(prev) - len(stop)].rstrip()} {marks}{stop}"
+    return out
 
 
 def _markers_moved(line: str) -> str:

@@ -66,3 +66,27 @@ def test_one_definition_of_a_decline_for_the_answerer_and_evaluation() -> None:
 def test_a_chinese_answer_is_not_only_markers() -> None:
     assert not guard.markers_only("新版本的发布日期推迟到4月28日。 [1]")
     assert guard.markers_only("[1] [2] [3]")
+
+
+def test_an_answer_is_shown_once_its_opening_rules_out_an_echo_or_a_decline() -> None:
+    assert guard.undecided("The", LABELS)  # may become "The documents don't cover this."
+    assert guard.undecided("The documents do", LABELS)
+    assert guard.undecided("[1] procurement", LABELS)
+    assert guard.undecided("procurement-policy.docx", LABELS)
+    assert guard.undecided("Fleet-report", LABELS)  # the start of a source's name
+    assert not guard.undecided("The daily", LABELS)
+    assert not guard.undecided("Three written", LABELS)
+    assert not guard.undecided("每日晚餐补贴", LABELS)  # a run of Chinese is words already
+    assert not guard.undecided("The documents do not cover " + "x" * 40, LABELS)  # the cap
+
+
+def test_a_short_answer_streams_before_the_reply_ends() -> None:
+    from sourcewise.core.answer.generation import generate
+    from sourcewise.core.testing import ScriptedChatModel
+
+    seen: list[str] = []
+    model = ScriptedChatModel("Dinner in New York is 55 USD [2].")
+    out = generate(model, [{"role": "user", "content": "q"}], LABELS, max_tokens=64,
+                   temperature=0.0, on_token=seen.append, cancel=None)  # fmt: skip
+    assert out.problem is None and "".join(seen) == out.text
+    assert len(seen) > 1  # streamed in pieces, not held back to the end as one (53 < 60 chars)

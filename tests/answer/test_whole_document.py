@@ -219,3 +219,9 @@ def test_a_summary_is_clean_sentences_without_stray_markers_or_a_cut_phrase() ->
     )
     assert clean_prose("Goggles are required [1]. Gloves are") == "Goggles are required [1]."
     assert clean_prose("A note without any full stop") == "A note without any full stop"
+    assert clean_prose("Wear gloves [1]. • Goggles are required [2].") == (
+        "Wear gloves [1]. Goggles are required [2]."
+    )
+    assert (
+        clean_prose("Offcuts go in the red bins.\n[2] [3]") == "Offcuts go in the red bins [2][3]."
+    )

@@ -63,7 +63,6 @@ def test_a_figure_from_a_statement_in_millions_carries_its_unit(
 
 
 def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) -> None:
-    from sourcewise.core.answer import prompts
     from sourcewise.core.answer.language import NOT_COVERED
 
     folder = tmp_path / "notes"
@@ -81,5 +80,6 @@ def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) ->
         declined = engine.ask("Wie viel kostet der Eintritt zum Sommerfest?")
     finally:
         engine.close()
-    assert "Answer in German" in asked and asked.endswith(prompts.ANSWER)
+    assert asked.endswith("Write the answer in German, quoting names and figures as the sources "
+                          "write them.\nAnswer:")  # said last, right before the cue  # fmt: skip
     assert declined.abstained and declined.answer.startswith(NOT_COVERED["German"])

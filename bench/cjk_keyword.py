@@ -43,6 +43,7 @@ from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings
 from sourcewise.core.store import content, fts, grams
 from sourcewise.core.store.content import BlobInfo
+from sourcewise.core.text.stopwords import STOPWORDS
 from sourcewise.core.types import SearchFilters
 
 RunCut = Callable[[str], list[str]]
@@ -104,7 +105,7 @@ def candidates() -> list[Candidate]:
 def _today_terms(query: str) -> list[str]:
     """query_terms before issue 23: \\w+ runs, a Chinese sentence being one 'word'."""
     words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
-    content_words = [w for w in words if w not in keyword.STOPWORDS]
+    content_words = [w for w in words if w not in STOPWORDS]
     return content_words or words
 
 
@@ -114,7 +115,7 @@ def _terms(cut: RunCut) -> Callable[[str], list[str]]:
         for text, spaceless in grams.segments(query):
             found.extend(cut(text) if spaceless else _WORD.findall(text))
         words = list(dict.fromkeys(w.lower() for w in found))
-        content_words = [w for w in words if w not in keyword.STOPWORDS]
+        content_words = [w for w in words if w not in STOPWORDS]
         return content_words or words
 
     return terms

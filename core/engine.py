@@ -31,7 +31,6 @@ from sourcewise.core.types import (
 )
 
 if TYPE_CHECKING:
-    from sourcewise.core.answer.answerer import SearchFn
     from sourcewise.core.answer.pipeline import AnswerPipeline
     from sourcewise.core.embed.base import Embedder
     from sourcewise.core.llm.base import ChatModel
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from sourcewise.core.store.backends import Records
     from sourcewise.core.store.chats import ChatStore
     from sourcewise.core.store.protocol import Store
+    from sourcewise.core.types import SearchFn
 
 TokenCallback = Callable[[str], None]
 ReportCallback = Callable[[IndexReport], None]

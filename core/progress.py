@@ -62,10 +62,6 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-def noop_progress(_: Progress) -> None:
-    """Default callback: ignore progress."""
-
-
 class RateMeter:
     """Items-per-second and ETA over the whole run (stable enough for a progress bar)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -186,6 +187,11 @@ class SearchFilters:
     date_to: str | None = None
     tags: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
+
+
+# A search as the answer code and the answer log take it: query, how many (None: the settings'
+# number), filters -> hits, best first.
+SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sourcewise.desktop.assets import app_icon
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.chat_session import ChatSession
 from sourcewise.desktop.conversations_panel import ConversationsPanel
-from sourcewise.desktop.drops import DropFilter, local_paths
+from sourcewise.desktop.drops import DropFilter
 from sourcewise.desktop.engine_settings import EngineSettings
 from sourcewise.desktop.index_bar import IndexBar
 from sourcewise.desktop.indexing import IndexController
@@ -34,7 +34,6 @@ from sourcewise.desktop.qt import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QMimeData,
     QSplitter,
     Qt,
     QTabWidget,
@@ -280,13 +279,6 @@ class MainWindow(QMainWindow):
         files, _ = QFileDialog.getOpenFileNames(self, "Add files to the library")
         if files:
             self.index_paths([Path(f) for f in files])
-
-    def handle_drop(self, mime: QMimeData) -> bool:
-        """Index what a drop carries (the drop filter calls :meth:`index_paths` directly)."""
-        paths = local_paths(mime)
-        if paths:
-            self.index_paths(paths)
-        return bool(paths)
 
     def _on_drag_hover(self) -> None:
         self.statusBar().showMessage("Drop to index these files and folders", 2000)

@@ -30,9 +30,16 @@ from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.sentences import one_line
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchHit, Timings
+from sourcewise.core.types import (
+    Answer,
+    ChatTurn,
+    Citation,
+    SearchFilters,
+    SearchFn,
+    SearchHit,
+    Timings,
+)
 
-SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 TokenCallback = Callable[[str], None]
 SourcesCallback = Callable[[list[Citation]], None]
 

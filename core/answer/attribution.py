@@ -16,17 +16,12 @@ from dataclasses import dataclass
 
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.store.grams import grams
+from sourcewise.core.text.stopwords import ATTRIBUTION_STOPWORDS as _STOP
 from sourcewise.core.text.words import SPACELESS_RUN
 
 _WORD = re.compile(r"[^\W_]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _PAGE = re.compile(r"\bpages?\s+(\d{1,4})\b", re.I)
-_STOP_WORDS = (
-    "a an the of in on at to for and or is are was were be been by with as from that this it its "
-    "which who what when where how many much does do did has have had documents document "
-    "source sources according"
-)
-_STOP = frozenset(_STOP_WORDS.split())
 MIN_OVERLAP = 0.6  # share of a sentence's content words that must occur in one source
 MISCITED_BELOW = 0.3  # a cited source holding less than this share of them was misnumbered
 

@@ -22,12 +22,11 @@ from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.documents import FOCUS_SHARE, card_scores, names_documents
 from sourcewise.core.retrieve.periods import period_tokens
 from sourcewise.core.store.protocol import Store
-from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchHit, SectionDigest
+from sourcewise.core.text.words import WORD as _WORD
+from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchFn, SectionDigest
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _VERSION = re.compile(r"\b(?:version|ver\.?|rev\.?|v)\s*(\d+)\b")
 
-SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 TokenCallback = Callable[[str], None]
 
 

@@ -20,6 +20,7 @@ from sourcewise.core.store.grams import grams
 from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
+from sourcewise.core.text.words import WORD as _WORD
 from sourcewise.core.text.words import word_count
 from sourcewise.core.types import SearchHit
 
@@ -27,7 +28,6 @@ TokenCounter = Callable[[str], int]
 
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
-_WORD = re.compile(r"\w+")
 _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own, unless
 _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)

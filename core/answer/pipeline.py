@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sourcewise.core.answer import citations as cit
-from sourcewise.core.answer.answerer import Answerer, SearchFn
+from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.answer.digest_cache import DigestCache
 from sourcewise.core.answer.document_answers import DocumentAnswerer
 from sourcewise.core.answer.prompts import NOTHING_INDEXED
@@ -31,7 +31,7 @@ from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.protocol import Store
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters
+from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchFn
 
 if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore

@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+import pytrec_eval
+
 from sourcewise.core.answer.citations import MARKER, split_sentences
 from sourcewise.core.answer.guard import is_decline
 
@@ -64,15 +66,19 @@ def reciprocal_rank(ranked: Sequence[Hashable], relevant: set[Hashable]) -> floa
 
 
 def ndcg_at_k(ranked: Sequence[Hashable], relevant: set[Hashable], k: int) -> float | None:
-    """Binary-relevance nDCG@k: sum of 1/log2(rank+1) over relevant first occurrences,
-    divided by the same sum for an ideal ranking (all relevant keys first)."""
+    """Binary-relevance nDCG@k, by trec_eval's ``ndcg_cut`` (pytrec_eval): sum of
+    1/log2(rank+1) over relevant first occurrences, divided by the same sum for an ideal
+    ranking (all relevant keys first)."""
     if not relevant:
         return None
-    dcg = sum(
-        1.0 / math.log2(i + 2) for i, hit in enumerate(_first_hits(ranked, relevant, k)) if hit
-    )
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), k)))
-    return dcg / ideal
+    hits = _first_hits(ranked, relevant, k)
+    # trec_eval ranks by score, so rank i scores len - i. A repeat is judged non-relevant at its
+    # rank; relevant keys never retrieved are judged relevant but unranked (the ideal counts them).
+    judged = {str(i): int(hit) for i, hit in enumerate(hits)}
+    judged |= {f"unranked {j}": 1 for j in range(len(relevant) - sum(hits))}
+    run = {str(i): float(len(hits) - i) for i in range(len(hits))}
+    evaluator = pytrec_eval.RelevanceEvaluator({"q": judged}, {f"ndcg_cut.{k}"})
+    return float(evaluator.evaluate({"q": run})["q"][f"ndcg_cut_{k}"])
 
 
 def first_relevant_rank(ranked: Sequence[Hashable], relevant: set[Hashable]) -> int | None:

@@ -1,23 +1,24 @@
-"""A small HTTP client for a model server on this machine or the local network (stdlib only).
+"""A small HTTP client for a model server on this machine or the local network (httpx).
 
 Only :mod:`sourcewise.core.llm.openai_server` uses it, and only when the user set
-``llm.backend = "openai"``: Sourcewise makes no other connection. ``http.client`` rather than
-``urllib.request`` or httpx: it never sends a request through a proxy named in the environment
-(a local-network address must not travel elsewhere), and a reply can be read line by line while
-it streams. One connection per request: a loopback or LAN connect costs well under a
-millisecond, and no pooled connection can go stale between answers.
+``llm.backend = "openai"``: Sourcewise makes no other connection. ``trust_env=False``: no
+proxy, certificate file or netrc named in the environment applies (a local-network address must
+not travel elsewhere). One client, and so one connection, per request: a loopback or LAN
+connect costs well under a millisecond, and no pooled connection can go stale between answers.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import ssl
 from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 from sourcewise.core.errors import ModelError
 
@@ -68,9 +69,11 @@ class ServerClient:
         self.address = ServerAddress.parse(base_url)
         self.read_timeout_s = read_timeout_s
         self.url = base_url.strip().rstrip("/")  # as the user wrote it, for messages
-        self._headers = {"Content-Type": "application/json"}
+        # identity: a streamed answer arrives as sent, never held back by a compressor
+        self._headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"  # never part of a message
+        self._tls: ssl.SSLContext | None = None  # the system's certificates, made once
 
     def api_path(self, path: str) -> str:
         return self.address.api + path
@@ -80,18 +83,14 @@ class ServerClient:
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         """The JSON reply to one request; a clear :class:`ModelError` when there is none."""
-        conn = self._connect()
-        try:
-            response = self._send(conn, method, path, body)
+        with self._client() as client, closing(self._send(client, method, path, body)) as response:
             raw = self._read(response, path)
-        finally:
-            conn.close()
         try:
             return json.loads(raw)
         except ValueError as err:
             raise ServerError(
                 f"the model server at {self.url} sent a reply to {path} that is not JSON",
-                response.status,
+                response.status_code,
             ) from err
 
     def events(self, path: str, body: Any) -> Generator[Any, None, None]:
@@ -99,70 +98,53 @@ class ServerClient:
 
         Ends quietly when the body ends: only the caller knows whether the answer was
         complete. Closing the iterator closes the connection, which stops the server."""
-        conn = self._connect()
-        try:
-            response = self._send(conn, "POST", path, body)
-            if response.status >= 400:
+        with self._client() as client, closing(self._send(client, "POST", path, body)) as response:
+            if response.status_code >= 400:
                 self._read(response, path)  # raises with the server's message
             yield from self._parse_events(response)
-        finally:
-            conn.close()
 
     # -- the wire --------------------------------------------------------------------------------
-    def _connect(self) -> http.client.HTTPConnection:
+    def _client(self) -> httpx.Client:
+        if self._tls is None:
+            self._tls = ssl.create_default_context()  # as http.client verifies: system CAs
+        timeout = httpx.Timeout(self.read_timeout_s,
+                                connect=min(CONNECT_TIMEOUT_S, self.read_timeout_s))  # fmt: skip
+        return httpx.Client(timeout=timeout, verify=self._tls, trust_env=False)
+
+    def _send(self, client: httpx.Client, method: str, path: str, body: Any) -> httpx.Response:
         a = self.address
-        kind = http.client.HTTPSConnection if a.scheme == "https" else http.client.HTTPConnection
-        conn = kind(a.host, a.port, timeout=min(CONNECT_TIMEOUT_S, self.read_timeout_s))
+        url = httpx.URL(scheme=a.scheme, host=a.host, port=a.port, path=path)
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = client.build_request(method, url, content=data, headers=self._headers)
         try:
-            conn.connect()
-        except OSError as err:
-            conn.close()
+            return client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as err:
             raise ModelError(
                 f"cannot reach the model server at {self.url}: {_reason(err)}"
             ) from err
-        if conn.sock is not None:
-            conn.sock.settimeout(self.read_timeout_s)  # the connect was quick; a reply may not be
-        return conn
-
-    def _send(
-        self, conn: http.client.HTTPConnection, method: str, path: str, body: Any
-    ) -> http.client.HTTPResponse:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        try:
-            conn.request(method, path, body=data, headers=self._headers)
-            return conn.getresponse()
-        except (OSError, http.client.HTTPException) as err:
+        except httpx.TransportError as err:
             raise ModelError(
                 f"the model server at {self.url} did not answer: {_reason(err)}"
             ) from err
 
-    def _read(self, response: http.client.HTTPResponse, path: str) -> bytes:
+    def _read(self, response: httpx.Response, path: str) -> bytes:
         try:
             raw = response.read()
-        except (OSError, http.client.HTTPException) as err:
+        except httpx.TransportError as err:
             raise ModelError(
                 f"the model server at {self.url} broke off its reply: {_reason(err)}"
             ) from err
-        if response.status >= 400:
+        if response.status_code >= 400:
             raise ServerError(
-                f"the model server at {self.url} answered {path} with HTTP {response.status}: "
-                f"{_error_text(raw) or response.reason}",
-                response.status,
+                f"the model server at {self.url} answered {path} with HTTP "
+                f"{response.status_code}: {_error_text(raw) or response.reason_phrase}",
+                response.status_code,
             )
         return raw
 
-    def _parse_events(self, response: http.client.HTTPResponse) -> Iterator[Any]:
+    def _parse_events(self, response: httpx.Response) -> Iterator[Any]:
         data: list[str] = []
-        while True:
-            try:
-                line = response.readline()
-            except (OSError, http.client.HTTPException) as err:
-                raise ModelError(
-                    f"the model server at {self.url} closed the connection mid-answer "
-                    f"({_reason(err)})"
-                ) from err
-            if not line:
-                return  # an event cut off by the end of the body is dropped, as SSE says
+        for line in self._lines(response):
             text = line.decode("utf-8", "replace").rstrip("\r\n")
             if text.startswith("data:"):
                 data.append(text[5:].removeprefix(" "))
@@ -179,25 +161,43 @@ class ServerClient:
                         f"{payload[:80]!r}"
                     ) from err
 
+    def _lines(self, response: httpx.Response) -> Iterator[bytes]:
+        """The body's lines as they arrive. Split on ``\\n`` only, as SSE says: httpx's
+        ``iter_lines`` also splits on U+2028 and U+0085, which a JSON string may hold raw."""
+        pending = b""
+        try:
+            for chunk in response.iter_bytes():
+                *lines, pending = (pending + chunk).split(b"\n")
+                yield from lines
+        except httpx.RemoteProtocolError:
+            return  # the body ended early; an event cut off by it is dropped, as SSE says
+        except httpx.TransportError as err:
+            raise ModelError(
+                f"the model server at {self.url} closed the connection mid-answer ({_reason(err)})"
+            ) from err
+
 
 def _reason(err: BaseException) -> str:
     """A few words on why a connection failed, for a one-line message."""
-    if isinstance(err, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(err, socket.gaierror):
-        return "unknown host name"
-    if isinstance(err, TimeoutError):
+    if isinstance(err, httpx.TimeoutException):
         return "no reply in time"
-    if isinstance(err, http.client.IncompleteRead):
-        return "the reply was cut off"
-    if isinstance(err, http.client.RemoteDisconnected):
+    if isinstance(err, httpx.RemoteProtocolError):
         return "the server closed the connection"
-    if isinstance(err, ConnectionResetError):
+    cause = err  # httpx's error wraps httpcore's, which was raised while handling the OS's
+    for _ in range(4):
+        cause = cause.__cause__ or cause.__context__ or cause
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, socket.gaierror):
+        return "unknown host name"
+    if isinstance(cause, TimeoutError):
+        return "no reply in time"
+    if isinstance(cause, ConnectionResetError):
         return "connection reset"
-    if isinstance(err, ssl.SSLError):
-        return f"TLS failed: {err.reason or err}"
-    if isinstance(err, OSError) and err.strerror:
-        return err.strerror.lower()
+    if isinstance(cause, ssl.SSLError):
+        return f"TLS failed: {cause.reason or cause}"
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror.lower()
     return str(err) or type(err).__name__
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
 
 from sourcewise.core.store.answer_log import AnswerLog
-from sourcewise.core.types import Answer, SearchFilters, SearchHit
+from sourcewise.core.types import Answer, SearchFilters, SearchFn, SearchHit
 
-__all__ = ["AnswerLog", "Recording", "SearchFn"]
+__all__ = ["AnswerLog", "Recording"]
 
-SearchFn = Callable[[str, int | None, SearchFilters | None], list[SearchHit]]
 
 log = logging.getLogger(__name__)
 

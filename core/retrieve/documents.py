@@ -14,9 +14,11 @@ import re
 from collections.abc import Sequence
 
 from sourcewise.core.ingest.issuer import identity_words, normalise_forms
-from sourcewise.core.retrieve.keyword import STOPWORDS, query_terms
+from sourcewise.core.retrieve.keyword import query_terms
 from sourcewise.core.retrieve.periods import period_tokens, recency
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.text.stopwords import STOPWORDS
+from sourcewise.core.text.words import WORD
 
 # Documents searched on their own: those whose card scores at least this share of the best.
 FOCUS_SHARE = 0.8
@@ -31,7 +33,6 @@ _CARD_LIMIT = 1000
 # SciFact test nDCG@10 (papers named by number, so cards match by title words only): 0.7413
 # at 0, 0.7398 at 0.25 (Searcher.search as shipped, one index): no gain, so none.
 UNNAMED_SHARE = 0.0
-_WORD = re.compile(r"\w+", re.UNICODE)
 # "compared with previous quarters", "over time", "across these filings": several periods.
 _ACROSS = re.compile(
     r"\b(?:previous|prior|earlier|preceding|past|over time|across|trends?|historical|"
@@ -73,7 +74,7 @@ def names_documents(query: str, cards: Sequence[tuple[str, str, str]]) -> bool:
     name_periods = {p for name, _, _ in cards for p in period_tokens(name)}
     return any(
         w.lower() in names or set(period_tokens(w)) & name_periods
-        for w in _WORD.findall(normalise_forms(query))
+        for w in WORD.findall(normalise_forms(query))
     )
 
 
@@ -88,9 +89,9 @@ def passage_query(query: str, cards: Sequence[tuple[str, str, str]]) -> str:
     "securities"); the query stays whole when nothing else would be left.
     """
     # Every word of the cards' names, legal words included ("Example Holdings, Inc.").
-    names = {w for name, _, _ in cards for w in _WORD.findall(name.lower())}
+    names = {w for name, _, _ in cards for w in WORD.findall(name.lower())}
     periods = {p for _, tokens, _ in cards for p in tokens.split()}
-    words = _WORD.findall(_POSSESSIVE.sub("", normalise_forms(query)))
+    words = WORD.findall(_POSSESSIVE.sub("", normalise_forms(query)))
     kept = [w for w in words if w.lower() not in names and not set(period_tokens(w)) & periods]
     rest = " ".join(kept)
     return rest if set(query_terms(rest)) - STOPWORDS else query

@@ -10,75 +10,14 @@ results at all (dense search still answers it). Small corpora are never pruned.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from sourcewise.core.store.grams import run_grams, segments
 from sourcewise.core.store.protocol import KeywordIndex
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "does",
-        "did",
-        "do",
-        "can",
-        "could",
-        "should",
-        "would",
-        "about",
-        "than",
-        "then",
-        "so",
-        "such",
-        "not",
-        "no",
-    ]
-)
+from sourcewise.core.text.stopwords import STOPWORDS
+from sourcewise.core.text.words import WORD
 
 
 def query_terms(query: str) -> list[str]:
@@ -86,7 +25,7 @@ def query_terms(query: str) -> list[str]:
     Chinese, Japanese, Thai... is cut into the grams the keyword index holds for it."""
     found: list[str] = []
     for text, spaceless in segments(query):
-        found.extend(run_grams(text) if spaceless else _WORD.findall(text))
+        found.extend(run_grams(text) if spaceless else WORD.findall(text))
     words = list(dict.fromkeys(w.lower() for w in found))
     content = [w for w in words if w not in STOPWORDS]
     return content or words

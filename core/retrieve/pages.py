@@ -9,15 +9,14 @@ matches the query.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
 from sourcewise.core.store.grams import grams
 from sourcewise.core.text.sentences import sentences
+from sourcewise.core.text.words import WORD
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _STEM = 5  # query and sentence words match on a shared prefix ("expenditures" ~ "expenditure")
 
 
@@ -81,7 +80,7 @@ def best_sentence(text: str, terms: Sequence[str]) -> int | None:
     best, best_offset = 0, None
     for s in sentences(text):
         # Chinese or Japanese query terms are character pairs: the sentence's pairs match them.
-        words = {w.lower()[:_STEM] for w in _WORD.findall(s.text)} | set(grams(s.text))
+        words = {w.lower()[:_STEM] for w in WORD.findall(s.text)} | set(grams(s.text))
         score = len(wanted & words)
         if score > best:
             best, best_offset = score, s.start

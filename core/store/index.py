@@ -206,17 +206,6 @@ class Index(LibraryReads):
             self.rebuild_vectors()
         self.vectors.save(self.generation)
 
-    def vectors_for(self, chunk_ids: list[int]) -> dict[int, FloatArray]:
-        out: dict[int, FloatArray] = {}
-        dim = self.vectors.dim
-        for start in range(0, len(chunk_ids), 900):
-            part = chunk_ids[start : start + 900]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT chunk_id, vec FROM vectors WHERE chunk_id IN ({marks})"
-            for cid, vec in self.db.execute(sql, part).fetchall():
-                out[int(cid)] = np.frombuffer(vec, dtype=np.float32, count=dim)
-        return out
-
 
 class _Incomplete(Exception):
     """Rolls the swap back: some chunk has no vector of the new model yet."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from sourcewise.core.embed.base import Vectors
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from sourcewise.core.text.words import WORD
 
 
 @functools.lru_cache(maxsize=65536)
@@ -47,7 +45,7 @@ class HashEmbedder:
         """Nothing to load."""
 
     def count_tokens(self, text: str) -> int:
-        return len(_WORD.findall(text))
+        return len(WORD.findall(text))
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
@@ -62,7 +60,7 @@ class HashEmbedder:
 
     def _vector(self, text: str) -> Vectors:
         vec = np.zeros(self._dim, dtype=np.float32)
-        for word in _WORD.findall(text.lower()):
+        for word in WORD.findall(text.lower()):
             bucket, sign = _feature(self._variant + word, self._dim)
             vec[bucket] += sign
         norm = float(np.linalg.norm(vec))

@@ -6,14 +6,12 @@ turns reranking off instead).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from sourcewise.core.retrieve.rerank import Scores
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from sourcewise.core.text.words import WORD
 
 
 class OverlapReranker:
@@ -24,6 +22,6 @@ class OverlapReranker:
         """Nothing to load."""
 
     def score(self, query: str, passages: Sequence[str]) -> Scores:
-        words = set(_WORD.findall(query.lower()))
-        shared = [len(words & set(_WORD.findall(p.lower()))) for p in passages]
+        words = set(WORD.findall(query.lower()))
+        shared = [len(words & set(WORD.findall(p.lower()))) for p in passages]
         return np.asarray(shared, dtype=np.float32) - np.float32(5.0)

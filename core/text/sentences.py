@@ -33,6 +33,7 @@ from sourcewise.core.text.abbreviations import (
     ORDINAL_NEXT,
     STARTERS,
 )
+from sourcewise.core.text.words import WORD
 
 _CLOSERS = "\"'”’»›)\\]}」』）】〕》〉"
 _OPENERS = "\"'“‘„‚«‹(\\[{¿¡「『（【〔《〈"
@@ -60,7 +61,6 @@ _STRUCTURAL = re.compile(
 _KEY_VALUE = re.compile(r"^[ \t]*([^\W\d_][\w ()/&'’-]{0,39}?)[ \t]*(?::(?:\s|$)|：)")
 _INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 _NUMBERING = re.compile(r"\d{1,3}(?:\.\d{1,3})*")  # "1", "2.3": an item or section number
-_WORD = re.compile(r"\w+")
 _LONG = 50  # display columns: a line this wide may be a hard-wrapped one
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
@@ -238,7 +238,7 @@ def _abbreviation(
     w = word.lower()
     if not w:
         return False
-    following = _WORD.match(text, nxt, b)
+    following = WORD.match(text, nxt, b)
     after = following.group().lower() if following else ""
     if w in NEVER_FINAL or (w in BEFORE_NUMBER and text[nxt].isdigit()):
         return True

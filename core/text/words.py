@@ -21,6 +21,9 @@ _CJ = "\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\u
 _SCRIPTS = (_CJ, "\u0e00-\u0e7f", "\u0e80-\u0eff", "\u1780-\u17ff", "\u1000-\u109f")
 SPACELESS_RUN = re.compile("|".join(f"[{s}]+" for s in _SCRIPTS))
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+# A run of letters, digits or underscores (any script): the word of keyword search, of the
+# sentence splitter and of the fake models.
+WORD = re.compile(r"\w+")
 _CHARS_PER_WORD = 2
 
 

@@ -45,7 +45,7 @@ def test_only_the_model_server_client_can_open_a_connection() -> None:
         hits = _imported(ast.parse(path.read_text(encoding="utf-8"))) & NETWORK_MODULES
         if hits:
             found[path.relative_to(REPO)] = hits
-    assert found == {MODEL_SERVER_CLIENT: {"socket", "http.client"}}
+    assert found == {MODEL_SERVER_CLIENT: {"httpx", "socket"}}
 
 
 def test_the_one_connection_goes_to_the_configured_server_only_when_asked(tmp_path: Path) -> None:

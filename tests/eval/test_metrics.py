@@ -39,6 +39,24 @@ def test_ndcg_by_hand() -> None:
     assert m.ndcg_at_k(["a"], {"a"}, 10) == 1.0
 
 
+def test_ndcg_counts_unretrieved_keys_in_the_ideal_and_caps_it_at_k() -> None:
+    # "c" is never retrieved: the ideal still holds two relevant keys (ranks 1 and 2)
+    ideal = 1 + 1 / math.log2(3)
+    assert m.ndcg_at_k(["x", "a"], {"a", "c"}, 10) == pytest.approx((1 / math.log2(3)) / ideal)
+    assert m.ndcg_at_k(["x", "a"], {"a", "c"}, 10) == pytest.approx(0.38685, abs=1e-5)
+    # three relevant keys, k = 2: the ideal is two relevant ranks, so a perfect top 2 scores 1
+    assert m.ndcg_at_k(["a", "b", "x"], {"a", "b", "c"}, 2) == pytest.approx(1.0)
+    # relevant key at rank 3 only, k = 3: (1/log2(4)) / 1
+    assert m.ndcg_at_k(["x", "y", "a"], {"a"}, 3) == pytest.approx(0.5)
+    assert m.ndcg_at_k(["x", "y", "a"], {"a"}, 2) == 0.0  # outside the cut
+    assert m.ndcg_at_k([], {"a"}, 10) == 0.0
+    assert m.ndcg_at_k(["a"], set(), 10) is None
+    # keys of any hashable kind: (path, page) pairs, a repeat scoring as non-relevant
+    pages = [("a.pdf", 2), ("a.pdf", 2), ("b.pdf", 1)]
+    want = (1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
+    assert m.ndcg_at_k(pages, {("a.pdf", 2), ("b.pdf", 1)}, 5) == pytest.approx(want)
+
+
 def test_squad_normalization_em_and_f1() -> None:
     assert m.normalize_answer("The  Warranty, is 18 months! [1]") == "warranty is 18 months"
     assert m.exact_match("The 18 months!", "18 months") == 1.0

@@ -119,14 +119,3 @@ def make_header(first_row: Sequence[object], width: int) -> list[str]:
     names = [format_value(v) for v in first_row]
     names += [""] * (width - len(names))
     return [name or f"Column {i + 1}" for i, name in enumerate(names)]
-
-
-def format_record(header: Sequence[str], values: Sequence[object]) -> str:
-    """``Name: Ada; Year: 1843``, skipping empty cells; extra cells get "Column N" names."""
-    parts: list[str] = []
-    for i, value in enumerate(values):
-        text = format_value(value)
-        if text:
-            name = header[i] if i < len(header) else f"Column {i + 1}"
-            parts.append(f"{name}: {text}")
-    return "; ".join(parts)

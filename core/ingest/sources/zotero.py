@@ -88,11 +88,6 @@ def read_library(data_dir: Path) -> dict[Path, Meta]:
             conn.close()
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a database file (what :func:`read_library` opens on its copy)."""
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-
-
 def _copy_database(data_dir: Path, tmp: Path) -> Path:
     """The database and its write-ahead log (recent changes of a running Zotero) copied."""
     copy = tmp / DATABASE

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sourcewise.core.ingest.issuer import identity_words, normalise_forms
 from sourcewise.core.retrieve.keyword import STOPWORDS, query_terms
-from sourcewise.core.retrieve.periods import period_tokens, recency
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.text.issuer import identity_words, normalise_forms
+from sourcewise.core.text.periods import period_tokens, recency
 
 # Documents searched on their own: those whose card scores at least this share of the best.
 FOCUS_SHARE = 0.8

@@ -70,8 +70,9 @@ def test_a_client_reaching_into_the_store_breaks_its_contract(tmp_path: Path, wh
         ("ingest", "from sourcewise.core.retrieve import hits\n"),  # siblings: independent
         ("llm", "from sourcewise.core.tune import train\n"),  # a model backend under the tools
         ("answer", "from sourcewise.core.engine import Engine\n"),  # answering under the facade
+        ("modelstore", "from sourcewise.core.store import rows\n"),  # model files under all
     ],
-    ids=["store-retrieve", "ingest-retrieve", "llm-tune", "answer-engine"],
+    ids=["store-retrieve", "ingest-retrieve", "llm-tune", "answer-engine", "modelstore-store"],
 )
 def test_a_layer_importing_one_above_it_breaks_the_layers(
     tmp_path: Path, where: str, probe: str

@@ -25,7 +25,7 @@ import numpy as np
 from _synthetic import DIM, DOC_CHUNKS, WORDS, block_texts, block_vectors, blocks
 
 from sourcewise.core.store.postgres.store import PostgresStore
-from sourcewise.core.store.vectors import FloatArray
+from sourcewise.core.store.rows import FloatArray
 
 _HNSW = "CREATE INDEX vectors_hnsw ON vectors USING hnsw (vec vector_ip_ops)"  # m001's index
 

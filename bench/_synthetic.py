@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from sourcewise.core.store.vectors import FloatArray
+from sourcewise.core.store.rows import FloatArray
 
 DIM = 384
 BLOCK = 10_000  # chunks generated (and written) at a time

@@ -37,12 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _xquad
 
 from sourcewise.core.factory import build_engine
-from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.retrieve import keyword
 from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings
 from sourcewise.core.store import content, fts, grams
-from sourcewise.core.store.content import BlobInfo
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord
 from sourcewise.core.text.stopwords import STOPWORDS
 from sourcewise.core.types import SearchFilters
 

@@ -287,7 +287,7 @@ def _raw_throughput(db: Any, embedder: Any, sample: int, batch: int) -> dict[str
     """Chunks/s of the bare embedder on a random sample of this corpus's own chunks, fed as the
     pipeline feeds it (slices of ``batch`` in stored order) and as one call (length-sorted)."""
     from sourcewise.core.ingest.chunking import embedding_text
-    from sourcewise.core.ingest.document import ChunkRecord
+    from sourcewise.core.store.rows import ChunkRecord
 
     rows = db.execute("SELECT id, text, heading FROM chunks ORDER BY id").fetchall()
     rng = random.Random(5)

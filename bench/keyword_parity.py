@@ -25,13 +25,12 @@ from typing import Any
 import _latency_pg
 import _scifact
 
-from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.retrieve.keyword import KeywordSearch
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.index import Index
 from sourcewise.core.store.postgres.store import PostgresStore
 from sourcewise.core.store.protocol import KeywordIndex, Store
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord
 from sourcewise.core.testing import HashEmbedder
 
 BUDGET = Settings().retrieval.keyword_postings_budget

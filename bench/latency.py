@@ -48,7 +48,7 @@ from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.index import Index
 from sourcewise.core.store.protocol import Store
-from sourcewise.core.store.vectors import FloatArray
+from sourcewise.core.store.rows import FloatArray
 from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.types import SearchFilters
 

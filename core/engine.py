@@ -212,7 +212,7 @@ class Engine:
         from sourcewise.core.ingest.watch import DEBOUNCE_S, FolderWatcher
 
         quiet = DEBOUNCE_S if debounce_s is None else debounce_s
-        watcher = FolderWatcher(self, collection, on_report, quiet)
+        watcher = FolderWatcher(lambda root: self.index([root], collection), on_report, quiet)
         try:
             watcher.start(list(folders))
         except OSError:
@@ -355,7 +355,7 @@ class Engine:
 
     def latest_eval_report(self) -> Path | None:
         """The Markdown report of the latest ``sourcewise eval`` run, or None."""
-        from sourcewise.core.eval.eval_report import latest_markdown
+        from sourcewise.core.paths import latest_markdown
 
         return latest_markdown(self.settings.home)
 

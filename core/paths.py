@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -44,3 +45,30 @@ def bundled_models_dir() -> Path | None:
     except ModuleNotFoundError:  # a source tree that is not installed: core/ -> repo/models
         folder = Path(__file__).resolve().parents[1] / "models"
     return folder if folder.is_dir() else None
+
+
+# An evaluation's folder holds its report under this name; ``<home>/eval/latest.json`` points at
+# the latest folder (both written by ``sourcewise eval``: eval/eval_report.py).
+EVAL_MARKDOWN = "report.md"
+
+
+def latest_eval_pointer(home: Path) -> Path:
+    return home / "eval" / "latest.json"
+
+
+def latest_report(home: Path) -> Path | None:
+    """The folder of the most recent evaluation, or None."""
+    try:
+        data = json.loads(latest_eval_pointer(home).read_text(encoding="utf-8"))
+        path = Path(data["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return path if path.is_dir() else None
+
+
+def latest_markdown(home: Path) -> Path | None:
+    """The Markdown report of the most recent evaluation, or None."""
+    folder = latest_report(home)
+    if folder is None or not (folder / EVAL_MARKDOWN).exists():
+        return None
+    return folder / EVAL_MARKDOWN

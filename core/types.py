@@ -178,7 +178,7 @@ class SearchFilters:
     file_types: tuple[str, ...] = ()  # extensions without the dot
     modified_since: float | None = None  # unix time
     documents: tuple[str, ...] = ()  # absolute paths: only these documents (a chat's scope)
-    # Source metadata (ingest/sources/meta.py): a message's sender (any part of "Name <address>",
+    # Source metadata (store/source_meta.py): a message's sender (any part of "Name <address>",
     # case-insensitive), the item's date range (a message's, a note's, a paper's; inclusive
     # ISO dates), notes' tags (each required; "project" also matches "project/alpha") and
     # other fields, key=value (e.g. ("collection", "Thesis"): a Zotero collection).

@@ -20,8 +20,8 @@ from sourcewise.core.answer.whole_document import DocumentReader
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.documents import FOCUS_SHARE, card_scores, names_documents
-from sourcewise.core.retrieve.periods import period_tokens
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.text.periods import period_tokens
 from sourcewise.core.text.words import WORD as _WORD
 from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchFn, SectionDigest
 

@@ -55,7 +55,7 @@ def judge_threshold(settings: Settings, models: ModelStore, adapter: str | None)
     path, a model on a server, or one the manifest does not know, has none). None: the
     answerer never judges (``answer.answerable_threshold`` overrides either way)."""
     from sourcewise.core.errors import ModelError
-    from sourcewise.core.tune.card import card_threshold
+    from sourcewise.core.llm.adapter_card import card_threshold
 
     llm = settings.llm
     if llm.backend != "llama" or llm.path is not None:

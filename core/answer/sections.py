@@ -21,7 +21,7 @@ from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.answer.evidence import split_units
 from sourcewise.core.retrieve.pages import page_at, parse_marks
 from sourcewise.core.retrieve.rerank import Reranker
-from sourcewise.core.store.document_chunks import OrderedChunk
+from sourcewise.core.store.rows import OrderedChunk
 
 TokenCounter = Callable[[str], int]
 _LIST_WORDS = {"list", "every", "all", "each", "mentioned", "name", "give"}

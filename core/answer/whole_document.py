@@ -38,7 +38,7 @@ from sourcewise.core.llm.base import ChatModel, Message
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.document_chunks import OrderedChunk, StoredDocument
+from sourcewise.core.store.rows import OrderedChunk, StoredDocument
 from sourcewise.core.types import Citation, DocumentDigest, SectionDigest
 
 _NONE = re.compile(r"^\W*none\W*$", re.I)

@@ -57,8 +57,8 @@ def run(ctx: click.Context, gold: Path, k: int, root: Path | None, out_dir: Path
     from sourcewise.core.eval.gold import load_gold
     from sourcewise.core.eval.modes import MODES, uses_adapter
     from sourcewise.core.eval.runner import evaluate
+    from sourcewise.core.llm.adapter_card import read_card
     from sourcewise.core.modelstore.hashing import file_sha256
-    from sourcewise.core.tune.card import read_card
 
     st = state(ctx)
     modes = [m.strip() for m in (compare or "rag").split(",") if m.strip()]

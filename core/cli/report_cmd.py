@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from sourcewise.core.chat.filters import build_filters
 from sourcewise.core.cli.context import emit_json, state, table
-from sourcewise.core.cli.search_cmd import build_filters
 
 
 def _f(value: float | None, digits: int = 2) -> str:
@@ -22,7 +22,7 @@ def _f(value: float | None, digits: int = 2) -> str:
 @click.pass_context
 def report(ctx: click.Context, since: str | None, export: Path | None, as_json: bool) -> None:
     """Answers per week: count, abstentions, latency, retrieval score, thumbs up/down."""
-    from sourcewise.core.monitor.answer_report import export_gold, logged_answers, summarize
+    from sourcewise.core.eval.answer_report import export_gold, logged_answers, summarize
 
     since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
     engine = state(ctx).engine()

@@ -14,15 +14,27 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from sourcewise.core.modelstore.manifest import ModelSpec
-    from sourcewise.core.store.protocol import Store
 
 SAMPLE = 200  # chunks read for a guess: enough for a share to 5-10 points, quick on any store
 MOSTLY = 0.5  # the non-English share above which the hint is given
 UNDETERMINED = "und"  # no letters, or Latin text with none of the listed function words
+
+
+# The two catalog reads the sample needs, as any library store has them (store.protocol.Store):
+# spelt out here because the store sits above the embedders and checks their model.
+class _ChunkReads(Protocol):
+    def chunk_count(self) -> int: ...
+    def chunks_after(self, last_id: int, limit: int) -> Sequence[tuple[int, str, str, int]]: ...
+
+
+class _Library(Protocol):
+    @property
+    def catalog(self) -> _ChunkReads: ...
+
 
 NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
@@ -110,7 +122,7 @@ def language_mix(texts: Iterable[str]) -> LanguageMix:
     return LanguageMix(shares, count)
 
 
-def sample_texts(store: Store, limit: int = SAMPLE) -> list[str]:
+def sample_texts(store: _Library, limit: int = SAMPLE) -> list[str]:
     """About ``limit`` chunk texts spread over the whole library: runs of five consecutive
     chunks at even steps of chunk id (ids grow as files are indexed, so steps cross files).
     Ids freed by re-indexing leave gaps, so the walk goes on to the last id and then keeps

@@ -1,7 +1,8 @@
 """Write an evaluation to a folder (JSON, Markdown, PNG plots) and point ``latest`` at it.
 
 ``<home>/eval/latest.json`` holds ``{"path": ..., "created": ..., "summary": {...}}`` so the
-desktop app can show the most recent report without scanning folders.
+desktop app can show the most recent report without scanning folders (``paths.latest_markdown``
+reads it, so the engine finds the report without importing this tool).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 
 from sourcewise.core.eval.compare import COLUMNS, fmt, table_rows
 from sourcewise.core.eval.runner import LEVELS, EvalResult
+from sourcewise.core.paths import EVAL_MARKDOWN, latest_eval_pointer
 
 JSON_NAME = "eval.json"
-MARKDOWN_NAME = "report.md"
 
 
 def default_out_dir(home: Path) -> Path:
@@ -29,7 +30,7 @@ def write_report(result: EvalResult, out: Path, home: Path) -> dict[str, Path]:
     from sourcewise.core.eval.plots import write_plots
 
     out.mkdir(parents=True, exist_ok=True)
-    files = {"json": out / JSON_NAME, "markdown": out / MARKDOWN_NAME}
+    files = {"json": out / JSON_NAME, "markdown": out / EVAL_MARKDOWN}
     files["json"].write_text(json.dumps(asdict(result), indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")  # fmt: skip
     plots = write_plots(result, out)
@@ -54,30 +55,12 @@ def summary(result: EvalResult) -> dict[str, Any]:
 
 
 def _write_latest(home: Path, out: Path, result: EvalResult) -> None:
-    pointer = home / "eval" / "latest.json"
+    pointer = latest_eval_pointer(home)
     pointer.parent.mkdir(parents=True, exist_ok=True)
     data = {"path": str(out.resolve()), "created": result.created, "summary": summary(result)}
     tmp = pointer.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, pointer)
-
-
-def latest_report(home: Path) -> Path | None:
-    """The folder of the most recent evaluation, or None."""
-    try:
-        data = json.loads((home / "eval" / "latest.json").read_text(encoding="utf-8"))
-        path = Path(data["path"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return path if path.is_dir() else None
-
-
-def latest_markdown(home: Path) -> Path | None:
-    """The Markdown report of the most recent evaluation, or None."""
-    folder = latest_report(home)
-    if folder is None or not (folder / MARKDOWN_NAME).exists():
-        return None
-    return folder / MARKDOWN_NAME
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:

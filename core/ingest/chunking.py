@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sourcewise.core.ingest.document import Block, ChunkRecord, ParsedDocument
+from sourcewise.core.ingest.document import Block, ParsedDocument
+from sourcewise.core.store.rows import ChunkRecord
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
 

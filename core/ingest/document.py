@@ -1,5 +1,5 @@
-"""What a parser returns, a document as an ordered list of typed text blocks with provenance,
-and what the chunker makes of it: chunks ready to store.
+"""What a parser returns, a document as an ordered list of typed text blocks with provenance.
+What the chunker makes of it, chunks ready to store, is ``store.rows.ChunkRecord``.
 
 Blocks keep the structure the chunker needs (headings with their level, paragraphs, tables,
 records, page numbers). Pages are 1-based as viewers number them; ``page_label`` keeps a PDF's
@@ -43,20 +43,3 @@ class ParsedDocument:
     @property
     def text_length(self) -> int:
         return sum(len(b.text) for b in self.blocks)
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk ready to store: text plus provenance (pages 1-based, span in extracted text)."""
-
-    text: str
-    heading: str
-    page_start: int | None
-    page_end: int | None
-    page_label: str | None
-    start: int
-    end: int
-    tokens: int
-    kind: str = "text"  # "text" or "table" (set by the chunker; stored by its own migration)
-    # Where each page begins in ``text``: "offset:page" pairs ("0:3 812:4"), for exact pages.
-    page_marks: str = ""

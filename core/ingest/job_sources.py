@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker
-from sourcewise.core.ingest.document import ChunkRecord, ParsedDocument
+from sourcewise.core.ingest.document import ParsedDocument
+from sourcewise.core.ingest.page_marks import with_page_marks
 from sourcewise.core.ingest.scan import Candidate
 from sourcewise.core.ingest.sources.mailbox_index import MailIndexer
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
-from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import ChunkRecord
 from sourcewise.core.types import IndexReport
 
 

@@ -27,6 +27,7 @@ from sourcewise.core.ingest.claiming import ClaimedWork
 from sourcewise.core.ingest.job_sources import Parsed as _Parsed
 from sourcewise.core.ingest.job_sources import SourceHooks
 from sourcewise.core.ingest.job_sources import chunk_count as _chunk_count
+from sourcewise.core.ingest.page_marks import with_page_marks
 from sourcewise.core.ingest.parse_pool import (
     WORKERS_DID_NOT_START,
     ParseOutcome,
@@ -39,10 +40,9 @@ from sourcewise.core.ingest.parsers import is_mbox
 from sourcewise.core.ingest.scan import Candidate, Unreadable, sha256_file, walk
 from sourcewise.core.ingest.sources.zotero_index import sync_zotero
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
-from sourcewise.core.retrieve.pages import with_page_marks
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import BlobInfo
 from sourcewise.core.types import FileFailure, FileWarning, IndexReport
 
 # Files queued per parse worker, so workers keep parsing while the main thread embeds.

@@ -12,9 +12,9 @@ import numpy as np
 
 from sourcewise.core.embed.base import Embedder, embed_by_length
 from sourcewise.core.ingest.chunking import embedding_text
-from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback, RateMeter
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import ChunkRecord
 
 STEP = 256  # chunks per transaction: small enough that a cancel or crash loses little
 

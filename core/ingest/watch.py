@@ -1,7 +1,8 @@
 """Watched folders: filesystem events (watchdog) trigger a debounced re-index of the folder.
 
 Re-indexing a folder is cheap when little changed (size+mtime checks), so one rule covers
-creations, edits, moves and deletions without tracking each event's meaning.
+creations, edits, moves and deletions without tracking each event's meaning. The watcher is
+handed the re-indexing call (the engine's ``index`` for one folder), so it depends on no engine.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.types import IndexReport
-
-if TYPE_CHECKING:
-    from sourcewise.core.engine import Engine
 
 DEBOUNCE_S = 1.5
 log = logging.getLogger(__name__)
@@ -26,13 +24,11 @@ log = logging.getLogger(__name__)
 class FolderWatcher:
     def __init__(
         self,
-        engine: Engine,
-        collection: str,
+        reindex: Callable[[Path], IndexReport],
         on_report: Callable[[IndexReport], None] | None = None,
         debounce_s: float = DEBOUNCE_S,
     ) -> None:
-        self.engine = engine
-        self.collection = collection
+        self.reindex = reindex
         self.on_report = on_report or (lambda _r: None)
         self.debounce_s = debounce_s
         self._dirty: dict[Path, float] = {}
@@ -82,7 +78,7 @@ class FolderWatcher:
                 if not root.exists():
                     continue
                 try:
-                    self.on_report(self.engine.index([root], self.collection))
+                    self.on_report(self.reindex(root))
                 except Exception:
                     log.exception("re-indexing watched folder %s failed", root)
 

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sourcewise.core.errors import ModelError
+from sourcewise.core.llm.adapter_card import card_path
 from sourcewise.core.llm.adapters import adapter_file, adapter_name, is_path
 from sourcewise.core.llm.base import Message
 from sourcewise.core.llm.template import ChatTemplate
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings
-from sourcewise.core.tune.card import card_path
 
 if TYPE_CHECKING:
     from llama_cpp import Llama

@@ -16,8 +16,8 @@ from typing import Any
 
 from mcp import types
 
+from sourcewise.core.chat.filters import build_filters
 from sourcewise.core.chat.render import answer_json, hit_json
-from sourcewise.core.cli.search_cmd import build_filters
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.mcp.resources import document_json, document_uri

@@ -1,1 +1,1 @@
-"""Monitoring: every answer logged, summarised over time, poorly rated ones exported."""
+"""Monitoring: every answer logged (summarised over time by ``eval/answer_report.py``)."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sourcewise.core.ingest.issuer import identity_words, normalise_forms
 from sourcewise.core.retrieve.keyword import query_terms
-from sourcewise.core.retrieve.periods import period_tokens, recency
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.text.issuer import identity_words, normalise_forms
+from sourcewise.core.text.periods import period_tokens, recency
 from sourcewise.core.text.stopwords import STOPWORDS
 from sourcewise.core.text.words import WORD
 

@@ -10,11 +10,11 @@ collapse to the best of them, so k results are k distinct pieces of evidence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sourcewise.core.retrieve import filters as flt
 from sourcewise.core.retrieve.pages import matched_page
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import HitRow
 from sourcewise.core.types import SearchFilters, SearchHit
 
 
@@ -58,37 +58,33 @@ def collapse(hits: list[SearchHit]) -> list[SearchHit]:
 
 
 def _best_rows(
-    rows: list[tuple[Any, ...]], filters: SearchFilters, docs: dict[int, float]
-) -> dict[int, tuple[Any, ...]]:
+    rows: list[HitRow], filters: SearchFilters, docs: dict[int, float]
+) -> dict[int, HitRow]:
     """Per chunk, the row of the document whose card scores best (ties: the first indexed)."""
-    by_id: dict[int, tuple[Any, ...]] = {}
+    by_id: dict[int, HitRow] = {}
     for row in rows:  # ordered by document id
-        cid = int(row[0])
-        if not flt.glob_matches(filters, str(row[9])):
+        if not flt.glob_matches(filters, row.path):
             continue
-        held = by_id.get(cid)
-        if held is None or docs.get(int(row[10]), 0.0) > docs.get(int(held[10]), 0.0):
-            by_id[cid] = row
+        held = by_id.get(row.chunk_id)
+        if held is None or docs.get(row.document_id, 0.0) > docs.get(held.document_id, 0.0):
+            by_id[row.chunk_id] = row
     return by_id
 
 
 def _hit(
-    row: tuple[Any, ...], score: float, lists: dict[str, dict[int, float]], terms: Sequence[str]
+    row: HitRow, score: float, lists: dict[str, dict[int, float]], terms: Sequence[str]
 ) -> SearchHit:
-    cid = int(row[0])
-    page_start, page_end = row[4], row[5]
+    cid = row.chunk_id
     pages = (
-        list(range(int(page_start), int(page_end) + 1))
-        if page_start is not None and page_end is not None
+        list(range(row.page_start, row.page_end + 1))
+        if row.page_start is not None and row.page_end is not None
         else []
     )
-    first = None if page_start is None else int(page_start)
     scores = {"fused": score, **{name: scores.get(cid, 0.0) for name, scores in lists.items()}}
     return SearchHit(
-        rank=0, score=score, path=str(row[9]),
-        page=matched_page(str(row[2]), str(row[8] or ""), terms, first),
-        chunk_id=cid, heading=str(row[3]), text=str(row[2]),
-        start=int(row[6]), end=int(row[7]), document_id=int(row[10]), pages=pages,
-        scores=scores, document_title=str(row[11]), kind=str(row[12]),
-        reference=str(row[13]) if len(row) > 13 else "",
+        rank=0, score=score, path=row.path,
+        page=matched_page(row.text, row.page_marks, terms, row.page_start),
+        chunk_id=cid, heading=row.heading, text=row.text,
+        start=row.start, end=row.end, document_id=row.document_id, pages=pages,
+        scores=scores, document_title=row.title, kind=row.kind, reference=row.reference,
     )  # fmt: skip

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from sourcewise.core.store.filters import document_where
+from sourcewise.core.store.rows import HitRow, IdArray
 from sourcewise.core.store.sql import Queryable
-from sourcewise.core.store.vectors import IdArray
 from sourcewise.core.types import SearchFilters
 
 # bm25() column weights of (name, title, body, periods): a file's name (with the issuer's names
@@ -61,15 +61,14 @@ class Cards:
         ).fetchall()
         return np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
 
-    def hit_rows(self, chunk_ids: Sequence[int], filters: SearchFilters) -> list[tuple[Any, ...]]:
+    def hit_rows(self, chunk_ids: Sequence[int], filters: SearchFilters) -> list[HitRow]:
         """One row per (chunk, indexed document holding it) that ``filters`` allow (all but the
-        path glob, which the caller applies): chunk id, blob, text, heading, pages, span, page
-        marks, path, document id, card title, chunk kind and the source's reference."""
+        path glob, which the caller applies), ordered by document id."""
         if not chunk_ids:
             return []
         where, args = document_where(filters)
         marks = ",".join("?" * len(chunk_ids))
-        rows: list[tuple[Any, ...]] = self.conn.execute(
+        rows = self.conn.execute(
             "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
             "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind, "
             "coalesce((SELECT min(m.value) FROM document_meta m WHERE m.document_id = d.id "
@@ -79,7 +78,7 @@ class Cards:
             f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",
             [*chunk_ids, *args],
         ).fetchall()
-        return rows
+        return [_hit_row(r) for r in rows]
 
     def chunk_documents(self, chunk_ids: Sequence[int]) -> dict[int, list[int]]:
         """The indexed documents holding each chunk (several when identical files share it)."""
@@ -127,6 +126,16 @@ class Cards:
             args,
         ).fetchall()
         return [(str(path), int(cid)) for path, cid in rows]
+
+
+def _hit_row(r: Sequence[Any]) -> HitRow:
+    return HitRow(
+        chunk_id=int(r[0]), blob_id=int(r[1]), text=str(r[2]), heading=str(r[3]),
+        page_start=None if r[4] is None else int(r[4]),
+        page_end=None if r[5] is None else int(r[5]),
+        start=int(r[6]), end=int(r[7]), page_marks=str(r[8] or ""), path=str(r[9]),
+        document_id=int(r[10]), title=str(r[11]), kind=str(r[12]), reference=str(r[13]),
+    )  # fmt: skip
 
 
 def _batches(ids: Sequence[int], size: int = 900) -> list[list[int]]:

@@ -17,33 +17,19 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import sqlite_utils
 
-from sourcewise.core.ingest.card import ContentCard, document_card
-from sourcewise.core.ingest.document import ChunkRecord
-from sourcewise.core.ingest.sources import meta as source_meta
+from sourcewise.core.store import source_meta
+from sourcewise.core.store.document_card import ContentCard, document_card
 from sourcewise.core.store.grams import chunk_grams
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord, FloatArray, IdArray
 from sourcewise.core.store.sql import beneath
-from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    sha256: str
-    size: int
-    file_type: str
-    title: str | None
-    author: str | None
-    page_count: int | None
-    text_length: int
-    warnings: str | None
-    card: str | None = None  # ContentCard JSON (sourcewise.core.ingest.card)
-
+from sourcewise.core.store.vectors import VectorIndex
 
 F = TypeVar("F", bound=Callable[..., Any])
 

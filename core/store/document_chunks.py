@@ -7,32 +7,9 @@ instead of taking the top-k chunks; these are the queries they need.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from sourcewise.core.store.rows import OrderedChunk, StoredDocument
 from sourcewise.core.store.sql import Queryable, beneath
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    document_id: int
-    blob_id: int
-    path: str
-    title: str  # the card's title, else ""
-    pages: int | None
-    sha256: str
-
-
-@dataclass(frozen=True)
-class OrderedChunk:
-    chunk_id: int
-    text: str
-    heading: str
-    page_start: int | None
-    page_end: int | None
-    start: int  # character span in the document's extracted text
-    end: int
-    page_marks: str  # "offset:page" pairs, relative to ``start``
-    kind: str  # "text" or "table"
 
 
 def find_documents(conn: Queryable, paths: Sequence[str]) -> list[StoredDocument]:

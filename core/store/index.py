@@ -30,7 +30,8 @@ from sourcewise.core.store.content import ContentWrites, locked
 from sourcewise.core.store.fts import FtsKeywords
 from sourcewise.core.store.library_reads import LibraryReads
 from sourcewise.core.store.migrations import REEMBED_SIDE_TABLE, migrate
-from sourcewise.core.store.vectors import FloatArray, IdArray, VectorIndex
+from sourcewise.core.store.rows import FloatArray, IdArray
+from sourcewise.core.store.vectors import VectorIndex
 
 
 class Index(LibraryReads):

@@ -14,6 +14,7 @@ from typing import Any
 
 from sourcewise.core.store import document_chunks, passages
 from sourcewise.core.store.catalog import Catalog
+from sourcewise.core.store.rows import OrderedChunk, StoredDocument
 from sourcewise.core.store.sql import Queryable
 from sourcewise.core.types import DocumentInfo, IndexStatus, Passage, RootFolder
 
@@ -60,7 +61,7 @@ class LibraryReads:
             return passages.document_passages(self.reader, document_id)
 
     # -- whole documents (store/document_chunks.py) --------------------------------------------
-    def find_documents(self, paths: list[str]) -> list[document_chunks.StoredDocument]:
+    def find_documents(self, paths: list[str]) -> list[StoredDocument]:
         with self.lock:
             return document_chunks.find_documents(self.reader, paths)
 
@@ -72,6 +73,6 @@ class LibraryReads:
         with self.lock:
             return document_chunks.paths_of(self.reader, doc_ids)
 
-    def chunks_in_order(self, blob_id: int) -> list[document_chunks.OrderedChunk]:
+    def chunks_in_order(self, blob_id: int) -> list[OrderedChunk]:
         with self.lock:
             return document_chunks.chunks_in_order(self.reader, blob_id)

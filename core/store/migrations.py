@@ -169,7 +169,7 @@ def m005_answer_feedback(db: sqlite_utils.Database) -> None:
 
 
 def m006_document_cards(db: sqlite_utils.Database) -> None:
-    """Document identity cards (sourcewise.core.ingest.card), searchable by FTS5, and each
+    """Document identity cards (sourcewise.core.store.document_card), searchable by FTS5, and each
     chunk's page marks (where in its text each page begins).
 
     The content part of a card is stored with the blob (``blobs.card``, JSON); the card itself
@@ -207,7 +207,7 @@ def m006_document_cards(db: sqlite_utils.Database) -> None:
         END;
         """
     )
-    from sourcewise.core.ingest.card import ContentCard, document_card
+    from sourcewise.core.store.document_card import ContentCard, document_card
 
     rows = db.execute(
         "SELECT d.id, d.path, b.title FROM documents d JOIN blobs b ON b.id = d.blob_id"
@@ -270,7 +270,7 @@ def m008_chunk_grams(db: sqlite_utils.Database) -> None:
 
 def m009_sources(db: sqlite_utils.Database) -> None:
     """Source metadata per document (a message's sender and date, a note's tags, a paper's
-    authors and collections: ingest/sources/meta.py), which search filters on; and what
+    authors and collections: store/source_meta.py), which search filters on; and what
     incremental indexing remembers of a source it reads in parts (an mbox's byte offset)."""
     db.executescript(
         """

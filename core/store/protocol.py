@@ -6,8 +6,9 @@ the one the callers use today, grouped as the SQLite index groups it: ``content`
 ``catalog`` (what is indexed, for status screens and incremental indexing), ``cards`` (the reads
 of document-aware retrieval), ``vectors`` (dense search) and ``keywords`` (BM25-like search),
 ``claims`` (which contents an indexer may embed, when several share the library), plus the
-engine's own calls on the store itself. ``core/testing/contracts/store.py`` holds the
-cases every backend must pass.
+engine's own calls on the store itself. ``core/testing/contracts/store.py`` holds the cases
+every backend must pass. What passes in and out is ``rows.py``'s records and ``core.types``:
+this module imports no backend, so a caller depends on neither.
 """
 
 from __future__ import annotations
@@ -18,10 +19,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.ingest.document import ChunkRecord
-from sourcewise.core.store.content import BlobInfo
-from sourcewise.core.store.document_chunks import OrderedChunk, StoredDocument
-from sourcewise.core.store.vectors import FloatArray, IdArray
+from sourcewise.core.store.rows import (
+    BlobInfo,
+    ChunkRecord,
+    FloatArray,
+    HitRow,
+    IdArray,
+    OrderedChunk,
+    StoredDocument,
+)
 from sourcewise.core.types import (
     DocumentInfo,
     IndexStatus,
@@ -83,13 +89,11 @@ class CatalogReads(Protocol):
 
 
 class CardReads(Protocol):
-    """Retrieval's reads; ``hit_rows`` rows are laid out as ``store.cards.Cards.hit_rows``."""
+    """Retrieval's reads."""
 
     def search_cards(self, terms: Sequence[str], limit: int) -> dict[int, float]: ...
     def chunks_of_documents(self, doc_ids: Sequence[int]) -> IdArray: ...
-    def hit_rows(
-        self, chunk_ids: Sequence[int], filters: SearchFilters
-    ) -> list[tuple[Any, ...]]: ...
+    def hit_rows(self, chunk_ids: Sequence[int], filters: SearchFilters) -> list[HitRow]: ...
     def chunk_documents(self, chunk_ids: Sequence[int]) -> dict[int, list[int]]: ...
     def card_names(self, doc_ids: Sequence[int]) -> list[tuple[str, str, str]]: ...
     def card_periods(self, doc_ids: Sequence[int]) -> dict[int, str]: ...

@@ -20,13 +20,12 @@ from typing import Any
 
 import faiss as _faiss
 import numpy as np
-import numpy.typing as npt
+
+from sourcewise.core.store.rows import FloatArray, IdArray
 
 # faiss ships a partial .pyi that lacks the SearchParameters family; use it untyped.
 faiss: Any = _faiss
 
-FloatArray = npt.NDArray[np.float32]
-IdArray = npt.NDArray[np.int64]
 
 _IVF_NPROBE = 24
 _TRAIN_SAMPLE = 64 * 1024

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.llm.adapter_card import AdapterCard, save_card
 from sourcewise.core.llm.base import Message
 from sourcewise.core.modelstore.hashing import file_sha256
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
 from sourcewise.core.settings import Settings
 from sourcewise.core.tune import base as base_mod
-from sourcewise.core.tune.card import AdapterCard, save_card
 from sourcewise.core.tune.convert import convert_adapter, converter_dir
 from sourcewise.core.tune.data import Record, load_records
 from sourcewise.core.tune.train import TARGET_MODULES, TrainParams, chat_tokenizer, train_lora

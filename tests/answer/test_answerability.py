@@ -113,8 +113,8 @@ def test_the_threshold_comes_from_the_models_manifest_entry(tmp_path: Path, docs
 
 
 def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -> None:
+    from sourcewise.core.llm.adapter_card import card_threshold
     from sourcewise.core.settings import Settings
-    from sourcewise.core.tune.card import card_threshold
 
     adapters = tmp_path / "models" / "adapters"
     adapters.mkdir(parents=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sourcewise.core.answer.sections import Sentence, sentences_of
-from sourcewise.core.store.document_chunks import OrderedChunk
+from sourcewise.core.store.rows import OrderedChunk
 
 
 def _chunk(text: str, heading: str) -> OrderedChunk:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.eval.eval_report import latest_markdown
+from sourcewise.core.paths import latest_markdown
 from sourcewise.desktop.eval_report_view import NO_REPORT, EvalReportDialog
 
 pytestmark = pytest.mark.gui

@@ -1,5 +1,6 @@
-"""The layering rules are checked, not hoped for: Qt inside the engine, or the app or the CLI
-reaching past the engine facade, fails an import contract."""
+"""The layering rules are checked, not hoped for: Qt inside the engine, a client (the app, the
+CLI, a server) reaching past the engine facade, or a layer importing one above it, fails an
+import contract."""
 
 from __future__ import annotations
 
@@ -50,20 +51,61 @@ def test_qt_or_desktop_in_core_breaks_the_contract(tmp_path: Path, probe: str) -
 
 
 @pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
-@pytest.mark.parametrize(
-    ("where", "contract"),
-    [("desktop", "The desktop app uses the engine only"), ("core/cli", "The CLI uses the engine")],
-    ids=["desktop", "cli"],
-)
-def test_the_app_or_the_cli_reaching_into_the_store_breaks_its_contract(
-    tmp_path: Path, where: str, contract: str
-) -> None:
+@pytest.mark.parametrize("where", ["desktop", "core/cli", "core/server", "core/mcp"])
+def test_a_client_reaching_into_the_store_breaks_its_contract(tmp_path: Path, where: str) -> None:
     pkg = _tree(tmp_path)
     probe = "from sourcewise.core.store.index import Index\n"
     (pkg / where / "_probe.py").write_text(probe, encoding="utf-8")
     broken = _lint(tmp_path)
     assert broken.returncode != 0
-    assert contract in broken.stdout and "_probe -> sourcewise.core.store.index" in broken.stdout
+    assert "The clients use the engine only through its facade BROKEN" in broken.stdout
+    assert "_probe -> sourcewise.core.store.index" in broken.stdout
+
+
+@pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
+@pytest.mark.parametrize(
+    ("where", "probe"),
+    [
+        ("store", "from sourcewise.core.retrieve import hits\n"),  # the store under retrieval
+        ("ingest", "from sourcewise.core.retrieve import hits\n"),  # siblings: independent
+        ("llm", "from sourcewise.core.tune import train\n"),  # a model backend under the tools
+        ("answer", "from sourcewise.core.engine import Engine\n"),  # answering under the facade
+        ("modelstore", "from sourcewise.core.store import rows\n"),  # model files under all
+    ],
+    ids=["store-retrieve", "ingest-retrieve", "llm-tune", "answer-engine", "modelstore-store"],
+)
+def test_a_layer_importing_one_above_it_breaks_the_layers(
+    tmp_path: Path, where: str, probe: str
+) -> None:
+    pkg = _tree(tmp_path)
+    (pkg / "core" / where / "_probe.py").write_text(probe, encoding="utf-8")
+    broken = _lint(tmp_path)
+    assert broken.returncode != 0
+    assert "The engine is layered: each layer imports only the layers below it BROKEN" in (
+        broken.stdout
+    )
+    assert f"sourcewise.core.{where}._probe -> " in broken.stdout
+
+
+def _engine_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        n.module
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("sourcewise.")
+    }
+
+
+def test_the_store_protocol_and_its_rows_import_no_backend() -> None:
+    """Callers name what they pass the store without depending on SQLite, FAISS or PostgreSQL:
+    the protocol imports only the rows, the engine's types and the embedder protocol."""
+    store = REPO / "core" / "store"
+    assert _engine_imports(store / "rows.py") == set()
+    assert _engine_imports(store / "protocol.py") == {
+        "sourcewise.core.store.rows",
+        "sourcewise.core.types",
+        "sourcewise.core.embed.base",
+    }
 
 
 @pytest.mark.parametrize("where", ["desktop", "core/cli"])

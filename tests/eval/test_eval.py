@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.eval.eval_report import latest_report
 from sourcewise.core.eval.gold import load_gold
 from sourcewise.core.eval.runner import evaluate
 from sourcewise.core.modelstore.hashing import file_sha256
+from sourcewise.core.paths import latest_report
 from tests.eval.conftest import run
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.errors import SourcewiseError
-from sourcewise.core.monitor.answer_report import Period, logged_answers, summarize, week_of
+from sourcewise.core.eval.answer_report import Period, logged_answers, summarize, week_of
 from tests.answer.conftest import fake_engine
 from tests.eval.conftest import run
 

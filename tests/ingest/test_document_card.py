@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.ingest.card import ContentCard, content_card, document_card, name_words
+from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.document import Block, ParsedDocument
-from sourcewise.core.retrieve.periods import period_tokens
+from sourcewise.core.store.document_card import ContentCard, document_card, name_words
+from sourcewise.core.text.periods import period_tokens
 
 
 @pytest.mark.parametrize(

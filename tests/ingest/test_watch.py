@@ -22,7 +22,9 @@ def test_watcher_indexes_new_changed_and_deleted_files(engine: Engine, tmp_path:
         reports.append(report)
         event.set()
 
-    watcher = FolderWatcher(engine, "default", on_report=on_report, debounce_s=0.3)
+    watcher = FolderWatcher(
+        lambda root: engine.index([root], "default"), on_report=on_report, debounce_s=0.3
+    )
     watcher.start([folder])
     try:
         (folder / "second.txt").write_text("New notes about walruses.")

@@ -9,7 +9,8 @@ import pymupdf
 import pytest
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.retrieve.pages import best_sentence, marks_for, matched_page
+from sourcewise.core.ingest.page_marks import marks_for
+from sourcewise.core.retrieve.pages import best_sentence, matched_page
 from sourcewise.core.retrieve.strength import ORDER, STRONG_MARGIN, strength
 from tests import fakes
 from tests.engine.conftest import fake_engine

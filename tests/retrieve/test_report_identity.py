@@ -14,9 +14,9 @@ import pymupdf as fitz
 import pytest
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.ingest.issuer import aliases, read_issuer
 from sourcewise.core.retrieve.instructions import content_query
 from sourcewise.core.testing import HashEmbedder
+from sourcewise.core.text.issuer import aliases, read_issuer
 from tests.engine.conftest import fake_engine
 
 COMPANIES = (

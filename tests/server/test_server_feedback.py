@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.monitor.answer_report import logged_answers
+from sourcewise.core.eval.answer_report import logged_answers
 from sourcewise.core.server.app import create_app
 
 QUESTION = {"messages": [{"role": "user", "content": "How long is the Falcon X2 warranty?"}]}

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from sourcewise.core.ingest.chunking import embedding_text
-from sourcewise.core.ingest.document import ChunkRecord
+from sourcewise.core.store.rows import ChunkRecord
 from tests.engine.conftest import fake_engine
 
 WORKER = Path(__file__).with_name("_index_worker.py")

@@ -50,7 +50,7 @@ def test_two_machines_mounting_one_share_differently_see_one_library(pg_url: str
         assert [r.folder for r in mac.roots()] == ["/Volumes/team"]
         assert [p.path for p in mac.passages()] == [here]
         ids = [p.chunk_id for p in mac.passages()]
-        assert [r[9] for r in mac.cards.hit_rows(ids, SearchFilters())] == [here]
+        assert [r.path for r in mac.cards.hit_rows(ids, SearchFilters())] == [here]
         for filters in [SearchFilters(folder="/Volumes/team/reports"),
                         SearchFilters(documents=(here,))]:  # fmt: skip
             assert [p for p, _ in mac.cards.chunks_matching(filters)] == [here]

@@ -14,9 +14,9 @@ from sourcewise.core.ingest.document import Block, BlockKind, ParsedDocument
 from sourcewise.core.ingest.parsers._common import converting_errors, split_long
 from sourcewise.core.ingest.parsers._tables import table_blocks
 from sourcewise.core.ingest.parsers.text import decode_bytes
-from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.ingest.sources import vault
-from sourcewise.core.ingest.sources.meta import Meta
+from sourcewise.core.store import source_meta
+from sourcewise.core.store.source_meta import Meta
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")

@@ -23,7 +23,7 @@ from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.card import SOURCE_META
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.ingest.parsers import is_supported, parse_file
-from sourcewise.core.ingest.sources import meta as source_meta
+from sourcewise.core.store import source_meta
 
 # "On Tue, 5 Mar 2024 at 10:02, Alice <a@x.org> wrote:" and its French and German forms.
 _ATTRIBUTION = re.compile(

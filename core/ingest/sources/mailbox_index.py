@@ -18,8 +18,8 @@ from sourcewise.core.errors import ParseError
 from sourcewise.core.ingest.scan import Candidate
 from sourcewise.core.ingest.sources import mbox
 from sourcewise.core.ingest.sources.mail import MailItem, message_id, read_message
-from sourcewise.core.ingest.sources.meta import Meta
 from sourcewise.core.progress import Progress
+from sourcewise.core.store.source_meta import Meta
 
 if TYPE_CHECKING:
     from sourcewise.core.ingest.job_sources import SourceHooks as IndexJob

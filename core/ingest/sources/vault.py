@@ -14,7 +14,7 @@ import re
 import time
 from pathlib import Path
 
-from sourcewise.core.ingest.sources.meta import Meta
+from sourcewise.core.store.source_meta import Meta
 
 _FIELD = re.compile(r"^([A-Za-z][\w -]{0,40}?)\s*:\s*(.*)$")
 _ITEM = re.compile(r"^\s+-\s*(.*)$|^-\s+(.*)$")

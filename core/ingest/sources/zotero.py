@@ -15,8 +15,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sourcewise.core.ingest.sources.meta import Meta
 from sourcewise.core.store import zotero_db
+from sourcewise.core.store.source_meta import Meta
 
 DATABASE = "zotero.sqlite"
 _PUBLICATION_FIELDS = ("publicationTitle", "bookTitle", "proceedingsTitle", "websiteTitle",

@@ -15,14 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.ingest.card import ContentCard, document_card
-from sourcewise.core.ingest.document import ChunkRecord
-from sourcewise.core.ingest.sources import meta as source_meta
-from sourcewise.core.store.content import BlobInfo, locked
+from sourcewise.core.store import source_meta
+from sourcewise.core.store.content import locked
+from sourcewise.core.store.document_card import ContentCard, document_card
 from sourcewise.core.store.grams import chunk_grams
 from sourcewise.core.store.postgres.search import vector_text
 from sourcewise.core.store.postgres.shared_roots import SharedRoots
-from sourcewise.core.store.vectors import FloatArray
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord, FloatArray
 
 
 class PgContent:

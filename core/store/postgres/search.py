@@ -16,7 +16,7 @@ import numpy as np
 
 from sourcewise.core.store.cards import Cards
 from sourcewise.core.store.postgres.connection import Portable
-from sourcewise.core.store.vectors import FloatArray, IdArray
+from sourcewise.core.store.rows import FloatArray, IdArray
 
 
 def vector_text(vec: FloatArray) -> str:

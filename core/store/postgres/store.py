@@ -29,7 +29,7 @@ from sourcewise.core.store.postgres.content import PgContent
 from sourcewise.core.store.postgres.migrations import migrate
 from sourcewise.core.store.postgres.search import PgCards, PgVectors, vector_text
 from sourcewise.core.store.postgres.shared_roots import SharedRoots
-from sourcewise.core.store.vectors import FloatArray, IdArray
+from sourcewise.core.store.rows import FloatArray, IdArray
 
 ANALYZE_AFTER = 1000  # chunks written by an index run before the statistics are refreshed
 

@@ -17,10 +17,9 @@ import pytest
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.ingest import reembed
-from sourcewise.core.ingest.document import ChunkRecord
 from sourcewise.core.progress import CancelToken, Progress
-from sourcewise.core.store.content import BlobInfo
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord
 from sourcewise.core.testing.embedder import HashEmbedder
 
 OpenWith = Callable[[Embedder], Store]

@@ -15,12 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sourcewise.core.ingest.card import ContentCard
-from sourcewise.core.ingest.document import ChunkRecord
-from sourcewise.core.ingest.sources import meta as source_meta
 from sourcewise.core.retrieve.keyword import KeywordSearch
-from sourcewise.core.store.content import BlobInfo
+from sourcewise.core.store import source_meta
+from sourcewise.core.store.document_card import ContentCard
 from sourcewise.core.store.protocol import Store
+from sourcewise.core.store.rows import BlobInfo, ChunkRecord
 from sourcewise.core.testing.embedder import HashEmbedder
 from sourcewise.core.types import SearchFilters
 
@@ -97,7 +96,7 @@ class StoreContract:
         assert store.keywords.rows_matching("zeppelin", 10) == 1
         assert store.keywords.rows_matching("missingword", 10) == 0
         rows = store.cards.hit_rows([zep], SearchFilters())
-        assert [(r[0], r[9]) for r in rows] == [(zep, str(ROOT / "air.txt"))]
+        assert [(r.chunk_id, r.path) for r in rows] == [(zep, str(ROOT / "air.txt"))]
 
     def test_keyword_search_stems_and_weights_headings(self, store: Store) -> None:
         commit(store, ROOT / "a.txt", ["Three airships were moored there."])
@@ -169,7 +168,7 @@ class StoreContract:
             assert len(allowed) == 1 and len(every) == 2, filters
             assert dense_ids(store, self.zeppelin, 5, allowed) == allowed
             assert list(store.keywords.top(["zeppelin"], 5, allowed)) == allowed
-            hit_paths = {r[9] for r in store.cards.hit_rows(sorted(every), filters)}
+            hit_paths = {r.path for r in store.cards.hit_rows(sorted(every), filters)}
             assert len(hit_paths) == 1, filters
 
     def test_source_metadata_filters_and_names_documents(self, store: Store) -> None:
@@ -198,11 +197,11 @@ class StoreContract:
         for path, filters_list in cases.items():
             for filters in filters_list:
                 rows = store.cards.hit_rows(every, filters)
-                assert {r[9] for r in rows} == {str(path)}, filters
+                assert {r.path for r in rows} == {str(path)}, filters
                 assert len(chunk_ids(store, filters)) == 1, filters
         assert not store.cards.hit_rows(every, SearchFilters(sender="bob"))
         assert not store.cards.hit_rows(every, SearchFilters(date_to="2024-03-04"))
-        references = {r[9]: r[13] for r in store.cards.hit_rows(every, SearchFilters())}
+        references = {r.path: r.reference for r in store.cards.hit_rows(every, SearchFilters())}
         assert references[str(paper)] == "Smith et al. (2021)"
         assert references[str(mail)] == "Alice Smith, 2024-03-05"
         cards = store.cards.search_cards(["smith", "2021"], 5)  # the name words: author, year

@@ -200,7 +200,7 @@ class TimedEmbedder:
 def _instrument_pipeline(phases: dict[str, float]) -> None:
     """Time IndexJob's main-thread phases (wrapping methods; no engine code is changed)."""
     from sourcewise.core.ingest import pipeline
-    from sourcewise.core.store import index as store_index
+    from sourcewise.core.store import sqlite_store
 
     def timed(owner: Any, name: str, label: str, before: Callable[..., None] | None = None) -> None:
         original = getattr(owner, name)
@@ -230,7 +230,7 @@ def _instrument_pipeline(phases: dict[str, float]) -> None:
     timed(pipeline, "embed_by_length", "embed")  # looked up in the module at each call
     timed(job, "_commit", "commit")
     timed(job, "_remove_missing", "remove_missing")
-    timed(store_index.Index, "save_vectors", "save_vectors")
+    timed(sqlite_store.SqliteStore, "save_vectors", "save_vectors")
 
 
 def sourcewise_worker(cfg: dict[str, Any]) -> dict[str, Any]:

@@ -27,10 +27,10 @@ import _scifact
 
 from sourcewise.core.retrieve.keyword import KeywordSearch
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import Index
 from sourcewise.core.store.postgres.store import PostgresStore
 from sourcewise.core.store.protocol import KeywordIndex, Store
 from sourcewise.core.store.rows import BlobInfo, ChunkRecord
+from sourcewise.core.store.sqlite_store import SqliteStore
 from sourcewise.core.testing import HashEmbedder
 
 BUDGET = Settings().retrieval.keyword_postings_budget
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus, queries, qrels = _scifact.load(split=args.split)
     rows: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite = Index.open(Settings(home=Path(tmp) / "sqlite"), HashEmbedder())
+        sqlite = SqliteStore.open(Settings(home=Path(tmp) / "sqlite"), HashEmbedder())
         ids = load(sqlite, corpus)
         rows.append(("sqlite FTS5 bm25()", *score(sqlite.keywords, ids, queries, qrels)))
         sqlite.close()

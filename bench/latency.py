@@ -46,9 +46,9 @@ from _synthetic import (
 
 from sourcewise.core.retrieve.search import Searcher
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import Index
 from sourcewise.core.store.protocol import Store
 from sourcewise.core.store.rows import FloatArray
+from sourcewise.core.store.sqlite_store import SqliteStore
 from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.types import SearchFilters
 
@@ -70,9 +70,9 @@ class FixedDim(HashEmbedder):
 
 
 # -- SQLite + FAISS -----------------------------------------------------------------------------
-def build_sqlite(n: int, home: Path, exact_limit: int) -> Index:
+def build_sqlite(n: int, home: Path, exact_limit: int) -> SqliteStore:
     settings = Settings(home=home, models_dir=home / "m", index={"exact_search_limit": exact_limit})
-    index = Index.open(settings, FixedDim())
+    index = SqliteStore.open(settings, FixedDim())
     have = int(index.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
     if have >= n:
         if index.vectors.kind != index.vectors.kind_for(index.vectors.ntotal):
@@ -88,7 +88,7 @@ def build_sqlite(n: int, home: Path, exact_limit: int) -> Index:
     return index
 
 
-def _insert(index: Index, cid: int, start: int, texts: list[str], vecs: FloatArray) -> None:
+def _insert(index: SqliteStore, cid: int, start: int, texts: list[str], vecs: FloatArray) -> None:
     db = index.db
     with db.conn:
         for first in range(0, len(texts), DOC_CHUNKS):

@@ -26,8 +26,9 @@ class ModelError(SourcewiseError):
     """A model that is unknown, missing, corrupt or cannot be installed."""
 
 
-class IndexError_(SourcewiseError):
-    """The index cannot be opened or is in a state that blocks the operation."""
+class StoreError(SourcewiseError):
+    """The library's store (SQLite + FAISS, or PostgreSQL) cannot be opened or reached, or is in
+    a state that blocks the operation; also an indexing job that cannot run at all."""
 
 
 class ParseError(SourcewiseError):

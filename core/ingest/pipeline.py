@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from sourcewise.core.embed.base import Embedder, embed_by_length
-from sourcewise.core.errors import Cancelled, IndexError_, SourcewiseError
+from sourcewise.core.errors import Cancelled, SourcewiseError, StoreError
 from sourcewise.core.ingest import reembed
 from sourcewise.core.ingest.card import content_card
 from sourcewise.core.ingest.chunking import SEPARATOR, Chunker, embedding_text
@@ -253,7 +253,7 @@ class IndexJob(SourceHooks):
         if not self._pool_started():
             # Not a parser crash: no worker ever ran (e.g. a script without a __main__ guard).
             # Stop with the reason rather than mark every file corrupt; nothing is lost.
-            raise IndexError_(WORKERS_DID_NOT_START)
+            raise StoreError(WORKERS_DID_NOT_START)
         for cand, sha in inflight.values():
             if cand.attempts >= 1:
                 msg = "the parser crashed on this file"

@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.errors import IndexError_
+from sourcewise.core.errors import StoreError
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.migrations import migrate
 from sourcewise.core.store.protocol import Store
@@ -24,7 +24,7 @@ from sourcewise.core.types import LibraryCheck
 
 
 def open_store(settings: Settings, embedder: Embedder) -> Store:
-    """The library of ``settings.store.backend``; IndexError_ when it cannot be opened."""
+    """The library of ``settings.store.backend``; StoreError when it cannot be opened."""
     if settings.store.backend == "postgres":
         from sourcewise.core.store.postgres.shared_roots import SharedRoots
         from sourcewise.core.store.postgres.store import PostgresStore
@@ -36,9 +36,9 @@ def open_store(settings: Settings, embedder: Embedder) -> Store:
             password=_password(settings),
             roots=SharedRoots(settings.store.roots),
         )
-    from sourcewise.core.store.index import Index
+    from sourcewise.core.store.sqlite_store import SqliteStore
 
-    return Index.open(settings, embedder)
+    return SqliteStore.open(settings, embedder)
 
 
 def check_library(settings: Settings) -> LibraryCheck:
@@ -72,9 +72,9 @@ class Records:
 def open_records(store: Store, settings: Settings) -> Records:
     """The SQLite index itself, sharing its connection and lock (a chat write must not commit
     the indexing thread's transaction), or the personal database next to a team library."""
-    from sourcewise.core.store.index import Index
+    from sourcewise.core.store.sqlite_store import SqliteStore
 
-    if isinstance(store, Index):
+    if isinstance(store, SqliteStore):
         return Records(store.db, store.lock)
     return Records(open_personal_db(settings.personal_db_path))
 
@@ -87,5 +87,5 @@ def open_personal_db(path: Path) -> sqlite_utils.Database:
         db.execute("PRAGMA journal_mode=WAL")
         migrate(db)
     except sqlite3.DatabaseError as err:
-        raise IndexError_(f"cannot open the answer and chat records at {path}: {err}") from err
+        raise StoreError(f"cannot open the answer and chat records at {path}: {err}") from err
     return db

@@ -6,7 +6,7 @@ blob that exists, and a blob no document points at is deleted (with its chunks a
 Each public write is one SQLite transaction, which is what lets an interrupted indexing run leave
 a consistent index. Collections and their root folders are written here too.
 
-``Index`` holds one of these as ``index.content``, sharing its connection, lock and FAISS index;
+``SqliteStore`` holds one of these as ``index.content``, sharing its connection, lock and FAISS index;
 it lives apart from the lifecycle, meta and vector-cache code in ``index.py`` because nothing
 else writes content.
 """

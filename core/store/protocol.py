@@ -1,6 +1,6 @@
 """What the engine, retrieval and ingestion call on a library store, as Protocols.
 
-Two backends implement them: ``store.index.Index`` (SQLite + FAISS, one laptop) and
+Two backends implement them: ``store.sqlite_store.SqliteStore`` (SQLite + FAISS, one laptop) and
 ``store.postgres.store.PostgresStore`` (PostgreSQL + pgvector, a team library). The surface is
 the one the callers use today, grouped as the SQLite index groups it: ``content`` (every write),
 ``catalog`` (what is indexed, for status screens and incremental indexing), ``cards`` (the reads

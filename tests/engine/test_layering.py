@@ -54,12 +54,12 @@ def test_qt_or_desktop_in_core_breaks_the_contract(tmp_path: Path, probe: str) -
 @pytest.mark.parametrize("where", ["desktop", "core/cli", "core/server", "core/mcp"])
 def test_a_client_reaching_into_the_store_breaks_its_contract(tmp_path: Path, where: str) -> None:
     pkg = _tree(tmp_path)
-    probe = "from sourcewise.core.store.index import Index\n"
+    probe = "from sourcewise.core.store.sqlite_store import SqliteStore\n"
     (pkg / where / "_probe.py").write_text(probe, encoding="utf-8")
     broken = _lint(tmp_path)
     assert broken.returncode != 0
     assert "The clients use the engine only through its facade BROKEN" in broken.stdout
-    assert "_probe -> sourcewise.core.store.index" in broken.stdout
+    assert "_probe -> sourcewise.core.store.sqlite_store" in broken.stdout
 
 
 @pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")

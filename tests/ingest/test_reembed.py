@@ -131,10 +131,10 @@ def test_an_uninstalled_previous_model_falls_back_to_keywords(tmp_path: Path) ->
     first = _engine(tmp_path / "home", "hash-64")
     first.index([root])
     first.close()
-    from sourcewise.core.store.index import Index
+    from sourcewise.core.store.sqlite_store import SqliteStore
 
     # The library says its vectors are a model this machine does not have.
-    index = Index.open(first.settings, HashEmbedder(64))
+    index = SqliteStore.open(first.settings, HashEmbedder(64))
     index.set_meta("embed_model", "bge-small-en")
     index.close()
     second = _engine(tmp_path / "home", "hash-64")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcewise.core.store.index import Index
 from sourcewise.core.store.postgres.store import PostgresStore
+from sourcewise.core.store.sqlite_store import SqliteStore
 from tests.fakes import fake_engine
 
 
@@ -16,7 +16,7 @@ def test_engine_switches_between_local_and_team_library(tmp_path: Path, pg_url: 
     (docs / "note.txt").write_text("The lighthouse keeper logs the tides at dawn.")
     engine = fake_engine(tmp_path / "home")
     try:
-        assert isinstance(engine.index_store, Index)
+        assert isinstance(engine.index_store, SqliteStore)
         team = engine.settings.model_copy(
             update={"store": engine.settings.store.model_copy(
                 update={"backend": "postgres", "url": pg_url})}
@@ -34,7 +34,7 @@ def test_engine_switches_between_local_and_team_library(tmp_path: Path, pg_url: 
             update={"store": team.store.model_copy(update={"backend": "sqlite"})}
         )
         engine.apply_settings(local)
-        assert isinstance(engine.index_store, Index) and engine.index_store.is_empty()
+        assert isinstance(engine.index_store, SqliteStore) and engine.index_store.is_empty()
         assert engine.chats.conversations() == []  # the local index keeps its own chats
     finally:
         engine.close()

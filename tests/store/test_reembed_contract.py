@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import Index
 from sourcewise.core.store.postgres.store import PostgresStore
+from sourcewise.core.store.sqlite_store import SqliteStore
 from sourcewise.core.testing.contracts.reembed import OpenWith, ReembedContract
 
 
@@ -18,7 +18,7 @@ class TestSqliteReembed(ReembedContract):
     @pytest.fixture
     def open_with(self, tmp_path: Path) -> OpenWith:
         settings = Settings(home=tmp_path / "home")
-        return lambda embedder: Index.open(settings, embedder)
+        return lambda embedder: SqliteStore.open(settings, embedder)
 
 
 class TestPostgresReembed(ReembedContract):
@@ -32,11 +32,11 @@ class TestPostgresReembed(ReembedContract):
 
 
 def test_a_team_library_refuses_a_model_of_another_size(pg_url: str) -> None:
-    from sourcewise.core.errors import IndexError_
+    from sourcewise.core.errors import StoreError
     from sourcewise.core.testing.embedder import HashEmbedder
 
     PostgresStore.open(pg_url, HashEmbedder(64), exact_limit=20_000).close()
-    with pytest.raises(IndexError_, match="64-dimensional vectors"):
+    with pytest.raises(StoreError, match="64-dimensional vectors"):
         PostgresStore.open(pg_url, HashEmbedder(32), exact_limit=20_000)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.settings import Settings
-from sourcewise.core.store.index import Index
+from sourcewise.core.store.sqlite_store import SqliteStore
 from sourcewise.core.testing.contracts.store import EMBEDDER, OpenStore, StoreContract
 
 
@@ -15,4 +15,4 @@ class TestSqliteIndex(StoreContract):
     @pytest.fixture
     def open_store(self, tmp_path: Path) -> OpenStore:
         settings = Settings(home=tmp_path / "home")
-        return lambda: Index.open(settings, EMBEDDER)
+        return lambda: SqliteStore.open(settings, EMBEDDER)

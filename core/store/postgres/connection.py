@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sourcewise.core.errors import IndexError_
+from sourcewise.core.errors import StoreError
 from sourcewise.core.store.postgres.shared_roots import PATH_COLUMNS, SharedRoots
 
 # A password written into a URL (user:secret@host) is masked in every message.
@@ -20,24 +20,24 @@ def masked(url: str) -> str:
 
 def connect(url: str, password: str | None = None) -> Any:
     """An autocommit connection (each write opens its own transaction, and reads never hold
-    one open); IndexError_ saying so when the server cannot be reached. Without ``password``
+    one open); StoreError saying so when the server cannot be reached. Without ``password``
     libpq finds one itself (PGPASSWORD, ~/.pgpass or PGPASSFILE), if the server asks."""
     if not url:
-        raise IndexError_(
+        raise StoreError(
             "store.backend = 'postgres' needs store.url, the team library's libpq URL "
             "(e.g. postgresql://alice@db.lan/library)"
         )
     try:
         import psycopg
     except ImportError as err:
-        raise IndexError_(
+        raise StoreError(
             "store.backend = 'postgres' needs psycopg: pip install 'sourcewise[postgres]'"
         ) from err
     try:
         extra: dict[str, Any] = {} if password is None else {"password": password}
         return psycopg.connect(url, autocommit=True, connect_timeout=10, **extra)
     except psycopg.Error as err:
-        raise IndexError_(f"cannot reach the team library at {masked(url)}: {err}") from err
+        raise StoreError(f"cannot reach the team library at {masked(url)}: {err}") from err
 
 
 class Portable:

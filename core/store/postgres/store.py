@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.errors import IndexError_
+from sourcewise.core.errors import StoreError
 from sourcewise.core.store.catalog import (
     REEMBED_DIM,
     REEMBED_KEYS,
@@ -87,7 +87,7 @@ class PostgresStore(LibraryReads):
         # another model (bge-small-en's 384 against EmbeddingGemma's 768) must not re-embed
         # everyone's library by running `index` (docs/team.md).
         if dim != embedder.dim:
-            raise IndexError_(
+            raise StoreError(
                 f"the team library holds {dim}-dimensional vectors ({stored}); "
                 f"{embedder.name} makes {embedder.dim}: use the library's embedding model"
             )

@@ -14,7 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from sourcewise.core.embed.base import Embedder
-from sourcewise.core.errors import IndexError_
+from sourcewise.core.errors import StoreError
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.cards import Cards
 from sourcewise.core.store.catalog import (
@@ -34,7 +34,7 @@ from sourcewise.core.store.rows import FloatArray, IdArray
 from sourcewise.core.store.vectors import VectorIndex
 
 
-class Index(LibraryReads):
+class SqliteStore(LibraryReads):
     """The open index, made of parts that share its connection, lock and FAISS index:
     ``content`` (every write, store/content.py), ``catalog`` (what is indexed, for status
     screens, ingestion and sampling), ``cards`` (the reads of document-aware retrieval) and
@@ -60,7 +60,7 @@ class Index(LibraryReads):
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder) -> Index:
+    def open(cls, settings: Settings, embedder: Embedder) -> SqliteStore:
         settings.home.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(settings.db_path, check_same_thread=False, timeout=30)
@@ -72,7 +72,7 @@ class Index(LibraryReads):
             db.execute("PRAGMA foreign_keys=ON")
             migrate(db)
         except sqlite3.DatabaseError as err:
-            raise IndexError_(f"cannot open the index at {settings.db_path}: {err}") from err
+            raise StoreError(f"cannot open the index at {settings.db_path}: {err}") from err
         # The live vectors' size: the previous model's while a change of model re-embeds.
         row = db.execute("SELECT value FROM meta WHERE key = 'embed_dim'").fetchone()
         dim = int(row[0]) if row else embedder.dim

@@ -123,8 +123,8 @@ class Bench:
         out = {}
         for name, engine in self.engines.items():
             start = time.perf_counter()
-            engine.require_chat_model().warm_up()
-            engine.ask(question)
+            engine._parts.require_chat_model().warm_up()
+            engine.answers.ask(question)
             out[name] = time.perf_counter() - start
             print(f"{name}: loaded and warmed up in {out[name]:.1f} s", file=sys.stderr)
         return out

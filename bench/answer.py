@@ -137,7 +137,7 @@ def qa(
     settings = _settings(home, models_dir, threads, embed={"model": embed, "threads": threads},
                          retrieval={"rerank": rerank}, answer={"max_sources": SOURCES})  # fmt: skip
     engine = build_engine(settings, chat_model=None)
-    engine.index([DATA / "devqa_docs"])
+    engine.library.index([DATA / "devqa_docs"])
     questions = [
         json.loads(line)
         for line in (DATA / "devqa.jsonl").read_text(encoding="utf-8").splitlines()
@@ -151,19 +151,21 @@ def qa(
         )
     best: dict[str, float] = {}
     for q in questions:
-        hits = engine.search(q["question"], settings.answer.max_sources)
+        hits = engine.library.search(q["question"], settings.answer.max_sources)
         # The answerer gates on the best cross-encoder score among the hits, not the top hit's.
         best[q["id"]] = max((h.scores.get("rerank", h.score) for h in hits), default=float("-inf"))
     results = []
     for name in names:
         res = QAResult(name)
         start = time.perf_counter()
-        model = LlamaChatModel(settings.llm.model_copy(update={"model": name}), engine.models)
+        model = LlamaChatModel(
+            settings.llm.model_copy(update={"model": name}), engine._parts.models
+        )
         model.warm_up()
         res.load_s = time.perf_counter() - start
-        engine.chat_model = model
+        engine._parts.chat_model = model
         for q in questions:
-            a = engine.ask(q["question"])
+            a = engine.answers.ask(q["question"])
             abstained = a.abstained or says_not_covered(a.answer)
             cited = {Path(c.path).name for c in a.citations}
             res.rows.append({"id": q["id"], "answerable": q["answerable"], "abstained": abstained, "gate": a.abstained,

@@ -103,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
             group, _, name = key.partition(".")
             overrides.setdefault(group, {})[name] = _value(value)
         engine = build_engine(Settings(**overrides))
-        engine.index([docs])
-        model = engine.require_chat_model()
-        answerer = Answerer(engine.settings, model, engine.search, engine.reranker)
+        engine.library.index([docs])
+        model = engine._parts.require_chat_model()
+        answerer = Answerer(engine.settings, model, engine.library.search, engine._parts.reranker)
         records = []
         t0 = time.perf_counter()
         for q in questions:

@@ -50,9 +50,9 @@ def signals(answerer: Answerer, question: str) -> dict[str, Any]:
 def collect(folder: Path, questions: list[dict[str, Any]], models_dir: Path, tmp: Path,
             label: str) -> list[dict[str, Any]]:  # fmt: skip
     engine = build_engine(Settings(home=tmp / label, models_dir=models_dir))
-    engine.index([folder])
-    answerer = Answerer(engine.settings, engine.require_chat_model(), engine.search,
-                        engine.reranker)  # fmt: skip
+    engine.library.index([folder])
+    answerer = Answerer(engine.settings, engine._parts.require_chat_model(), engine.library.search,
+                        engine._parts.reranker)  # fmt: skip
     out = []
     for q in questions:
         rec = {"set": label, "id": q["id"], "group": q["group"], "answerable": q["answerable"],

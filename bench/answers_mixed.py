@@ -89,11 +89,11 @@ def worker(folder: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -
     from sourcewise.core.settings import Settings
 
     engine = build_engine(Settings(home=home, models_dir=models_dir))
-    report = engine.index([folder])
+    report = engine.library.index([folder])
     print(f"indexed {report.files_indexed} files, {report.chunks} chunks; failed "
           f"{[Path(f.path).name for f in getattr(report, 'failures', [])]}",
           file=sys.stderr, flush=True)  # fmt: skip
-    engine.ask("What is this folder about?")  # the model loaded and warm, as in the app
+    engine.answers.ask("What is this folder about?")  # the model loaded and warm, as in the app
     rows = {}
     for line in qfile.read_text(encoding="utf-8").splitlines():
         q = json.loads(line)
@@ -113,7 +113,7 @@ def _ask(engine: Any, question: str) -> dict[str, Any]:
             first.append(time.perf_counter() - t0)
 
     try:
-        ans = engine.ask(question, on_token=on_token)
+        ans = engine.answers.ask(question, on_token=on_token)
     except Exception as exc:  # noqa: BLE001 - a crash is a result the table must show
         return {"answer": f"CRASH {type(exc).__name__}: {exc}", "abstained": False, "cited": [],
                 "first_s": None, "total_s": time.perf_counter() - t0, "crashed": True}  # fmt: skip

@@ -198,7 +198,7 @@ def measure(
     with tempfile.TemporaryDirectory() as home, swapped(candidate):
         settings = Settings(home=Path(home), embed={"model": model})
         engine = build_engine(settings, chat_model=None)
-        searcher = Searcher(engine.settings, engine.index_store, engine.embedder, None)
+        searcher = Searcher(engine.settings, engine._parts.store, engine._parts.embedder, None)
         unit_of = index_half(searcher, half, units(half, lang, sentences))
         ranks: dict[str, list[int | None]] = {"kw": [], "hy": []}
         for q in half.questions:

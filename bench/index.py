@@ -250,7 +250,7 @@ def sourcewise_worker(cfg: dict[str, Any]) -> dict[str, Any]:
     inner.embed_documents(["warm up the model once"])
     embedder = TimedEmbedder(inner)
     engine = build_engine(settings, embedder=embedder, chat_model=None, reranker=None)
-    engine.index_store  # noqa: B018 - open the (empty) index before the clock starts
+    engine._parts.store  # noqa: B018 - open the (empty) index before the clock starts
     phases: dict[str, float] = defaultdict(float)
     _instrument_pipeline(phases)
 
@@ -258,7 +258,7 @@ def sourcewise_worker(cfg: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"system": "sourcewise", "model": cfg["model"]}
     start = time.time()
     t0 = time.perf_counter()
-    report = engine.index([root])
+    report = engine.library.index([root])
     wall = time.perf_counter() - t0
     result.update(
         start=start, end=time.time(), wall_s=wall, files=report.files_indexed,
@@ -267,13 +267,13 @@ def sourcewise_worker(cfg: dict[str, Any]) -> dict[str, Any]:
         count_tokens_s=embedder.count_s, count_tokens_calls=embedder.count_calls,
         phases=dict(phases), failures=[f.message for f in report.failures[:5]],
     )  # fmt: skip
-    db = engine.index_store.db
+    db = engine._parts.store.db
     row = db.execute("SELECT avg(tokens), max(tokens) FROM chunks").fetchone()
     result["chunk_tokens_avg"], result["chunk_tokens_max"] = float(row[0] or 0), int(row[1] or 0)
 
     if cfg.get("reindex"):  # no-change re-index with the same (real) embedder
         t = time.perf_counter()
-        again = engine.index([root])
+        again = engine.library.index([root])
         result["reindex_nochange_s"] = time.perf_counter() - t
         result["reindex_nochange_unchanged"] = again.files_unchanged
 
@@ -330,7 +330,7 @@ def reindex_worker(cfg: dict[str, Any]) -> dict[str, Any]:
     def timed(label: str, engine: Any) -> Any:
         before = dict(phases)
         t = time.perf_counter()
-        report = engine.index([root])
+        report = engine.library.index([root])
         out[f"{label}_s"] = time.perf_counter() - t
         out[f"{label}_phases"] = {k: v - before.get(k, 0.0) for k, v in phases.items()}
         out[f"{label}_report"] = {k: getattr(report, k) for k in (
@@ -339,27 +339,27 @@ def reindex_worker(cfg: dict[str, Any]) -> dict[str, Any]:
         return report
 
     engine = build_engine(settings, chat_model=None, reranker=None)
-    engine.embedder.warm_up()
+    engine._parts.embedder.warm_up()
     timed("initial", engine)
     timed("nochange", engine)
     target = files[len(files) // 2]
     _corpora.change_content(target)
     timed("changed_one", engine)
-    db = engine.index_store.db
+    db = engine._parts.store.db
     out["orphan_blobs_after_change"] = db.execute(
         "SELECT count(*) FROM blobs WHERE id NOT IN "
         "(SELECT blob_id FROM documents WHERE blob_id IS NOT NULL)"
     ).fetchone()[0]
-    out["vectors_after_change"] = int(engine.index_store.vectors.ntotal)
+    out["vectors_after_change"] = int(engine._parts.store.vectors.ntotal)
     out["live_chunks_after_change"] = db.execute(
         "SELECT count(*) FROM chunks WHERE blob_id IN (SELECT blob_id FROM documents)"
     ).fetchone()[0]
     engine.close()
 
     cold = build_engine(settings, chat_model=None, reranker=None)  # as after an app restart
-    cold.embedder.warm_up()
+    cold._parts.embedder.warm_up()
     t = time.perf_counter()
-    cold.index_store  # noqa: B018
+    cold._parts.store  # noqa: B018
     out["cold_open_s"] = time.perf_counter() - t
     timed("nochange_cold", cold)
     stamp = time.time() + 5

@@ -72,7 +72,7 @@ def run_language(lang: str, system: str, args: argparse.Namespace, work: Path) -
     engine = build_engine(_settings(system, work / f"home-{lang}-{system}", args.models_dir,
                                     args.multilingual))  # fmt: skip
     t0 = time.perf_counter()
-    report = engine.index([docs])
+    report = engine.library.index([docs])
     row: dict[str, Any] = {"lang": lang, "system": system, "chunks": report.chunks,
                            "chunks_per_s": report.chunks / (time.perf_counter() - t0)}  # fmt: skip
     questions = sample(lang, args.half, args.questions)
@@ -97,7 +97,7 @@ def _english_questions(questions: list[_xquad.ArticleQuestion]) -> dict[str, str
 def _retrieval(engine: Any, pairs: list[tuple[str, tuple[str, ...]]]) -> tuple[float, float]:
     top1 = top5 = 0
     for question, answers in pairs:
-        hits = engine.search(question, 5)
+        hits = engine.library.search(question, 5)
         holds = [any(a in h.text for a in answers) for h in hits]
         top1 += bool(holds[:1] and holds[0])
         top5 += any(holds)
@@ -109,7 +109,7 @@ def _answers(engine: Any, questions: list[_xquad.ArticleQuestion]) -> float:
     right = 0
     for q in questions:
         try:
-            ans = engine.ask(q.question)
+            ans = engine.answers.ask(q.question)
         except Exception as exc:  # noqa: BLE001 - a crash is a result the table shows
             print(f"{q.lang} {q.id}: CRASH {exc!r}", file=sys.stderr)
             continue

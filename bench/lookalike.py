@@ -99,20 +99,20 @@ def run_sourcewise(docs: Path, questions: list[dict[str, Any]], home: Path, mode
     from sourcewise.core.settings import Settings
 
     engine = build_engine(Settings(home=home, models_dir=models_dir), chat_model=None)
-    engine.embedder.warm_up()  # the model loads before the clock starts, as LlamaIndex's does
-    engine.embedder.embed_documents(["warm up the model once"])
-    engine.index_store  # noqa: B018 - open the (empty) index before the clock starts
+    engine._parts.embedder.warm_up()  # the model loads before the clock starts, as LlamaIndex's does
+    engine._parts.embedder.embed_documents(["warm up the model once"])
+    engine._parts.store  # noqa: B018 - open the (empty) index before the clock starts
     t0 = time.perf_counter()
-    report = engine.index([docs])
+    report = engine.library.index([docs])
     index_s = time.perf_counter() - t0
     print(f"Sourcewise indexed {report.files_indexed} files, {report.pages} pages, "
           f"{report.chunks} chunks in {index_s:.0f} s", file=sys.stderr, flush=True)  # fmt: skip
-    engine.search("warm up the reranker", k)
+    engine.library.search("warm up the reranker", k)
     ranked: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
     times = []
     for q in questions:
         t = time.perf_counter()
-        hits = engine.search(q["question"], k)
+        hits = engine.library.search(q["question"], k)
         times.append((time.perf_counter() - t) * 1000)
         ranked[q["id"]] = [(Path(h.path).name, h.page or 0, tuple(h.pages or [h.page or 0]))
                            for h in hits]  # fmt: skip

@@ -166,22 +166,22 @@ def worker(docs: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> 
     from sourcewise.core.settings import Settings
 
     engine = build_engine(Settings(home=home, models_dir=models_dir), chat_model=None)
-    engine.embedder.warm_up()  # loaded before the clock starts, as LlamaIndex's model is
-    engine.embedder.embed_documents(["warm up the model once"])
-    engine.status()  # the (empty) library opened before the clock starts
+    engine._parts.embedder.warm_up()  # loaded before the clock starts, as LlamaIndex's model is
+    engine._parts.embedder.embed_documents(["warm up the model once"])
+    engine.library.status()  # the (empty) library opened before the clock starts
     t0 = time.perf_counter()
-    report = engine.index([docs])
+    report = engine.library.index([docs])
     index_s = time.perf_counter() - t0
     print(f"Sourcewise ({engine.__module__}) indexed {report.files_indexed} files, "
           f"{report.pages} pages, {report.chunks} chunks in {index_s:.0f} s",
           file=sys.stderr, flush=True)  # fmt: skip
-    engine.search("warm up the reranker", 5)
+    engine.library.search("warm up the reranker", 5)
     ranked: dict[str, list[tuple[str, int, str]]] = {}
     times = []
     for line in qfile.read_text(encoding="utf-8").splitlines():
         q = json.loads(line)
         t = time.perf_counter()
-        hits = engine.search(q["question"], DEPTH)
+        hits = engine.library.search(q["question"], DEPTH)
         times.append((time.perf_counter() - t) * 1000)
         ranked[q["id"]] = [(Path(h.path).name, h.page or 0, h.text) for h in hits]
     engine.close()

@@ -193,8 +193,8 @@ def main() -> None:
     best: dict[str, object] = {}
     for name in args.embedders.split(","):
         engine = _scifact.engine_for(name, models_dir)
-        engine.index([docs])
-        searcher = Searcher(engine.settings, engine.index_store, engine.embedder, None)
+        engine.library.index([docs])
+        searcher = Searcher(engine.settings, engine._parts.store, engine._parts.embedder, None)
         docs_of = chunk_docs(searcher)
         searcher.dense("warm up", 1, None)
         stage = run_first_stage(searcher, queries, docs_of, engine.settings.retrieval.candidates)

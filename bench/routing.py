@@ -78,8 +78,8 @@ def main() -> int:
                             index={"parse_mode": "thread"})  # fmt: skip
         engine = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
                               reranker=None)  # fmt: skip
-        engine.index([root])
-        router = engine.answer_pipeline(EchoChatModel()).documents()
+        engine.library.index([root])
+        router = engine.answers.pipeline(EchoChatModel()).documents()
         results = [_judge(row, router.route(row["q"], scope_filters(row["scope"], root), "auto"),
                           root) for row in rows]  # fmt: skip
         engine.close()

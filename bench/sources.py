@@ -133,7 +133,7 @@ def build_zotero(folder: Path, rng: random.Random) -> list[tuple[str, str]]:
 
 def hit_rank(engine: Engine, question: str, right: str) -> int | None:
     """1-based rank of the right item among the top 5 (a paper by its Zotero key)."""
-    for rank, hit in enumerate(engine.search(question, 5), 1):
+    for rank, hit in enumerate(engine.library.search(question, 5), 1):
         if hit.path == right or (right.startswith("I") and f"A{right[1:]}" in hit.path):
             return rank
     return None
@@ -169,7 +169,7 @@ def main() -> None:
                ("zotero (papers)", out / "Zotero", zotero_q, 100))  # fmt: skip
     for name, folder, questions, items in sources:
         started = time.monotonic()
-        report = engine.index([folder], collection=name.split()[0])
+        report = engine.library.index([folder], collection=name.split()[0])
         seconds = time.monotonic() - started
         top5, top1 = score(engine, questions)
         rows.append((name, items, report.files_indexed, seconds, top5, top1, len(questions)))
@@ -177,7 +177,7 @@ def main() -> None:
                                   "A late message about the kayak rental.",
                                   when=datetime(2025, 1, 1), msgid="late@bench.example")])  # fmt: skip
     started = time.monotonic()
-    again = engine.index([out / "mail"], collection="mail")
+    again = engine.library.index([out / "mail"], collection="mail")
     reindex = time.monotonic() - started
     big = _big_archive(engine, out / "big", args.big_mb) if args.big_mb else None
     engine.close()
@@ -199,13 +199,13 @@ def _big_archive(engine: Engine, folder: Path, megabytes: int) -> tuple[int, flo
                                       + timedelta(days=i), msgid=f"photo{i}@bench.example",
                                       attachments=((f"IMG_{i}.jpg", photo),))])  # fmt: skip
     started = time.monotonic()
-    engine.index([folder], collection="big")
+    engine.library.index([folder], collection="big")
     first = time.monotonic() - started
     append_mbox(archive, [message("Friend <f@bench.example>", "me@bench.example", "One more",
                                   "The last photo.", when=datetime(2025, 1, 1),
                                   msgid="last@bench.example")])  # fmt: skip
     started = time.monotonic()
-    engine.index([folder], collection="big")
+    engine.library.index([folder], collection="big")
     return archive.stat().st_size, first, time.monotonic() - started
 
 

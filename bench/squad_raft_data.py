@@ -103,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         _squad.write_corpus(articles, docs)
         engine = build_engine(Settings(home=home, models_dir=args.models_dir,
                                        index={"parse_mode": "thread"}))  # fmt: skip
-        engine.index([docs])
-        answerer = Answerer(engine.settings, engine.require_chat_model(), engine.search,
-                            engine.reranker)  # fmt: skip
+        engine.library.index([docs])
+        answerer = Answerer(engine.settings, engine._parts.require_chat_model(), engine.library.search,
+                            engine._parts.reranker)  # fmt: skip
         rows = examples(answerer, questions, judge=args.judge, abstain_answers=args.abstain_answers)
         engine.close()
     random.Random(_squad.SEED).shuffle(rows)

@@ -33,11 +33,11 @@ def run_backend(name: str, home: Path, docs: Path, queries: dict[str, str],
     settings = Settings(home=home, store=store, index={"parse_mode": "thread"})
     engine = build_engine(settings, chat_model=None)
     t0 = time.perf_counter()
-    engine.index([docs])
+    engine.library.index([docs])
     index_s = time.perf_counter() - t0
     run: dict[str, dict[str, float]] = {}
     for qid, text in queries.items():
-        hits = engine.search(text, 100)
+        hits = engine.library.search(text, 100)
         scores: dict[str, float] = {}
         for h in hits:
             did = _scifact.doc_id(h.path)

@@ -89,7 +89,7 @@ def _flush(page: Any) -> None:
 def supported_share(engine: Any, digest: DocumentDigest) -> tuple[int, int]:
     """(supported, cited) note sentences, each checked against the excerpt it cites."""
     by_n = {c.n: c for c in digest.citations}
-    reranker = engine.reranker
+    reranker = engine._parts.reranker
     ok = total = 0
     for section in digest.sections:
         for sent in cit.cited_sentences(section.text):
@@ -113,10 +113,10 @@ def main() -> int:
         settings = load_settings({"home": Path(tmp) / "home", **parse_overrides(args.sets)})
         engine = build_engine(settings)
         t0 = time.perf_counter()
-        engine.index([report.parent])
+        engine.library.index([report.parent])
         index_s = time.perf_counter() - t0
-        digest = engine.summarize(report, progress=_progress)
-        rerun = engine.summarize(report)
+        digest = engine.answers.summarize(report, progress=_progress)
+        rerun = engine.answers.summarize(report)
         ok, cited = supported_share(engine, digest)
         _table(settings.llm.model, pages, index_s, digest, rerun, ok, cited)
         print("\nSummary:\n" + digest.summary)

@@ -295,8 +295,18 @@ class DocumentDigest:
 
 
 @dataclass(frozen=True)
+class ConversationTurn:
+    """One question asked within a conversation (``engine.conversations.ask``): the answer
+    and where it was stored."""
+
+    answer: Answer
+    conversation_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
 class ConversationInfo:
-    """A stored conversation as the chat list shows it (``Engine.chats.conversations()``)."""
+    """A stored conversation as the chat list shows it (``engine.conversations.list()``)."""
 
     id: int
     title: str

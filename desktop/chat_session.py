@@ -1,7 +1,7 @@
 """Answering and stored conversations: ask, stop, regenerate, rate, switch, delete, export.
 
 Answers run as jobs on the window's worker thread, which also stores the question and the
-answer. Conversations live in the engine's chat store (:attr:`Engine.chats`): reads are
+answer. Conversations live in the engine's chat store (``engine.conversations``): reads are
 millisecond SQLite statements made on the UI thread, so switching conversations never waits
 behind an indexing job. Writes (ratings, deletes) run on their own ``writer`` thread: they
 hold the index lock (the chat store shares the index's SQLite connection, whose transaction
@@ -12,14 +12,13 @@ the UI thread never takes it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import Progress
-from sourcewise.core.types import Answer, Citation
+from sourcewise.core.types import Citation, ConversationTurn
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.conversation import NOT_IN_DOCUMENTS, from_messages
 from sourcewise.desktop.conversations_panel import ConversationsPanel
@@ -27,15 +26,6 @@ from sourcewise.desktop.qt import QFileDialog, QInputDialog, QMessageBox, QObjec
 from sourcewise.desktop.scope import ChatScope
 from sourcewise.desktop.sources_panel import SourceItem, SourcesPanel
 from sourcewise.desktop.workers import Job, JobRunner
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """What an answer job returns: the answer and where it was stored."""
-
-    answer: Answer
-    conversation_id: int
-    message_id: int
 
 
 class ChatSession(QObject):
@@ -86,7 +76,7 @@ class ChatSession(QObject):
 
     def refresh_list(self) -> None:
         if self.engine is not None:
-            convs = self.engine.chats.conversations()
+            convs = self.engine.conversations.list()
             self.conversations.set_conversations(convs, current=self.chat.conversation.id)
             self.conversations_changed.emit()
 
@@ -102,17 +92,13 @@ class ChatSession(QObject):
         conv_id = conv.id
         filters = self.scope.filters if self.scope is not None else None
 
-        def work(job: Job) -> StoredAnswer:
+        def work(job: Job) -> ConversationTurn:
             # Stored on this thread, which may wait for the index lock; the UI never does.
-            store = engine.chats
-            cid = store.create() if conv_id is None else conv_id
-            store.append(cid, "user", question)
-            job.signals.partial.emit(cid)
-            answer = engine.ask(question, history=history, on_token=job.emit_token,
-                                on_sources=job.signals.sources.emit, filters=filters,
-                                progress=job.report_progress,
-                                cancel=job.cancel_token)  # fmt: skip
-            return StoredAnswer(answer, cid, store.append_answer(cid, answer))
+            return engine.conversations.ask(
+                conv_id, question, history=history, filters=filters,
+                on_stored=job.signals.partial.emit, on_token=job.emit_token,
+                on_sources=job.signals.sources.emit, progress=job.report_progress,
+                cancel=job.cancel_token)  # fmt: skip
 
         self.chat.begin_answer(question)
         job = Job("answer", work)
@@ -167,7 +153,7 @@ class ChatSession(QObject):
             self.chat.conversation.id = conversation_id
         self.refresh_list()
 
-    def _on_answer(self, result: StoredAnswer) -> None:
+    def _on_answer(self, result: ConversationTurn) -> None:
         self.job = None
         answer = result.answer
         conv, ex = self.chat.conversation, self.chat.conversation.last
@@ -213,9 +199,9 @@ class ChatSession(QObject):
 
         def save(engine: Engine) -> None:
             if log_id is not None:
-                engine.feedback(log_id, rating, text)
+                engine.answers.feedback(log_id, rating, text)
             elif message_id is not None:  # stored before answers carried their log id
-                engine.chats.rate(message_id, rating, text)
+                engine.conversations.rate(message_id, rating, text)
 
         self._rating = (index, rating)
         if not self._write("rating", save, self._on_rated):
@@ -247,7 +233,7 @@ class ChatSession(QObject):
             self.conversations.select(self.chat.conversation.id)
             return False
         try:
-            messages = engine.chats.messages(conversation_id)
+            messages = engine.conversations.messages(conversation_id)
         except SourcewiseError as err:
             self.status.emit(str(err), 8000)
             self.refresh_list()
@@ -272,7 +258,7 @@ class ChatSession(QObject):
         if self.busy or self._deleting is not None or not self.confirm_delete(title):
             return
         self._deleting = conversation_id
-        self._write("delete", lambda engine: engine.chats.delete(conversation_id),
+        self._write("delete", lambda engine: engine.conversations.delete(conversation_id),
                     self._on_deleted)  # fmt: skip
 
     def _on_deleted(self, _result: object) -> None:
@@ -293,8 +279,8 @@ class ChatSession(QObject):
         if engine is None:
             return None
         try:
-            text = engine.chats.export_markdown(conversation_id)
-            title = engine.chats.get(conversation_id).title
+            text = engine.conversations.export_markdown(conversation_id)
+            title = engine.conversations.get(conversation_id).title
             target = path or self.ask_export_path(_file_name(title))
             if target is None:
                 return None

@@ -112,7 +112,7 @@ class EngineSettings(QObject):
         if settings is None or self.dialog is not None:
             return
         engine = self.window.engine
-        models = engine.model_library if engine is not None else ModelLibrary(settings)
+        models = engine.models.library if engine is not None else ModelLibrary(settings)
         home = self.discover_home
         self.window.statusBar().showMessage("Looking for models…", 3000)
         job = Job("model choices", lambda _job: mc.gather(models, home))
@@ -128,7 +128,7 @@ class EngineSettings(QObject):
         if self.settings is None:
             return
         engine = self.window.engine
-        models = engine.model_library if engine is not None else ModelLibrary(self.settings)
+        models = engine.models.library if engine is not None else ModelLibrary(self.settings)
         dialog = SettingsDialog(self.settings, choices, self.window, models=models,
                                 runner=self.window.side_runner)  # fmt: skip
         dialog.accepted.connect(lambda: self.apply(dialog.result_settings()))

@@ -50,7 +50,7 @@ class IndexController(QObject):
 
         def work(job: Job) -> IndexReport:
             if force:
-                engine.remove(paths, collection)
+                engine.library.remove(paths, collection)
             last = time.monotonic() - every + min(every, 1.0)  # the first after a second
 
             def progress(p: Progress) -> None:
@@ -60,9 +60,11 @@ class IndexController(QObject):
                 # queued behind this one would only run when indexing ends.
                 if p.files_done and time.monotonic() - last >= every:
                     last = time.monotonic() - every + min(every, 1.0)  # the first after a second
-                    job.signals.partial.emit(engine.documents())
+                    job.signals.partial.emit(engine.library.documents())
 
-            return engine.index(paths, collection, progress=progress, cancel=job.cancel_token)
+            return engine.library.index(
+                paths, collection, progress=progress, cancel=job.cancel_token
+            )
 
         job = Job("indexing", work)
         job.signals.progress.connect(self._on_progress)

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         """The models load on the side runner while the window is shown: a question asked
         meanwhile waits only for the rest of the load (the models' own locks), not for all
         of it after the click."""
-        job = Job("load models", lambda _job: engine.warm_up())
+        job = Job("load models", lambda _job: engine.models.warm_up())
         job.signals.failed.connect(self._warm_up_failed)
         self.side_runner.start(job)
 
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         if engine is None:
             return
         handler = self._on_first_library if first_run else self._on_full_library
-        self._run("library", lambda _job: (engine.documents(), engine.roots()),
+        self._run("library", lambda _job: (engine.library.documents(), engine.library.roots()),
                   handler)  # fmt: skip
 
     def _on_library(self, docs: list[DocumentInfo]) -> None:
@@ -226,7 +226,9 @@ class MainWindow(QMainWindow):
     def remove(self, paths: list[Path], collection: str) -> None:
         engine = self.engine
         if engine is not None:
-            self._run("remove", lambda _job: engine.remove(paths, collection), self._on_removed)
+            self._run(
+                "remove", lambda _job: engine.library.remove(paths, collection), self._on_removed
+            )
 
     def _on_removed(self, count: int) -> None:
         self.statusBar().showMessage(f"Removed {count} file(s) from the index", 5000)

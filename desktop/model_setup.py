@@ -74,8 +74,8 @@ class ModelBanner(QFrame):
     def check(self, engine: Engine) -> list[ModelInfo]:
         """Show the offer when ``engine`` needs models that are missing; returns them."""
         self.engine = engine
-        library = engine.model_library
-        missing = [] if self.job is not None else engine.missing_models()
+        library = engine.models.library
+        missing = [] if self.job is not None else engine.models.missing()
         if missing:
             specs = {s.name: s for s in [*library.defaults(), *missing]}
             self.to_install = list(specs)
@@ -95,7 +95,7 @@ class ModelBanner(QFrame):
         engine = self.engine
         if engine is None or self.job is not None:
             return
-        models, names = engine.model_library, list(self.to_install)
+        models, names = engine.models.library, list(self.to_install)
         job = Job("install models", lambda j: models.install_many(
             names, progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
         job.signals.progress.connect(self._on_progress)

@@ -53,14 +53,14 @@ class WatchController(QObject):
             return False
         if not watch:
             self._stop(root)
-        engine.set_watched(collection, folder, watch)
+        engine.library.set_watched(collection, folder, watch)
         return True
 
     def _start(self, root: Root) -> bool:
         if root in self._stops or self.engine is None:
             return root in self._stops
         try:
-            stop = self.engine.watch(root[0], [Path(root[1])], self._report.emit,
+            stop = self.engine.library.watch(root[0], [Path(root[1])], self._report.emit,
                                      debounce_s=self.debounce_s)  # fmt: skip
         except OSError as err:  # gone, unreadable, or out of inotify watches
             self.failed.emit(f"Cannot watch {root[1]}: {err}")

@@ -58,7 +58,7 @@ def ask(ctx: click.Context, /, question: str, collections: tuple[str, ...], fold
     engine = _engine(state(ctx), adapter)
     filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
     with cancel_on_ctrl_c("reading") as cancel:
-        answer = engine.ask(question, filters=filters, on_token=None if as_json else _stream,
+        answer = engine.answers.ask(question, filters=filters, on_token=None if as_json else _stream,
                             mode=mode, progress=None if as_json else reading_progress,
                             cancel=cancel)  # fmt: skip
     if as_json:
@@ -87,7 +87,7 @@ def chat(ctx: click.Context, /, collections: tuple[str, ...], folder: Path | Non
     filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
     conversation = resume
     if resume is not None:
-        engine.chats.get(resume)  # fail early on an unknown id
+        engine.conversations.get(resume)  # fail early on an unknown id
     click.echo(f"Sourcewise chat. {_HELP} Ctrl-D exits.")
     last: Answer | None = None  # what /up and /down rate, by its answer-log id
     while True:
@@ -109,9 +109,8 @@ def chat(ctx: click.Context, /, collections: tuple[str, ...], folder: Path | Non
                 continue
             conversation = _command(line, engine, conversation)
             continue
-        if conversation is None:
-            conversation = engine.chats.create()
-        last = _turn(engine, conversation, line, filters) or last
+        conversation, answer = _turn(engine, conversation, line, filters)
+        last = answer or last
 
 
 def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
@@ -120,7 +119,7 @@ def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
         click.echo("no answer to rate yet")
         return
     try:
-        engine.feedback(answer.log_id, 1 if name == "/up" else -1, comment.strip())
+        engine.answers.feedback(answer.log_id, 1 if name == "/up" else -1, comment.strip())
     except SourcewiseError as err:
         click.echo(f"error: {err}")
     else:
@@ -140,7 +139,9 @@ def _command(line: str, engine: Engine, conversation: int | None) -> int | None:
         else:
             target = Path(arg.strip()).expanduser()
             try:
-                target.write_text(engine.chats.export_markdown(conversation), encoding="utf-8")
+                target.write_text(
+                    engine.conversations.export_markdown(conversation), encoding="utf-8"
+                )
             except OSError as err:
                 click.echo(f"error: cannot write {target}: {err}")
             else:
@@ -151,17 +152,19 @@ def _command(line: str, engine: Engine, conversation: int | None) -> int | None:
 
 
 def _turn(
-    engine: Engine, conversation: int, question: str, filters: SearchFilters
-) -> Answer | None:
-    store = engine.chats
-    history = store.history(conversation)
+    engine: Engine, conversation: int | None, question: str, filters: SearchFilters
+) -> tuple[int | None, Answer | None]:
+    """Ask within ``conversation`` (a new one when None): the conversation the question was
+    stored in, and the answer (None when stopped or failed)."""
+    stored: list[int] = []
     cancel = CancelToken()
     sys.stdout.write("\n")
     try:
-        answer = engine.ask(
+        turn = engine.conversations.ask(
+            conversation,
             question,
             filters=filters,
-            history=history,
+            on_stored=stored.append,
             on_token=_stream,
             cancel=cancel,
             progress=reading_progress,
@@ -169,15 +172,13 @@ def _turn(
     except (KeyboardInterrupt, Cancelled):
         cancel.cancel()
         click.echo("\n(stopped)")
-        return None
+        return (stored[0] if stored else conversation), None
     except SourcewiseError as err:
         click.echo(f"\nerror: {err}")
-        return None
+        return (stored[0] if stored else conversation), None
     click.echo()
-    store.append(conversation, "user", question)  # stored with its answer, so a stopped turn
-    store.append_answer(conversation, answer)  # leaves no dangling question in the history
-    _print_sources(answer)
-    return answer
+    _print_sources(turn.answer)
+    return turn.conversation_id, turn.answer
 
 
 COMMANDS = [ask, chat, summarize]

@@ -51,7 +51,7 @@ def index(
     engine = state(ctx).engine()
     with cancel_on_ctrl_c("indexing") as cancel:
         try:
-            report = engine.index(list(paths), collection, progress=_print_progress,
+            report = engine.library.index(list(paths), collection, progress=_print_progress,
                                   cancel=cancel)  # fmt: skip
         except Cancelled as err:  # Ctrl+C: the partial report is shown, then exit 130
             if err.report is None:
@@ -74,7 +74,7 @@ def _watch_forever(engine: Engine, paths: list[Path], collection: str) -> None:
         click.echo(f"re-indexed: {r.files_indexed} new/changed, {r.files_removed} removed, "
                    f"{r.files_failed} failed")  # fmt: skip
 
-    stop = engine.watch(collection, folders, echo)
+    stop = engine.library.watch(collection, folders, echo)
     click.echo(f"watching {len(folders)} folder(s); Ctrl-C to stop", err=True)
     try:
         while True:
@@ -114,7 +114,7 @@ def remove(
     ctx: click.Context, paths: tuple[Path, ...], collection: str | None, as_json: bool
 ) -> None:
     """Forget files or folders (the files themselves are not touched)."""
-    count = state(ctx).engine().remove(list(paths), collection)
+    count = state(ctx).engine().library.remove(list(paths), collection)
     if as_json:
         emit_json({"removed": count})
     else:
@@ -128,11 +128,11 @@ def remove(
 def status(ctx: click.Context, as_json: bool, files: bool) -> None:
     """What is indexed, and which files failed and why."""
     engine = state(ctx).engine()
-    st = engine.status()
+    st = engine.library.status()
     if as_json:
         data: dict[str, object] = {**to_json(st)}
         if files:
-            data["files"] = engine.documents()
+            data["files"] = engine.library.documents()
         emit_json(data)
         return
     waiting = f"{st.pending} pending, " if st.pending else ""

@@ -26,7 +26,7 @@ def report(ctx: click.Context, since: str | None, export: Path | None, as_json: 
 
     since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
     engine = state(ctx).engine()
-    rows = logged_answers(engine.answer_log, since_ts)
+    rows = logged_answers(engine.answers.log(since_ts))
     if export is not None:
         count = export_gold(rows, export)
         if as_json:
@@ -57,7 +57,7 @@ def report(ctx: click.Context, since: str | None, export: Path | None, as_json: 
 def feedback(ctx: click.Context, answer_id: int, rating: str, comment: str) -> None:
     """Rate answer ANSWER_ID up or down (the id `ask` prints, `answer_id` in `ask --json` and
     in the API's replies); `report` counts the ratings."""
-    state(ctx).engine().feedback(answer_id, 1 if rating == "up" else -1, comment)
+    state(ctx).engine().answers.feedback(answer_id, 1 if rating == "up" else -1, comment)
     click.echo(f"rated answer {answer_id} {rating}")
 
 

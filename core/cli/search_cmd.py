@@ -59,11 +59,10 @@ def search(ctx: click.Context, /, query: str, k: int | None, collections: tuple[
            as_json: bool, **source: Any) -> None:  # fmt: skip
     """Find the passages that best match QUERY."""
     engine = state(ctx).engine()
-    if no_rerank:
-        engine.reranker = None
-    hits = engine.search(
+    hits = engine.library.search(
         query, k,
         build_filters(collections, folder, path_glob, file_types, since, documents, **source),
+        rerank=not no_rerank,
     )  # fmt: skip
     if as_json:
         emit_json([hit_json(h) for h in hits])

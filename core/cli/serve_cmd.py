@@ -43,7 +43,7 @@ def serve(
         st.settings.llm.adapter = adapter  # before the engine (and its model) is built
     engine = st.engine()
     click.echo("loading the chat model ...", err=True)
-    engine.require_chat_model().warm_up()
+    engine.models.warm_up(chat_only=True)
     click.echo(f"serving on http://{host}:{port}/v1 (Ctrl-C stops)", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 

@@ -59,7 +59,7 @@ def summarize(ctx: click.Context, path: Path, question: str, as_json: bool) -> N
     """Read the indexed document PATH whole: a cited summary of each section and of the whole."""
     engine = state(ctx).engine()
     with cancel_on_ctrl_c("reading") as cancel:
-        digest = engine.summarize(path, question, progress=None if as_json else reading_progress,
+        digest = engine.answers.summarize(path, question, progress=None if as_json else reading_progress,
                                   cancel=cancel)  # fmt: skip
     if as_json:
         emit_json(digest_json(digest))

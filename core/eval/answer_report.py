@@ -3,13 +3,14 @@ poorly rated answers exported as gold questions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sourcewise.core.eval.gold import GoldItem, write_gold
 from sourcewise.core.eval.metrics import mean, percentile
-from sourcewise.core.store.answer_log import AnswerLog
 
 
 @dataclass
@@ -46,13 +47,13 @@ class LoggedAnswer:
     comment: str
 
 
-def logged_answers(answer_log: AnswerLog, since: float | None = None) -> list[LoggedAnswer]:
+def logged_answers(rows: Sequence[tuple[Any, ...]]) -> list[LoggedAnswer]:
     """Log rows (oldest first) with their rating, made by answer id or on the chat message
     that stored the answer."""
     return [LoggedAnswer(int(r[0]), float(r[1]), str(r[2]), str(r[3]), bool(r[4]),
                          None if r[5] is None else float(r[5]), float(r[6]), float(r[7]),
                          str(r[8]), r[9], None if r[10] is None else int(r[10]), str(r[11] or ""))
-            for r in answer_log.rows(since)]  # fmt: skip
+            for r in rows]  # fmt: skip
 
 
 def period(label: str, rows: list[LoggedAnswer]) -> Period:

@@ -83,7 +83,7 @@ def generate_gold(
     cancel: CancelToken | None = None,
 ) -> list[GoldItem]:
     """Draft up to ``n`` gold items from passages sampled (seeded) across the index."""
-    model = engine.require_chat_model()
+    model = engine.models.chat_model()
     passages = sample_passages(engine, n, seed)
     items = []
     for i, p in enumerate(passages, start=1):

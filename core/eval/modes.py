@@ -54,7 +54,7 @@ def asker(engine: Engine, model: ChatModel, mode: str, adapter: str | None = Non
     answer log.
     """
     if uses_retrieval(mode):
-        pipeline = engine.answer_pipeline(model, settings=settings_for(engine, adapter))
+        pipeline = engine.answers.pipeline(model, settings=settings_for(engine, adapter))
         return lambda question, cancel: pipeline.ask(question, cancel=cancel)
     return lambda question, cancel: closed_book(engine, model, question, cancel)
 
@@ -91,14 +91,15 @@ def default_models(engine: Engine) -> ModelFor:
     """Chat models per adapter: the engine's own where its adapter setting matches, otherwise
     one built from the same settings with ``llm.adapter`` replaced (cached)."""
     from sourcewise.core.factory import make_chat_model
+    from sourcewise.core.modelstore.store import ModelStore
 
     cache: dict[str | None, ChatModel] = {}
 
     def model_for(adapter: str | None) -> ChatModel:
         if adapter == engine.settings.llm.adapter:
-            return engine.require_chat_model()
+            return engine.models.chat_model()
         if adapter not in cache:
-            model = make_chat_model(settings_for(engine, adapter), engine.models)
+            model = make_chat_model(settings_for(engine, adapter), ModelStore(engine.settings))
             if model is None:
                 from sourcewise.core.errors import ModelError
 

@@ -114,8 +114,9 @@ def evaluate(
         questions=len(items), retrieval=retrieval_metrics(retrieval_rows, k),
         hit_curve={lv: hit_curve(retrieval_rows, lv, k) for lv in LEVELS},
         retrieval_rows=retrieval_rows, modes=results,
-        settings={"chat_model": engine.settings.llm.model, "embed_model": engine.embedder.name,
-                  "reranker": engine.reranker is not None,
+        settings={"chat_model": engine.settings.llm.model,
+                  "embed_model": engine.models.in_use()["embed_model"],
+                  "reranker": engine.models.in_use()["reranker"],
                   "max_sources": engine.settings.answer.max_sources},
     )  # fmt: skip
 
@@ -131,7 +132,7 @@ def page_key(hit: SearchHit, gold_pages: set[tuple[str, int]]) -> tuple[str, int
 
 def retrieval_row(engine: Engine, item: GoldItem, k: int) -> RetrievalRow:
     start = time.perf_counter()
-    hits = engine.search(item.question, k)
+    hits = engine.library.search(item.question, k)
     ms = (time.perf_counter() - start) * 1000
     row = RetrievalRow(item.id, item.question, ms,
                        [{"path": h.path, "page": h.page, "score": h.score} for h in hits])  # fmt: skip

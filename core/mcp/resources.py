@@ -52,7 +52,7 @@ def document_json(doc: DocumentInfo) -> dict[str, Any]:
 def list_page(engine: Engine, cursor: str | None) -> types.ListResourcesResult:
     """The library resource, then the indexed documents, ``PAGE_SIZE`` at a time."""
     start = _offset(cursor)
-    docs = [d for d in engine.documents() if d.status == "indexed"]
+    docs = [d for d in engine.library.documents() if d.status == "indexed"]
     page = [_resource(d) for d in docs[start : start + PAGE_SIZE]]
     if start == 0:
         page.insert(0, _LIBRARY)
@@ -64,14 +64,14 @@ def list_page(engine: Engine, cursor: str | None) -> types.ListResourcesResult:
 
 def read(engine: Engine, uri: str) -> list[ReadResourceContents]:
     if uri == LIBRARY_URI:
-        return [_json({"documents": [document_json(d) for d in engine.documents()]})]
+        return [_json({"documents": [document_json(d) for d in engine.library.documents()]})]
     if uri.startswith(DOCUMENT_PREFIX) and uri[len(DOCUMENT_PREFIX) :].isdigit():
         document_id = int(uri[len(DOCUMENT_PREFIX) :])
-        doc = engine.document(document_id)
+        doc = engine.library.document(document_id)
         if doc is not None:
             passages = [
                 {"chunk_id": p.chunk_id, "page": p.page, "heading": p.heading, "text": p.text}
-                for p in engine.document_passages(document_id)
+                for p in engine.library.document_passages(document_id)
             ]
             return [_json({"document": asdict(doc), "passages": passages})]
     raise McpError(types.ErrorData(code=RESOURCE_NOT_FOUND, message=(

@@ -125,24 +125,26 @@ def call(engine: Engine, name: str, args: Mapping[str, Any], cancel: CancelToken
 
 def search(engine: Engine, args: Mapping[str, Any]) -> dict[str, Any]:
     _require_documents(engine)
-    hits = engine.search(str(args["query"]), args.get("k"), _filters(args))
+    hits = engine.library.search(str(args["query"]), args.get("k"), _filters(args))
     return {"results": [hit_json(h) for h in hits]}
 
 
 def ask(engine: Engine, args: Mapping[str, Any], cancel: CancelToken) -> dict[str, Any]:
     _require_documents(engine)
-    return answer_json(engine.ask(str(args["question"]), filters=_filters(args), cancel=cancel))
+    return answer_json(
+        engine.answers.ask(str(args["question"]), filters=_filters(args), cancel=cancel)
+    )
 
 
 def list_documents(engine: Engine, args: Mapping[str, Any]) -> dict[str, Any]:
-    docs = engine.documents(args.get("collection"))
+    docs = engine.library.documents(args.get("collection"))
     offset, limit = int(args.get("offset", 0)), int(args.get("limit", 100))
     return {"total": len(docs), "offset": offset,
             "documents": [document_json(d) for d in docs[offset : offset + limit]]}  # fmt: skip
 
 
 def get_passage(engine: Engine, chunk_id: int) -> dict[str, Any]:
-    passage = engine.passage(chunk_id)
+    passage = engine.library.passage(chunk_id)
     if passage is None:
         raise SourcewiseError(
             f"no indexed passage has chunk id {chunk_id} (its file may have been removed or "
@@ -153,7 +155,7 @@ def get_passage(engine: Engine, chunk_id: int) -> dict[str, Any]:
 
 def _require_documents(engine: Engine) -> None:
     # An empty library is the user's setup to fix, not "no results": say so.
-    if engine.status().chunks == 0:
+    if engine.library.status().chunks == 0:
         raise SourcewiseError(NOTHING_INDEXED)
 
 

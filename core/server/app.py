@@ -143,14 +143,14 @@ class ChatService:
 
     @property
     def model_name(self) -> str:
-        return self.engine.require_chat_model().name
+        return self.engine.models.chat_name()
 
     def ask(self, req: ChatRequest, on_token: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None) -> Answer:  # fmt: skip
         with self.lock:
             if cancel is not None:
                 cancel.check()  # the client left while waiting for the lock
-            return self.engine.ask(req.question, filters=req.filters, history=req.history,
+            return self.engine.answers.ask(req.question, filters=req.filters, history=req.history,
                                    on_token=on_token, cancel=cancel, max_tokens=req.max_tokens)  # fmt: skip
 
 
@@ -199,7 +199,7 @@ def create_app(engine: Engine) -> Starlette:
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as err:
             return _error(400, str(err))
         try:  # not behind the service lock: a rating need not wait for a generation
-            await run_in_threadpool(engine.feedback, answer_id, rating, comment)
+            await run_in_threadpool(engine.answers.feedback, answer_id, rating, comment)
         except SourcewiseError as err:
             return _error(404, str(err), code="answer_not_found")
         return JSONResponse({"answer_id": answer_id, "rating": rating})

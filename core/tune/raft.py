@@ -34,7 +34,7 @@ def cite(answer: str, n: int) -> str:
 def find_gold(engine: Engine, record: Record, k: int) -> SearchHit | None:
     """The passage that best contains the answer: searched with question and answer, limited
     to the record's source documents when it names them, ranked by answer-token overlap."""
-    hits = engine.search(f"{record.question} {record.answer}", k)
+    hits = engine.library.search(f"{record.question} {record.answer}", k)
     if record.source_paths:
         hits = [h for h in hits if h.path in record.source_paths] or hits
     if not hits:
@@ -48,7 +48,7 @@ def distractors(
 ) -> list[SearchHit]:
     """``n`` passages from other documents: the question's own near misses first (hard
     negatives), then random passages."""
-    out = [h for h in engine.search(record.question, n * 3) if h.path != gold.path][:n]
+    out = [h for h in engine.library.search(record.question, n * 3) if h.path != gold.path][:n]
     if len(out) < n:
         taken = {h.chunk_id for h in out}
         for p in sample_passages(engine, n * 2, seed, exclude_paths={gold.path}):

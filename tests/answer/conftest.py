@@ -54,7 +54,7 @@ def docs(tmp_path: Path) -> Path:
 @pytest.fixture
 def engine(tmp_path: Path, docs: Path) -> Iterator[Engine]:
     eng = fake_engine(tmp_path / "home")
-    eng.index([docs])
+    eng.library.index([docs])
     yield eng
     eng.close()
 

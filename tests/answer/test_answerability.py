@@ -32,8 +32,8 @@ def test_on_topic_but_unanswerable_abstains_with_the_nearest_passages(
     model = EchoChatModel(p_yes=0.1)
     engine = fake_engine(tmp_path / "home", model)
     engine.settings.answer.answerable_threshold = 0.5
-    engine.index([docs])
-    answer = engine.ask(QUESTION)
+    engine.library.index([docs])
+    answer = engine.answers.ask(QUESTION)
     assert answer.abstained and answer.nearest and answer.answerable is not None
     assert "do not state the answer" in answer.reason
     assert model.prompts == []  # no answer was generated
@@ -44,8 +44,8 @@ def test_the_judge_and_the_answer_share_their_prompt_prefix(tmp_path: Path, docs
     model = EchoChatModel(p_yes=0.9)
     engine = fake_engine(tmp_path / "home", model)
     engine.settings.answer.answerable_threshold = 0.5
-    engine.index([docs])
-    answer = engine.ask(QUESTION)
+    engine.library.index([docs])
+    answer = engine.answers.ask(QUESTION)
     assert not answer.abstained and answer.answerable is not None and answer.answerable > 0.8
     judged, asked = model.judged[-1], model.prompts[-1]
     assert judged[0] == asked[0]  # the same system prompt
@@ -58,14 +58,14 @@ def test_verify_off_skips_the_judgement(tmp_path: Path, docs: Path) -> None:
     model = EchoChatModel(p_yes=0.0)
     engine = fake_engine(tmp_path / "home", model)
     engine.settings.answer.verify = False
-    engine.index([docs])
-    assert not engine.ask(QUESTION).abstained and model.judged == []
+    engine.library.index([docs])
+    assert not engine.answers.ask(QUESTION).abstained and model.judged == []
     engine.close()
 
 
 def test_an_empty_index_says_nothing_is_indexed(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home", EchoChatModel())
-    answer = engine.ask(QUESTION)
+    answer = engine.answers.ask(QUESTION)
     assert answer.abstained and "Nothing is indexed yet" in answer.answer
     engine.close()
 
@@ -73,8 +73,8 @@ def test_an_empty_index_says_nothing_is_indexed(tmp_path: Path) -> None:
 def test_sources_are_reported_before_the_answer_streams(tmp_path: Path, docs: Path) -> None:
     events: list[str] = []
     engine = fake_engine(tmp_path / "home", EchoChatModel())
-    engine.index([docs])
-    engine.ask(QUESTION, on_sources=lambda cites: events.append(f"sources:{len(cites)}"),
+    engine.library.index([docs])
+    engine.answers.ask(QUESTION, on_sources=lambda cites: events.append(f"sources:{len(cites)}"),
                on_token=lambda _: events.append("token"))  # fmt: skip
     assert events[0].startswith("sources:") and events[0] != "sources:0" and "token" in events
     engine.close()
@@ -87,12 +87,12 @@ def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
 
     engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.05))
     engine.settings.answer.answerable_threshold = 0.5
-    engine.index([docs])
-    data = answer_json(engine.ask(QUESTION))
+    engine.library.index([docs])
+    data = answer_json(engine.answers.ask(QUESTION))
     assert data["abstained"] and data["nearest"] and data["nearest"][0]["path"]
     assert data["timings"]["total_ms"] > 0 and data["uncited"] is False
     engine.settings.answer.verify = False
-    data = answer_json(engine.ask(QUESTION))
+    data = answer_json(engine.answers.ask(QUESTION))
     assert "nearest" not in data and data["citations"][0]["quote"]
     engine.close()
 
@@ -101,13 +101,15 @@ def test_the_threshold_comes_from_the_models_manifest_entry(tmp_path: Path, docs
     from sourcewise.core.answer.answerer import Answerer
 
     engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.1))
-    engine.index([docs])
+    engine.library.index([docs])
     engine.settings.llm.model = "qwen2.5-coder-1.5b"  # calibrated: 0.75 in the manifest
-    assert engine.ask(QUESTION).abstained
+    assert engine.answers.ask(QUESTION).abstained
     engine.settings.llm.model = "qwen2.5-coder-0.5b"  # its judgement is at chance: not asked
-    assert not engine.ask(QUESTION).abstained
+    assert not engine.answers.ask(QUESTION).abstained
     model = EchoChatModel(p_yes=0.1)
-    Answerer(engine.settings, model, engine.search, None, judge_threshold=None).ask(QUESTION)
+    Answerer(engine.settings, model, engine.library.search, None, judge_threshold=None).ask(
+        QUESTION
+    )
     assert model.judged == []
     engine.close()
 
@@ -133,7 +135,7 @@ def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -
     engine = fake_engine(tmp_path / "home2", model)
     engine.settings.llm.adapter = "reader"
     engine.settings.models_dir = tmp_path / "models"
-    assert engine.answer_pipeline().judge_threshold == 0.62
+    assert engine.answers.pipeline().judge_threshold == 0.62
     engine.close()
 
 

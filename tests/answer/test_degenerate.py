@@ -16,9 +16,9 @@ def _ask(
 ) -> tuple[object, list[str]]:
     engine = fake_engine(tmp_path / "home", ScriptedChatModel(reply))
     engine.settings.answer.verify = verify
-    engine.index([docs])
+    engine.library.index([docs])
     streamed: list[str] = []
-    answer = engine.ask(QUESTION, on_token=streamed.append)
+    answer = engine.answers.ask(QUESTION, on_token=streamed.append)
     engine.close()
     return answer, streamed
 
@@ -87,8 +87,8 @@ def test_a_decline_after_the_check_found_the_answer_quotes_the_best_sentence(
 
 def test_a_quote_for_a_german_question_opens_in_german(tmp_path: Path, docs: Path) -> None:
     engine = fake_engine(tmp_path / "home", ScriptedChatModel("[1] [2] [3]"))
-    engine.index([docs])
-    answer = engine.ask("Wie lange gilt die Garantie für die Falcon X2 Drohne?")
+    engine.library.index([docs])
+    answer = engine.answers.ask("Wie lange gilt die Garantie für die Falcon X2 Drohne?")
     engine.close()
     assert answer.answer.startswith('Die passendste Stelle lautet: "'), answer.answer
     assert not answer.abstained and answer.citations

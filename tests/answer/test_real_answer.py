@@ -43,14 +43,14 @@ def test_a_planted_fact_is_answered_with_a_supported_citation(tmp_path: Path) ->
     engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
-        engine.index([docs])
-        answer = engine.ask("What is the zebra-lantern protocol number?")
+        engine.library.index([docs])
+        answer = engine.answers.ask("What is the zebra-lantern protocol number?")
         assert not answer.abstained, answer.reason
         assert "4711" in answer.answer and not answer.uncited
         cite = answer.citations[0]
         assert cite.path.endswith("protocols.md") and cite.supported is True
         assert "4711" in cite.quote
-        off_topic = engine.ask("What colour are the wings of the Martian butterfly?")
+        off_topic = engine.answers.ask("What colour are the wings of the Martian butterfly?")
         assert off_topic.abstained and off_topic.answer.startswith("The documents don't cover")
     finally:
         engine.close()
@@ -69,9 +69,9 @@ def test_the_bundled_adapter_answers_a_planted_fact_and_judges_with_its_threshol
                         index={"parse_mode": "thread"}, llm={"model": "qwen2.5-coder-0.5b"})  # fmt: skip
     engine = build_engine(settings)
     try:
-        assert engine.require_chat_model().name == "qwen2.5-coder-0.5b+squad-raft-0.5b"
-        engine.index([docs])
-        answer = engine.ask("What is the zebra-lantern protocol number?")
+        assert engine._parts.require_chat_model().name == "qwen2.5-coder-0.5b+squad-raft-0.5b"
+        engine.library.index([docs])
+        answer = engine.answers.ask("What is the zebra-lantern protocol number?")
         assert not answer.abstained, answer.reason
         assert answer.answerable is not None and answer.answerable >= 0.5  # the card's check ran
         assert "4711" in answer.answer and not answer.uncited

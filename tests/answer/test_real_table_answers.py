@@ -20,9 +20,9 @@ def test_a_table_row_and_a_sheets_smallest_row_are_answered(tmp_path: Path) -> N
     engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
-        engine.index([folder])
-        row = engine.ask("How many days per week may a support agent work remotely?")
-        smallest = engine.ask("Which department has the smallest budget?")
+        engine.library.index([folder])
+        row = engine.answers.ask("How many days per week may a support agent work remotely?")
+        smallest = engine.answers.ask("Which department has the smallest budget?")
     finally:
         engine.close()
     assert not row.abstained, row.reason
@@ -45,8 +45,8 @@ def test_a_german_question_gets_a_german_answer(tmp_path: Path) -> None:
     engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
-        engine.index([folder])
-        answer = engine.ask("Wann findet das Sommerfest statt?")
+        engine.library.index([folder])
+        answer = engine.answers.ask("Wann findet das Sommerfest statt?")
     finally:
         engine.close()
     assert not answer.abstained, answer.reason

@@ -29,15 +29,15 @@ def test_summarize_cites_each_section_and_the_scope_holds(tmp_path: Path) -> Non
                         reading={"section_tokens": 200, "section_max_tokens": 48})  # fmt: skip
     engine = build_engine(settings)
     try:
-        engine.index([docs])
-        digest = engine.summarize(report)
+        engine.library.index([docs])
+        digest = engine.answers.summarize(report)
         assert digest.sections_done == digest.sections_total == 4 and not digest.cancelled
         for section in digest.sections:
             assert section.text and section.citations, section.title
             assert all(c.path == str(report) and c.page in section.pages for c in section.citations)
         assert digest.summary and {c.path for c in digest.citations} == {str(report)}
         scope = SearchFilters(documents=(str(report),))
-        answer = engine.ask("When do lunch orders close?", filters=scope)
+        answer = engine.answers.ask("When do lunch orders close?", filters=scope)
         assert {c.path for c in answer.citations} <= {str(report)}
     finally:
         engine.close()

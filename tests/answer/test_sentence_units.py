@@ -63,8 +63,10 @@ def test_a_hard_wrapped_txt_quote_is_the_whole_sentence(tmp_path: Path) -> None:
     (folder / "survey.txt").write_text(SURVEY, encoding="utf-8")
     engine = fake_engine(tmp_path / "home")
     try:
-        engine.index([folder])
-        answer = engine.ask("What did more than half of the respondents say about the shift rota?")
+        engine.library.index([folder])
+        answer = engine.answers.ask(
+            "What did more than half of the respondents say about the shift rota?"
+        )
     finally:
         engine.close()
     assert not answer.abstained

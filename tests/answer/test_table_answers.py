@@ -21,7 +21,7 @@ def folder(tmp_path: Path) -> Path:
 def _engine(tmp_path: Path, folder: Path, model: EchoChatModel | ScriptedChatModel) -> Engine:
     engine = fake_engine(tmp_path / "home", model)
     engine.settings.answer.answerable_threshold = 0.65  # judged, as the default model is
-    engine.index([folder])
+    engine.library.index([folder])
     return engine
 
 
@@ -29,7 +29,7 @@ def test_a_docx_table_row_is_answered_and_cited(tmp_path: Path, folder: Path) ->
     model = EchoChatModel(p_yes=0.9)
     engine = _engine(tmp_path, folder, model)
     try:
-        answer = engine.ask("How many remote days per week does a support agent get?")
+        answer = engine.answers.ask("How many remote days per week does a support agent get?")
     finally:
         engine.close()
     assert not answer.abstained, answer.reason
@@ -42,7 +42,7 @@ def test_a_sheet_is_read_whole_for_its_smallest_row(tmp_path: Path, folder: Path
     model = EchoChatModel(p_yes=0.9)
     engine = _engine(tmp_path, folder, model)
     try:
-        answer = engine.ask("Which department has the smallest budget?")
+        answer = engine.answers.ask("Which department has the smallest budget?")
     finally:
         engine.close()
     assert not answer.abstained, answer.reason
@@ -55,7 +55,9 @@ def test_a_figure_from_a_statement_in_millions_carries_its_unit(
 ) -> None:
     engine = _engine(tmp_path, folder, ScriptedChatModel("The gross margin was $36,413 [1]."))
     try:
-        answer = engine.ask("What was the gross margin in the three months ended July 1, 2023?")
+        answer = engine.answers.ask(
+            "What was the gross margin in the three months ended July 1, 2023?"
+        )
     finally:
         engine.close()
     assert "$36,413 million" in answer.answer, answer.answer
@@ -74,10 +76,10 @@ def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) ->
     model = EchoChatModel(p_yes=0.9)
     engine = _engine(tmp_path, folder, model)
     try:
-        engine.ask("Wann findet das Sommerfest statt?")
+        engine.answers.ask("Wann findet das Sommerfest statt?")
         asked = model.prompts[-1][-1]["content"]
         model.p_yes = 0.1  # now the judge says the passages do not answer
-        declined = engine.ask("Wie viel kostet der Eintritt zum Sommerfest?")
+        declined = engine.answers.ask("Wie viel kostet der Eintritt zum Sommerfest?")
     finally:
         engine.close()
     assert asked.endswith("Write the answer in German, quoting names and figures as the sources "

@@ -81,7 +81,7 @@ def engine(tmp_path: Path, library: Path) -> Iterator[Engine]:
     eng = fakes.fake_engine(tmp_path / "home")
     reading = eng.settings.reading.model_copy(update={"section_tokens": 200})
     eng.apply_settings(eng.settings.model_copy(update={"reading": reading}))
-    eng.index([library])
+    eng.library.index([library])
     yield eng
     eng.close()
 
@@ -90,7 +90,7 @@ def test_summary_reads_every_section_and_each_cites_its_pages(
     engine: Engine, library: Path
 ) -> None:
     report = library / "ferry-review-2025.pdf"
-    digest = engine.summarize(report)
+    digest = engine.answers.summarize(report)
     assert digest.sections_total == 4 and digest.sections_done == 4 and not digest.cancelled
     assert [s.title for s in digest.sections] == list(SECTIONS)
     for section in digest.sections:
@@ -109,7 +109,7 @@ def test_summary_reads_every_section_and_each_cites_its_pages(
 def test_a_list_question_collects_items_from_every_section_once(
     engine: Engine, library: Path
 ) -> None:
-    digest = engine.summarize(library / "ferry-review-2025.pdf", "every deadline")
+    digest = engine.answers.summarize(library / "ferry-review-2025.pdf", "every deadline")
     found = [s.title for s in digest.sections if s.text]
     assert found == ["2 Safety", "3 Timetables", "4 Costs"]  # the introduction names none
     lines = digest.summary.splitlines()
@@ -119,15 +119,15 @@ def test_a_list_question_collects_items_from_every_section_once(
 
 def test_notes_are_cached_by_content_and_prompt(engine: Engine, library: Path) -> None:
     report = library / "ferry-review-2025.pdf"
-    model = engine.chat_model
+    model = engine._parts.chat_model
     assert isinstance(model, EchoChatModel)
-    first = engine.summarize(report)
+    first = engine.answers.summarize(report)
     calls = len(model.prompts)
-    again = engine.summarize(report)
+    again = engine.answers.summarize(report)
     assert first.cached == 0 and calls >= first.sections_total
     assert len(model.prompts) == calls and again.cached == calls  # no model call the second time
     assert again.summary == first.summary
-    other = engine.summarize(report, "every deadline")
+    other = engine.answers.summarize(report, "every deadline")
     assert other.cached == 0  # another question reads again
 
 
@@ -139,7 +139,9 @@ def test_cancel_returns_what_was_read(engine: Engine, library: Path) -> None:
         seen.append(p)
         cancel.cancel()  # stop after the first section
 
-    digest = engine.summarize(library / "ferry-review-2025.pdf", progress=progress, cancel=cancel)
+    digest = engine.answers.summarize(
+        library / "ferry-review-2025.pdf", progress=progress, cancel=cancel
+    )
     assert digest.cancelled and digest.sections_done == 1 and digest.sections_total == 4
     assert digest.summary.startswith("Stopped after 1 of 4 sections")
     assert seen[0].stage == "reading" and seen[0].total == 4
@@ -147,39 +149,41 @@ def test_cancel_returns_what_was_read(engine: Engine, library: Path) -> None:
 
 def test_an_unindexed_document_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(SourcewiseError, match="not indexed"):
-        engine.summarize(tmp_path / "nowhere.pdf")
+        engine.answers.summarize(tmp_path / "nowhere.pdf")
     scope = SearchFilters(documents=(str(tmp_path / "nowhere.pdf"),))
     with pytest.raises(SourcewiseError, match="not indexed"):
-        engine.search("ferry", 3, scope)
+        engine.library.search("ferry", 3, scope)
 
 
 def test_a_scoped_question_never_cites_another_document(engine: Engine, library: Path) -> None:
     report = str((library / "ferry-review-2025.pdf").resolve())
     scope = SearchFilters(documents=(report,))
-    hits = engine.search("deadline for lunch orders", 5, scope)
+    hits = engine.library.search("deadline for lunch orders", 5, scope)
     assert hits and {h.path for h in hits} == {report}
-    answer = engine.ask("What is the deadline for lunch orders?", filters=scope)
+    answer = engine.answers.ask("What is the deadline for lunch orders?", filters=scope)
     assert answer.mode == "passages"
     assert {c.path for c in answer.citations} <= {report}
 
 
 def test_routing_reads_the_scoped_document_for_a_summary(engine: Engine, library: Path) -> None:
     report = str((library / "ferry-review-2025.pdf").resolve())
-    answer = engine.ask("Summarize this document", filters=SearchFilters(documents=(report,)))
+    answer = engine.answers.ask(
+        "Summarize this document", filters=SearchFilters(documents=(report,))
+    )
     assert answer.mode == "document" and "Read whole" in answer.reason
     assert answer.citations and {c.path for c in answer.citations} == {report}
-    forced = engine.ask("Summarize this document", filters=SearchFilters(documents=(report,)),
+    forced = engine.answers.ask("Summarize this document", filters=SearchFilters(documents=(report,)),
                         mode="passages")  # fmt: skip
     assert forced.mode == "passages"
 
 
 def test_a_question_naming_a_document_reads_it(engine: Engine, library: Path) -> None:
-    answer = engine.ask("List every deadline in the ferry review")
+    answer = engine.answers.ask("List every deadline in the ferry review")
     assert answer.mode == "document"
     assert {c.path for c in answer.citations} == {
         str((library / "ferry-review-2025.pdf").resolve())
     }
-    plain = engine.ask("When does the winter timetable start?")
+    plain = engine.answers.ask("When does the winter timetable start?")
     assert plain.mode == "passages"
 
 

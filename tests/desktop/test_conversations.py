@@ -49,13 +49,13 @@ def _ask(qtbot, window: MainWindow, question: str) -> Answer:  # type: ignore[no
 
 def _spy_history(monkeypatch, engine: Engine) -> list[list[Any]]:  # type: ignore[no-untyped-def]
     seen: list[list[Any]] = []
-    real = engine.ask
+    real = engine.answers.ask
 
     def ask(question: str, **kwargs: Any) -> Answer:
         seen.append(list(kwargs.get("history", ())))
         return real(question, **kwargs)
 
-    monkeypatch.setattr(engine, "ask", ask)
+    monkeypatch.setattr(engine.answers, "ask", ask)
     return seen
 
 
@@ -88,7 +88,7 @@ def test_switching_conversations_restores_messages_and_follow_ups_pass_history(
 
     _ask(qtbot, window, "And on Sundays?")  # a follow-up in the reopened conversation
     assert history[-1] and history[-1][0].content == "When does the ferry leave?"
-    assert [m.role for m in engine.chats.messages(first_id)] == ["user", "assistant"] * 2
+    assert [m.role for m in engine._parts.chats.messages(first_id)] == ["user", "assistant"] * 2
 
 
 def test_regenerate_asks_the_last_question_again_without_its_old_answer(
@@ -106,7 +106,7 @@ def test_regenerate_asks_the_last_question_again_without_its_old_answer(
     assert history == [[]]  # the answer being regenerated is not history
     conv_id = window.chat.conversation.id
     assert conv_id is not None
-    assert len(engine.chats.messages(conv_id)) == 4
+    assert len(engine._parts.chats.messages(conv_id)) == 4
 
 
 def test_rating_an_answer_is_stored_with_its_comment(
@@ -120,16 +120,16 @@ def test_rating_an_answer_is_stored_with_its_comment(
         window.chat.open_link(QUrl("rate:-1?a=0"))  # the "Not helpful" link under the answer
     conv_id = window.chat.conversation.id
     assert conv_id is not None
-    answer = engine.chats.messages(conv_id)[1]
+    answer = engine._parts.chats.messages(conv_id)[1]
     assert (answer.rating, answer.comment) == (-1, "wrong harbour")
     assert window.chat.conversation.exchanges[0].rating == -1
 
     monkeypatch.setattr(window.session, "ask_comment", lambda rating: None)  # cancelled
     assert not window.session.rate(0, 1)
-    assert engine.chats.messages(conv_id)[1].rating == -1
+    assert engine._parts.chats.messages(conv_id)[1].rating == -1
     with qtbot.waitSignal(window.session.stored, timeout=10_000):
         assert window.session.rate(0, 1, comment="")
-    assert engine.chats.messages(conv_id)[1].rating == 1
+    assert engine._parts.chats.messages(conv_id)[1].rating == 1
 
 
 def test_export_writes_markdown_with_citations_and_delete_forgets(
@@ -153,7 +153,7 @@ def test_export_writes_markdown_with_citations_and_delete_forgets(
     with qtbot.waitSignal(window.session.stored, timeout=10_000):
         window.conversations.delete_button.click()
     assert window.conversations.conversations == []
-    assert engine.chats.conversations() == []
+    assert engine._parts.chats.conversations() == []
     assert window.chat.conversation.exchanges == []
 
 
@@ -197,7 +197,7 @@ class _LockHolder:
     until released (or a generous safety limit, so a UI thread that waits cannot hang)."""
 
     def __init__(self, engine: Engine) -> None:
-        self.lock = engine.index_store.lock
+        self.lock = engine._parts.store.lock
         self.taken, self.release, self.released = (threading.Event() for _ in range(3))
         self.thread = threading.Thread(target=self._hold, daemon=True)
 
@@ -233,7 +233,7 @@ def test_asking_and_rating_while_the_index_lock_is_held_do_not_wait_for_it(
             holder.release.set()
     conv_id = window.chat.conversation.id
     assert conv_id is not None
-    messages = engine.chats.messages(conv_id)
+    messages = engine._parts.chats.messages(conv_id)
     assert [m.role for m in messages] == ["user", "assistant"] * 2
     assert (messages[1].rating, messages[1].comment) == (-1, "slow harbour")
     assert window.chat.conversation.exchanges[0].rating == -1

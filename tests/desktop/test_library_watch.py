@@ -45,7 +45,7 @@ def test_a_watched_folder_is_reindexed_when_a_file_is_added(
     assert item is not None
     item.setCheckState(Qt.CheckState.Checked)  # the "watch" box
     assert window.watch.watched == {("default", str(folder))}
-    assert engine.roots(watched_only=True) == [("default", str(folder), True)]
+    assert engine.library.roots(watched_only=True) == [("default", str(folder), True)]
 
     with qtbot.waitSignal(window.watch.reindexed, timeout=15_000) as blocker:
         (folder / "new.txt").write_text("The harbour master rings the bell at noon.\n")
@@ -56,7 +56,7 @@ def test_a_watched_folder_is_reindexed_when_a_file_is_added(
     assert item is not None and item.checkState() == Qt.CheckState.Checked
     item.setCheckState(Qt.CheckState.Unchecked)
     assert window.watch.watched == set()
-    assert engine.roots(watched_only=True) == []
+    assert engine.library.roots(watched_only=True) == []
 
 
 def test_self_test_opens_the_window_checks_the_engine_and_answers(

@@ -164,15 +164,15 @@ def test_cancel_mid_indexing_leaves_a_usable_index(
     assert first is None or first.cancelled
     assert "cancelled" in window.index_bar.label.text().lower()
 
-    status = engine.status()
+    status = engine.library.status()
     assert 0 < status.documents < 300
     assert status.chunks > 0
-    engine.search("harbour report", 3, SearchFilters())
+    engine.library.search("harbour report", 3, SearchFilters())
 
     report = _index(qtbot, window, [corpus])
     assert not report.cancelled
-    assert engine.status().documents == 300
-    assert engine.search("lighthouse report", 3)
+    assert engine.library.status().documents == 300
+    assert engine.library.search("lighthouse report", 3)
 
 
 def test_the_ui_stays_responsive_while_indexing(qtbot, window: MainWindow, tmp_path: Path) -> None:

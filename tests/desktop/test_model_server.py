@@ -52,7 +52,7 @@ def test_a_server_dying_mid_answer_keeps_the_question(
     assert "Could not answer: the model server at" in window.chat.view.toPlainText()
     conv_id = window.chat.conversation.id
     assert conv_id is not None
-    assert [(m.role, m.content) for m in engine.chats.messages(conv_id)] == [
+    assert [(m.role, m.content) for m in engine._parts.chats.messages(conv_id)] == [
         ("user", "When does the ferry leave?")
     ]
     assert window.chat.regenerate_button.isEnabled()  # ask again once the server is back

@@ -77,7 +77,7 @@ def test_the_dialog_saves_a_changed_value_and_the_next_search_uses_it(
         assert window.engine is engine and "settings.toml" in window.statusBar().currentMessage()
         saved = load_settings({"home": engine.settings.home})
         assert (saved.retrieval.k, saved.retrieval.rerank_candidates) == (3, 12)
-        hits = engine.search("harbour report about the ferry")
+        hits = engine.library.search("harbour report about the ferry")
         assert len(hits) == 3 and reranker.batches[-1] == 12  # the old searcher kept 5
     finally:
         window.close()
@@ -107,12 +107,14 @@ def test_a_model_or_device_change_rebuilds_those_parts_of_the_engine(qtbot, tmp_
         model_file.write_bytes(b"GGUF")
         dialog.select_model_file(model_file)  # what "Browse…" does with the chosen file
         dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
-        old_chat, old_embedder = engine.chat_model, engine.embedder
+        old_chat, old_embedder = engine._parts.chat_model, engine._parts.embedder
         with qtbot.waitSignal(window.engine_ready, timeout=10_000):
             dialog.accept()
         assert window.engine is engine  # the same engine, its changed parts rebuilt
         assert len(made) == 1 and made[0].llm.path == model_file
-        assert engine.chat_model is not old_chat and engine.embedder is old_embedder  # injected
+        assert (
+            engine._parts.chat_model is not old_chat and engine._parts.embedder is old_embedder
+        )  # injected
         assert engine.settings.llm.adapter == "legal-style"
         assert (engine.settings.llm.device, engine.settings.embed.device) == ("cpu", "cpu")
         assert window.chat.send_button.isEnabled()
@@ -147,9 +149,9 @@ def test_the_dialog_lists_models_not_installed_and_installs_one_with_progress(
     def install(name: str, **kwargs: Any) -> Path:
         calls.append(name)
         kwargs["progress"](Progress("download", 1, 2, name))
-        return engine.models.models_dir / f"{name}.gguf"
+        return engine._parts.models.models_dir / f"{name}.gguf"
 
-    monkeypatch.setattr(engine.models, "install", install)
+    monkeypatch.setattr(engine._parts.models, "install", install)
     dialog = open_settings_dialog(qtbot, window, tmp_path)
     labels = [dialog.chat_model.itemText(i) for i in range(dialog.chat_model.count())]
     wanted = next(i for i, t in enumerate(labels) if t.startswith("Qwen2.5-Coder 1.5B"))
@@ -204,7 +206,7 @@ def test_missing_models_are_offered_and_installed_in_the_background(
     fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=NamedChat(),
                          reranker=None)  # fmt: skip
     try:
-        missing = [s.name for s in fresh.missing_models()]
+        missing = [s.name for s in fresh.models.missing()]
         assert missing == ["bge-small-en", "gemma3-270m-base"]
         calls: list[list[str]] = []
 
@@ -213,14 +215,14 @@ def test_missing_models_are_offered_and_installed_in_the_background(
             kwargs["progress"](Progress("download", 1, 2, "bge-small-en"))
             return []
 
-        monkeypatch.setattr(fresh.models, "install_many", install_many)
+        monkeypatch.setattr(fresh._parts.models, "install_many", install_many)
         banner = window.banner
         banner.check(fresh)
         assert banner.isVisible() and "not installed" in banner.label.text()
         with qtbot.waitSignal(banner.installed, timeout=10_000):
             banner.install_button.click()
-        defaults = [s.name for s in fresh.models.defaults()]
+        defaults = [s.name for s in fresh.models.library.defaults()]
         assert calls == [[*defaults, "gemma3-270m-base"]] and not banner.isVisible()
     finally:
         fresh.close()
-    assert window.engine is not None and window.engine.missing_models() == []  # fakes need none
+    assert window.engine is not None and window.engine.models.missing() == []  # fakes need none

@@ -100,7 +100,7 @@ def test_switching_to_a_team_library_and_back_keeps_the_local_library(
     try:
         with qtbot.waitSignal(window.indexing_finished, timeout=30_000):
             window.index_paths([write_text_files(tmp_path / "docs", 3)])
-        local = len(engine.documents())
+        local = len(engine.library.documents())
         assert local == 3
 
         dialog = open_settings_dialog(qtbot, window, tmp_path)

@@ -70,19 +70,21 @@ def notes(root: Path, texts: dict[str, str]) -> Path:
 
 def test_status_reports_the_non_english_share_and_the_hint(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home")
-    assert engine.status().hints == [] and engine.status().non_english == 0  # empty library
+    assert (
+        engine.library.status().hints == [] and engine.library.status().non_english == 0
+    )  # empty library
     docs = {f"note{i}.md": f"# Notiz {i}\n\n{GERMAN}\n\n{GERMAN}" for i in range(6)}
-    engine.index([notes(tmp_path / "de", {**docs, "readme.md": ENGLISH})])
-    st = engine.status()
+    engine.library.index([notes(tmp_path / "de", {**docs, "readme.md": ENGLISH})])
+    st = engine.library.status()
     assert st.non_english > 0.7 and next(iter(st.languages)) == "de"
     assert len(st.hints) == 1 and "embeddinggemma-300m" in st.hints[0]
-    assert len(sample_texts(engine.index_store)) == st.chunks  # a small library is read whole
+    assert len(sample_texts(engine._parts.store)) == st.chunks  # a small library is read whole
 
 
 def test_an_english_library_gets_no_hint(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home")
-    engine.index([notes(tmp_path / "en", {f"n{i}.md": ENGLISH * 2 for i in range(5)})])
-    st = engine.status()
+    engine.library.index([notes(tmp_path / "en", {f"n{i}.md": ENGLISH * 2 for i in range(5)})])
+    st = engine.library.status()
     assert st.languages.get("en", 0) > 0.9 and st.non_english < 0.1 and st.hints == []
 
 

@@ -61,8 +61,8 @@ def german_notes_are_found(settings: Settings, tmp_path: Path) -> None:
     for name, text in NOTES.items():
         (docs / name).write_text(text, encoding="utf-8")
     engine = build_engine(settings, chat_model=None)
-    engine.index([docs])
-    hits = engine.search("How long is the warranty on the drone?", k=3)
+    engine.library.index([docs])
+    hits = engine.library.search("How long is the warranty on the drone?", k=3)
     assert Path(hits[0].path).name == "garantie.md", [h.path for h in hits]
-    hits = engine.search("Where do employees park their cars?", k=3)
+    hits = engine.library.search("Where do employees park their cars?", k=3)
     assert Path(hits[0].path).name == "parken.md", [h.path for h in hits]

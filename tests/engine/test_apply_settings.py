@@ -55,7 +55,7 @@ def counted(tmp_path: Path) -> Iterator[tuple[Engine, CountingReranker]]:
     settings.retrieval.rerank_skip_confident = False  # always rerank rerank_candidates
     engine = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
                           reranker=reranker)  # fmt: skip
-    engine.index([_corpus(tmp_path / "docs")])
+    engine.library.index([_corpus(tmp_path / "docs")])
     yield engine, reranker
     engine.close()
 
@@ -64,14 +64,14 @@ def test_the_next_search_uses_new_retrieval_settings(
     counted: tuple[Engine, CountingReranker],
 ) -> None:
     engine, reranker = counted
-    engine.search("ferry to the island")
+    engine.library.search("ferry to the island")
     assert reranker.batches[-1] == engine.settings.retrieval.rerank_candidates == 5
     parts = engine.apply_settings(_changed(engine.settings, retrieval={"rerank_candidates": 2}))
     assert parts == {"searcher"}
-    engine.search("ferry to the island")
+    engine.library.search("ferry to the island")
     assert reranker.batches[-1] == 2  # the cached searcher kept 5 before
     engine.apply_settings(_changed(engine.settings, retrieval={"k": 3}))
-    assert len(engine.search("ferry to the island")) == 3
+    assert len(engine.library.search("ferry to the island")) == 3
 
 
 def test_only_the_changed_components_are_rebuilt(tmp_path: Path) -> None:
@@ -92,23 +92,23 @@ def test_only_the_changed_components_are_rebuilt(tmp_path: Path) -> None:
     engine = Engine(settings, models=ModelStore(settings), embedder=HashEmbedder(),
                     chat_model=EchoChatModel(), reranker=None, makers=makers)  # fmt: skip
     try:
-        old_index = engine.index_store
+        old_index = engine._parts.store
         llm = _changed(settings, llm={"context_size": 2048})
         assert engine.apply_settings(llm) == {"chat_model"}
         assert [c[0] for c in calls] == ["chat_model"] and calls[0][1].llm.context_size == 2048
-        assert engine.chat_model is new_chat and engine.index_store is old_index
+        assert engine._parts.chat_model is new_chat and engine._parts.store is old_index
         assert engine.settings is llm
         calls.clear()
         assert engine.apply_settings(_changed(llm, answer={"max_sources": 3})) == set()
         assert calls == [] and engine.settings.answer.max_sources == 3
         embed = _changed(engine.settings, embed={"batch_size": 4})
         assert engine.apply_settings(embed) == {"embedder", "index", "searcher"}
-        assert [c[0] for c in calls] == ["embedder"] and engine.embedder is new_embedder
-        assert engine.index_store is not old_index  # reopened for the new embedder
+        assert [c[0] for c in calls] == ["embedder"] and engine._parts.embedder is new_embedder
+        assert engine._parts.store is not old_index  # reopened for the new embedder
         calls.clear()
         limit = _changed(engine.settings, index={"exact_search_limit": 5000})
         assert engine.apply_settings(limit) == {"index", "searcher"} and calls == []
-        assert engine.index_store.vectors.exact_limit == 5000
+        assert engine._parts.store.vectors.exact_limit == 5000
     finally:
         engine.close()
 
@@ -116,12 +116,15 @@ def test_only_the_changed_components_are_rebuilt(tmp_path: Path) -> None:
 def test_a_new_data_folder_moves_everything(counted: tuple[Engine, CountingReranker],
                                             tmp_path: Path) -> None:  # fmt: skip
     engine, _ = counted
-    assert engine.status().documents == 30
-    old_models = engine.models
+    assert engine.library.status().documents == 30
+    old_models = engine._parts.models
     other = engine.settings.model_copy(update={"home": tmp_path / "other"})
     assert "index" in engine.apply_settings(other)
-    assert engine.status().documents == 0 and engine.settings.db_path.parent == tmp_path / "other"
-    assert engine.models is not old_models
+    assert (
+        engine.library.status().documents == 0
+        and engine.settings.db_path.parent == tmp_path / "other"
+    )
+    assert engine._parts.models is not old_models
 
 
 def test_a_component_that_cannot_be_made_leaves_the_engine_as_it_was(tmp_path: Path) -> None:
@@ -135,7 +138,7 @@ def test_a_component_that_cannot_be_made_leaves_the_engine_as_it_was(tmp_path: P
     try:
         with pytest.raises(ModelError, match="nonsense"):
             engine.apply_settings(_changed(settings, llm={"model": "nonsense"}))
-        assert engine.settings is settings and engine.chat_model is old_chat
+        assert engine.settings is settings and engine._parts.chat_model is old_chat
     finally:
         engine.close()
 
@@ -146,15 +149,19 @@ def test_engines_built_from_settings_remake_their_real_components(tmp_path: Path
     settings = Settings(home=tmp_path / "home", models_dir=tmp_path / "models")
     engine = build_engine(settings)
     try:
-        chat, embedder, reranker = engine.chat_model, engine.embedder, engine.reranker
+        chat, embedder, reranker = (
+            engine._parts.chat_model,
+            engine._parts.embedder,
+            engine._parts.reranker,
+        )
         new = _changed(settings, llm={"context_size": 2048},
                        retrieval={"rerank_max_tokens": 128})  # fmt: skip
         assert engine.apply_settings(new) == {"chat_model", "reranker", "searcher"}
-        assert engine.chat_model is not chat and engine.chat_model is not None
-        assert engine.chat_model.context_size == 2048
-        assert engine.reranker is not reranker and engine.embedder is embedder
+        assert engine._parts.chat_model is not chat and engine._parts.chat_model is not None
+        assert engine._parts.chat_model.context_size == 2048
+        assert engine._parts.reranker is not reranker and engine._parts.embedder is embedder
         engine.apply_settings(_changed(new, retrieval={"rerank": False}))
-        assert engine.reranker is None
+        assert engine._parts.reranker is None
     finally:
         engine.close()
 

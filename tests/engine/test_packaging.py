@@ -29,7 +29,7 @@ def test_wheel_has_one_namespace_and_imports(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.startswith("sourcewise-")}
     assert tops == {"sourcewise"}  # no bare top-level core, desktop, models...
-    for needed in ("sourcewise/core/engine.py", "sourcewise/desktop/app.py",
+    for needed in ("sourcewise/core/engine/__init__.py", "sourcewise/desktop/app.py",
                    "sourcewise/models/manifest.toml", "sourcewise/resources/sample/employee-handbook.md"):  # fmt: skip
         assert needed in names, needed
     assert not any(n.endswith(".gguf") for n in names)  # model files never ship in the wheel

@@ -66,6 +66,6 @@ def indexed_home(tmp_path: Path, corpus: Path) -> Path:
 @pytest.fixture
 def engine(tmp_path: Path, corpus: Path) -> Iterator[Engine]:
     eng = fake_engine(tmp_path / "engine-home")
-    eng.index([corpus])
+    eng.library.index([corpus])
     yield eng
     eng.close()

@@ -18,15 +18,15 @@ WARRANTY_Q = "How long is the warranty of the Falcon X2 drone?"
 
 def _ask_and_rate(home: Path, corpus: Path) -> None:
     engine = fake_engine(home)
-    engine.index([corpus])
-    chats = engine.chats
+    engine.library.index([corpus])
+    chats = engine._parts.chats
     conv = chats.create()
     for question, rating in ((WARRANTY_Q, 1), ("What is the hotel rate in London?", -1)):
-        answer = engine.ask(question)
+        answer = engine.answers.ask(question)
         chats.append(conv, "user", question)
         message = chats.append_answer(conv, answer)
         chats.rate(message, rating, "wrong city" if rating < 0 else "")
-    engine.ask("A question asked without a chat")
+    engine.answers.ask("A question asked without a chat")
     engine.close()
 
 
@@ -35,7 +35,7 @@ def test_every_ask_is_logged_and_linked_to_its_feedback(tmp_path: Path, corpus: 
     _ask_and_rate(home, corpus)
     engine = fake_engine(home)
     try:
-        rows = logged_answers(engine.answer_log)
+        rows = logged_answers(engine.answers.log())
     finally:
         engine.close()
     assert rows[0].question == WARRANTY_Q and len(rows) == 3
@@ -56,18 +56,18 @@ def test_feedback_lands_on_the_answer_it_names_even_when_texts_are_equal(
     answer text gave it to the first."""
     engine = fake_engine(tmp_path / "home")
     try:
-        engine.index([corpus])
-        chats = engine.chats
+        engine.library.index([corpus])
+        chats = engine._parts.chats
         conv = chats.create()
-        first, second = engine.ask(WARRANTY_Q), engine.ask(WARRANTY_Q)
+        first, second = engine.answers.ask(WARRANTY_Q), engine.answers.ask(WARRANTY_Q)
         assert first.answer == second.answer
         assert first.log_id is not None and second.log_id == first.log_id + 1
         message = chats.append_answer(conv, second)
         chats.rate(message, -1, "the chat's rating")
-        api = engine.ask("Asked through the API?")
+        api = engine.answers.ask("Asked through the API?")
         assert api.log_id is not None
-        engine.feedback(api.log_id, 1, "by id")
-        rows = logged_answers(engine.answer_log)
+        engine.answers.feedback(api.log_id, 1, "by id")
+        rows = logged_answers(engine.answers.log())
         assert [m.rating for m in chats.messages(conv)] == [-1]
     finally:
         engine.close()
@@ -79,9 +79,9 @@ def test_feedback_on_an_unknown_answer_is_a_clear_error(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home")
     try:
         with pytest.raises(SourcewiseError, match="no answer with id 99"):
-            engine.feedback(99, 1)
+            engine.answers.feedback(99, 1)
         with pytest.raises(SourcewiseError, match=r"\+1 or -1"):
-            engine.feedback(1, 5)
+            engine.answers.feedback(1, 5)
     finally:
         engine.close()
 

@@ -31,7 +31,7 @@ def _engine(home: Path, corpus: Path, p_yes: float) -> tuple[Engine, EchoChatMod
     model = EchoChatModel(p_yes=p_yes)
     engine = fake_engine(home, model)
     engine.settings.llm.model = CALIBRATED  # the echo model answers; the manifest judges
-    engine.index([corpus])
+    engine.library.index([corpus])
     return engine, model
 
 
@@ -46,17 +46,19 @@ def test_eval_answers_exactly_as_ask(tmp_path: Path, corpus: Path, p_yes: float)
     engine, model = _engine(tmp_path / "home", corpus, p_yes)
     try:
         evaluated = [asker(engine, model, "rag")(q, None) for q in QUESTIONS]
-        assert engine.answer_log.rows() == []  # eval questions are not logged
-        asked = [engine.ask(q) for q in QUESTIONS]
+        assert engine.answers.log() == []  # eval questions are not logged
+        asked = [engine.answers.ask(q) for q in QUESTIONS]
         assert [_shown(a) for a in evaluated] == [_shown(a) for a in asked]
-        assert len(engine.answer_log.rows()) == len(QUESTIONS)
+        assert len(engine.answers.log()) == len(QUESTIONS)
         assert asked[-1].mode == "document"  # the routing is part of what is compared
         warranty = asked[0]
         # The fake's P(yes) is below the product's threshold (0.65) or above it: the threshold
         # decides, and an answerer built without it (eval's old one) answers regardless.
         assert warranty.abstained == (p_yes < 0.65)
         assert warranty.answerable is not None and abs(warranty.answerable - p_yes) < 1e-6
-        unjudged = Answerer(engine.settings, model, engine.search, engine.reranker).ask(WARRANTY)
+        unjudged = Answerer(
+            engine.settings, model, engine.library.search, engine._parts.reranker
+        ).ask(WARRANTY)
         assert not unjudged.abstained and unjudged.answerable is None
     finally:
         engine.close()
@@ -68,7 +70,7 @@ def test_the_eval_report_scores_the_products_decisions(tmp_path: Path, corpus: P
         items = [GoldItem(f"q{i}", q) for i, q in enumerate(QUESTIONS[:2])]
         [rag] = evaluate(engine, items, k=3).modes
         assert [row.abstained for row in rag.rows] == [True, True]
-        assert engine.answer_log.rows() == []
+        assert engine.answers.log() == []
     finally:
         engine.close()
 
@@ -83,9 +85,9 @@ def test_each_mode_is_judged_with_its_own_models_threshold(tmp_path: Path, corpu
     engine.settings.models_dir = tmp_path / "models"
     try:
         tuned = EchoChatModel(p_yes=0.6)
-        assert asker(engine, engine.require_chat_model(), "rag")(WARRANTY, None).abstained
+        assert asker(engine, engine._parts.require_chat_model(), "rag")(WARRANTY, None).abstained
         assert not asker(engine, tuned, "lora+rag", "reader")(WARRANTY, None).abstained
         engine.settings.llm.adapter = "reader"  # the product running the adapter agrees
-        assert not engine.ask(WARRANTY).abstained
+        assert not engine.answers.ask(WARRANTY).abstained
     finally:
         engine.close()

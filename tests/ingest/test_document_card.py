@@ -87,10 +87,10 @@ def test_identical_files_at_two_paths_keep_two_identities(engine: Engine, tmp_pa
     body = "Quarterly figures.\n\nThe zebra-lantern protocol shipped 4711 units this quarter.\n"
     (folder / "contoso_2019_q1.txt").write_text(body, encoding="utf-8")
     (folder / "fabrikam_2021_q4.txt").write_text(body, encoding="utf-8")
-    report = engine.index([folder])
+    report = engine.library.index([folder])
     assert report.files_indexed == 1 and report.files_deduplicated == 1  # one blob
-    first = engine.search("zebra-lantern units contoso 2019", k=1)[0]
-    second = engine.search("zebra-lantern units fabrikam Q4 2021", k=1)[0]
+    first = engine.library.search("zebra-lantern units contoso 2019", k=1)[0]
+    second = engine.library.search("zebra-lantern units fabrikam Q4 2021", k=1)[0]
     assert Path(first.path).name == "contoso_2019_q1.txt"
     assert Path(second.path).name == "fabrikam_2021_q4.txt"
     assert first.chunk_id == second.chunk_id  # the same stored chunk, shown under each name
@@ -105,10 +105,10 @@ def test_a_removed_document_loses_its_card(engine: Engine, tmp_path: Path) -> No
     folder.mkdir()
     (folder / "acme_2018.txt").write_text("Revenue grew.\n", encoding="utf-8")
     (folder / "acme_2019.txt").write_text("Revenue fell.\n", encoding="utf-8")
-    engine.index([folder])
+    engine.library.index([folder])
     (folder / "acme_2019.txt").unlink()
-    engine.index([folder])
-    hits = engine.search("acme 2019 revenue", k=5)
+    engine.library.index([folder])
+    hits = engine.library.search("acme 2019 revenue", k=5)
     assert [Path(h.path).name for h in hits] == ["acme_2018.txt"]
 
 

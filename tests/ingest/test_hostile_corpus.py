@@ -12,7 +12,7 @@ from tests.ingest.corpus import make_hostile_corpus
 
 
 def _statuses(engine: Engine) -> dict[str, tuple[str, str | None]]:
-    return {d.path: (d.status, d.error) for d in engine.documents()}
+    return {d.path: (d.status, d.error) for d in engine.library.documents()}
 
 
 def test_hostile_corpus_every_file_gets_a_status(engine: Engine, tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_hostile_corpus_every_file_gets_a_status(engine: Engine, tmp_path: Path)
     unreadable.write_text("nobody may read this", encoding="utf-8")
     unreadable.chmod(0)
 
-    report = engine.index([root], progress=None)
+    report = engine.library.index([root], progress=None)
 
     statuses = _statuses(engine)
     for path, kind in expected.items():
@@ -48,15 +48,15 @@ def test_hostile_corpus_every_file_gets_a_status(engine: Engine, tmp_path: Path)
     if os.geteuid() != 0:  # root reads everything; the check only means something for users
         assert statuses[str(unreadable)][0] == "unreadable"
     assert report.files_failed == sum(1 for s, _ in statuses.values() if s != "indexed")
-    assert engine.search("submarines deepest", k=1)[0].path == str(deep / "deep.txt")
-    failed = {f.path: f.status for f in engine.status().failed}
+    assert engine.library.search("submarines deepest", k=1)[0].path == str(deep / "deep.txt")
+    failed = {f.path: f.status for f in engine.library.status().failed}
     assert failed[str(root / "mixed" / "locked.pdf")] == "encrypted"
 
 
 def test_explicit_unsupported_file_gets_a_status(engine: Engine, tmp_path: Path) -> None:
     odd = tmp_path / "thing.xyz"
     odd.write_text("hello", encoding="utf-8")
-    report = engine.index([odd])
+    report = engine.library.index([odd])
     assert report.files_failed == 1
     assert report.failures[0].status == "unsupported"
     assert "xyz" in report.failures[0].message
@@ -69,9 +69,9 @@ def test_process_workers_index_the_same(tmp_path: Path, mode: str) -> None:
     root = tmp_path / "docs"
     make_hostile_corpus(root)
     eng = fake_engine(tmp_path / "home", parse_mode=mode, parse_workers=1)
-    report = eng.index([root])
+    report = eng.library.index([root])
     assert report.files_indexed >= 10
-    assert eng.status().vectors == eng.status().chunks
+    assert eng.library.status().vectors == eng.library.status().chunks
     eng.close()
 
 
@@ -98,13 +98,13 @@ def test_file_modified_during_indexing_is_indexed_as_it_ends_up(
             victim.write_text("The final version mentions alpacas instead.", encoding="utf-8")
             os.utime(victim, (2_000_000_000, 2_000_000_000))
 
-    report = engine.index([root], progress=progress)
+    report = engine.library.index([root], progress=progress)
     assert report.files_failed == 0 and report.files_indexed == 6
-    doc = next(d for d in engine.documents() if d.path == str(victim))
+    doc = next(d for d in engine.library.documents() if d.path == str(victim))
     assert doc.status == "indexed"
-    hit = engine.search("alpacas final version", k=1)[0]
+    hit = engine.library.search("alpacas final version", k=1)[0]
     assert hit.path == str(victim) and "alpacas" in hit.text
-    assert all("llamas" not in h.text for h in engine.search("original draft llamas", k=6))
-    row = engine.index_store.catalog.document(1, str(victim))
+    assert all("llamas" not in h.text for h in engine.library.search("original draft llamas", k=6))
+    row = engine._parts.store.catalog.document(1, str(victim))
     assert row is not None
     assert row["sha256"] == hashlib.sha256(victim.read_bytes()).hexdigest()

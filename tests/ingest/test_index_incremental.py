@@ -26,13 +26,13 @@ def _corpus(root: Path) -> Path:
 
 def test_first_run_indexes_and_search_finds(engine: Engine, tmp_path: Path) -> None:
     root = _corpus(tmp_path / "docs")
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert (report.files_indexed, report.files_failed) == (3, 0)
     assert report.chunks >= 3
-    hits = engine.search("yellow bananas", k=3)
+    hits = engine.library.search("yellow bananas", k=3)
     assert hits[0].path == str(root / "b.txt")
     assert hits[0].rank == 1 and hits[0].text.startswith("Bananas")
-    st = engine.status()
+    st = engine.library.status()
     assert st.documents == 3 and st.vectors == st.chunks
 
 
@@ -40,9 +40,9 @@ def test_second_run_skips_everything(
     engine: Engine, embedder: HashEmbedder, tmp_path: Path
 ) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
+    engine.library.index([root])
     calls = embedder.calls
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_unchanged == 3 and report.files_indexed == 0
     assert embedder.calls == calls  # nothing re-embedded
 
@@ -51,38 +51,38 @@ def test_touched_file_is_not_reembedded(
     engine: Engine, embedder: HashEmbedder, tmp_path: Path
 ) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
+    engine.library.index([root])
     texts = embedder.texts_embedded
     os.utime(root / "b.txt", (1_000_000_000, 1_000_000_000))
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_unchanged == 3
     assert embedder.texts_embedded == texts
 
 
 def test_changed_file_replaces_its_chunks(engine: Engine, tmp_path: Path) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
+    engine.library.index([root])
     _write(root / "b.txt", "Blueberries are blue and tiny.")
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_indexed == 1 and report.files_unchanged == 2
-    texts = [h.text for h in engine.search("blueberries blue tiny", k=5)]
+    texts = [h.text for h in engine.library.search("blueberries blue tiny", k=5)]
     assert "Blueberries are blue and tiny." in texts
     assert all("Bananas" not in t for t in texts)
-    st = engine.status()
+    st = engine.library.status()
     assert st.documents == 3 and st.vectors == st.chunks
-    db = engine.index_store.db
+    db = engine._parts.store.db
     blobs = db.execute("SELECT count(*) FROM blobs").fetchone()[0]
     assert blobs == 3  # the old content of b.txt is gone, not orphaned
 
 
 def test_deleted_file_is_removed(engine: Engine, tmp_path: Path) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
+    engine.library.index([root])
     (root / "sub" / "c.txt").unlink()
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_removed == 1
-    assert all("Cherries" not in h.text for h in engine.search("cherries red stone", k=5))
-    st = engine.status()
+    assert all("Cherries" not in h.text for h in engine.library.search("cherries red stone", k=5))
+    st = engine.library.status()
     assert st.documents == 2 and st.vectors == st.chunks
 
 
@@ -90,13 +90,13 @@ def test_moved_file_is_repointed_not_reembedded(
     engine: Engine, embedder: HashEmbedder, tmp_path: Path
 ) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
+    engine.library.index([root])
     texts = embedder.texts_embedded
     shutil.move(root / "sub" / "c.txt", root / "moved-c.txt")
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert embedder.texts_embedded == texts
     assert report.files_moved == 1 and report.files_removed == 1
-    hit = engine.search("cherries stone fruits", k=1)[0]
+    hit = engine.library.search("cherries stone fruits", k=1)[0]
     assert hit.path == str(root / "moved-c.txt")
 
 
@@ -107,18 +107,18 @@ def test_identical_files_are_stored_once(
     body = "Durian is a pungent fruit from Southeast Asia. " * 5
     for name in ("d1.txt", "d2.txt", "nested/d3.txt"):
         _write(root / name, body)
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_indexed == 1 and report.files_deduplicated == 2
     assert embedder.texts_embedded == report.chunks
-    st = engine.status()
+    st = engine.library.status()
     assert st.documents == 3 and st.chunks == report.chunks
 
 
 def test_remove_forgets_a_folder(engine: Engine, tmp_path: Path) -> None:
     root = _corpus(tmp_path / "docs")
-    engine.index([root])
-    assert engine.remove([root / "sub"]) == 1
-    assert engine.status().documents == 2
+    engine.library.index([root])
+    assert engine.library.remove([root / "sub"]) == 1
+    assert engine.library.status().documents == 2
     assert (root / "sub" / "c.txt").exists()  # the file itself is untouched
 
 
@@ -128,8 +128,8 @@ def test_missing_path_is_a_clear_error_and_changes_nothing(engine: Engine, tmp_p
     from sourcewise.core.errors import SourcewiseError
 
     with pytest.raises(SourcewiseError, match="no such file or folder"):
-        engine.index([tmp_path / "nope"])
-    assert engine.status().documents == 0
+        engine.library.index([tmp_path / "nope"])
+    assert engine.library.status().documents == 0
 
 
 def test_collections_and_filters(engine: Engine, tmp_path: Path) -> None:
@@ -137,15 +137,17 @@ def test_collections_and_filters(engine: Engine, tmp_path: Path) -> None:
 
     a = _write(tmp_path / "work" / "plan.md", "# Plan\n\nThe launch plan covers rockets.")
     b = _write(tmp_path / "home" / "note.txt", "A note about rockets for the kids.")
-    engine.index([a.parent], "work")
-    engine.index([b.parent], "home")
-    only_work = engine.search("rockets", k=5, filters=SearchFilters(collections=("work",)))
+    engine.library.index([a.parent], "work")
+    engine.library.index([b.parent], "home")
+    only_work = engine.library.search("rockets", k=5, filters=SearchFilters(collections=("work",)))
     assert {h.path for h in only_work} == {str(a)}
-    only_txt = engine.search("rockets", k=5, filters=SearchFilters(file_types=("txt",)))
+    only_txt = engine.library.search("rockets", k=5, filters=SearchFilters(file_types=("txt",)))
     assert {h.path for h in only_txt} == {str(b)}
-    globbed = engine.search("rockets", k=5, filters=SearchFilters(path_glob="*/work/*"))
+    globbed = engine.library.search("rockets", k=5, filters=SearchFilters(path_glob="*/work/*"))
     assert {h.path for h in globbed} == {str(a)}
-    future = engine.search("rockets", k=5, filters=SearchFilters(modified_since=4_102_444_800))
+    future = engine.library.search(
+        "rockets", k=5, filters=SearchFilters(modified_since=4_102_444_800)
+    )
     assert future == []
 
 
@@ -154,11 +156,11 @@ def test_index_survives_reopen(tmp_path: Path) -> None:
 
     root = _corpus(tmp_path / "docs")
     first = fake_engine(tmp_path / "home")
-    first.index([root])
+    first.library.index([root])
     first.close()
     again = fake_engine(tmp_path / "home")
-    assert again.search("apples orchards", k=1)[0].path == str(root / "a.md")
-    assert again.status().vectors == again.status().chunks
+    assert again.library.search("apples orchards", k=1)[0].path == str(root / "a.md")
+    assert again.library.status().vectors == again.library.status().chunks
     again.close()
 
 
@@ -197,12 +199,12 @@ def test_search_reranks_fewer_when_confident(tmp_path: Path) -> None:
     reranker = CountingReranker()
     eng = build_engine(fake_settings(tmp_path / "home"), embedder=HashEmbedder(), chat_model=None,
                        reranker=reranker)  # fmt: skip
-    eng.index([root])
-    top = eng.search("Zanzibar spice trade history", k=5)
+    eng.library.index([root])
+    top = eng.library.search("Zanzibar spice trade history", k=5)
     assert top[0].path.endswith("target.txt") and "rerank" in top[0].scores
     assert reranker.sizes[-1] == 3  # dense and BM25 agreed: only the top 3 were scored
     eng.settings.retrieval.rerank_skip_confident = False
-    eng.search("Zanzibar spice trade history", k=5)
+    eng.library.search("Zanzibar spice trade history", k=5)
     depth = eng.settings.retrieval.rerank_candidates
     assert depth > 3 and reranker.sizes[-1] == depth  # the configured candidate count
     eng.close()

@@ -44,7 +44,7 @@ def test_scanning_counts_the_files_found(tmp_path: Path) -> None:
     seen: list[Progress] = []
     engine = fakes.fake_engine(tmp_path / "home")
     try:
-        engine.index([_docs(tmp_path, 5)], progress=seen.append)
+        engine.library.index([_docs(tmp_path, 5)], progress=seen.append)
     finally:
         engine.close()
     scans = [p for p in seen if p.stage == "scanning"]
@@ -61,7 +61,7 @@ def test_the_wait_before_parsing_is_announced_and_the_embedder_loads_then(tmp_pa
             log.append(p.stage)
 
     try:
-        engine.index([_docs(tmp_path, 3)], progress=progress)
+        engine.library.index([_docs(tmp_path, 3)], progress=progress)
     finally:
         engine.close()
     assert log.index("starting") < log.index("warm_up") < log.index("embed")
@@ -85,12 +85,12 @@ def test_a_cancel_raises_cancelled_with_the_partial_report(tmp_path: Path) -> No
 
     try:
         with pytest.raises(Cancelled) as stopped:
-            engine.index([docs], progress=progress, cancel=cancel)
+            engine.library.index([docs], progress=progress, cancel=cancel)
         report = stopped.value.report
         assert report is not None and report.cancelled and report.files_seen == 300
         assert 0 < report.files_indexed < 300
-        assert engine.status().documents == report.files_indexed
-        again = engine.index([docs])
+        assert engine.library.status().documents == report.files_indexed
+        again = engine.library.index([docs])
         assert not again.cancelled and again.files_unchanged == report.files_indexed
         assert again.files_indexed == 300 - report.files_indexed
     finally:

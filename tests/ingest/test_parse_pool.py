@@ -24,7 +24,7 @@ from sourcewise.core.settings import Settings
 home, folder = Path(sys.argv[1]), Path(sys.argv[2])
 settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "process"})
 engine = build_engine(settings, embedder=HashEmbedder(), chat_model=None, reranker=None)
-engine.index([folder])
+engine.library.index([folder])
 print("indexed")
 """
 
@@ -42,7 +42,7 @@ def test_unguarded_script_gets_a_clear_error_and_no_file_is_marked_failed(tmp_pa
     assert proc.returncode != 0 and "indexed" not in proc.stdout
     assert 'if __name__ == "__main__":' in proc.stderr
     engine = fake_engine(home)
-    assert engine.status().failed == []  # nothing was blamed on the files
+    assert engine.library.status().failed == []  # nothing was blamed on the files
     engine.close()
 
 
@@ -62,8 +62,8 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_file(tmp_path: Path) -> Non
                     os.kill(child.pid, signal.SIGKILL)
                     killed.append(child.pid)
 
-    report = engine.index([folder], progress=kill_a_worker)
+    report = engine.library.index([folder], progress=kill_a_worker)
     assert killed, "no worker was running at the first commit"
     assert report.files_indexed == files and report.files_failed == 0
-    assert engine.status().failed == []
+    assert engine.library.status().failed == []
     engine.close()

@@ -50,9 +50,9 @@ def test_a_garbage_file_is_not_indexed_and_its_status_says_why(
     folder.mkdir()
     (folder / "policy.txt").write_text(GOOD, encoding="utf-8")
     (folder / "repaired.txt").write_text(NOISE, encoding="utf-8")
-    report = engine.index([folder])
+    report = engine.library.index([folder])
     assert report.files_indexed == 1
-    failed = {Path(f.path).name: f for f in engine.status().failed}
+    failed = {Path(f.path).name: f for f in engine.library.status().failed}
     assert "no readable text" in failed["repaired.txt"].message
-    hits = engine.search("monthly backups", k=5)
+    hits = engine.library.search("monthly backups", k=5)
     assert hits and all(Path(h.path).name == "policy.txt" for h in hits)

@@ -36,8 +36,8 @@ def _engine(home: Path, model: str) -> Engine:
 
 
 def _fake(engine: Engine) -> HashEmbedder:
-    assert isinstance(engine.embedder, HashEmbedder)
-    return engine.embedder
+    assert isinstance(engine._parts.embedder, HashEmbedder)
+    return engine._parts.embedder
 
 
 def test_search_reads_the_previous_models_vectors_until_the_new_ones_are_complete(
@@ -45,29 +45,29 @@ def test_search_reads_the_previous_models_vectors_until_the_new_ones_are_complet
 ) -> None:
     root = _corpus(tmp_path / "docs")
     first = _engine(tmp_path / "home", "hash-64")
-    first.index([root])
+    first.library.index([root])
     first.close()
     second = _engine(tmp_path / "home", "hash-32")
-    hit = second.search("apples orchards", k=1)[0]
+    hit = second.library.search("apples orchards", k=1)[0]
     assert hit.path == str(root / "a.md")
     # The dense score is the previous model's: its query against its stored vector.
     old = HashEmbedder(64)
-    ids, scores = second.index_store.vectors.search(old.embed_query("apples orchards"), 1)
+    ids, scores = second._parts.store.vectors.search(old.embed_query("apples orchards"), 1)
     assert int(ids[0]) == hit.chunk_id and hit.scores["dense"] == pytest.approx(float(scores[0]))
-    status = second.status()
+    status = second.library.status()
     assert status.embed_model == "hash-64"
     assert status.reembed is not None and status.reembed.model == "hash-32"
     assert (status.reembed.done, status.reembed.total) == (0, status.chunks)
     assert any("Search uses hash-64 until it is complete" in h for h in status.hints)
-    report = second.index([root])
+    report = second.library.index([root])
     assert report.files_unchanged == 4  # nothing re-parsed
     assert _fake(second).texts_embedded == status.chunks  # every chunk re-embedded once
     assert report.chunks_reembedded == status.chunks
-    after = second.status()
+    after = second.library.status()
     assert after.embed_model == "hash-32" and after.reembed is None
     assert after.vectors == after.chunks
     assert not any("re-embedding" in h for h in after.hints)
-    hit = second.search("apples orchards", k=1)[0]
+    hit = second.library.search("apples orchards", k=1)[0]
     assert hit.path == str(root / "a.md") and hit.scores["dense"] > 0
     second.close()
 
@@ -78,7 +78,7 @@ def test_a_cancelled_reembed_resumes_without_redoing_chunks(
     monkeypatch.setattr(reembed, "STEP", 2)  # steps of two chunks
     root = _corpus(tmp_path / "docs")
     first = _engine(tmp_path / "home", "hash-64")
-    first.index([root])
+    first.library.index([root])
     first.close()
     second = _engine(tmp_path / "home", "hash-32")
     token, seen = CancelToken(), list[Progress]()
@@ -89,19 +89,19 @@ def test_a_cancelled_reembed_resumes_without_redoing_chunks(
             token.cancel()
 
     with pytest.raises(Cancelled):
-        second.index([root], progress=progress, cancel=token)
-    total = second.status().chunks
+        second.library.index([root], progress=progress, cancel=token)
+    total = second.library.status().chunks
     assert [(p.done, p.total) for p in seen] == [(2, total)]
     assert "hash-32" in seen[0].message
-    status = second.status()
+    status = second.library.status()
     assert status.reembed is not None and status.reembed.done == 2
     assert status.embed_model == "hash-64"
-    assert second.search("bananas yellow", k=1)[0].path == str(root / "b.txt")
+    assert second.library.search("bananas yellow", k=1)[0].path == str(root / "b.txt")
     second.close()
     third = _engine(tmp_path / "home", "hash-32")
-    third.index([root])
+    third.library.index([root])
     assert _fake(third).texts_embedded == total - 2
-    assert third.status().embed_model == "hash-32"
+    assert third.library.status().embed_model == "hash-32"
     third.close()
 
 
@@ -112,24 +112,24 @@ def test_without_the_previous_model_search_uses_keywords_and_status_says_so(
     loaded: search still answers, from keywords alone."""
     root = _corpus(tmp_path / "docs")
     first = fake_engine(tmp_path / "home", HashEmbedder(dim=64))
-    first.index([root])
+    first.library.index([root])
     first.close()
     other = HashEmbedder(dim=32)
     second = fake_engine(tmp_path / "home", other)
-    hit = second.search("apples orchards", k=1)[0]
+    hit = second.library.search("apples orchards", k=1)[0]
     assert hit.path == str(root / "a.md") and hit.scores["dense"] == 0.0
-    hints = second.status().hints
+    hints = second.library.status().hints
     assert any("keywords only" in h and "hash-64" in h for h in hints)
-    second.index([root])
-    assert other.texts_embedded == second.status().chunks
-    assert second.search("apples orchards", k=1)[0].scores["dense"] > 0
+    second.library.index([root])
+    assert other.texts_embedded == second.library.status().chunks
+    assert second.library.search("apples orchards", k=1)[0].scores["dense"] > 0
     second.close()
 
 
 def test_an_uninstalled_previous_model_falls_back_to_keywords(tmp_path: Path) -> None:
     root = _corpus(tmp_path / "docs")
     first = _engine(tmp_path / "home", "hash-64")
-    first.index([root])
+    first.library.index([root])
     first.close()
     from sourcewise.core.store.sqlite_store import SqliteStore
 
@@ -138,8 +138,8 @@ def test_an_uninstalled_previous_model_falls_back_to_keywords(tmp_path: Path) ->
     index.set_meta("embed_model", "bge-small-en")
     index.close()
     second = _engine(tmp_path / "home", "hash-64")
-    assert second.search("bananas yellow", k=1)[0].path == str(root / "b.txt")
-    assert any("keywords only" in h and "bge-small-en" in h for h in second.status().hints)
+    assert second.library.search("bananas yellow", k=1)[0].path == str(root / "b.txt")
+    assert any("keywords only" in h and "bge-small-en" in h for h in second.library.status().hints)
     second.close()
 
 
@@ -148,14 +148,14 @@ def test_a_library_left_mid_reembed_by_an_older_version_is_repaired(tmp_path: Pa
     those vectors are of two models, so search uses keywords until the next run redoes them."""
     root = _corpus(tmp_path / "docs")
     first = _engine(tmp_path / "home", "hash-64")
-    first.index([root])
-    first.index_store.set_meta("embed_model", "reembedding")  # type: ignore[attr-defined]
+    first.library.index([root])
+    first._parts.store.set_meta("embed_model", "reembedding")  # type: ignore[attr-defined]
     first.close()
     second = _engine(tmp_path / "home", "hash-64")
-    hit = second.search("cherries stone fruits", k=1)[0]
+    hit = second.library.search("cherries stone fruits", k=1)[0]
     assert hit.path == str(root / "c.txt") and hit.scores["dense"] == 0.0
-    second.index([root])
-    assert _fake(second).texts_embedded == second.status().chunks
-    assert second.status().embed_model == "hash-64"
-    assert second.search("cherries stone fruits", k=1)[0].scores["dense"] > 0
+    second.library.index([root])
+    assert _fake(second).texts_embedded == second.library.status().chunks
+    assert second.library.status().embed_model == "hash-64"
+    assert second.library.search("cherries stone fruits", k=1)[0].scores["dense"] > 0
     second.close()

@@ -45,37 +45,41 @@ def test_an_attachment_is_found_and_its_citation_names_the_message(
     engine: Engine, tmp_path: Path
 ) -> None:
     archive = _archive(tmp_path / "mail")
-    report = engine.index([tmp_path / "mail"])
+    report = engine.library.index([tmp_path / "mail"])
     assert report.files_indexed == 4 and report.files_failed == 0  # 3 messages, 1 attachment
-    top = engine.search("turbine maintenance costs twelve percent", 3)[0]
+    top = engine.library.search("turbine maintenance costs twelve percent", 3)[0]
     assert top.path == str(archive / "m1@example.org.eml" / "forecast.pdf")
-    answer = engine.ask("How much do turbine maintenance costs rise?")
+    answer = engine.answers.ask("How much do turbine maintenance costs rise?")
     cited = answer.citations[0]
     assert cited.path == top.path and cited.page == 1
     for part in ("Alice Smith", "2024-03-05", "Budget review", "forecast.pdf"):
         assert part in cited.reference
     assert "Budget review" in "\n".join(source_lines(answer))
-    message_hit = engine.search("Bob, the forecast is attached", 5)
+    message_hit = engine.library.search("Bob, the forecast is attached", 5)
     assert any(h.reference.startswith("Alice Smith, 2024-03-05, “Budget review”")
                for h in message_hit)  # fmt: skip
 
 
 def test_sender_and_date_filters_apply_inside_search(engine: Engine, tmp_path: Path) -> None:
     _archive(tmp_path / "mail")
-    engine.index([tmp_path / "mail"])
-    by_alice = engine.search("picnic boathouse", 10, SearchFilters(sender="alice@example.org"))
+    engine.library.index([tmp_path / "mail"])
+    by_alice = engine.library.search(
+        "picnic boathouse", 10, SearchFilters(sender="alice@example.org")
+    )
     assert by_alice and all("Alice Smith" in h.reference for h in by_alice)
-    by_carol = engine.search("zeppelin hangar", 10, SearchFilters(sender="carol"))
+    by_carol = engine.library.search("zeppelin hangar", 10, SearchFilters(sender="carol"))
     assert {Path(h.path).name for h in by_carol} == {"m2@example.org.eml"}
-    march = engine.search("hangar", 10, SearchFilters(date_from="2024-03-01", date_to="2024-03-31"))
+    march = engine.library.search(
+        "hangar", 10, SearchFilters(date_from="2024-03-01", date_to="2024-03-31")
+    )
     assert march and all("2024-03" in h.reference for h in march)
-    assert not engine.search("hangar", 10, SearchFilters(sender="nobody@example.org"))
+    assert not engine.library.search("hangar", 10, SearchFilters(sender="nobody@example.org"))
 
 
 def test_a_quoted_reply_is_not_indexed_twice(engine: Engine, tmp_path: Path) -> None:
     archive = _archive(tmp_path / "mail")
-    engine.index([tmp_path / "mail"])
-    reply = [p for p in engine.passages() if p.path == str(archive / "m2@example.org.eml")]
+    engine.library.index([tmp_path / "mail"])
+    reply = [p for p in engine.library.passages() if p.path == str(archive / "m2@example.org.eml")]
     text = " ".join(p.text for p in reply)
     assert "boathouse" in text and "zeppelin" not in text and "wrote:" not in text
 
@@ -96,8 +100,8 @@ def test_one_new_message_reads_and_embeds_only_that_message(
 
     archive = _archive(tmp_path / "mail")
     engine = fake_engine(tmp_path / "home", embedder)
-    engine.index([tmp_path / "mail"])
-    assert engine.index([tmp_path / "mail"]).files_indexed == 0  # unchanged: nothing read
+    engine.library.index([tmp_path / "mail"])
+    assert engine.library.index([tmp_path / "mail"]).files_indexed == 0  # unchanged: nothing read
     append_mbox(archive, [message(CAROL, "bob@example.org", "Kayaks", "The kayaks arrive Friday.",
                                   when=datetime(2024, 6, 1), msgid="m3@example.org")])  # fmt: skip
     read: list[bytes] = []
@@ -105,11 +109,11 @@ def test_one_new_message_reads_and_embeds_only_that_message(
     monkeypatch.setattr("sourcewise.core.ingest.sources.mailbox_index.read_message",
                         lambda raw, *a, **k: read.append(raw) or real(raw, *a, **k))  # fmt: skip
     embedder.calls = 0
-    report = engine.index([tmp_path / "mail"])
+    report = engine.library.index([tmp_path / "mail"])
     assert report.files_indexed == 1 and report.files_removed == 0
     assert len(read) == 1 and b"kayaks" in read[0] and embedder.calls == 1
-    assert engine.status().documents == 5
-    assert engine.search("kayaks arrive", 1)[0].path == str(archive / "m3@example.org.eml")
+    assert engine.library.status().documents == 5
+    assert engine.library.search("kayaks arrive", 1)[0].path == str(archive / "m3@example.org.eml")
     engine.close()
 
 
@@ -120,13 +124,13 @@ def test_a_rewritten_archive_is_read_again_without_embedding_again(
 
     archive = _archive(tmp_path / "mail")
     engine = fake_engine(tmp_path / "home", embedder)
-    engine.index([tmp_path / "mail"])
+    engine.library.index([tmp_path / "mail"])
     raw = archive.read_bytes()
     archive.write_bytes(raw[raw.index(b"From ", 10) :])  # the first message deleted
     embedder.calls = 0
-    report = engine.index([tmp_path / "mail"])
+    report = engine.library.index([tmp_path / "mail"])
     assert report.files_removed == 2 and embedder.calls == 0  # the message and its attachment
-    assert engine.status().documents == 2
+    assert engine.library.status().documents == 2
     engine.close()
 
 
@@ -152,11 +156,11 @@ def test_progress_is_reported_and_cancel_keeps_what_was_committed(
             cancel.cancel()
 
     with pytest.raises(Cancelled):
-        engine.index([folder], progress=progress, cancel=cancel)
-    done_before = engine.status().documents
+        engine.library.index([folder], progress=progress, cancel=cancel)
+    done_before = engine.library.status().documents
     assert 0 < done_before < 300 and any(p.stage == "reading mail" for p in seen)
-    report = engine.index([folder])
-    assert engine.status().documents == 300 and report.files_indexed == 300 - done_before
+    report = engine.library.index([folder])
+    assert engine.library.status().documents == 300 and report.files_indexed == 300 - done_before
     engine.close()
 
 
@@ -166,12 +170,12 @@ def test_bad_mail_gets_a_status_and_never_stops_indexing(engine: Engine, tmp_pat
     (folder / "broken.mbox").write_bytes(b"\x00\x01 this is not mail\nat all\n")
     (folder / "garbage.eml").write_bytes(b"\xff\xfe\x00 not a message \x00" * 20)
     (folder / "empty.eml").write_bytes(b"Subject: nothing\n\n")
-    report = engine.index([folder])
+    report = engine.library.index([folder])
     failures = {Path(f.path).name: f for f in report.failures}
     assert failures["broken.mbox"].status == "corrupt"
     assert "From " in failures["broken.mbox"].message
     assert report.files_indexed >= 4  # the good archive's messages and attachment
-    assert {f.path for f in engine.status().failed} >= {str(folder / "broken.mbox")}
+    assert {f.path for f in engine.library.status().failed} >= {str(folder / "broken.mbox")}
 
 
 def test_mbox_reader_resumes_only_after_an_unchanged_prefix(tmp_path: Path) -> None:
@@ -189,10 +193,10 @@ def test_mbox_reader_resumes_only_after_an_unchanged_prefix(tmp_path: Path) -> N
 
 def test_an_archive_removed_from_the_library_is_read_again(engine: Engine, tmp_path: Path) -> None:
     archive = _archive(tmp_path / "mail")
-    engine.index([archive])
-    assert engine.remove([archive]) == 4 and engine.status().documents == 0
-    report = engine.index([archive])  # what was remembered of it must not skip it now
-    assert report.files_indexed == 4 and engine.status().documents == 4
+    engine.library.index([archive])
+    assert engine.library.remove([archive]) == 4 and engine.library.status().documents == 0
+    report = engine.library.index([archive])  # what was remembered of it must not skip it now
+    assert report.files_indexed == 4 and engine.library.status().documents == 4
 
 
 def test_an_html_only_reply_leaves_its_quote_out(tmp_path: Path) -> None:

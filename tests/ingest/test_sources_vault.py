@@ -31,13 +31,13 @@ def _vault(root: Path) -> Path:
 
 def test_a_tag_filter_finds_only_tagged_notes(engine: Engine, tmp_path: Path) -> None:
     root = _vault(tmp_path / "vault")
-    report = engine.index([root])
+    report = engine.library.index([root])
     assert report.files_indexed == 3  # .obsidian/ and .trash/ are not notes
-    assert {Path(d.path).name for d in engine.documents()} == {"q3-plan.md", "daily.md",
+    assert {Path(d.path).name for d in engine.library.documents()} == {"q3-plan.md", "daily.md",
                                                                "recipes.md"}  # fmt: skip
 
     def names(filters: SearchFilters) -> set[str]:
-        return {Path(h.path).name for h in engine.search("lighthouse", 10, filters)}
+        return {Path(h.path).name for h in engine.library.search("lighthouse", 10, filters)}
 
     assert names(SearchFilters(tags=("cooking",))) == {"recipes.md"}
     assert names(SearchFilters(tags=("#meeting",))) == {"daily.md"}
@@ -49,12 +49,12 @@ def test_a_tag_filter_finds_only_tagged_notes(engine: Engine, tmp_path: Path) ->
 
 def test_a_wiki_link_reads_as_the_linked_notes_title(engine: Engine, tmp_path: Path) -> None:
     root = _vault(tmp_path / "vault")
-    engine.index([root])
-    daily = [p.text for p in engine.passages() if p.path == str(root / "daily.md")]
+    engine.library.index([root])
+    daily = [p.text for p in engine.library.passages() if p.path == str(root / "daily.md")]
     text = " ".join(daily)
     assert "q3-plan (→ Quarterly Budget Review 2024)" in text
     assert "missing note" in text and "[[" not in text  # unresolved: its text
-    hits = engine.search("Quarterly Budget Review 2024 Ana", 5)
+    hits = engine.library.search("Quarterly Budget Review 2024 Ana", 5)
     assert str(root / "daily.md") in {h.path for h in hits}
     title = next(h.document_title for h in hits if h.path.endswith("q3-plan.md"))
     assert title == "Quarterly Budget Review 2024"
@@ -69,9 +69,9 @@ def test_logseq_properties_and_its_folder(engine: Engine, tmp_path: Path) -> Non
     (root / "pages" / "harbour.md").write_text(
         "tags:: boats, harbour\n\n- The harbour opens in May"
     )
-    engine.index([root])
-    assert [Path(d.path).name for d in engine.documents()] == ["harbour.md"]
-    assert engine.search("harbour", 3, SearchFilters(tags=("boats",)))
+    engine.library.index([root])
+    assert [Path(d.path).name for d in engine.library.documents()] == ["harbour.md"]
+    assert engine.library.search("harbour", 3, SearchFilters(tags=("boats",)))
 
 
 def test_malformed_front_matter_is_a_warning_not_a_lost_note(tmp_path: Path) -> None:

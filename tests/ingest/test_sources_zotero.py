@@ -39,13 +39,15 @@ def test_smith_2021_finds_the_paper_and_cites_author_and_year(
     (library / "translators").mkdir()
     (library / "translators" / "a.js").write_text("function doWeb() {}")
     before = _digest(library / "zotero.sqlite")
-    report = engine.index([library])
+    report = engine.library.index([library])
     assert report.files_indexed == 3 and report.files_failed == 0  # the PDFs, nothing else
     assert _digest(library / "zotero.sqlite") == before  # never written
-    top = engine.search("Smith 2021 pruning accuracy", 3)[0]
+    top = engine.library.search("Smith 2021 pruning accuracy", 3)[0]
     assert top.path.endswith("Attention in small networks.pdf")
     assert top.document_title == "Attention in small networks"
-    answer = engine.ask("In Smith 2021, how much accuracy is kept when pruning half the heads?")
+    answer = engine.answers.ask(
+        "In Smith 2021, how much accuracy is kept when pruning half the heads?"
+    )
     cited = answer.citations[0]
     assert cited.path == top.path and cited.reference == "Smith et al. (2021)"
     assert cited_as(cited.reference, cited.page) == f"Smith et al. (2021), p. {cited.page}"
@@ -54,12 +56,16 @@ def test_smith_2021_finds_the_paper_and_cites_author_and_year(
 
 def test_a_collection_is_a_scope(engine: Engine, tmp_path: Path) -> None:
     library = zotero_library(tmp_path / "Zotero", PAPERS)
-    engine.index([tmp_path])  # the home folder: ~/Zotero is found inside it
-    scoped = engine.search("attention heads", 10, SearchFilters(fields=(("collection", "thesis"),)))
+    engine.library.index([tmp_path])  # the home folder: ~/Zotero is found inside it
+    scoped = engine.library.search(
+        "attention heads", 10, SearchFilters(fields=(("collection", "thesis"),))
+    )
     assert {h.reference for h in scoped} == {"Smith et al. (2021)", "Garcia & Okafor (2021)"}
-    one = engine.search("attention", 10, SearchFilters(fields=(("collection", "Reading list"),)))
+    one = engine.library.search(
+        "attention", 10, SearchFilters(fields=(("collection", "Reading list"),))
+    )
     assert {h.reference for h in one} == {"Smith (2018)"}
-    assert str(library) in {str(Path(d.path).parents[2]) for d in engine.documents()}
+    assert str(library) in {str(Path(d.path).parents[2]) for d in engine.library.documents()}
 
 
 def test_the_database_is_opened_read_only_on_a_copy(
@@ -95,15 +101,15 @@ def test_a_damaged_database_is_a_status_and_the_pdfs_are_still_indexed(
     library = zotero_library(tmp_path / "Zotero", PAPERS)
     good = (library / "zotero.sqlite").read_bytes()
     (library / "zotero.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x13" * 4096)
-    report = engine.index([library])
+    report = engine.library.index([library])
     (failure,) = report.failures
     assert failure.path == str(library / "zotero.sqlite") and failure.status == "corrupt"
     assert "Zotero database" in failure.message and report.files_indexed == 3
-    assert engine.status().failed  # listed until it is fixed
+    assert engine.library.status().failed  # listed until it is fixed
     (library / "zotero.sqlite").write_bytes(good)
-    engine.index([library])
-    assert not engine.status().failed
-    assert all(h.reference for h in engine.search("pruning", 5))  # the metadata is back
+    engine.library.index([library])
+    assert not engine.library.status().failed
+    assert all(h.reference for h in engine.library.search("pruning", 5))  # the metadata is back
 
 
 def test_not_a_zotero_database_says_so(tmp_path: Path) -> None:

@@ -37,14 +37,14 @@ def _statement_pdf(path: Path, *, frame: bool = False) -> Path:
 @pytest.fixture
 def statement_engine(tmp_path: Path) -> Engine:
     eng = fake_engine(tmp_path / "home", chunk_tokens=80, table_chunk_tokens=80, min_chunk_tokens=0)
-    eng.index([_statement_pdf(tmp_path / "statement.pdf")])
+    eng.library.index([_statement_pdf(tmp_path / "statement.pdf")])
     return eng
 
 
 def test_every_chunk_of_a_statement_keeps_its_title_scale_periods_and_row_labels(
     statement_engine: Engine,
 ) -> None:
-    chunks = [p for p in statement_engine.passages() if p.kind == "table"]
+    chunks = [p for p in statement_engine.library.passages() if p.kind == "table"]
     assert len(chunks) > 1  # the statement was cut into pieces
     for chunk in chunks:
         assert "STATEMENTS OF CASH FLOWS" in chunk.text

@@ -14,7 +14,7 @@ def test_watcher_indexes_new_changed_and_deleted_files(engine: Engine, tmp_path:
     folder = tmp_path / "watched"
     folder.mkdir()
     (folder / "first.txt").write_text("Initial notes about penguins.")
-    engine.index([folder])
+    engine.library.index([folder])
     reports: list[IndexReport] = []
     event = threading.Event()
 
@@ -23,17 +23,17 @@ def test_watcher_indexes_new_changed_and_deleted_files(engine: Engine, tmp_path:
         event.set()
 
     watcher = FolderWatcher(
-        lambda root: engine.index([root], "default"), on_report=on_report, debounce_s=0.3
+        lambda root: engine.library.index([root], "default"), on_report=on_report, debounce_s=0.3
     )
     watcher.start([folder])
     try:
         (folder / "second.txt").write_text("New notes about walruses.")
         assert event.wait(20), "no re-index after a new file"
-        assert engine.search("walruses", k=1)[0].path == str(folder / "second.txt")
+        assert engine.library.search("walruses", k=1)[0].path == str(folder / "second.txt")
         event.clear()
         (folder / "first.txt").unlink()
         assert event.wait(20), "no re-index after a deletion"
-        assert {d.path for d in engine.documents()} == {str(folder / "second.txt")}
+        assert {d.path for d in engine.library.documents()} == {str(folder / "second.txt")}
     finally:
         watcher.stop()
     assert sum(r.files_indexed for r in reports) == 1

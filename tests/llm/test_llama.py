@@ -117,9 +117,9 @@ def test_ask_end_to_end_fills_timings(tmp_path: Path, docs: Path, smol: LlamaCha
                         # SmolLM2 is too weak a judge of answerability; this test is about the stream.
                         answer={"verify": False})  # fmt: skip
     engine = build_engine(settings, embedder=HashEmbedder(), chat_model=smol, reranker=None)
-    engine.index([docs])
+    engine.library.index([docs])
     streamed: list[str] = []
-    answer = engine.ask(
+    answer = engine.answers.ask(
         "How long is the warranty of the Falcon X2 drone?", on_token=streamed.append
     )
     # The opening is held back until it reads as an answer, so a short reply may arrive whole.

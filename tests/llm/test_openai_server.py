@@ -164,22 +164,22 @@ def test_a_server_model_is_judged_only_with_an_explicit_threshold(
         # The manifest's threshold belongs to the built-in model, not to the server's.
         engine = build_engine(_engine_settings(tmp_path / "a", server.url), embedder=HashEmbedder(),
                               reranker=None)  # fmt: skip
-        engine.index([docs])
-        answer = engine.ask(Q)
+        engine.library.index([docs])
+        answer = engine.answers.ask(Q)
         assert not answer.abstained and answer.answerable is None
         assert not any(body.get("logprobs") for _path, body in server.requests if body)
         engine.close()
         strict = _engine_settings(tmp_path / "b", server.url, answerable_threshold=0.5)
         engine = build_engine(strict, embedder=HashEmbedder(), reranker=None)
-        engine.index([docs])
-        answer = engine.ask(Q)
+        engine.library.index([docs])
+        answer = engine.answers.ask(Q)
         assert answer.abstained and answer.answerable == pytest.approx(0.1)
         engine.close()
     with FakeOpenAIServer(logprobs=False) as server:  # no log-probabilities: not judged
         strict = _engine_settings(tmp_path / "c", server.url, answerable_threshold=0.5)
         engine = build_engine(strict, embedder=HashEmbedder(), reranker=None)
-        engine.index([docs])
-        answer = engine.ask(Q)
+        engine.library.index([docs])
+        answer = engine.answers.ask(Q)
         assert not answer.abstained and answer.answerable is None and answer.citations
         engine.close()
 
@@ -187,12 +187,12 @@ def test_a_server_model_is_judged_only_with_an_explicit_threshold(
 def test_changing_the_server_rebuilds_the_chat_model_and_connects_nothing(tmp_path: Path) -> None:
     settings = _engine_settings(tmp_path, "http://127.0.0.1:1/v1")
     engine = build_engine(settings, embedder=HashEmbedder(), reranker=None)
-    assert isinstance(engine.chat_model, OpenAIServerChatModel)
+    assert isinstance(engine._parts.chat_model, OpenAIServerChatModel)
     new = settings.model_copy(update={"llm": settings.llm.model_copy(
         update={"base_url": "http://127.0.0.1:2/v1", "api_model": "other"})})  # fmt: skip
     assert engine.apply_settings(new) == {"chat_model"}
-    assert isinstance(engine.chat_model, OpenAIServerChatModel)
-    assert engine.chat_model.client.url == "http://127.0.0.1:2/v1"
+    assert isinstance(engine._parts.chat_model, OpenAIServerChatModel)
+    assert engine._parts.chat_model.client.url == "http://127.0.0.1:2/v1"
     engine.close()
 
 

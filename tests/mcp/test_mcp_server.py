@@ -48,7 +48,7 @@ class StallingChatModel(EchoChatModel):
 def test_a_cancelled_ask_sets_the_engines_cancel_token(tmp_path: Path, docs: Path) -> None:
     model = StallingChatModel()
     engine = fakes.fake_engine(tmp_path / "home", chat_model=model)
-    engine.index([docs])
+    engine.library.index([docs])
     # What the SDK does on notifications/cancelled: cancel the scope the request's handler runs in.
     handler = mcp_server.build_server(engine).request_handlers[types.CallToolRequest]
     request = types.CallToolRequest(params=types.CallToolRequestParams(

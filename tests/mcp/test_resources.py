@@ -42,7 +42,7 @@ def test_listing_pages_through_the_library(engine: Engine, monkeypatch: pytest.M
 
     # In the library's order (by collection, then path), whatever order the files were
     # indexed in, so their ids.
-    docs = [d for d in engine.documents() if d.status == "indexed"]
+    docs = [d for d in engine.library.documents() if d.status == "indexed"]
     uris = [f"sourcewise://document/{d.document_id}" for d in docs]
     assert with_session(engine, body) == [["sourcewise://library", uris[0]], [uris[1]]]
 

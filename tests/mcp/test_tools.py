@@ -62,7 +62,7 @@ def test_the_client_lists_four_tools_with_input_schemas(engine: Engine) -> None:
 def test_search_gives_the_cli_rows_with_path_and_page(engine: Engine) -> None:
     out = _ok(engine, "search", {"query": "warranty of 18 months", "k": 3})
     rows = out["results"]
-    assert rows == [hit_json(h) for h in engine.search("warranty of 18 months", 3)]
+    assert rows == [hit_json(h) for h in engine.library.search("warranty of 18 months", 3)]
     top = rows[0]
     assert top["path"].endswith("falcon.pdf") and top["page"] == 2 and WARRANTY in top["text"]
     assert isinstance(top["chunk_id"], int)
@@ -82,7 +82,7 @@ def test_source_filters_reach_retrieval(engine: Engine, tmp_path: Path) -> None:
         message("Ann Lee <ann@example.org>", "me@example.org", "Depot", "The depot opens at six.",
                 when=datetime(2024, 5, 2), msgid="d@x"),
     ])  # fmt: skip
-    engine.index([tmp_path / "inbox.mbox"])
+    engine.library.index([tmp_path / "inbox.mbox"])
     rows = _ok(engine, "search", {"query": "depot opens", "sender": "ann", "after": "2024-05-01"})
     assert [Path(r["path"]).name for r in rows["results"]] == ["d@x.eml"]
     assert rows["results"][0]["reference"] == "Ann Lee, 2024-05-02, “Depot”"
@@ -92,7 +92,7 @@ def test_source_filters_reach_retrieval(engine: Engine, tmp_path: Path) -> None:
 def test_ask_gives_a_cited_answer_in_the_cli_shape(engine: Engine) -> None:
     question = "How long is the warranty of the Falcon X2 drone?"
     out = _ok(engine, "ask", {"question": question})
-    assert set(out) == set(answer_json(engine.ask(question)))
+    assert set(out) == set(answer_json(engine.answers.ask(question)))
     assert not out["abstained"] and out["answer"].endswith("[1]")  # the echo model cites [1]
     [cite] = out["citations"]
     assert cite["n"] == 1 and cite["path"].endswith("falcon.pdf") and cite["page"] == 2
@@ -123,7 +123,7 @@ def test_bad_calls_are_tool_errors_with_clear_messages(engine: Engine) -> None:
     assert "Input validation error" in _error(engine, "search", {"query": "x", "k": 0})
     assert "unknown tool 'delete_everything'" in _error(engine, "delete_everything", {})
     assert "expects a date" in _error(engine, "search", {"query": "x", "since": "last week"})
-    engine.chat_model = None
+    engine._parts.chat_model = None
     assert "no chat model is configured" in _error(engine, "ask", {"question": "Warranty?"})
 
 

@@ -53,12 +53,12 @@ def engine(tmp_path: Path) -> Engine:
     for n in range(15):
         (folder / f"log_{n:02d}.txt").write_text(_log(n), encoding="utf-8")
     eng = fake_engine(tmp_path / "home", IdentifierBlindEmbedder())
-    eng.index([folder])
+    eng.library.index([folder])
     return eng
 
 
 @pytest.mark.parametrize("kind", sorted(IDENTIFIERS))
 def test_an_exact_identifier_finds_the_only_file_holding_it(engine: Engine, kind: str) -> None:
     ident, where = IDENTIFIERS[kind]
-    hits = engine.search(ident, k=2)
+    hits = engine.library.search(ident, k=2)
     assert Path(hits[0].path).name == f"log_{where:02d}.txt"

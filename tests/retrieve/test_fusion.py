@@ -83,14 +83,14 @@ def test_search_blends_the_rerank_score_with_the_fused_score(tmp_path: Path) -> 
     for i, extra in enumerate(["alpha alpha alpha", "alpha alpha", "alpha omega"]):
         (root / f"n{i}.txt").write_text(f"Note about {extra} topics.")
     engine = fake_engine(tmp_path / "home", reranker=PrefersLast())
-    engine.index([root])
+    engine.library.index([root])
     retrieval = engine.settings.retrieval
     retrieval.rerank_skip_confident = False
     retrieval.rerank_weight = 1.0  # the cross-encoder alone decides
-    top = engine.search("alpha", k=3)
+    top = engine.library.search("alpha", k=3)
     assert top[0].path.endswith("n2.txt") and top[0].score == 10.0
     retrieval.rerank_weight = 0.0  # the fused order is kept; scores still carry the rerank
-    top = engine.search("alpha", k=3)
+    top = engine.library.search("alpha", k=3)
     assert not top[0].path.endswith("n2.txt")
     assert {h.scores["rerank"] for h in top} == {0.0, 10.0}
     engine.close()

@@ -35,9 +35,9 @@ def test_two_chunks_of_one_page_collapse_to_one_hit(tmp_path: Path) -> None:
     folder.mkdir()
     _pdf(folder / "inspection.pdf", [f"{SECTION}\n\n{SECTION} The valves were greased."])
     engine = fake_engine(tmp_path / "home", chunk_tokens=40, chunk_overlap=0)
-    engine.index([folder])
-    assert engine.status().chunks >= 2  # small chunks: the page is cut in several
-    hits = engine.search("pump station inspection sensor readings", k=5)
+    engine.library.index([folder])
+    assert engine.library.status().chunks >= 2  # small chunks: the page is cut in several
+    hits = engine.library.search("pump station inspection sensor readings", k=5)
     assert [(Path(h.path).name, h.page) for h in hits] == [("inspection.pdf", 1)]
     engine.close()
 
@@ -49,8 +49,8 @@ def test_a_hit_is_labelled_with_the_page_of_its_matching_sentence(
     folder.mkdir()
     # Page 1 is too short to be a chunk of its own, so one chunk spans pages 1-2.
     _pdf(folder / "memo.pdf", ["Internal memo.", "The zebra-lantern protocol number is 4712."])
-    engine.index([folder])
-    hit = engine.search("zebra-lantern protocol number", k=1)[0]
+    engine.library.index([folder])
+    hit = engine.library.search("zebra-lantern protocol number", k=1)[0]
     assert hit.pages == [1, 2]
     assert hit.page == 2
 
@@ -90,8 +90,8 @@ def test_reranked_hits_carry_their_strength_in_rank_order(tmp_path: Path) -> Non
     (folder / "a.txt").write_text(f"{SECTION} The valves were greased.\n", encoding="utf-8")
     (folder / "b.txt").write_text(f"{SECTION} The screens were cleaned.\n", encoding="utf-8")
     eng = fakes.fake_engine(tmp_path / "home", reranker=_FixedReranker())
-    eng.index([folder])
-    hits = eng.search("pump station inspection", k=2)
+    eng.library.index([folder])
+    hits = eng.library.search("pump station inspection", k=2)
     assert [h.rank for h in hits] == [1, 2]
     assert [h.strength for h in hits] == ["strong", "weak"]
     assert hits[0].score == pytest.approx(7.0)  # the raw score stays (for --json)

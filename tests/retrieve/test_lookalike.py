@@ -72,7 +72,7 @@ def library(tmp_path: Path) -> Path:
 def indexed(tmp_path: Path, library: Path) -> Engine:
     # Wide hash vectors: few bucket collisions, so dense scores reflect shared words.
     eng = fake_engine(tmp_path / "home", HashEmbedder(dim=1024))
-    eng.index([library])
+    eng.library.index([library])
     return eng
 
 
@@ -81,7 +81,7 @@ def indexed(tmp_path: Path, library: Path) -> Engine:
 def test_a_query_naming_company_and_year_ranks_that_reports_table_page_first(
     indexed: Engine, company: str, year: int
 ) -> None:
-    hits = indexed.search(f"{company} FY{year} capital expenditure", k=5)
+    hits = indexed.library.search(f"{company} FY{year} capital expenditure", k=5)
     assert Path(hits[0].path).name == f"{company.lower()}_{year}_annual_report.pdf"
     assert hits[0].page == 3
 
@@ -92,21 +92,21 @@ def test_without_the_document_signal_the_company_is_not_found(
     """The table page never names the company: only the card tells the reports apart."""
     eng = fake_engine(tmp_path / "home0", HashEmbedder(dim=1024))
     eng.settings.retrieval.document_weight = 0.0
-    eng.index([library])
+    eng.library.index([library])
     right = 0
     for company in COMPANIES:
         for year in YEARS:
-            hit = eng.search(f"{company} FY{year} capital expenditure", k=1)[0]
+            hit = eng.library.search(f"{company} FY{year} capital expenditure", k=1)[0]
             right += Path(hit.path).name.startswith(f"{company.lower()}_{year}") and hit.page == 3
     assert right < len(COMPANIES) * len(YEARS)
 
 
 def test_the_same_boilerplate_page_in_every_report_is_one_hit(indexed: Engine) -> None:
-    hits = indexed.search("forward-looking statements risks uncertainties", k=5)
+    hits = indexed.library.search("forward-looking statements risks uncertainties", k=5)
     boiler = [h for h in hits if "Forward-looking" in h.text]
     assert len(boiler) == 1
 
 
 def test_search_hits_carry_the_document_title(indexed: Engine) -> None:
-    hit = indexed.search("Globex 2019 capital expenditure", k=1)[0]
+    hit = indexed.library.search("Globex 2019 capital expenditure", k=1)[0]
     assert hit.document_title == "Globex Corporation Annual Report 2019"

@@ -80,7 +80,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory, library: Path) -> Engine:
     eng = fake_engine(tmp_path_factory.mktemp("home"), HashEmbedder(dim=1024))
-    eng.index([library])
+    eng.library.index([library])
     return eng
 
 
@@ -97,20 +97,22 @@ def _quarter_of(path: str) -> int:
 def test_a_report_named_report_n_is_found_by_its_issuers_name_or_ticker(
     indexed: Engine, naming: str
 ) -> None:
-    hits = indexed.search(f"{naming} purchases of property and equipment", k=5)
+    hits = indexed.library.search(f"{naming} purchases of property and equipment", k=5)
     assert _company_of(indexed, hits[0].path) == "Example Holdings, Inc."
     assert hits[0].page == 3
     assert all(_company_of(indexed, h.path) == "Example Holdings, Inc." for h in hits[:3])
 
 
 def test_a_company_is_found_by_the_short_form_people_say(indexed: Engine) -> None:
-    hits = indexed.search("AmEx purchases of property and equipment", k=3)
+    hits = indexed.library.search("AmEx purchases of property and equipment", k=3)
     assert _company_of(indexed, hits[0].path) == "American Express Company"
 
 
 def test_latest_quarter_picks_the_newest_of_four_quarterly_reports(indexed: Engine) -> None:
     for wording in ("latest quarter", "most recent 10-Q"):
-        hits = indexed.search(f"Globex purchases of property and equipment in the {wording}", k=3)
+        hits = indexed.library.search(
+            f"Globex purchases of property and equipment in the {wording}", k=3
+        )
         assert _company_of(indexed, hits[0].path) == "Globex Corporation"
         assert QUARTERS[_quarter_of(hits[0].path)][0] == "September 30, 2023", wording
 
@@ -124,8 +126,8 @@ def test_an_instruction_laden_question_finds_what_its_bare_content_finds(
         f"internet connection. {bare} Calculate what was asked by primarily using the cash flow "
         "statement. Round your answer to two decimal places."
     )
-    top = indexed.search(bare, k=3)
-    assert [h.chunk_id for h in indexed.search(wrapped, k=3)][:1] == [top[0].chunk_id]
+    top = indexed.library.search(bare, k=3)
+    assert [h.chunk_id for h in indexed.library.search(wrapped, k=3)][:1] == [top[0].chunk_id]
     assert _company_of(indexed, top[0].path) == "Initech Company"
 
 

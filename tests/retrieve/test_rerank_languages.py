@@ -30,9 +30,9 @@ def test_a_chinese_query_is_not_reranked_and_still_finds_its_note(tmp_path: Path
     reranker = Counting()
     engine = fakes.fake_engine(tmp_path / "home", reranker=reranker)
     try:
-        engine.index([docs])
-        hits = engine.search("谁负责制定测试计划？", 2)
-        english = engine.search("When does the depot open?", 2)
+        engine.library.index([docs])
+        hits = engine.library.search("谁负责制定测试计划？", 2)
+        english = engine.library.search("When does the depot open?", 2)
     finally:
         engine.close()
     assert hits[0].path.endswith("minutes.md") and "rerank" not in hits[0].scores

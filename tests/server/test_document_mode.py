@@ -51,7 +51,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     eng = fakes.fake_engine(tmp_path / "home")
     reading = eng.settings.reading.model_copy(update={"section_tokens": 200})
     eng.apply_settings(eng.settings.model_copy(update={"reading": reading}))
-    eng.index([library])
+    eng.library.index([library])
     yield eng
     eng.close()
 
@@ -66,14 +66,14 @@ def _complete(engine: Engine, **extra: object) -> dict[str, Any]:
 
 
 def test_a_summary_reads_the_document_whole_without_max_tokens(engine: Engine) -> None:
-    engine.chat_model = model = Counting()
-    answer = engine.ask(SUMMARY)
+    engine._parts.chat_model = model = Counting()
+    answer = engine.answers.ask(SUMMARY)
     assert answer.mode == "document"  # the question below is a whole-document one
     assert len(model.limits) >= len(SECTIONS)  # a note per section, at least
 
 
 def test_max_tokens_5_on_a_summary_does_the_work_of_a_short_answer(engine: Engine) -> None:
-    engine.chat_model = model = Counting()
+    engine._parts.chat_model = model = Counting()
     data = _complete(engine, max_tokens=5)
     [choice] = data["choices"]
     assert model.limits == [5]  # one generation, cut at 5: no section was read whole
@@ -82,7 +82,7 @@ def test_max_tokens_5_on_a_summary_does_the_work_of_a_short_answer(engine: Engin
     assert len(strip_markers(choice["message"]["content"]).split()) <= 5
     assert not data["abstained"] and data["sources"]  # answered from the review's passages
     assert {s["path"] for s in data["sources"]} == {
-        p.path for p in engine.documents() if p.path.endswith("ferry-review-2025.pdf")
+        p.path for p in engine.library.documents() if p.path.endswith("ferry-review-2025.pdf")
     }
     assert engine.settings.llm.max_tokens > 5  # per call: the engine's settings are its own
 
@@ -90,10 +90,10 @@ def test_max_tokens_5_on_a_summary_does_the_work_of_a_short_answer(engine: Engin
 def test_a_whole_document_answer_is_cut_at_max_tokens(engine: Engine) -> None:
     reading = engine.settings.reading.model_copy(update={"section_max_tokens": 16})
     engine.apply_settings(engine.settings.model_copy(update={"reading": reading}))
-    engine.chat_model = model = Counting()
-    full = engine.ask(SUMMARY)
+    engine._parts.chat_model = model = Counting()
+    full = engine.answers.ask(SUMMARY)
     assert full.mode == "document" and model.count_tokens(full.answer) > 20
-    answer = engine.ask(SUMMARY, max_tokens=20)
+    answer = engine.answers.ask(SUMMARY, max_tokens=20)
     assert answer.mode == "document" and answer.usage.truncated
     assert 0 < model.count_tokens(answer.answer) <= 20
     assert full.answer.startswith(answer.answer)
@@ -120,7 +120,7 @@ def test_a_streaming_client_that_leaves_stops_a_whole_document_reading(engine: E
                     return
                 yield f"w{i} "
 
-    engine.chat_model = model = Slow()
+    engine._parts.chat_model = model = Slow()
     body = json.dumps({"messages": [{"role": "user", "content": SUMMARY}], "stream": True})
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
              "method": "POST", "scheme": "http", "path": "/v1/chat/completions",
@@ -151,5 +151,5 @@ def test_a_streaming_client_that_leaves_stops_a_whole_document_reading(engine: E
     # The stopped answer is still logged on the server's worker thread: the engine closes
     # only after that (a store closed under a running write crashes the process).
     deadline = time.monotonic() + 10
-    while not engine.answer_log.rows() and time.monotonic() < deadline:
+    while not engine.answers.log() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -54,7 +54,7 @@ def test_history_and_system_messages(client: TestClient, engine: Engine) -> None
     ]
     r = client.post("/v1/chat/completions", json={"messages": messages})
     assert r.status_code == 200
-    model = engine.chat_model
+    model = engine._parts.chat_model
     assert isinstance(model, EchoChatModel)
     prompt = model.prompts[-1]
     assert "BANANAS" not in json.dumps(prompt)  # a client's system message is not obeyed
@@ -103,7 +103,7 @@ def test_errors_are_reported(client: TestClient, engine: Engine) -> None:
         def stream_chat(self, *args: object, **kwargs: object) -> Iterator[str]:
             raise ModelError("model exploded")
 
-    engine.chat_model = Broken()
+    engine._parts.chat_model = Broken()
     r = client.post(
         "/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION}]}
     )
@@ -147,7 +147,7 @@ def test_a_client_that_leaves_cancels_generation(engine: Engine) -> None:
                 stopped.set()
 
     model = Slow()
-    engine.chat_model = model
+    engine._parts.chat_model = model
     req = parse_request({"messages": [{"role": "user", "content": QUESTION}], "stream": True})
 
     async def leave_early() -> list[str]:
@@ -163,7 +163,7 @@ def test_a_client_that_leaves_cancels_generation(engine: Engine) -> None:
 
 
 def test_no_chat_model_is_a_503(client: TestClient, engine: Engine) -> None:
-    engine.chat_model = None
+    engine._parts.chat_model = None
     assert client.get("/v1/models").status_code == 503
     r = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "q"}]})
     assert r.status_code == 503 and "no chat model" in r.json()["error"]["message"]
@@ -193,7 +193,7 @@ def _ask(client: TestClient, **extra: object) -> dict[str, object]:
 def test_max_tokens_cuts_the_reply_with_finish_reason_length(
     client: TestClient, engine: Engine
 ) -> None:
-    engine.chat_model = model = Recording()
+    engine._parts.chat_model = model = Recording()
     data = _ask(client, max_tokens=3)
     [choice] = data["choices"]  # type: ignore[misc]
     assert model.limits == [3]
@@ -207,7 +207,7 @@ def test_max_tokens_cuts_the_reply_with_finish_reason_length(
 
 
 def test_a_full_reply_stops_and_reports_usage(client: TestClient, engine: Engine) -> None:
-    engine.chat_model = model = Recording()
+    engine._parts.chat_model = model = Recording()
     data = _ask(client)
     assert data["choices"][0]["finish_reason"] == "stop"  # type: ignore[index]
     assert model.limits == [engine.settings.llm.max_tokens]  # the server's own limit
@@ -266,7 +266,7 @@ def test_a_client_that_hangs_up_stops_a_plain_completion(engine: Engine) -> None
                 stopped.set()
 
     model = Slow()
-    engine.chat_model = model
+    engine._parts.chat_model = model
     body = json.dumps({"messages": [{"role": "user", "content": QUESTION}]}).encode()
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
              "method": "POST", "scheme": "http", "path": "/v1/chat/completions",

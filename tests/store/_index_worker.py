@@ -36,7 +36,7 @@ def main() -> None:
         home=home, models_dir=home / "m", index={"parse_mode": "thread"}, embed={"batch_size": 4}
     )
     engine = build_engine(settings, embedder=LoggingEmbedder(log), chat_model=None, reranker=None)
-    report = engine.index([folder])
+    report = engine.library.index([folder])
     print(f"indexed {report.files_indexed}", flush=True)
 
 

@@ -42,7 +42,7 @@ def engine(url: str, home: Path, embedder: Embedder) -> Engine:
         embed={"batch_size": 4}, store={"backend": "postgres", "url": url},
     )  # fmt: skip
     eng = build_engine(settings, embedder=embedder, chat_model=None, reranker=None)
-    eng.status()  # connected and migrated before saying ready
+    eng.library.status()  # connected and migrated before saying ready
     print("ready", flush=True)
     return eng
 
@@ -55,7 +55,7 @@ def wait_for(path: Path) -> None:
 def index(url: str, home: Path, folder: Path, go: Path, log: Path) -> None:
     eng = engine(url, home, LoggingEmbedder(log))
     wait_for(go)
-    report = eng.index([folder])
+    report = eng.library.index([folder])
     print(json.dumps({"indexed": report.files_indexed, "linked": report.files_deduplicated}))
 
 
@@ -67,10 +67,10 @@ def search(url: str, home: Path, go: Path, stop: Path, out: Path) -> None:
     searches, problems, counts, hits_seen = 0, [], [], 0
     while not stop.exists():
         i = searches % 40
-        hits = eng.search(f"topic{i}word3 item {i}", k=5)
-        counts.append(eng.status().documents)
+        hits = eng.library.search(f"topic{i}word3 item {i}", k=5)
+        counts.append(eng.library.status().documents)
         for hit in hits:
-            passage = eng.passage(hit.chunk_id)
+            passage = eng.library.passage(hit.chunk_id)
             if passage is None or passage.path != hit.path or passage.text != hit.text:
                 problems.append(f"{hit.path}#{hit.chunk_id} is not an indexed passage")
         hits_seen += len(hits)

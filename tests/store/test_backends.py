@@ -16,25 +16,25 @@ def test_engine_switches_between_local_and_team_library(tmp_path: Path, pg_url: 
     (docs / "note.txt").write_text("The lighthouse keeper logs the tides at dawn.")
     engine = fake_engine(tmp_path / "home")
     try:
-        assert isinstance(engine.index_store, SqliteStore)
+        assert isinstance(engine._parts.store, SqliteStore)
         team = engine.settings.model_copy(
             update={"store": engine.settings.store.model_copy(
                 update={"backend": "postgres", "url": pg_url})}
         )  # fmt: skip
         assert "index" in engine.apply_settings(team)
-        assert isinstance(engine.index_store, PostgresStore)
-        assert engine.index([docs]).files_indexed == 1
-        assert engine.search("lighthouse tides")[0].path.endswith("note.txt")
+        assert isinstance(engine._parts.store, PostgresStore)
+        assert engine.library.index([docs]).files_indexed == 1
+        assert engine.library.search("lighthouse tides")[0].path.endswith("note.txt")
 
-        chat = engine.chats.create("tides")
-        assert [c.id for c in engine.chats.conversations()] == [chat]
+        chat = engine._parts.chats.create("tides")
+        assert [c.id for c in engine._parts.chats.conversations()] == [chat]
         assert (tmp_path / "home" / "personal.db").exists()
 
         local = team.model_copy(
             update={"store": team.store.model_copy(update={"backend": "sqlite"})}
         )
         engine.apply_settings(local)
-        assert isinstance(engine.index_store, SqliteStore) and engine.index_store.is_empty()
-        assert engine.chats.conversations() == []  # the local index keeps its own chats
+        assert isinstance(engine._parts.store, SqliteStore) and engine._parts.store.is_empty()
+        assert engine._parts.chats.conversations() == []  # the local index keeps its own chats
     finally:
         engine.close()

@@ -14,10 +14,10 @@ __all__ = ["docs", "engine"]
 
 
 def test_round_trip_with_citations_feedback_and_delete(engine: Engine) -> None:
-    store = engine.chats
+    store = engine._parts.chats
     conv = store.create()
     question = "How long is the warranty of the Falcon X2 drone?"
-    answer = engine.ask(question)
+    answer = engine.answers.ask(question)
     store.append(conv, "user", question)
     msg_id = store.append_answer(conv, answer)
     store.rate(msg_id, -1, "too short")
@@ -34,14 +34,14 @@ def test_round_trip_with_citations_feedback_and_delete(engine: Engine) -> None:
 
     store.delete(conv)
     assert store.conversations() == []
-    assert engine.index_store.db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
+    assert engine._parts.store.db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
     with pytest.raises(SourcewiseError):
         store.messages(conv)
 
 
 def test_persists_across_engines(engine: Engine) -> None:
-    conv = engine.chats.create("Drone questions")
-    engine.chats.append(conv, "user", "hello")
+    conv = engine._parts.chats.create("Drone questions")
+    engine._parts.chats.append(conv, "user", "hello")
     db_path = engine.settings.db_path
     engine.close()
     reopened = ChatStore(__import__("sqlite_utils").Database(db_path))
@@ -50,7 +50,7 @@ def test_persists_across_engines(engine: Engine) -> None:
 
 
 def test_bad_input_is_refused(engine: Engine) -> None:
-    store = engine.chats
+    store = engine._parts.chats
     conv = store.create()
     with pytest.raises(SourcewiseError):
         store.append(conv, "wizard", "x")
@@ -64,14 +64,14 @@ def test_bad_input_is_refused(engine: Engine) -> None:
 
 
 def test_export_markdown_has_footnotes(engine: Engine) -> None:
-    store = engine.chats
+    store = engine._parts.chats
     conv = store.create()
     for q in (
         "How long is the warranty of the Falcon X2 drone?",
         "How should batteries be stored?",
     ):
         store.append(conv, "user", q)
-        store.append_answer(conv, engine.ask(q))
+        store.append_answer(conv, engine.answers.ask(q))
     md = store.export_markdown(conv)
     assert md.startswith("# How long is the warranty of the Falcon X2 drone?\n")
     assert "**You:** How should batteries be stored?" in md
@@ -84,9 +84,11 @@ def test_export_markdown_has_footnotes(engine: Engine) -> None:
 def test_abstained_answers_are_marked_in_the_export(engine: Engine) -> None:
     from sourcewise.core.types import SearchFilters
 
-    store = engine.chats
+    store = engine._parts.chats
     conv = store.create()
     store.append(conv, "user", "anything")
-    store.append_answer(conv, engine.ask("anything", filters=SearchFilters(collections=("none",))))
+    store.append_answer(
+        conv, engine.answers.ask("anything", filters=SearchFilters(collections=("none",)))
+    )
     assert store.messages(conv)[1].abstained
     assert "do not cover this" in store.export_markdown(conv)

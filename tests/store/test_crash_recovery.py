@@ -42,7 +42,7 @@ def _hashes(log: Path) -> set[str]:
 
 def _committed_chunk_hashes(home: Path) -> tuple[set[str], int]:
     engine = fake_engine(home)
-    db = engine.index_store.db
+    db = engine._parts.store.db
     rows = db.execute(
         "SELECT ch.text, ch.heading FROM chunks ch JOIN documents d ON d.blob_id = ch.blob_id "
         "WHERE d.status = 'indexed'"
@@ -55,14 +55,14 @@ def _committed_chunk_hashes(home: Path) -> tuple[set[str], int]:
 
 def _assert_consistent(home: Path) -> None:
     engine = fake_engine(home)
-    db = engine.index_store.db
+    db = engine._parts.store.db
     chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
     vectors = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
     fts = db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
     orphans = db.execute(
         "SELECT count(*) FROM documents WHERE status = 'indexed' AND blob_id IS NULL"
     ).fetchone()[0]
-    assert chunks == vectors == fts == engine.status().vectors
+    assert chunks == vectors == fts == engine.library.status().vectors
     assert orphans == 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # FTS5 compares its index with the content table and raises if they disagree.

@@ -32,12 +32,12 @@ def test_a_team_library_reports_its_documents_and_model(tmp_path: Path, pg_url: 
                 update={"backend": "postgres", "url": pg_url})}
         )  # fmt: skip
         engine.apply_settings(team)
-        assert engine.index([docs]).files_indexed == 2
+        assert engine.library.index([docs]).files_indexed == 2
         check = check_library(team)
     finally:
         engine.close()
     assert check.ok and check.documents == 2
-    assert f"holds 2 documents, embedded with {engine.embedder.name}" in check.summary
+    assert f"holds 2 documents, embedded with {engine._parts.embedder.name}" in check.summary
 
 
 def test_each_failure_says_what_is_wrong(tmp_path: Path, pg_server: str) -> None:

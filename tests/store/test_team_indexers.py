@@ -76,7 +76,7 @@ def test_two_indexers_embed_each_file_once_while_a_third_searches(
     settings = Settings(home=tmp_path / "check", models_dir=tmp_path / "m",
                         store={"backend": "postgres", "url": pg_url})  # fmt: skip
     check = build_engine(settings, embedder=HashEmbedder(), chat_model=None, reranker=None)
-    status = check.status()
+    status = check.library.status()
     check.close()
     assert status.documents == FILES + 1 and not status.failed
     assert status.chunks == status.vectors == len(a) + len(b)

@@ -41,8 +41,8 @@ def test_an_engine_search_restores_the_thread_count(tmp_path: Path, many_threads
     (docs / "a.txt").write_text("The lighthouse keeper logs the tide every morning.")
     engine = fakes.fake_engine(tmp_path / "home")
     try:
-        engine.index([docs])
-        assert engine.search("lighthouse tide", k=1)[0].path.endswith("a.txt")
+        engine.library.index([docs])
+        assert engine.library.search("lighthouse tide", k=1)[0].path.endswith("a.txt")
     finally:
         engine.close()
     assert faiss.omp_get_max_threads() == THREADS

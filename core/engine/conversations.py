@@ -1,0 +1,96 @@
+"""The conversations part of the facade: stored chats, and asking within one — the one path
+the desktop chat, ``sourcewise chat``, ``serve`` and ``mcp`` share."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Sequence
+
+from sourcewise.core.engine.answers import Answers, TokenCallback
+from sourcewise.core.engine.parts import Parts
+from sourcewise.core.progress import CancelToken, ProgressCallback
+from sourcewise.core.types import (
+    ChatMessage,
+    ChatTurn,
+    Citation,
+    ConversationInfo,
+    ConversationTurn,
+    SearchFilters,
+)
+
+
+class Conversations:
+    """Stored conversations (``engine.conversations``), where the answer log is."""
+
+    def __init__(self, parts: Parts, answers: Answers) -> None:
+        self._parts = parts
+        self._answers = answers
+
+    def ask(
+        self,
+        conversation_id: int | None,
+        question: str,
+        *,
+        history: Sequence[ChatTurn] | None = None,
+        filters: SearchFilters | None = None,
+        on_stored: Callable[[int], None] | None = None,
+        on_token: TokenCallback | None = None,
+        on_sources: Callable[[list[Citation]], None] | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ConversationTurn:
+        """One turn: the question is stored first (a new conversation when
+        ``conversation_id`` is None; ``on_stored`` gets its id), then answered with
+        ``history`` (by default the conversation's answered turns) and the answer stored
+        after it. A stopped or failed turn leaves its question stored, unanswered: it is
+        shown, but not passed on as history."""
+        chats = self._parts.chats
+        cid = chats.create() if conversation_id is None else conversation_id
+        if history is None:
+            history = self.history(cid)
+        chats.append(cid, "user", question)
+        if on_stored is not None:
+            on_stored(cid)
+        answer = self._answers.ask(question, filters=filters, history=history,
+                                   on_token=on_token, on_sources=on_sources,
+                                   progress=progress, cancel=cancel)  # fmt: skip
+        return ConversationTurn(answer, cid, chats.append_answer(cid, answer))
+
+    def history(self, conversation_id: int) -> builtins.list[ChatTurn]:
+        """The answered turns, for follow-up questions (a question left unanswered is not)."""
+        turns = self._parts.chats.history(conversation_id)
+        out: builtins.list[ChatTurn] = []
+        for i, turn in enumerate(turns):
+            nxt = turns[i + 1].role if i + 1 < len(turns) else None
+            if turn.role != "user" or nxt == "assistant":
+                out.append(turn)
+        return out
+
+    def create(self, title: str = "") -> int:
+        return self._parts.chats.create(title)
+
+    def list(self) -> builtins.list[ConversationInfo]:
+        """Every conversation, the latest first."""
+        return self._parts.chats.conversations()
+
+    def get(self, conversation_id: int) -> ConversationInfo:
+        """One conversation; SourcewiseError when there is none."""
+        return self._parts.chats.get(conversation_id)
+
+    def messages(self, conversation_id: int) -> builtins.list[ChatMessage]:
+        return self._parts.chats.messages(conversation_id)
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._parts.chats.rename(conversation_id, title)
+
+    def delete(self, conversation_id: int) -> None:
+        self._parts.chats.delete(conversation_id)
+
+    def rate(self, message_id: int, rating: int, comment: str = "") -> None:
+        """Thumbs up (+1) or down (-1) on a stored answer (by its answer-log id when it has
+        one, as ``engine.answers.feedback`` rates)."""
+        self._parts.chats.rate(message_id, rating, comment)
+
+    def export_markdown(self, conversation_id: int) -> str:
+        """The conversation as Markdown; each answer's citations become footnotes."""
+        return self._parts.chats.export_markdown(conversation_id)

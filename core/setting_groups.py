@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from sourcewise.core.types import ReadingMode
+
 Device = Literal["auto", "cpu", "cuda"]
 
 # What a running engine rebuilds to apply a changed setting (as qutebrowser's configdata.yml
@@ -342,7 +344,7 @@ class ReadingSettings(_Group):
     """Whole-document answers: summaries and "list every ..." questions read the document
     section by section instead of taking the top passages (bench/whole_document.py)."""
 
-    mode: Literal["auto", "passages", "document"] = Field(
+    mode: ReadingMode = Field(
         "auto",
         description="auto: summaries, 'list every/all', and comparisons of named documents read whole documents, other questions the top passages (bench/routing.py); passages or document force one.",
     )

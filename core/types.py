@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
 
 def to_json(obj: Any) -> Any:
@@ -246,6 +246,13 @@ class TokenUsage:
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+# The answer modes a user may force (reading.mode, ``--mode``, ``Engine.ask(mode=...)``): the
+# one list of them. "auto" lets the router of sourcewise.core.answer.modes choose among every
+# registered mode; the others name a built-in mode.
+ReadingMode = Literal["auto", "passages", "document"]
+READING_MODES: tuple[str, ...] = get_args(ReadingMode)
 
 
 @dataclass

@@ -4,7 +4,7 @@
 eval`` all answer through :class:`AnswerPipeline`: the same chat model, search, re-ranker and
 rewriter, the same answerability threshold (:func:`judge_threshold`, the policy that maps the
 model and its adapter to a calibrated threshold), and the same routing to whole-document
-reading. Only the bookkeeping around it differs: ``Engine.ask`` hands in a search that records
+reading (the router and registry of :mod:`sourcewise.core.answer.modes`). Only the bookkeeping around it differs: ``Engine.ask`` hands in a search that records
 what it found, for the answer log; eval hands in the plain search and logs nothing.
 
 Per-call options (``max_tokens``, ``mode``) apply to a copy of the settings made for that call:
@@ -14,16 +14,14 @@ the server answers requests with one engine, so its settings are never changed h
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sourcewise.core.answer import citations as cit
+from sourcewise.core.answer import modes
 from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.answer.digest_cache import DigestCache
 from sourcewise.core.answer.document_answers import DocumentAnswerer
 from sourcewise.core.answer.prompts import NOTHING_INDEXED
-from sourcewise.core.answer.routing import Route
 from sourcewise.core.answer.whole_document import DocumentReader
 from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.llm.metered import MeteredChatModel
@@ -38,7 +36,6 @@ if TYPE_CHECKING:
 
 TokenCallback = Callable[[str], None]
 SourcesCallback = Callable[[list[Citation]], None]
-TokenCounter = Callable[[str], int]
 
 
 # -- the answerability policy ------------------------------------------------------------------
@@ -148,57 +145,17 @@ class AnswerPipeline:
             return nothing_indexed(question, on_token)
         metered = MeteredChatModel(self.model)
         settings = capped(self.settings, max_tokens)
-        scope = filters or SearchFilters()
-        whole = self.documents(settings, metered)
-        route, targets = whole.route(question, scope, mode or settings.reading.mode)
-        per_call = settings is not self.settings  # a max_tokens below llm.max_tokens
-        cut = False
-        if route.mode == "document" and not (per_call and _too_short_to_read(settings)):
-            answer = whole.answer(question, route, targets, progress=progress, cancel=cancel)
-            if per_call:  # the caller's max_tokens holds for a document's answer too
-                cut = _cut(answer, settings.llm.max_tokens, metered.count_tokens)
-            if on_token is not None:
-                on_token(answer.answer)
-        else:
-            if route.mode == "document":
-                # A whole-document answer is at least a note per section: a reply capped
-                # below one cannot carry it, and reading every section for it is work thrown
-                # away. One bounded pass instead: the best passages of the documents meant.
-                scope = replace(scope, documents=tuple(targets))
-            answer = self.answerer(settings, metered).ask(
-                question, filters=scope, history=history, on_token=on_token,
-                on_sources=on_sources, cancel=cancel)  # fmt: skip
-            if route.mode == "document" and not answer.abstained:
-                answer.reason = answer.reason or _short_reason(route, settings)
+        call = modes.Call(
+            settings, metered, self.search, filters or SearchFilters(),
+            forced=mode or settings.reading.mode,
+            per_call=settings is not self.settings,  # a max_tokens below llm.max_tokens
+            answerer=lambda: self.answerer(settings, metered),
+            documents=self.documents(settings, metered),
+            history=history, on_token=on_token, on_sources=on_sources, cancel=cancel,
+            progress=progress,
+        )  # fmt: skip
+        chosen, route = modes.route(question, call)
+        answer = chosen.answer(question, route, call)
         hit_limit = not answer.abstained and metered.last_hit_limit
-        answer.usage = metered.usage(truncated=cut or hit_limit)
+        answer.usage = metered.usage(truncated=call.cut or hit_limit)
         return answer
-
-
-def _too_short_to_read(settings: Settings) -> bool:
-    return settings.llm.max_tokens < settings.reading.section_max_tokens
-
-
-def _short_reason(route: Route, settings: Settings) -> str:
-    return (f"A reply of at most {settings.llm.max_tokens} tokens was asked for: answered from "
-            f"the best passages instead of reading whole ({route.reason}).")  # fmt: skip
-
-
-def _cut(answer: Answer, max_tokens: int, count: TokenCounter) -> bool:
-    """Cut a whole-document answer (its notes joined, or one synthesis per part) to the
-    caller's ``max_tokens``, at a word; its citations follow the text. True when cut."""
-    text = answer.answer
-    if count(text) <= max_tokens:
-        return False
-    words = text.split(" ")
-    lo, hi = 0, len(words) - 1  # the most words that fit: fewer than all, as all do not
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if count(" ".join(words[:mid])) <= max_tokens:
-            lo = mid
-        else:
-            hi = mid - 1
-    answer.answer = " ".join(words[:lo]).rstrip()
-    kept = set(cit.cited_numbers(answer.answer))
-    answer.citations = [c for c in answer.citations if c.n in kept]
-    return True

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["answer", "summary", "list", "compare"]
-Mode = Literal["passages", "document"]
 
 _DOC = r"(?:document|report|file|paper|article|manual|memo|minutes|book|chapter|handbook|guide|policy|contract|notes|pdf|deck|presentation|thesis|letter|transcript|text)"
 _SUMMARY = re.compile(
@@ -78,9 +77,10 @@ def list_topic(question: str) -> str:
 
 @dataclass(frozen=True)
 class Route:
-    mode: Mode
+    mode: str  # the answer mode's name (sourcewise.core.answer.modes): passages, document...
     kind: Kind
     reason: str
+    targets: tuple[str, ...] = ()  # the documents a whole-document route reads
 
 
 def kind_of(question: str) -> Kind:

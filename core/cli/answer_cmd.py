@@ -16,7 +16,7 @@ from sourcewise.core.cli.summarize_cmd import reading_progress, summarize
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken
-from sourcewise.core.types import Answer, SearchFilters
+from sourcewise.core.types import READING_MODES, Answer, SearchFilters
 
 _HELP = (
     "Commands: /new starts a new conversation, /export FILE saves it as Markdown, "
@@ -45,7 +45,7 @@ def _print_sources(answer: Answer) -> None:
 @click.argument("question")
 @filter_options
 @click.option("--adapter", help="LoRA adapter: a name under <models>/adapters or a .gguf path.")
-@click.option("--mode", type=click.Choice(["auto", "passages", "document"]), default=None,
+@click.option("--mode", type=click.Choice(READING_MODES), default=None,
               help="Answer from the top passages, or read whole documents (summaries, "
                    "'list every ...'); default: reading.mode (auto).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object when done.")

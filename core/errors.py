@@ -41,8 +41,8 @@ class ParseError(SourcewiseError):
 
 class Cancelled(Exception):
     """Raised inside a long operation when its cancel token was set. ``report`` is what was
-    done before it stopped, when the operation has one to give (``Engine.index``: the partial
-    :class:`~sourcewise.core.types.IndexReport`, its ``cancelled`` flag set)."""
+    done before it stopped, when the operation has one to give (``Engine.library.index``: the
+    partial :class:`~sourcewise.core.types.IndexReport`, its ``cancelled`` flag set)."""
 
     def __init__(self, message: str = "cancelled", report: IndexReport | None = None) -> None:
         super().__init__(message)

@@ -2,7 +2,7 @@
 
 A facade over :class:`~sourcewise.core.modelstore.store.ModelStore` that answers in
 :mod:`sourcewise.core.types`, so the settings dialog and the first-run banner never reach
-into the model store. It is built from settings alone (``Engine.model_library`` shares the
+into the model store. It is built from settings alone (``Engine.models.library`` shares the
 engine's store), so the settings dialog lists and installs models even when no engine could
 start.
 """

@@ -72,7 +72,7 @@ class DocumentInfo:
     chunks: int
     error: str | None
     title: str | None = None
-    document_id: int = 0  # what Engine.document and Engine.document_passages take
+    document_id: int = 0  # what engine.library.document and .document_passages take
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class Passage:
-    """One indexed chunk and the document it is read from (:meth:`Engine.passage`)."""
+    """One indexed chunk and the document it is read from (:meth:`Engine.library.passage`)."""
 
     chunk_id: int
     document_id: int
@@ -248,9 +248,9 @@ class TokenUsage:
         return self.prompt_tokens + self.completion_tokens
 
 
-# The answer modes a user may force (reading.mode, ``--mode``, ``Engine.ask(mode=...)``): the
-# one list of them. "auto" lets the router of sourcewise.core.answer.modes choose among every
-# registered mode; the others name a built-in mode.
+# The answer modes a user may force (reading.mode, ``--mode``, ``Engine.answers.ask(mode=...)``):
+# the one list of them. "auto" lets the router of sourcewise.core.answer.modes choose among all
+# registered modes; the others name a built-in mode.
 ReadingMode = Literal["auto", "passages", "document"]
 READING_MODES: tuple[str, ...] = get_args(ReadingMode)
 
@@ -268,8 +268,8 @@ class Answer:
     uncited: bool = False  # an answer none of whose claims cites a supporting source
     reason: str = ""  # why it abstained, or what was repaired, in words
     answerable: float | None = None  # the model's P(the sources state the answer)
-    log_id: int | None = None  # its answer-log row: what feedback names (Engine.feedback)
-    mode: str = "passages"  # "document" when whole documents were read (Engine.ask routing)
+    log_id: int | None = None  # its answer-log row: what engine.answers.feedback names
+    mode: str = "passages"  # the answer mode's name: "document" when whole documents were read
 
 
 @dataclass

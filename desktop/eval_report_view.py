@@ -13,7 +13,8 @@ NO_REPORT = (
 
 
 class EvalReportDialog(QDialog):
-    """Shows ``report`` (:meth:`Engine.latest_eval_report`), or how to make one when None."""
+    """Shows ``report`` (``engine.answers.latest_eval_report``), or how to make one
+    when None."""
 
     def __init__(self, report: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -2,7 +2,7 @@
 
 The engine re-indexes a changed folder on the watch's own thread (the engine serialises
 writers) and reports there; the report crosses to the UI thread as a queued signal. Whether a
-folder is watched is kept with the folder in the index (:meth:`Engine.set_watched`), so
+folder is watched is kept with the folder in the index (:meth:`Engine.library.set_watched`), so
 watching resumes when the app starts again.
 """
 

@@ -1,11 +1,12 @@
 """The answer pipeline: the one way a question is answered, whoever asks it.
 
-``Engine.ask`` (so ``ask``, ``chat``, the desktop chat, ``serve`` and ``mcp``) and ``sourcewise
-eval`` all answer through :class:`AnswerPipeline`: the same chat model, search, re-ranker and
-rewriter, the same answerability threshold (:func:`judge_threshold`, the policy that maps the
-model and its adapter to a calibrated threshold), and the same routing to whole-document
-reading (the router and registry of :mod:`sourcewise.core.answer.modes`). Only the bookkeeping around it differs: ``Engine.ask`` hands in a search that records
-what it found, for the answer log; eval hands in the plain search and logs nothing.
+``Engine.answers.ask`` (so ``ask``, ``chat``, the desktop chat, ``serve`` and ``mcp``) and
+``sourcewise eval`` all answer through :class:`AnswerPipeline`: the same chat model, search,
+re-ranker and rewriter, the same answerability threshold (:func:`judge_threshold`, the policy
+that maps the model and its adapter to a calibrated threshold), and the same router over the
+registered answer modes (:mod:`sourcewise.core.answer.modes`: whole-document reading, the
+passages). Only the bookkeeping around it differs: ``Engine.answers.ask`` hands in a search
+that records what it found, for the answer log; eval hands in the plain search and logs nothing.
 
 Per-call options (``max_tokens``, ``mode``) apply to a copy of the settings made for that call:
 the server answers requests with one engine, so its settings are never changed here.
@@ -139,7 +140,8 @@ class AnswerPipeline:
         mode: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> Answer:
-        """One answer, routed as :meth:`Engine.ask <sourcewise.core.engine.Engine.ask>`
+        """One answer, routed as
+        :meth:`Engine.answers.ask <sourcewise.core.engine.answers.Answers.ask>`
         documents; ``answer.usage`` counts the model's tokens for it."""
         if self.index.is_empty():
             return nothing_indexed(question, on_token)

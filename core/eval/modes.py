@@ -48,10 +48,10 @@ def asker(engine: Engine, model: ChatModel, mode: str, adapter: str | None = Non
     """Answers in ``mode`` with ``model``, made from the settings of ``adapter`` (the adapter,
     if any, is already in the model).
 
-    The retrieval modes answer exactly as ``Engine.ask`` does, through the engine's one answer
-    pipeline (the judge threshold of this model and adapter, whole-document routing); only the
-    search is the plain one: evaluation runs are not user questions and stay out of the
-    answer log.
+    The retrieval modes answer exactly as ``Engine.answers.ask`` does, through the engine's one
+    answer pipeline (the judge threshold of this model and adapter, the router of answer modes);
+    only the search is the plain one: evaluation runs are not user questions and stay out of
+    the answer log.
     """
     if uses_retrieval(mode):
         pipeline = engine.answers.pipeline(model, settings=settings_for(engine, adapter))

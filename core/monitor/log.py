@@ -1,9 +1,10 @@
-"""The answer log: one row per ``Engine.ask`` (tables in :mod:`sourcewise.core.store.answer_log`).
+"""The answer log: one row per ``Engine.answers.ask`` (tables in
+:mod:`sourcewise.core.store.answer_log`).
 
-``Engine.ask`` wraps its search function with :meth:`Recording` (to see the retrieval scores)
-and calls :meth:`Recording.finish` with the answer; the row's id travels on the answer as
-``Answer.log_id``, and feedback names that id (``Engine.feedback``). Logging never fails an
-answer: a database error is logged and dropped.
+``Engine.answers.ask`` wraps its search function with :meth:`Recording` (to see the retrieval
+scores) and calls :meth:`Recording.finish` with the answer; the row's id travels on the answer
+as ``Answer.log_id``, and feedback names that id (``Engine.answers.feedback``). Logging never
+fails an answer: a database error is logged and dropped.
 """
 
 from __future__ import annotations

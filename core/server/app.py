@@ -6,7 +6,7 @@ for follow-ups. Client system messages are ignored: the grounding rules are not 
 Replies carry the cited passages in an extra ``sources`` field (on the final chunk when
 streaming) and OpenAI's ``usage`` counts. ``max_tokens`` (or ``max_completion_tokens``)
 shortens a reply below the server's ``llm.max_tokens``; a reply cut off there ends with
-``finish_reason: "length"``; that holds in every answer mode (see ``Engine.ask``: a
+``finish_reason: "length"``; that holds in every answer mode (see ``Engine.answers.ask``: a
 whole-document answer is cut there, or answered from passages when too short to read whole).
 Engine calls run in a worker thread, one at a time; a client that disconnects, streaming or
 not, cancels its generation or reading: streaming, Starlette's disconnect listener (ASGI spec

@@ -142,7 +142,8 @@ class ChatStore:
 
     def rate(self, message_id: int, rating: int, comment: str = "") -> None:
         """Thumbs up (+1) or down (-1) on a message; rating it again replaces the old rating.
-        An answer with an answer-log id is rated by that id (as ``Engine.feedback`` does)."""
+        An answer with an answer-log id is rated by that id (as ``Engine.answers.feedback``
+        does)."""
         if rating not in (1, -1):
             raise SourcewiseError("a rating is +1 or -1")
         row = self.db.execute("SELECT log_id FROM messages WHERE id = ?", [message_id]).fetchone()

@@ -1,4 +1,5 @@
-"""Engine.ask end to end with the fakes: citations, markers, abstention, cancel, injection."""
+"""Engine.answers.ask end to end with the fakes: citations, markers, abstention, cancel,
+injection."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Answers from table rows, a sheet and a scaled statement (issue 22), through Engine.ask with
-the fake models: the row reaches the model with its header, is cited, and is not declined."""
+"""Answers from table rows, a sheet and a scaled statement (issue 22), through Engine.answers.ask
+with the fake models: the row reaches the model with its header, is cited, and is not declined."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ def test_an_answer_cites_and_shows_the_highlighted_pdf_page(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
     pytest.importorskip("sourcewise.core.answer.answerer",
-                        reason="Engine.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
+                        reason="Engine.answers.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
     corpus = tmp_path / "docs"
     corpus.mkdir()
     write_pdf(corpus / "crane.pdf", [[
@@ -234,7 +234,7 @@ class _SlowEcho(EchoChatModel):
 
 def test_keyboard_send_and_escape_stops_the_answer(qtbot, tmp_path: Path) -> None:
     pytest.importorskip("sourcewise.core.answer.answerer",
-                        reason="Engine.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
+                        reason="Engine.answers.ask needs sourcewise.core.answer.answerer, not there yet")  # fmt: skip
     home = tmp_path / "home"
     settings = Settings(home=home, models_dir=home / "m", index={"parse_mode": "thread"})
     engine = build_engine(settings, embedder=HashEmbedder(), chat_model=_SlowEcho(), reranker=None)

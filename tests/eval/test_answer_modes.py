@@ -1,5 +1,6 @@
 """A new answer mode is one class plus one registry line: registered here (and nowhere else),
-a toy mode is routed, answered through ``Engine.ask`` and measured by ``sourcewise eval``."""
+a toy mode is routed, answered through ``engine.answers.ask`` and measured by ``sourcewise eval``
+(the registry's one line is the ``clock`` fixture; no product file names the mode)."""
 
 from __future__ import annotations
 

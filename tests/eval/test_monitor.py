@@ -1,4 +1,4 @@
-"""The answer log behind ``Engine.ask``, ``sourcewise report`` and its gold export."""
+"""The answer log behind ``Engine.answers.ask``, ``sourcewise report`` and its gold export."""
 
 from __future__ import annotations
 

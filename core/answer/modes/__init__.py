@@ -2,7 +2,7 @@
 
 The registry below is the one list of ways to answer, in the order the router asks them: the
 first mode whose ``route`` takes the question answers it (:mod:`.base` says what a mode is).
-Adding a mode is a module with its class and one line here; ``Engine.ask`` (so the desktop,
+Adding a mode is a module with its class and one line here; ``Engine.answers.ask`` (so the desktop,
 the CLI, ``serve`` and ``mcp``) and ``sourcewise eval`` answer through this router alike.
 Whole-document reading comes before the passages, which take every question left over.
 Comparisons of two documents are a kind of whole-document question (one reading path).

@@ -56,9 +56,7 @@ def run(ctx: click.Context, gold: Path, k: int, root: Path | None, out_dir: Path
     from sourcewise.core.eval.eval_report import default_out_dir, summary, write_report
     from sourcewise.core.eval.gold import load_gold
     from sourcewise.core.eval.modes import MODES, uses_adapter
-    from sourcewise.core.eval.runner import evaluate
-    from sourcewise.core.llm.adapter_card import read_card
-    from sourcewise.core.modelstore.hashing import file_sha256
+    from sourcewise.core.eval.runner import adapter_card, evaluate, gold_sha256
 
     st = state(ctx)
     modes = [m.strip() for m in (compare or "rag").split(",") if m.strip()]
@@ -69,7 +67,7 @@ def run(ctx: click.Context, gold: Path, k: int, root: Path | None, out_dir: Path
     adapter = adapter or st.settings.llm.adapter
     if any(uses_adapter(m) for m in modes) and not adapter:
         raise click.UsageError("the lora modes need --adapter NAME (or llm.adapter set)")
-    card = (read_card(st.settings, adapter) or {"name": adapter}) if adapter else None
+    card = adapter_card(st.settings, adapter)
     base = card.get("base_model") if card else None
     if base and base not in (st.settings.llm.model, _stem(st.settings.llm.path)):
         click.echo(f"warning: adapter {adapter} was trained on {base}, not on the chat model "
@@ -81,7 +79,7 @@ def run(ctx: click.Context, gold: Path, k: int, root: Path | None, out_dir: Path
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     result.adapter_card = card
-    result.settings["gold_sha256"] = file_sha256(gold)
+    result.settings["gold_sha256"] = gold_sha256(gold)
     if len(modes) > 1:
         result.recommendation = recommend(result)
     out = out_dir or default_out_dir(st.settings.home)

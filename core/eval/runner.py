@@ -6,6 +6,7 @@ import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sourcewise.core.engine import Engine
@@ -14,6 +15,7 @@ from sourcewise.core.eval.gold import GoldItem
 from sourcewise.core.eval.modes import ModelFor, asker, default_models, uses_adapter
 from sourcewise.core.eval.modes import uses_retrieval as with_retrieval
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
+from sourcewise.core.settings import Settings
 from sourcewise.core.types import Answer, SearchHit
 
 LEVELS = ("document", "page")
@@ -218,3 +220,19 @@ def mode_metrics(rows: Sequence[AnswerRow]) -> dict[str, float | None]:
         out[f"{name}.p50"] = m.percentile(values, 50)
         out[f"{name}.p95"] = m.percentile(values, 95)
     return out
+
+
+# -- provenance ----------------------------------------------------------------------------------
+def adapter_card(settings: Settings, adapter: str | None) -> dict[str, Any] | None:
+    """The card of the adapter an eval run measures (its name alone when it has none), shown
+    in the report; None without an adapter."""
+    from sourcewise.core.llm.adapter_card import read_card
+
+    return (read_card(settings, adapter) or {"name": adapter}) if adapter else None
+
+
+def gold_sha256(path: Path) -> str:
+    """The gold file's hash, recorded with the results (which gold set they measure)."""
+    from sourcewise.core.modelstore.hashing import file_sha256
+
+    return file_sha256(path)

@@ -16,8 +16,9 @@ from sourcewise.core.answer.routing import Route
 from sourcewise.core.engine import Engine
 from sourcewise.core.eval.gold import GoldItem
 from sourcewise.core.eval.runner import evaluate
+from sourcewise.core.settings import Settings
 from sourcewise.core.testing import EchoChatModel
-from sourcewise.core.types import Answer, Citation
+from sourcewise.core.types import READING_MODES, Answer, Citation
 from tests.answer.conftest import fake_engine
 
 CLOCK_REPLY = "It is time to check the warranty [1]."
@@ -88,3 +89,11 @@ def test_eval_runs_the_same_router_without_logging(clock: ClockMode, engine: Eng
 def test_without_the_registry_line_the_question_goes_to_the_passages(engine: Engine) -> None:
     assert "clock" not in [m.name for m in modes.MODES]
     assert engine.answers.ask("What time is it?").mode == "passages"
+
+
+def test_the_modes_a_user_may_force_are_the_built_in_ones() -> None:
+    """reading.mode, --mode and ask(mode=) read types.READING_MODES: "auto" and the names of
+    the modes registered in the product."""
+    assert set(READING_MODES) == {"auto", *(m.name for m in modes.MODES)}
+    with pytest.raises(ValueError, match="mode"):
+        Settings(reading={"mode": "clock"})  # a test's toy mode is routed, never forced

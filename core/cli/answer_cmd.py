@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-from sourcewise.core.chat.filters import build_filters
-from sourcewise.core.chat.render import answer_json, source_lines
 from sourcewise.core.cli.context import CliState, cancel_on_ctrl_c, emit_json, state
 from sourcewise.core.cli.search_cmd import filter_options
 from sourcewise.core.cli.summarize_cmd import reading_progress, summarize
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.filter_options import build_filters
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.rendering.render import answer_json, source_lines
 from sourcewise.core.types import READING_MODES, Answer, SearchFilters
 
 _HELP = (

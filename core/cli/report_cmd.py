@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from sourcewise.core.chat.filters import build_filters
 from sourcewise.core.cli.context import emit_json, state, table
+from sourcewise.core.filter_options import build_filters
 
 
 def _f(value: float | None, digits: int = 2) -> str:

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from sourcewise.core.chat.filters import build_filters
-from sourcewise.core.chat.render import hit_json
 from sourcewise.core.cli.context import emit_json, state
+from sourcewise.core.filter_options import build_filters
+from sourcewise.core.rendering.render import hit_json
 from sourcewise.core.types import cited_as
 
 F = TypeVar("F", bound=Callable[..., Any])

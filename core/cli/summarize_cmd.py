@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from sourcewise.core.chat.render import citation_json
 from sourcewise.core.cli.context import cancel_on_ctrl_c, emit_json, state
 from sourcewise.core.progress import Progress
+from sourcewise.core.rendering.render import citation_json
 from sourcewise.core.types import DocumentDigest
 
 

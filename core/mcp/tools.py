@@ -16,12 +16,12 @@ from typing import Any
 
 from mcp import types
 
-from sourcewise.core.chat.filters import build_filters
-from sourcewise.core.chat.render import answer_json, hit_json
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.filter_options import build_filters
 from sourcewise.core.mcp.resources import document_json, document_uri
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.rendering.render import answer_json, hit_json
 from sourcewise.core.types import SearchFilters
 
 NOTHING_INDEXED = "nothing is indexed yet: index a folder first (sourcewise index FOLDER)"

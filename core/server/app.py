@@ -32,10 +32,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from sourcewise.core.chat.render import answer_json, citation_json
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.rendering.render import answer_json, citation_json
 from sourcewise.core.types import Answer, ChatTurn, SearchFilters
 
 

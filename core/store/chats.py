@@ -1,7 +1,7 @@
 """Conversations stored in the index database (tables from migration ``m002_chats``).
 
 Answers keep their citations and timings as JSON so a conversation can be reopened, rated and
-exported to Markdown with its sources as footnotes (``sourcewise.core.chat.export``).
+exported to Markdown with its sources as footnotes (``sourcewise.core.rendering.export``).
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class ChatStore:
     # -- export --------------------------------------------------------------------------------
     def export_markdown(self, conversation_id: int) -> str:
         """The conversation as Markdown; each answer's citations become footnotes."""
-        from sourcewise.core.chat.export import conversation_markdown
+        from sourcewise.core.rendering.export import conversation_markdown
 
         return conversation_markdown(self.get(conversation_id), self.messages(conversation_id))
 

@@ -83,7 +83,7 @@ def test_sources_are_reported_before_the_answer_streams(tmp_path: Path, docs: Pa
 def test_ask_json_adds_uncited_total_ms_and_nearest_on_abstention(
     tmp_path: Path, docs: Path
 ) -> None:
-    from sourcewise.core.chat.render import answer_json
+    from sourcewise.core.rendering.render import answer_json
 
     engine = fake_engine(tmp_path / "home", EchoChatModel(p_yes=0.05))
     engine.settings.answer.answerable_threshold = 0.5

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.chat.render import source_lines
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.ingest.sources import mail, mbox
 from sourcewise.core.progress import CancelToken, Progress
+from sourcewise.core.rendering.render import source_lines
 from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.types import SearchFilters
 from tests.ingest.sources_corpus import append_mbox, message, pdf_bytes

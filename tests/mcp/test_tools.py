@@ -10,9 +10,9 @@ from typing import Any
 
 from mcp import ClientSession, types
 
-from sourcewise.core.chat.render import answer_json, hit_json
 from sourcewise.core.engine import Engine
 from sourcewise.core.mcp.tools import NOTHING_INDEXED
+from sourcewise.core.rendering.render import answer_json, hit_json
 from tests import fakes
 from tests.answer.conftest import WARRANTY
 from tests.mcp.conftest import with_session

@@ -31,7 +31,7 @@ _RISKY_OPENINGS = (
     "the given", "the answer", "the question", "the information", "documents", "sources",
     "source", "passage", "context", "based on", "according to", "there is no", "there are no",
     "no ", "none", "not ", "i ", "i'", "we ", "it is not", "this is not", "cannot", "unfortunately",
-    "sorry", "answer", "question", "note", "---",
+    "sorry", "answer", "question", "note",
 )  # fmt: skip
 _NGRAM = 6
 

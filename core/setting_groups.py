@@ -48,7 +48,7 @@ class EmbedSettings(_Group):
         8,
         ge=1,
         le=1024,
-        description="Chunks per embedding batch (small on CPU keeps cancel under a second; texts are length-sorted so padding stays low).",
+        description="Chunks per embedding batch for the sentence-transformers backend (small on CPU keeps cancel under a second; texts are length-sorted so padding stays low). The INT8 ONNX embedders run one text at a time: their activation scales are per run (core/embed/onnx.py).",
         json_schema_extra=_rebuilds("embedder"),
     )
     threads: int = Field(

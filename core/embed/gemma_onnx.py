@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.onnx import make_session
+from sourcewise.core.embed.onnx import ROWS_PER_RUN, make_session
 from sourcewise.core.embed.tokens import TokenCounter
 from sourcewise.core.settings import EmbedSettings
 
@@ -128,7 +128,7 @@ class GemmaOnnxEmbedder:
         self.warm_up()
         ids = self.encode_ids(texts)
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        size = max(1, self._settings.batch_size)
+        size = ROWS_PER_RUN  # alone, as bge-small-en: INT8 scales are per run (onnx.py)
         for start in range(0, len(order), size):
             rows = order[start : start + size]
             out[rows] = self._run([ids[i] for i in rows])

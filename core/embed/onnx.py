@@ -1,7 +1,10 @@
 """ONNX Runtime backend for BERT-style embedders shipped as INT8 ONNX (bge-small-en).
 
-Texts are sorted by length and padded per batch only to the longest text in it, which matters
-on CPU far more than batch size does.
+Each text runs alone (:data:`ROWS_PER_RUN`): the INT8 graph quantizes its activations
+dynamically, with one scale per run, so a text embedded beside others got another vector
+(cosine 0.995 to its vector alone) and two index builds of the same files ranked near-ties
+differently. Alone, a passage's vector is the same in every build and made the way a query's
+is; on two cores it is also faster (20 chunks/s against 12 at 8 per run, SciFact abstracts).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ class OnnxEmbedder:
         tok = self._tokens.tokenizer()
         encodings = tok.encode_batch(list(texts), add_special_tokens=True)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        size = self._settings.batch_size
+        size = ROWS_PER_RUN
         for start in range(0, len(order), size):
             rows = order[start : start + size]
             out[rows] = self._run([encodings[i].ids[:MAX_TOKENS] for i in rows])
@@ -93,6 +96,9 @@ class OnnxEmbedder:
             hidden = hidden[:, 0] if self._pooling == "cls" else _mean(hidden, mask)
         norms = np.linalg.norm(hidden, axis=1, keepdims=True)
         return np.asarray(hidden / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+ROWS_PER_RUN = 1  # texts per session run: see the module's docstring
 
 
 def _mean(hidden: Any, mask: Any) -> Any:

@@ -93,19 +93,20 @@ def test_prompts_come_from_the_folder_s_sentence_transformers_config(
     assert folder_prompts(tmp_path / "f")["STS"] == "task: sts | query: "
 
 
-def test_documents_are_batched_by_length_and_cut_with_eos_last(
+def test_each_document_runs_alone_and_is_cut_with_eos_last(
     tmp_path: Path, session: FakeSession
 ) -> None:
     write_folder(tmp_path / "f")
     emb = embedder(tmp_path / "f", max_tokens=6)
     texts = ["die " * 9, "gilt", "die garantie", "garantie gilt die"]
     vecs = emb.embed_documents(texts)
-    widths = [f["input_ids"].shape[1] for f in session.fed]
-    assert widths == [5, 6]  # batch size 2, shortest first: little padding
-    first, second = session.fed
-    assert first["attention_mask"].tolist() == [[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]]
-    assert first["input_ids"][0].tolist() == [2, 8, 11, 1, 0]  # right-padded with <pad>
-    for row in second["input_ids"].tolist():  # cut to 6 tokens, <eos> kept last
+    # one text per run, whatever embed.batch_size says (INT8 scales are per run), so no padding
+    widths = [f["input_ids"].shape for f in session.fed]
+    assert widths == [(1, 4), (1, 5), (1, 6), (1, 6)]  # shortest first
+    assert all(f["attention_mask"].all() for f in session.fed)
+    assert session.fed[0]["input_ids"][0].tolist() == [2, 8, 11, 1]
+    for fed in session.fed[2:]:  # cut to 6 tokens, <eos> kept last
+        row = fed["input_ids"][0].tolist()
         assert len(row) == 6 and row[0] == 2 and row[-1] == 1
     # each text's vector is back in its own row (first value: its token count before norm)
     counts = [round(float(v[0] / v[1]), 3) for v in vecs]

@@ -27,10 +27,11 @@ class EmbedderContract:
     paraphrase = "Repairs to the drone are free while its warranty lasts."
     unrelated = "Store batteries at half charge in a cool dry place."
     texts = (relevant, unrelated, "Cats.", "", "Visitors sign in at the front desk. " * 8)
-    # How close a text's vector must stay to itself when embedded with others. Exact for
-    # float models; INT8 models quantise activations per batch, so the padding of other texts
-    # nudges a vector (bge-small-en INT8: cosine >= 0.989 measured).
-    batch_min_cosine = 0.98
+    # How close a text's vector must stay to itself when embedded with others: the same, up to
+    # float rounding. (The INT8 models quantise activations per run, so they embed each text
+    # alone: beside others, bge-small-en's vectors moved to cosine 0.989, and two index builds
+    # of the same files ranked near-ties differently.)
+    batch_min_cosine = 0.9999
 
     @pytest.fixture
     def embedder(self) -> Embedder:

@@ -35,10 +35,11 @@ CONTEXT = "Sources:\n{sources}\n\nQuestion: {question}\n\n"
 # like "[1] [2]"; a sentence-shaped instruction that ends on "Answer:" does not. It does not
 # repeat the "not covered" rule: said last, the 0.5B model declined 4 of 12 answerable train
 # questions (and 6 of 12 unanswerable: it cannot tell them apart); without it, 1 of 12.
-ANSWER = (
-    "Answer the question in one or two sentences, each followed by its source number like [1]."
-    "\nAnswer:"
+INSTRUCTION = (
+    "Answer the question in one or two sentences, each followed by its source number like [1].\n"
 )
+CUE = "Answer:"  # the prompt's last word; the question's language is said right before it
+ANSWER = INSTRUCTION + CUE
 
 # Read as the probability of "Yes" against "No" for the first reply token.
 JUDGE = "Do the sources state the answer to this question? Reply Yes or No."
@@ -57,12 +58,8 @@ IN_LANGUAGE = (
 def answer_messages(sources: str, question: str, language: str | None = None) -> list[Message]:
     """The system prompt, then the sources, the question and the answer instruction (in the
     question's ``language`` when it is not English)."""
-    user = USER.format(sources=sources, question=question)
-    if language:
-        cue = ANSWER.rindex("Answer:")
-        user = user.replace(
-            ANSWER, ANSWER[:cue] + IN_LANGUAGE.format(language=language) + ANSWER[cue:]
-        )
+    in_language = IN_LANGUAGE.format(language=language) if language else ""
+    user = CONTEXT.format(sources=sources, question=question) + INSTRUCTION + in_language + CUE
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 

@@ -22,6 +22,7 @@ from sourcewise.core.answer.evidence import split_units
 from sourcewise.core.retrieve.pages import page_at, parse_marks
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.store.rows import OrderedChunk
+from sourcewise.core.text.sentences import ends_sentence
 
 TokenCounter = Callable[[str], int]
 _LIST_WORDS = {"list", "every", "all", "each", "mentioned", "name", "give"}
@@ -31,7 +32,6 @@ _MIN_WORDS = 4  # shorter fragments (a page number, a caption) are not worth a s
 # Manager (ext. 2301)." is not, even with a full stop: a summary that read them opened with
 # "Brightwater Bicycle Works, Harbour Road, Kestrel Bay [1]." (the model copies its excerpts in
 # document order). They are read only where a section has no prose (a table, a list of names).
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*\s*$")
 _NAME_LINE_SHARE = 0.75  # of its words capitalised or figures: a German noun-rich sentence ~0.5
 _BULLET = re.compile(r"^\s*[•◦▪‣·*-]\s+")  # a list item's glyph: the model copied it mid-summary
 
@@ -192,7 +192,7 @@ def _prose(text: str) -> bool:
     words = [w.strip("([{\"'“‘") for w in text.split()]
     words = [w for w in words if w and w[0].isalnum()]
     named = sum(w[0].isupper() or w[0].isdigit() for w in words)
-    return bool(_SENTENCE_END.search(text)) and named < _NAME_LINE_SHARE * max(1, len(words))
+    return ends_sentence(text) and named < _NAME_LINE_SHARE * max(1, len(words))
 
 
 def _span(pages: Sequence[int]) -> str:

@@ -71,9 +71,8 @@ def _print(d: DocumentDigest) -> None:
     click.echo(f"{d.title}\n\n{d.summary}\n")
     notes = [s for s in d.sections if s.text]
     for s in notes if len(notes) > 1 else ():  # one section's note is the summary itself
-        if s.text:
-            pages = f" ({_pages(s.pages)})" if s.pages else ""
-            click.echo(f"## {s.title}{pages}\n{s.text}\n")
+        pages = f" ({_pages(s.pages)})" if s.pages else ""
+        click.echo(f"## {s.title}{pages}\n{s.text}\n")
     if d.citations:
         click.echo("Sources:")
         for c in d.citations:

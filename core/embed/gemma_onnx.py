@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.onnx import ROWS_PER_RUN, make_session
+from sourcewise.core.embed.onnx import make_session
 from sourcewise.core.embed.tokens import TokenCounter
 from sourcewise.core.settings import EmbedSettings
 
@@ -126,12 +126,8 @@ class GemmaOnnxEmbedder:
         if not texts:
             return out
         self.warm_up()
-        ids = self.encode_ids(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        size = ROWS_PER_RUN  # alone, as bge-small-en: INT8 scales are per run (onnx.py)
-        for start in range(0, len(order), size):
-            rows = order[start : start + size]
-            out[rows] = self._run([ids[i] for i in rows])
+        for row, ids in enumerate(self.encode_ids(texts)):  # alone, as bge-small-en: INT8
+            out[row] = self._run([ids])[0]  # activation scales are per run (onnx.py)
         return out
 
     def _run(self, batch: list[list[int]]) -> Vectors:

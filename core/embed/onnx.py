@@ -1,6 +1,6 @@
 """ONNX Runtime backend for BERT-style embedders shipped as INT8 ONNX (bge-small-en).
 
-Each text runs alone (:data:`ROWS_PER_RUN`): the INT8 graph quantizes its activations
+Each text runs alone: the INT8 graph quantizes its activations
 dynamically, with one scale per run, so a text embedded beside others got another vector
 (cosine 0.995 to its vector alone) and two index builds of the same files ranked near-ties
 differently. Alone, a passage's vector is the same in every build and made the way a query's
@@ -69,11 +69,8 @@ class OnnxEmbedder:
             return out
         tok = self._tokens.tokenizer()
         encodings = tok.encode_batch(list(texts), add_special_tokens=True)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        size = ROWS_PER_RUN
-        for start in range(0, len(order), size):
-            rows = order[start : start + size]
-            out[rows] = self._run([encodings[i].ids[:MAX_TOKENS] for i in rows])
+        for row, encoding in enumerate(encodings):  # alone: see the module's docstring
+            out[row] = self._run([encoding.ids[:MAX_TOKENS]])[0]
         return out
 
     def embed_query(self, text: str) -> Vectors:
@@ -97,9 +94,6 @@ class OnnxEmbedder:
             hidden = hidden[:, 0] if self._pooling == "cls" else _mean(hidden, mask)
         norms = np.linalg.norm(hidden, axis=1, keepdims=True)
         return np.asarray(hidden / np.maximum(norms, 1e-12), dtype=np.float32)
-
-
-ROWS_PER_RUN = 1  # texts per session run: see the module's docstring
 
 
 def _mean(hidden: Any, mask: Any) -> Any:

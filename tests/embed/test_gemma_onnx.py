@@ -102,10 +102,10 @@ def test_each_document_runs_alone_and_is_cut_with_eos_last(
     vecs = emb.embed_documents(texts)
     # one text per run, whatever embed.batch_size says (INT8 scales are per run), so no padding
     widths = [f["input_ids"].shape for f in session.fed]
-    assert widths == [(1, 4), (1, 5), (1, 6), (1, 6)]  # shortest first
+    assert widths == [(1, 6), (1, 4), (1, 5), (1, 6)]  # in the texts' order, none padded
     assert all(f["attention_mask"].all() for f in session.fed)
-    assert session.fed[0]["input_ids"][0].tolist() == [2, 8, 11, 1]
-    for fed in session.fed[2:]:  # cut to 6 tokens, <eos> kept last
+    assert session.fed[1]["input_ids"][0].tolist() == [2, 8, 11, 1]
+    for fed in (session.fed[0], session.fed[3]):  # cut to 6 tokens, <eos> kept last
         row = fed["input_ids"][0].tolist()
         assert len(row) == 6 and row[0] == 2 and row[-1] == 1
     # each text's vector is back in its own row (first value: its token count before norm)

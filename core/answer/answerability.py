@@ -60,7 +60,8 @@ NAMED_MARGIN = 0.1  # bench/answerability_mixed.py: see the manifest's answerabl
 # A filing's form names the kind of document asked about ("in the latest 10-Q"), not a fact
 # that its passages state: a statement table never says "10-Q".
 _FILING = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A)$", re.I)
-_NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[A-Za-z]*\d[\w./-]*)")
+# A capitalised word, a product name capitalised inside ("iPhone", "eBay"), a number or code.
+_NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[a-z]{1,2}[A-Z][\w&-]*|[A-Za-z]*\d[\w./-]*)")
 
 
 def missing_names(question: str, evidence: str) -> list[str]:

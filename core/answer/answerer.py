@@ -23,6 +23,7 @@ from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
 from sourcewise.core.answer.grounding import missing_figures
 from sourcewise.core.answer.language import not_covered, passage_says, question_language
+from sourcewise.core.answer.names import names_a_cell
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
@@ -103,7 +104,7 @@ class Answerer:
             on_sources([self._citation(s, None) for s in sources])
         text = render(sources)
         timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
-        if cfg.verify and self.judge_threshold is not None:
+        if cfg.verify and self.judge_threshold is not None and not names_a_cell(query, text):
             t2 = time.perf_counter()
             verdict = self._judge(text, query, self.judge_threshold)
             timings.judge_ms = _ms(t2)

@@ -73,6 +73,8 @@ def split_units(text: str) -> list[Unit]:
             prose = None
         if header is None:
             header = (start, end)  # a table's first row is its header
+            if not tables.is_header(tables.cells(line)):  # or its first data row (a statement's)
+                units.append(Unit(start, end, line.strip(), header))
         elif _RULE_ROW.match(line) and not any(u.header == header for u in units):
             header = (header[0], end)  # the |---| line under the header
         else:
@@ -122,7 +124,9 @@ class EvidenceSelector:
         scored = sorted(zip(flat, scores, strict=True), key=lambda x: -x[1])
         chosen = self._choose(scored, per_hit)
         whole = _read_tables_whole(question, hits, per_hit, chosen)
-        evidence = self._evidence(hits, per_hit, chosen, dict(zip(flat, scores, strict=True)))
+        evidence = self._evidence(
+            question, hits, per_hit, chosen, dict(zip(flat, scores, strict=True))
+        )
         return [self._with_aggregates(question, ev, whole) for ev in evidence]
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
@@ -196,6 +200,7 @@ class EvidenceSelector:
 
     def _evidence(
         self,
+        question: str,
         hits: Sequence[SearchHit],
         per_hit: list[list[Unit]],
         chosen: dict[int, set[int]],
@@ -206,7 +211,7 @@ class EvidenceSelector:
             units = [per_hit[i][k] for k in sorted(picked)]
             best_k = max(picked, key=lambda k: scores.get((i, k), float("-inf")))
             best_unit = per_hit[i][best_k]
-            out.append(Evidence(hits[i], _render(hits[i].text, units, hits[i].heading),
+            out.append(Evidence(hits[i], _render(question, hits[i], units),
                                 scores.get((i, best_k), float("-inf")),
                                 (best_unit.start, best_unit.end)))  # fmt: skip
         out.sort(key=lambda e: -e.score)
@@ -265,19 +270,22 @@ def _header_cells(passage: str, header: tuple[int, int]) -> list[str] | None:
     return head if tables.is_header(head) else None
 
 
-def _render(passage: str, units: list[Unit], heading: str = "") -> str:
+def _render(question: str, hit: SearchHit, units: list[Unit]) -> str:
     """Selected units in document order; a table's rows as :mod:`tables` shows them, after
     its column labels when it has no header row; a gap between non-adjacent units shown as an
     ellipsis."""
+    passage = hit.text
     parts: list[str] = []
-    tables_done: dict[tuple[int, int], tuple[list[str] | None, str]] = {}
+    tables_done: dict[tuple[int, int], _TableView] = {}
     prev_end: int | None = None
     for u in units:
         if u.header is not None:
             if u.header not in tables_done:
-                tables_done[u.header] = _table_start(passage, u.header, heading, parts)
-            header, scale = tables_done[u.header]
-            parts.append("\n" + tables.row_text(header, tables.cells(u.text), scale))
+                tables_done[u.header] = _table_start(question, hit, u.header, parts)
+            view = tables_done[u.header]
+            if u.start != u.header[0]:  # a statement's first row is shown by _table_start
+                row = tables.row_text(view.header, tables.cells(u.text), view.scale, view.columns)
+                parts.append("\n" + row)
         elif parts and passage[max(0, u.start - 1) : u.start] == "\n":
             parts.append("\n" + u.text)  # a list item or key-value line stays a line
         elif prev_end is not None and passage[prev_end : u.start].strip():
@@ -288,22 +296,37 @@ def _render(passage: str, units: list[Unit], heading: str = "") -> str:
     return "".join(parts).strip()
 
 
+@dataclass(frozen=True)
+class _TableView:
+    """How a table's rows are shown: its header cells (None when its first row is data), its
+    scale, and a header-less statement's period columns."""
+
+    header: list[str] | None
+    scale: str
+    columns: list[str | None]
+
+
 def _table_start(
-    passage: str, header: tuple[int, int], heading: str, parts: list[str]
-) -> tuple[list[str] | None, str]:
-    """The table's header cells (None when its first row is data) and scale; a header-less
-    table's first row, and the column labels above it, are added to ``parts``."""
+    question: str, hit: SearchHit, header: tuple[int, int], parts: list[str]
+) -> _TableView:
+    """How the table's rows are shown; a header-less table's first row, and the column labels
+    above it (when they are not read into each row), are added to ``parts``."""
+    passage = hit.text
     first = _first_row(passage, header)
     before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
-    scale = scale_of(f"{heading}\n{before}\n{first}")
+    scale = scale_of(f"{hit.heading}\n{before}\n{first}")
     names = _header_cells(passage, header)
     if names is not None:
-        return names, scale
+        return _TableView(names, scale, [])
     labels = before.rsplit("\n\n", 1)[-1].strip()
-    if labels and not _TABLE_ROW.match(labels.splitlines()[-1]):
+    if labels and _TABLE_ROW.match(labels.splitlines()[-1]):
+        labels = ""
+    view = _TableView(None, scale, tables.asked_columns(question, tables.period_columns(labels)))
+    shown = tables.row_text(None, tables.cells(first), scale, view.columns)
+    if labels and (not view.columns or " — " not in shown):
         parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
-    parts.append("\n" + tables.row_text(None, tables.cells(first), scale))
-    return None, scale
+    parts.append("\n" + shown)
+    return view
 
 
 def _read_tables_whole(

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 
-from sourcewise.core.answer import tables
-from sourcewise.core.answer.answerability import question_names
+from sourcewise.core.answer.answerability import missing_names, question_names
 from sourcewise.core.text.language import latin_script, question_language
 
 NAMED_GAP = 20.0  # how far below the best an unnamed candidate drops: past any margin
@@ -29,12 +28,16 @@ def prefer_named_rows(
 ) -> list[float]:
     """Within each table (``in_table``: its key per unit, None for prose), the rows holding
     the most of the question's names that pick rows out ("Sales", not a column every row
-    has) take the table's best score; its other rows drop below the margin. A row's label
-    (``labels``, lower case) said in the question picks it as a name does. Aggregate
-    questions read every row and are left alone."""
+    has) take the best score of any unit; its other rows drop below the margin. A row's label
+    (``labels``, lower case) said in the question picks it as a name does. A question over a
+    whole table names no row ("the smallest budget"); one that does is about that row ("the
+    total revenue from iPhone sales")."""
     out = list(scores)
-    if tables.asks_aggregate(question):
+    if not out:
         return out
+    # A named row rises to the best unit anywhere: the cross-encoder scores "iPhone | 39,669
+    # | …" far below "iPhone net sales decreased …", which then filled the budget.
+    top = max(out)
     asked = question.lower()
     names = {n.lower() for n in question_names(question)}
     for rows in _groups(in_table).values():
@@ -46,7 +49,7 @@ def prefer_named_rows(
         most = max(len(h & picking) for h in held)
         best = max(out[k] for k in rows)
         for k, h in zip(rows, held, strict=True):
-            out[k] = best if len(h & picking) == most else min(out[k], best - NAMED_GAP)
+            out[k] = max(best, top) if len(h & picking) == most else min(out[k], best - NAMED_GAP)
     return out
 
 
@@ -81,6 +84,28 @@ def _holding(names: list[str], texts: list[str]) -> tuple[list[set[str]], set[st
     """The names each text holds, and those that some texts hold and others do not."""
     held = [{n for n in names if says(text, n)} for text in texts]
     return held, {n for n in names if 0 < sum(n in h for h in held) < len(texts)}
+
+
+def names_a_cell(question: str, evidence: str) -> bool:
+    """Whether the evidence shows a table cell the question names by its row and its column:
+    "How much did Marketing spend in Q2?" over "Quarter: Q2; Marketing: 118200; …". The answer
+    is then in front of the model; the model's own yes/no (0.61 there) is not needed. A
+    statement row needs only its label ("Gross margin — Three Months Ended …: 36,413"). Not
+    when a name of the question is missing from the evidence (a year, a company)."""
+    if missing_names(question, evidence):
+        return False
+    asked = question.lower()
+    for line in evidence.lower().splitlines():
+        label, sep, rest = line.partition(" — ")
+        if sep and len(label) > 3 and ": " in rest and says(asked, label.strip()):
+            return True
+        pairs = [p.partition(": ") for p in line.split("; ")]
+        if len(pairs) < 2 or not all(sep for _, sep, _ in pairs):
+            continue
+        row, columns = pairs[0][2].strip(), [h.strip() for h, _, v in pairs[1:] if v.strip()]
+        if row and says(asked, row) and any(len(h) > 1 and says(asked, h) for h in columns):
+            return True
+    return False
 
 
 def says(text: str, name: str) -> bool:

@@ -34,6 +34,30 @@ _OPS = {
 }
 _OP_WORDS = re.compile("|".join(p.pattern for p in _OPS.values()), re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# A statement's column labels: the periods ("Three Months Ended", "Year Ended") over the dates.
+_PERIOD = re.compile(r"\b(?:(?:three|six|nine|twelve|\d{1,2})[- ]months?|(?:\d{1,2}|thirteen|"
+                     r"twenty-six|thirty-nine|fifty-two)[- ]weeks?|quarters?|(?:fiscal )?years?)"
+                     r"\s+ended\b", re.I)  # fmt: skip
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")  # fmt: skip
+_DATE = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}},\s*(?:19|20)\d\d\b")
+_LABEL_YEAR = re.compile(r"(?<![\d,.$])(?:19|20)\d\d(?![\d,.%])")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}}\b")
+# The period a question asks about, and the period of a column: quarter, half, nine months, year.
+_SPANS = {
+    "quarter": re.compile(r"\b(?:quarter(?:ly)?|Q[1-4]|three[- ]months?|13[- ]weeks?)\b", re.I),
+    "half": re.compile(r"\b(?:six[- ]months?|half[- ]year|first half|H[12]|26[- ]weeks?)\b", re.I),
+    "nine": re.compile(
+        r"\b(?:nine[- ]months?|year[- ]to[- ]date|YTD|39[- ]weeks?|first three "
+        r"quarters)\b",
+        re.I,
+    ),
+    "year": re.compile(
+        r"\b(?:twelve[- ]months?|annual|full[- ]year|fiscal year|years? ended|"
+        r"52[- ]weeks?)\b",
+        re.I,
+    ),
+}
 
 
 def asks_aggregate(question: str) -> bool:
@@ -56,14 +80,62 @@ def is_header(row: Sequence[str]) -> bool:
     return bool(values) and len(numeric) * 2 < len(values)
 
 
-def row_text(header: Sequence[str] | None, row: Sequence[str], scale: str = "") -> str:
-    """One row as the model reads it: "Name: value; ..." under a real header, else the
-    non-empty cells; the table's scale at its end."""
+def row_text(
+    header: Sequence[str] | None,
+    row: Sequence[str],
+    scale: str = "",
+    columns: Sequence[str | None] = (),
+) -> str:
+    """One row as the model reads it: "Name: value; ..." under a real header; else, for a
+    statement row with a figure under each of ``columns`` (its period labels; None: a column
+    not shown), "Gross margin — Three Months Ended July 1, 2023: 36,413; ..."; else the
+    non-empty cells. The table's scale at its end."""
     suffix = f" ({scale})" if scale else ""
     if header is not None and len(header) >= len([c for c in row if c]):
         pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
         return "; ".join(pairs) + suffix
-    return " | ".join(c for c in row if c and c != "$") + suffix
+    kept = [c for c in row if c and c != "$"]
+    if columns and len(kept) == len(columns) + 1 and all(_is_number(v) for v in kept[1:]):
+        pairs = [f"{c}: {v}" for c, v in zip(columns, kept[1:], strict=True) if c is not None]
+        return f"{kept[0]} — " + "; ".join(pairs) + suffix
+    return " | ".join(kept) + suffix
+
+
+def period_columns(labels: str) -> list[str]:
+    """A statement's column labels from the text above its figures: the dates (or years), each
+    under its period when the periods divide them evenly ("Three Months Ended Nine Months Ended
+    July 1, 2023 June 25, 2022 July 1, 2023 June 25, 2022" is four columns). The 1.5B model,
+    shown that line once above bare figures, read the nine-month column as the quarter's."""
+    text = " ".join(labels.split())
+    dates = _DATE.findall(text)
+    if len(dates) < 2:  # "Three Months Ended March 31, 2022 2023": one month and day, years
+        days = _MONTH_DAY.findall(text)
+        years = _LABEL_YEAR.findall(_DATE.sub(lambda m: m.group(0)[-4:], text))
+        dates = [f"{days[0]}, {y}" if len(days) == 1 else y for y in years]
+    if len(dates) < 2:
+        return []
+    periods = [" ".join(m.group(0).split()) for m in _PERIOD.finditer(text)]
+    if periods and len(dates) % len(periods) == 0:
+        per = len(dates) // len(periods)
+        return [f"{periods[i // per]} {d}" for i, d in enumerate(dates)]
+    return dates
+
+
+def asked_columns(question: str, columns: Sequence[str]) -> list[str | None]:
+    """``columns`` with those of other periods than the question's hidden (None). A question
+    that names no period is about the first (a 10-Q states the quarter first): asked for "the
+    gross margin in the latest 10-Q", the model read the nine-month figure of the same date."""
+    found = [_span(c) for c in columns]
+    spans = [s for s in found if s is not None]
+    if len(set(spans)) < 2 or len(spans) < len(found):
+        return list(columns)
+    asked = {name for name, pattern in _SPANS.items() if pattern.search(question)} & set(spans)
+    wanted = asked or {spans[0]}
+    return [c if span in wanted else None for c, span in zip(columns, spans, strict=True)]
+
+
+def _span(label: str) -> str | None:
+    return next((name for name, pattern in _SPANS.items() if pattern.search(label)), None)
 
 
 def carry_scale(answer: str, evidence: Sequence[str]) -> str:
@@ -75,7 +147,8 @@ def carry_scale(answer: str, evidence: Sequence[str]) -> str:
             m = re.search(r"\(in (thousands|millions|billions)\)\s*$", line)
             if m:
                 for num in _QUOTED_NUMBER.findall(line[: m.start()]):
-                    if len(num.replace(",", "").split(".")[0]) >= 3:  # not a "1" or "12.5"
+                    # not a "1" or "12.5", nor a column's year ("Three Months Ended … 2023")
+                    if len(num.replace(",", "").split(".")[0]) >= 3 and not _YEAR.match(num):
                         scaled.setdefault(num, _SCALE_WORD[m.group(1)])
     if not scaled:
         return answer

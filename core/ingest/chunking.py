@@ -6,9 +6,11 @@ tiny fragment; a block larger than the target is split at sentence (then word) b
 chunk cut for size repeats the tail of its predecessor (overlap). Every chunk keeps its heading
 path, pages and character span in the document's extracted text (blocks joined by blank lines).
 
-A table is a chunk of its own (kind "table"; stacked headings above it join it): a big one is
-split between rows, and every piece after the first starts with the table's caption and header
-lines again, so that chunk's text is that prefix followed by its span.
+A table is a chunk of its own (kind "table"): the stacked headings and the short lines just
+above it (its caption: "The following table shows net sales by category … (dollars in
+millions):", the column dates) join it when they fit, so the rows are found by what the caption
+says of them. A big table is split between rows, and every piece after the first starts with the
+table's header lines again, so that chunk's text is that prefix followed by its span.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sourcewise.core.text.sentences import sentences
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
 _SCALE_LOOK = 400  # characters of a caption, or of a table's first lines, searched for a scale
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)]*$")
 _TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
@@ -41,6 +44,7 @@ class Piece:
     is_heading: bool = False  # the piece is a heading line itself
     kind: str = "text"  # "table" for a table block or a row range of one
     prefix: str = ""  # a table's caption and header lines, repeated before a later row range
+    lead: bool = False  # a short line just above a table (its caption): it opens the table's chunk
 
 
 @dataclass
@@ -85,10 +89,11 @@ class Chunker:
         current = _Open()
         for group in self._pieces(doc.blocks, starts, text):
             for piece in group:
+                limit = self.table_target if piece.kind == "table" or piece.lead else self.target
                 if self._must_break(current, piece):
                     self._flush(current, text, chunks)
                     current = _Open()
-                elif current.pieces and current.tokens + piece.tokens > self.target:
+                elif current.pieces and current.tokens + piece.tokens > limit:
                     self._flush(current, text, chunks)
                     tail = self._overlap_tail(current, text) if piece.kind == "text" else []
                     current = _Open(tail)
@@ -101,6 +106,7 @@ class Chunker:
         path: list[str] = []
         groups: list[list[Piece]] = []
         caption = ""  # the short blocks just above a table: where its scale is stated
+        above: list[tuple[int, int]] = []  # their groups and lengths: they open the table's chunk
         for block, start in zip(blocks, starts, strict=True):
             if not block.text.strip():
                 continue
@@ -109,11 +115,18 @@ class Chunker:
                 path = [*path[: level - 1], block.text.strip()]
             heading = " > ".join(path)
             if block.kind == "table":
-                # The caption is another chunk: the table's heading says its scale instead.
+                # The heading says the table's scale, for a row range without the caption too.
                 scale = scale_of(caption + "\n" + block.text[:_SCALE_LOOK])
-                heading = f"{heading} ({scale})" if scale else heading
+                heading = f"{heading} ({scale})".lstrip() if scale else heading
+                for i, _ in above:
+                    groups[i] = [replace(p, lead=True) for p in groups[i]]
             short = len(block.text) <= _SCALE_LOOK and block.kind not in ("heading", "table")
             caption = (caption + "\n" + block.text)[-_SCALE_LOOK:] if short else ""
+            # The caption: the short blocks right above, together within _SCALE_LOOK, that are
+            # not sentences of prose ("…(dollars in millions):", "Three Months Ended", "July 1,").
+            above = [*above, (len(groups), len(block.text))] if _caption_line(block, short) else []
+            while sum(n for _, n in above) > _SCALE_LOOK:
+                above.pop(0)
             pieces = self._split_block(block, start, heading)
             if block.kind == "heading":
                 pieces = [replace(p, is_heading=True) for p in pieces]
@@ -199,6 +212,10 @@ class Chunker:
         last = current.pieces[-1]
         if all(p.is_heading for p in current.pieces):
             return False  # "1. Results" straight before "1.1 Sales": keep the headings together
+        if piece.lead:
+            return not last.lead  # a caption starts the table's chunk
+        if piece.kind == "table" and last.lead and not piece.prefix:
+            return False  # the table's first rows, after its caption
         if "table" in (piece.kind, last.kind):
             return True  # a table (or a row range of one) is a chunk of its own
         if piece.heading != last.heading:
@@ -234,7 +251,8 @@ class Chunker:
             out.append(self._record(text, start, end, prev.heading, pages, prev.page_label))
             return
         first = current.pieces[0]
-        body = next((p for p in current.pieces if not p.is_heading), current.pieces[-1])
+        body = next((p for p in current.pieces if not p.is_heading and not p.lead
+                     and (p.kind == kind)), current.pieces[-1])  # fmt: skip
         pages = [p.page for p in current.pieces if p.page is not None]
         # The heading path of the chunk's content, i.e. the deepest of stacked headings.
         out.append(self._record(text, first.start, current.pieces[-1].end, body.heading, pages,
@@ -270,6 +288,11 @@ class Chunker:
             tokens=self.count(body),
             kind=kind,
         )
+
+
+def _caption_line(block: Block, short: bool) -> bool:
+    text = block.text.rstrip()
+    return short and (text.endswith(":") or not _SENTENCE_END.search(text))
 
 
 def embedding_text(chunk: ChunkRecord) -> str:

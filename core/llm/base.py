@@ -8,6 +8,10 @@ from typing import Protocol, TypedDict
 from sourcewise.core.errors import ModelError
 from sourcewise.core.progress import CancelToken
 
+# Every answer samples from the same seed: the same question over the same passages gives the
+# same text whatever was asked before (llama.cpp otherwise draws each call's seed from the last).
+SAMPLING_SEED = 1234
+
 
 class LogprobsUnavailable(ModelError):
     """The model cannot give log-probabilities (a server without them): nothing is judged."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sourcewise.core.errors import ModelError
 from sourcewise.core.llm.adapter_card import card_path
 from sourcewise.core.llm.adapters import adapter_file, adapter_name, is_path
-from sourcewise.core.llm.base import Message
+from sourcewise.core.llm.base import SAMPLING_SEED, Message
 from sourcewise.core.llm.template import ChatTemplate
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings
@@ -314,7 +314,7 @@ class LlamaChatModel:
                 stream = cast(
                     "Iterator[CreateCompletionStreamResponse]",
                     self.llm.create_completion(prompt=tokens, max_tokens=max_tokens, temperature=temperature,
-                                               stop=self._stops, stream=True),
+                                               stop=self._stops, stream=True, seed=SAMPLING_SEED),
                 )  # fmt: skip
             except ValueError as err:
                 raise ModelError(f"generation failed: {err}") from err

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sourcewise.core.errors import ModelError
-from sourcewise.core.llm.base import LogprobsUnavailable, Message
+from sourcewise.core.llm.base import SAMPLING_SEED, LogprobsUnavailable, Message
 from sourcewise.core.llm.server_http import SSE_DONE, ServerClient, ServerError
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import LLMSettings
@@ -206,7 +206,7 @@ class OpenAIServerChatModel:
         cancel: CancelToken | None = None,
     ) -> Iterator[str]:
         body = {"model": self._ready(), "messages": list(messages), "max_tokens": max_tokens,
-                "temperature": temperature, "stream": True}  # fmt: skip
+                "temperature": temperature, "stream": True, "seed": SAMPLING_SEED}  # fmt: skip
         finished = False
         with closing(self.client.events(self.client.api_path("/chat/completions"), body)) as events:
             for event in events:

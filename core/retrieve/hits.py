@@ -41,13 +41,15 @@ def load_hits(
 
 
 def collapse(hits: list[SearchHit]) -> list[SearchHit]:
-    """The best hit of each document page, and of each distinct text (hits best first)."""
-    pages: set[tuple[int, int]] = set()
+    """The best hit of each document page, and of each distinct text (hits best first). A
+    page's table and its prose are told apart: "iPhone net sales decreased …" above the
+    statement hid the row that gives the figure (both on the 10-Q's page 19)."""
+    pages: set[tuple[int, int, bool]] = set()
     texts: set[str] = set()
     out = []
     for hit in hits:
         text = " ".join(hit.text.split()).casefold()
-        page = None if hit.page is None else (hit.document_id, hit.page)
+        page = None if hit.page is None else (hit.document_id, hit.page, hit.kind == "table")
         if text in texts or (page is not None and page in pages):
             continue
         texts.add(text)

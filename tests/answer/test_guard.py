@@ -16,7 +16,10 @@ def test_a_source_header_echo_is_detected() -> None:
 def test_markers_only() -> None:
     assert guard.markers_only("[1] [2] [3] [4] [5]")
     assert guard.markers_only("")
+    assert guard.markers_only("[1], [2].")
     assert not guard.markers_only("Next to each exit [1].")
+    assert not guard.markers_only("36,413 [1]")  # a figure alone answers "what was the margin"
+    assert not guard.markers_only("Lateinisch [1].")
 
 
 def test_a_repeating_answer_is_cut_where_it_repeats() -> None:

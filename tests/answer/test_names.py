@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sourcewise.core.answer.names import NAMED_GAP, prefer_named_documents, prefer_named_rows
+from sourcewise.core.answer.names import (
+    NAMED_GAP,
+    names_a_cell,
+    prefer_named_documents,
+    prefer_named_rows,
+)
 
 
 def test_the_company_the_question_names_keeps_its_passages_and_the_others_drop() -> None:
@@ -33,7 +38,7 @@ def test_no_preference_when_every_document_or_none_names_it() -> None:
     ]
 
 
-def test_a_row_named_in_the_question_takes_its_tables_best_score() -> None:
+def test_a_row_named_in_the_question_takes_the_best_score() -> None:
     rows = ["Department: Marketing; Owner: Lena Vogt", "Department: Sales; Owner: Aisha Khan"]
     scores = prefer_named_rows("Who owns the Sales budget?", ["t", "t"], ["marketing", "sales"],
                                rows, [3.0, 1.0])  # fmt: skip
@@ -41,3 +46,32 @@ def test_a_row_named_in_the_question_takes_its_tables_best_score() -> None:
     # an aggregate question reads every row: no row is preferred
     assert prefer_named_rows("Which department has the smallest budget?", ["t", "t"],
                              ["marketing", "sales"], rows, [3.0, 1.0]) == [3.0, 1.0]  # fmt: skip
+
+
+def test_a_named_statement_row_rises_to_the_best_prose_sentence() -> None:
+    # The cross-encoder scores the statement row far below a sentence about the product; the
+    # row holds the figure, so it must reach the evidence ("total revenue" names a row here).
+    texts = ["iPhone net sales decreased during the quarter.", "iPhone | 39,669 | 40,665",
+             "Total net sales | 81,797 | 82,959"]  # fmt: skip
+    scores = prefer_named_rows(
+        "What was the total revenue generated from Apple's iPhone sales?", [None, "t", "t"],
+        ["", "iphone", "total net sales"], texts, [1.8, -3.5, -2.5],
+    )  # fmt: skip
+    assert scores == [1.8, 1.8, -2.5 - NAMED_GAP]  # below its table's best, past the margin
+
+
+def test_a_cell_named_by_its_row_and_column_is_an_answer_in_view() -> None:
+    sheet = "Quarter: Q1; Marketing: 96500; Sales: 142300\nQuarter: Q2; Marketing: 118200; Sales: 150900"
+    assert names_a_cell("How much did Marketing spend in Q2?", sheet)
+    assert not names_a_cell("How much did Marketing spend?", sheet)  # no row named
+    assert not names_a_cell("What did Legal spend in Q2?", sheet)  # no column named
+    statement = "Gross margin — Three Months Ended July 1, 2023: 36,413 (in millions)"
+    assert names_a_cell("What was the gross margin in the latest quarter?", statement)
+    assert not names_a_cell("What was Intel's gross margin?", statement)  # Intel is not there
+
+
+def test_a_product_name_capitalised_inside_is_a_name() -> None:
+    from sourcewise.core.answer.answerability import question_names
+
+    assert question_names("What were Apple's iPhone sales in Q3?") == ["Apple", "iPhone", "Q3"]
+    assert "eBay" in question_names("How many users does eBay have?")

@@ -57,9 +57,58 @@ def test_a_docx_table_row_is_read_with_its_column_names() -> None:
 
 
 def test_a_statement_row_keeps_its_scale_and_column_labels() -> None:
-    text = _select("What was the gross margin?", STATEMENT)
-    assert "Gross margin | 36,413 | 35,885 (in millions)" in text
-    assert "Columns: Three Months Ended Nine Months Ended July 1, 2023 June 25, 2022" in text
+    text = _select("What was the gross margin?", STATEMENT.replace("Nine Months Ended\n", "\n"))
+    assert "Gross margin — Three Months Ended July 1, 2023: 36,413; Three Months Ended June 25, " \
+           "2022: 35,885 (in millions)" in text  # fmt: skip
+    unlabelled = _select("What was the gross margin?", STATEMENT.replace("June 25, 2022", ""))
+    assert "Gross margin | 36,413 | 35,885 (in millions)" in unlabelled  # one date, two figures
+    assert "Columns: Three Months Ended Nine Months Ended July 1, 2023" in unlabelled
+
+
+TEN_Q = (
+    "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited) (In millions)\n\n"
+    "Three Months Ended Nine Months Ended\nJuly 1,\n2023 June 25,\n2022 July 1,\n"
+    "2023 June 25,\n2022 Net sales:\n"
+    "| Products | $ | 60,584 | $ | 63,355 | $ | 230,901 | $ | 245,241 |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    "| Services | 21,213 |  | 19,604 |  | 62,886 |  | 58,941 |  |\n"
+    "| Gross margin | 36,413 |  | 35,885 |  | 128,721 |  | 132,687 |  |"
+)
+
+
+def test_a_statements_columns_are_its_periods_over_its_dates() -> None:
+    labels = (
+        "Three Months Ended Nine Months Ended July 1, 2023 June 25, 2022 July 1, 2023 June 25, 2022"
+    )
+    assert tables.period_columns(labels) == [
+        "Three Months Ended July 1, 2023", "Three Months Ended June 25, 2022",
+        "Nine Months Ended July 1, 2023", "Nine Months Ended June 25, 2022",
+    ]  # fmt: skip
+    amazon = "STATEMENTS OF OPERATIONS (in millions) Three Months Ended March 31, 2022 2023"
+    assert tables.period_columns(amazon) == [
+        "Three Months Ended March 31, 2022", "Three Months Ended March 31, 2023"]  # fmt: skip
+    assert tables.period_columns("Net sales by category:") == []
+
+
+def test_only_the_period_the_question_asks_about_is_shown() -> None:
+    quarter = _select("What were Services net sales?", TEN_Q)  # no period named: the quarter
+    assert "Services — Three Months Ended July 1, 2023: 21,213; Three Months Ended June 25, " \
+           "2022: 19,604 (in millions)" in quarter  # fmt: skip
+    assert "62,886" not in quarter
+    nine = _select("What were Services net sales in the first nine months of 2023?", TEN_Q)
+    assert "Nine Months Ended July 1, 2023: 62,886" in nine and "21,213" not in nine
+
+
+def test_a_statements_first_row_is_evidence_too() -> None:
+    # A PDF statement's first row is data, not a header: it is scored like the others.
+    text = _select("What were Products net sales?", TEN_Q)
+    assert text.count("Products — Three Months Ended July 1, 2023: 60,584") == 1
+
+
+def test_a_column_year_gets_no_scale() -> None:
+    evidence = ["Total net sales — Three Months Ended March 31, 2023: 127,358 (in millions)"]
+    answer = tables.carry_scale("Net sales in Q1 2023 were $127,358 [1].", evidence)
+    assert answer == "Net sales in Q1 2023 were $127,358 million [1]."
 
 
 def test_a_scaled_number_in_the_answer_gets_its_unit() -> None:

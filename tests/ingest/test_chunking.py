@@ -71,3 +71,26 @@ def test_a_tables_heading_carries_the_scale_its_caption_states() -> None:
     _, chunks = _chunker(target=60).chunk(doc)
     tables = [c for c in chunks if "Gross margin" in c.text]
     assert [c.heading for c in tables] == ["Statements (in millions)", "Notes"]
+
+
+def test_a_tables_caption_and_column_dates_open_its_chunk_but_prose_above_does_not() -> None:
+    rows = "| iPhone | $ | 39,669 |\n| --- | --- | --- |\n| Services | 21,213 | |"
+    doc = ParsedDocument(
+        blocks=[
+            Block("Net sales fell one percent in the quarter.", page=17),
+            Block(
+                "The following table shows net sales by category (dollars in millions):", page=17
+            ),
+            Block("Three Months Ended", page=17),
+            Block("July 1, 2023", page=18),
+            Block(rows, kind="table", page=18),
+        ],
+        file_type="pdf",
+    )
+    text, chunks = Chunker(HashEmbedder().count_tokens, 40, 8, 2, table_target=80).chunk(doc)
+    table = next(c for c in chunks if "39,669" in c.text)
+    assert table.text.startswith("The following table shows net sales by category")
+    assert table.kind == "table" and table.heading == "(in millions)"
+    assert (table.page_start, table.page_end) == (17, 18)
+    assert text[table.start : table.end] == table.text
+    assert chunks[0].text == "Net sales fell one percent in the quarter."

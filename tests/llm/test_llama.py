@@ -85,6 +85,17 @@ def test_streams_tokens(smol: LlamaChatModel) -> None:
 
 
 @pytest.mark.real
+def test_sampling_gives_the_same_text_whatever_ran_before(smol: LlamaChatModel) -> None:
+    def sample(content: str) -> str:
+        messages: list[Message] = [{"role": "user", "content": content}]
+        return "".join(smol.stream_chat(messages, max_tokens=24, temperature=1.0))
+
+    first = sample("Write a word about the sea.")
+    sample("Say something about mountains.")  # another draw in between
+    assert sample("Write a word about the sea.") == first
+
+
+@pytest.mark.real
 def test_special_tokens_in_content_stay_text(smol: LlamaChatModel) -> None:
     im_start = smol.llm.tokenize(b"<|im_start|>", add_bos=False, special=True)
     assert len(im_start) == 1

@@ -10,8 +10,10 @@ import pytest
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.ingest.page_marks import marks_for
+from sourcewise.core.retrieve.hits import collapse
 from sourcewise.core.retrieve.pages import best_sentence, matched_page
 from sourcewise.core.retrieve.strength import ORDER, STRONG_MARGIN, strength
+from sourcewise.core.types import SearchHit
 from tests import fakes
 from tests.engine.conftest import fake_engine
 
@@ -40,6 +42,17 @@ def test_two_chunks_of_one_page_collapse_to_one_hit(tmp_path: Path) -> None:
     hits = engine.library.search("pump station inspection sensor readings", k=5)
     assert [(Path(h.path).name, h.page) for h in hits] == [("inspection.pdf", 1)]
     engine.close()
+
+
+def test_a_pages_table_and_its_prose_are_two_hits() -> None:
+    def hit(chunk_id: int, text: str, kind: str) -> SearchHit:
+        return SearchHit(rank=chunk_id, score=1.0, path="/r/10-Q.pdf", page=19, chunk_id=chunk_id,
+                         heading="", text=text, start=0, end=len(text), document_id=1, kind=kind)  # fmt: skip
+
+    prose = hit(1, "iPhone net sales decreased during the quarter.", "text")
+    more = hit(2, "Mac net sales decreased.", "text")
+    table = hit(3, "| iPhone | 39,669 | 40,665 |", "table")
+    assert [h.chunk_id for h in collapse([prose, more, table])] == [1, 3]
 
 
 def test_a_hit_is_labelled_with_the_page_of_its_matching_sentence(

@@ -23,6 +23,7 @@ from sourcewise.core.ingest.parsers import parse_file
 from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.settings import Settings
+from sourcewise.core.types import AskOptions
 
 Spans = list[tuple[int, int]]
 
@@ -113,7 +114,7 @@ class Bench:
                                               reranker=rerankers[key])  # fmt: skip
 
     def index(self, folder: Path) -> dict[str, Any]:
-        report = next(iter(self.engines.values())).index([folder])
+        report = next(iter(self.engines.values())).library.index([folder])
         return {"files": report.files_indexed, "failed": report.files_failed,
                 "chunks": report.chunks, "seconds": report.seconds}  # fmt: skip
 
@@ -137,7 +138,7 @@ class Bench:
             if not first:
                 first.append(time.perf_counter())
 
-        answer = self.engines[name].ask(q.question, on_token=on_token)
+        answer = self.engines[name].ask(q.question, AskOptions(on_token=on_token))
         rec = score(name, q, answer, file, spans)
         rec["wall_ms"] = (time.perf_counter() - start) * 1000
         rec["first_token_ms"] = (

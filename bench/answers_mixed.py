@@ -34,6 +34,8 @@ from typing import Any
 from _answer_metrics import normalize, percentile, rate, says_not_covered
 from real_reports import _namespace_links
 
+from sourcewise.core.types import AskOptions
+
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "mixed_questions.jsonl"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -113,7 +115,7 @@ def _ask(engine: Any, question: str) -> dict[str, Any]:
             first.append(time.perf_counter() - t0)
 
     try:
-        ans = engine.answers.ask(question, on_token=on_token)
+        ans = engine.answers.ask(question, AskOptions(on_token=on_token))
     except Exception as exc:  # noqa: BLE001 - a crash is a result the table must show
         return {"answer": f"CRASH {type(exc).__name__}: {exc}", "abstained": False, "cited": [],
                 "first_s": None, "total_s": time.perf_counter() - t0, "crashed": True}  # fmt: skip

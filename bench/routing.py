@@ -79,7 +79,7 @@ def main() -> int:
         engine = build_engine(settings, embedder=HashEmbedder(), chat_model=EchoChatModel(),
                               reranker=None)  # fmt: skip
         engine.library.index([root])
-        router = engine.answers.pipeline(EchoChatModel()).documents()
+        router = engine.answers._pipeline().documents()  # the engine's own echo model
         results = [_judge(row, router.route(row["q"], scope_filters(row["scope"], root), "auto"),
                           root) for row in rows]  # fmt: skip
         engine.close()

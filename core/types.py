@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
+
+if TYPE_CHECKING:
+    from sourcewise.core.progress import CancelToken, ProgressCallback
 
 
 def to_json(obj: Any) -> Any:
@@ -248,11 +251,39 @@ class TokenUsage:
         return self.prompt_tokens + self.completion_tokens
 
 
-# The answer modes a user may force (reading.mode, ``--mode``, ``Engine.answers.ask(mode=...)``):
+# The answer modes a user may force (reading.mode, ``--mode``, ``AskOptions.mode``):
 # the one list of them. "auto" lets the router of sourcewise.core.answer.modes choose among all
 # registered modes; the others name a built-in mode.
 ReadingMode = Literal["auto", "passages", "document"]
 READING_MODES: tuple[str, ...] = get_args(ReadingMode)
+
+TokenCallback = Callable[[str], None]  # the answer's text as it streams
+SourcesCallback = Callable[[list[Citation]], None]  # the sources, before the answer streams
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    """How one question is answered: the one list of ``ask``'s options, which the facade,
+    the answer pipeline, its modes and the passage answerer pass on whole.
+
+    ``filters`` scope the search; ``history`` (the earlier turns) makes a follow-up
+    standalone: None is none, or within a conversation its answered turns. ``max_tokens``
+    shortens this answer below ``llm.max_tokens`` (never beyond it); ``mode`` (one of
+    :data:`READING_MODES`) overrides ``reading.mode``. ``on_token`` receives the answer's
+    text as it streams, ``on_sources`` the sources it is built on, ``progress`` a
+    whole-document answer's sections; ``cancel`` stops it. ``record=False`` keeps the answer
+    out of the answer log (``sourcewise eval``'s questions are not users').
+    """
+
+    filters: SearchFilters | None = None
+    history: Sequence[ChatTurn] | None = None
+    max_tokens: int | None = None
+    mode: str | None = None
+    on_token: TokenCallback | None = None
+    on_sources: SourcesCallback | None = None
+    progress: ProgressCallback | None = None
+    cancel: CancelToken | None = None
+    record: bool = True
 
 
 @dataclass

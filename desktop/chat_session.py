@@ -18,7 +18,7 @@ from typing import Any
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import Progress
-from sourcewise.core.types import Citation, ConversationTurn
+from sourcewise.core.types import AskOptions, Citation, ConversationTurn
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.conversation import NOT_IN_DOCUMENTS, from_messages
 from sourcewise.desktop.conversations_panel import ConversationsPanel
@@ -94,11 +94,11 @@ class ChatSession(QObject):
 
         def work(job: Job) -> ConversationTurn:
             # Stored on this thread, which may wait for the index lock; the UI never does.
-            return engine.conversations.ask(
-                conv_id, question, history=history, filters=filters,
-                on_stored=job.signals.partial.emit, on_token=job.emit_token,
-                on_sources=job.signals.sources.emit, progress=job.report_progress,
-                cancel=job.cancel_token)  # fmt: skip
+            options = AskOptions(filters=filters, history=history, on_token=job.emit_token,
+                                 on_sources=job.signals.sources.emit,
+                                 progress=job.report_progress, cancel=job.cancel_token)  # fmt: skip
+            return engine.conversations.ask(conv_id, question, options,
+                                            on_stored=job.signals.partial.emit)  # fmt: skip
 
         self.chat.begin_answer(question)
         job = Job("answer", work)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.model_library import ModelLibrary
+from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.settings import Settings, changed_fields, save_settings
 from sourcewise.desktop import model_choices as mc
 from sourcewise.desktop.qt import QMessageBox, QObject, Signal
@@ -112,7 +112,7 @@ class EngineSettings(QObject):
         if settings is None or self.dialog is not None:
             return
         engine = self.window.engine
-        models = engine.models.library if engine is not None else ModelLibrary(settings)
+        models = ModelCatalog(engine.settings if engine is not None else settings)
         home = self.discover_home
         self.window.statusBar().showMessage("Looking for models…", 3000)
         job = Job("model choices", lambda _job: mc.gather(models, home))
@@ -128,7 +128,7 @@ class EngineSettings(QObject):
         if self.settings is None:
             return
         engine = self.window.engine
-        models = engine.models.library if engine is not None else ModelLibrary(self.settings)
+        models = ModelCatalog(engine.settings if engine is not None else self.settings)
         dialog = SettingsDialog(self.settings, choices, self.window, models=models,
                                 runner=self.window.side_runner)  # fmt: skip
         dialog.accepted.connect(lambda: self.apply(dialog.result_settings()))

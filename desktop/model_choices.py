@@ -13,7 +13,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sourcewise.core.model_library import ModelLibrary
+from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.settings import Settings, rebuild_fields, value_of
 from sourcewise.desktop.formatting import size
 
@@ -37,7 +37,7 @@ class ModelChoices:
     adapters: list[Path] = field(default_factory=list)
 
 
-def gather(models: ModelLibrary, discover_home: Path | None = None) -> ModelChoices:
+def gather(models: ModelCatalog, discover_home: Path | None = None) -> ModelChoices:
     """Every manifest chat model (those not installed marked so, to install from the dialog),
     GGUF files found on this machine, and the adapters under ``<models>/adapters``. Walks
     folders: run it off the UI thread."""

@@ -1,6 +1,6 @@
 """First run: a banner offering to install the default models when the engine needs missing ones.
 
-Model files are never bundled with the app. The install (``ModelLibrary.install_many`` of the
+Model files are never bundled with the app. The install (``ModelCatalog.install_many`` of the
 default models and any other the engine needs, such as a chosen chat model: download, assemble,
 verify) runs as a job on its own thread, since it does not touch the index, with progress in the
 banner and a Cancel button.
@@ -9,7 +9,7 @@ banner and a Cancel button.
 from __future__ import annotations
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.model_library import ModelLibrary
+from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.progress import Progress
 from sourcewise.core.types import ModelInfo
 from sourcewise.desktop.formatting import size
@@ -25,7 +25,7 @@ from sourcewise.desktop.qt import (
 from sourcewise.desktop.workers import Job, JobRunner
 
 
-def install_job(models: ModelLibrary, name: str) -> Job:
+def install_job(models: ModelCatalog, name: str) -> Job:
     """A job installing one manifest model (download, assemble, verify), with progress;
     start it on a runner that does not touch the index."""
     return Job(f"install {name}", lambda j: models.install(
@@ -74,7 +74,7 @@ class ModelBanner(QFrame):
     def check(self, engine: Engine) -> list[ModelInfo]:
         """Show the offer when ``engine`` needs models that are missing; returns them."""
         self.engine = engine
-        library = engine.models.library
+        library = ModelCatalog(engine.settings)
         missing = [] if self.job is not None else engine.models.missing()
         if missing:
             specs = {s.name: s for s in [*library.defaults(), *missing]}
@@ -95,7 +95,7 @@ class ModelBanner(QFrame):
         engine = self.engine
         if engine is None or self.job is not None:
             return
-        models, names = engine.models.library, list(self.to_install)
+        models, names = ModelCatalog(engine.settings), list(self.to_install)
         job = Job("install models", lambda j: models.install_many(
             names, progress=j.report_progress, cancel=j.cancel_token))  # fmt: skip
         job.signals.progress.connect(self._on_progress)

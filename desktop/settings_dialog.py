@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sourcewise.core.model_library import ModelLibrary
+from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import Settings
 from sourcewise.desktop import model_choices as mc
@@ -81,7 +81,7 @@ class SettingsDialog(QDialog):
     install a chat model that is not installed yet; without them it only lists it."""
 
     def __init__(self, settings: Settings, choices: mc.ModelChoices,
-                 parent: QWidget | None = None, *, models: ModelLibrary | None = None,
+                 parent: QWidget | None = None, *, models: ModelCatalog | None = None,
                  runner: JobRunner | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Settings")

@@ -11,7 +11,6 @@ answer (:mod:`answerability`); the answer streams through the degenerate-output 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sourcewise.core.answer import citations as cit
@@ -26,23 +25,19 @@ from sourcewise.core.answer.language import not_covered, passage_says, question_
 from sourcewise.core.answer.names import names_a_cell
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
-from sourcewise.core.progress import CancelToken
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.sentences import one_line
 from sourcewise.core.types import (
     Answer,
-    ChatTurn,
+    AskOptions,
     Citation,
-    SearchFilters,
     SearchFn,
     SearchHit,
     Timings,
+    TokenCallback,
 )
-
-TokenCallback = Callable[[str], None]
-SourcesCallback = Callable[[list[Citation]], None]
 
 _NEAREST = 3
 _MODEL_DECLINED = "The model found no answer in the passages."
@@ -73,16 +68,12 @@ class Answerer:
         override = settings.answer.answerable_threshold
         self.judge_threshold = judge_threshold if override is None else override
 
-    def ask(
-        self,
-        question: str,
-        *,
-        filters: SearchFilters | None = None,
-        history: Sequence[ChatTurn] = (),
-        on_token: TokenCallback | None = None,
-        on_sources: SourcesCallback | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Answer:
+    def ask(self, question: str, options: AskOptions | None = None) -> Answer:
+        """The cited answer from the top passages. Of ``options``, the settings this
+        answerer was made with already hold ``max_tokens``; ``mode`` was the router's."""
+        o = options or AskOptions()
+        filters, history, on_token, on_sources, cancel = (o.filters, o.history, o.on_token,
+                                                          o.on_sources, o.cancel)  # fmt: skip
         cfg = self.settings.answer
         t0 = time.perf_counter()
         query = self.rewriter(question, history, cancel) if history else question

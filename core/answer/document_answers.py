@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import prompts
@@ -23,11 +22,16 @@ from sourcewise.core.retrieve.documents import FOCUS_SHARE, card_scores, names_d
 from sourcewise.core.store.protocol import Store
 from sourcewise.core.text.periods import period_tokens
 from sourcewise.core.text.words import WORD as _WORD
-from sourcewise.core.types import Answer, DocumentDigest, SearchFilters, SearchFn, SectionDigest
+from sourcewise.core.types import (
+    Answer,
+    DocumentDigest,
+    SearchFilters,
+    SearchFn,
+    SectionDigest,
+    TokenCallback,
+)
 
 _VERSION = re.compile(r"\b(?:version|ver\.?|rev\.?|v)\s*(\d+)\b")
-
-TokenCallback = Callable[[str], None]
 
 
 class DocumentAnswerer:

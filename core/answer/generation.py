@@ -8,14 +8,14 @@ rather than run to the token limit. The caller decides how to recover from what 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sourcewise.core.answer import guard
 from sourcewise.core.llm.base import ChatModel, Message
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.types import TokenCallback
 
-TokenCallback = Callable[[str], None]
 _REPEAT_CHECK_EVERY = 16  # pieces between loop checks: the check reparses the whole text
 
 

@@ -1,20 +1,22 @@
 """The answer pipeline: the one way a question is answered, whoever asks it.
 
-``Engine.answers.ask`` (so ``ask``, ``chat``, the desktop chat, ``serve`` and ``mcp``) and
-``sourcewise eval`` all answer through :class:`AnswerPipeline`: the same chat model, search,
+``Engine.answers.ask`` (so ``ask``, ``chat``, the desktop chat, ``serve``, ``mcp`` and
+``sourcewise eval``) answers through :class:`AnswerPipeline`: the same chat model, search,
 re-ranker and rewriter, the same answerability threshold (:func:`judge_threshold`, the policy
 that maps the model and its adapter to a calibrated threshold), and the same router over the
 registered answer modes (:mod:`sourcewise.core.answer.modes`: whole-document reading, the
 passages). Only the bookkeeping around it differs: ``Engine.answers.ask`` hands in a search
-that records what it found, for the answer log; eval hands in the plain search and logs nothing.
+that records what it found, for the answer log, or with ``record=False`` (eval) the plain
+search, and nothing is logged.
 
-Per-call options (``max_tokens``, ``mode``) apply to a copy of the settings made for that call:
-the server answers requests with one engine, so its settings are never changed here.
+Per-call options (:class:`~sourcewise.core.types.AskOptions`: ``max_tokens``, ``mode``) apply
+to a copy of the settings made for that call: the server answers requests with one engine, so
+its settings are never changed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -26,17 +28,13 @@ from sourcewise.core.answer.prompts import NOTHING_INDEXED
 from sourcewise.core.answer.whole_document import DocumentReader
 from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.llm.metered import MeteredChatModel
-from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
 from sourcewise.core.store.protocol import Store
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchFn
+from sourcewise.core.types import Answer, AskOptions, SearchFilters, SearchFn, TokenCallback
 
 if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore
-
-TokenCallback = Callable[[str], None]
-SourcesCallback = Callable[[list[Citation]], None]
 
 
 # -- the answerability policy ------------------------------------------------------------------
@@ -127,34 +125,23 @@ class AnswerPipeline:
                                 DigestCache(settings.digest_cache_dir))  # fmt: skip
         return DocumentAnswerer(reader, self.index, self.search)
 
-    def ask(
-        self,
-        question: str,
-        *,
-        filters: SearchFilters | None = None,
-        history: Sequence[ChatTurn] = (),
-        on_token: TokenCallback | None = None,
-        on_sources: SourcesCallback | None = None,
-        cancel: CancelToken | None = None,
-        max_tokens: int | None = None,
-        mode: str | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> Answer:
+    def ask(self, question: str, options: AskOptions | None = None) -> Answer:
         """One answer, routed as
         :meth:`Engine.answers.ask <sourcewise.core.engine.answers.Answers.ask>`
-        documents; ``answer.usage`` counts the model's tokens for it."""
+        documents; ``answer.usage`` counts the model's tokens for it. ``options.record`` is
+        the caller's business (this pipeline logs nothing)."""
+        options = options or AskOptions()
         if self.index.is_empty():
-            return nothing_indexed(question, on_token)
+            return nothing_indexed(question, options.on_token)
         metered = MeteredChatModel(self.model)
-        settings = capped(self.settings, max_tokens)
+        settings = capped(self.settings, options.max_tokens)
         call = modes.Call(
-            settings, metered, self.search, filters or SearchFilters(),
-            forced=mode or settings.reading.mode,
+            settings, metered, self.search,
+            replace(options, filters=options.filters or SearchFilters()),
+            forced=options.mode or settings.reading.mode,
             per_call=settings is not self.settings,  # a max_tokens below llm.max_tokens
             answerer=lambda: self.answerer(settings, metered),
             documents=self.documents(settings, metered),
-            history=history, on_token=on_token, on_sources=on_sources, cancel=cancel,
-            progress=progress,
         )  # fmt: skip
         chosen, route = modes.route(question, call)
         answer = chosen.answer(question, route, call)

@@ -16,7 +16,7 @@ from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.filter_options import build_filters
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.rendering.render import answer_json, source_lines
-from sourcewise.core.types import READING_MODES, Answer, SearchFilters
+from sourcewise.core.types import READING_MODES, Answer, AskOptions, SearchFilters
 
 _HELP = (
     "Commands: /new starts a new conversation, /export FILE saves it as Markdown, "
@@ -58,9 +58,9 @@ def ask(ctx: click.Context, /, question: str, collections: tuple[str, ...], fold
     engine = _engine(state(ctx), adapter)
     filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
     with cancel_on_ctrl_c("reading") as cancel:
-        answer = engine.answers.ask(question, filters=filters, on_token=None if as_json else _stream,
-                            mode=mode, progress=None if as_json else reading_progress,
-                            cancel=cancel)  # fmt: skip
+        options = AskOptions(filters=filters, mode=mode, on_token=None if as_json else _stream,
+                             progress=None if as_json else reading_progress, cancel=cancel)  # fmt: skip
+        answer = engine.answers.ask(question, options)
     if as_json:
         emit_json(answer_json(answer))
         return
@@ -160,15 +160,9 @@ def _turn(
     cancel = CancelToken()
     sys.stdout.write("\n")
     try:
-        turn = engine.conversations.ask(
-            conversation,
-            question,
-            filters=filters,
-            on_stored=stored.append,
-            on_token=_stream,
-            cancel=cancel,
-            progress=reading_progress,
-        )
+        options = AskOptions(filters=filters, on_token=_stream, progress=reading_progress,
+                             cancel=cancel)  # fmt: skip
+        turn = engine.conversations.ask(conversation, question, options, on_stored=stored.append)
     except (KeyboardInterrupt, Cancelled):
         cancel.cancel()
         click.echo("\n(stopped)")

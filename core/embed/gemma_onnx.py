@@ -19,16 +19,14 @@ measured; a user who wants one runtime throughout re-embeds by switching models.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sourcewise.core.embed.base import Vectors
+from sourcewise.core.embed.base import FolderEmbedder, Vectors
 from sourcewise.core.embed.onnx import make_session
-from sourcewise.core.embed.tokens import TokenCounter
 from sourcewise.core.settings import EmbedSettings
 
 # The sliding-attention layers see |q - kv| < 512: the graph equals the model only up to this
@@ -50,7 +48,7 @@ def folder_prompts(folder: Path) -> dict[str, str]:
     return {k: v for k, v in prompts.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-class GemmaOnnxEmbedder:
+class GemmaOnnxEmbedder(FolderEmbedder):
     def __init__(
         self,
         name: str,
@@ -65,40 +63,21 @@ class GemmaOnnxEmbedder:
         """``locate``: the sentence-transformers folder (tokenizer, prompts); ``locate_model``:
         the ONNX file. The prefixes are used only where the folder's config names no prompt.
         ``dim`` below the graph's 768 keeps the first ``dim`` values (Matryoshka)."""
-        self._name = name
-        self._dim = dim
-        self._locate = locate
+        super().__init__(name, dim, locate, settings)
         self._locate_model = locate_model
-        self._settings = settings
         self._fallback = {"query": query_prefix, "document": document_prefix}
         self._prompts: dict[str, str] | None = None
         self._max_tokens = min(max_tokens or MAX_TOKENS, MAX_TOKENS)
-        self._session: Any = None
         self._tokenizer: Any = None
-        self._lock = threading.Lock()
-        self._tokens = TokenCounter(lambda: self._locate() / "tokenizer.json")
 
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def warm_up(self) -> None:
-        with self._lock:
-            if self._session is None:
-                self._session = make_session(self._locate_model(), self._settings)
+    def _load(self) -> Any:
+        return make_session(self._locate_model(), self._settings)
 
     def prompt(self, kind: str) -> str:
         """The prefix of a ``query`` or a ``document`` text, as sentence-transformers adds it."""
         if self._prompts is None:
             self._prompts = folder_prompts(self._locate())
         return self._prompts.get(kind, self._fallback.get(kind, ""))
-
-    def count_tokens(self, text: str) -> int:
-        return self._tokens.count(text)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         prefix = self.prompt("document")
@@ -132,7 +111,7 @@ class GemmaOnnxEmbedder:
 
     def _run(self, batch: list[list[int]]) -> Vectors:
         input_ids, mask = pad(batch)
-        vecs = np.asarray(self._session.run(None, {"input_ids": input_ids,
+        vecs = np.asarray(self._model.run(None, {"input_ids": input_ids,
                                                    "attention_mask": mask})[0])  # fmt: skip
         vecs = vecs[:, : self._dim]  # Matryoshka: the first values are the smaller model
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)

@@ -11,21 +11,19 @@ is; on two cores it is also a little faster (SciFact abstracts, alone on the mac
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.tokens import TokenCounter
+from sourcewise.core.embed.base import FolderEmbedder, Vectors
 from sourcewise.core.settings import EmbedSettings
 
 MAX_TOKENS = 512
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(FolderEmbedder):
     def __init__(
         self,
         name: str,
@@ -35,32 +33,14 @@ class OnnxEmbedder:
         query_prefix: str = "",
         pooling: Literal["cls", "mean"] = "cls",
     ) -> None:
-        self._name = name
-        self._dim = dim
-        self._locate = locate
-        self._settings = settings
+        super().__init__(name, dim, locate, settings)
         self._query_prefix = query_prefix
         self._pooling = pooling
-        self._session: Any = None
-        self._lock = threading.Lock()
-        self._tokens = TokenCounter(lambda: self._locate() / "tokenizer.json")
 
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def warm_up(self) -> None:
-        with self._lock:
-            if self._session is None:
-                self._session = make_session(self._locate() / "model.onnx", self._settings)
-                self._inputs = {i.name for i in self._session.get_inputs()}
-
-    def count_tokens(self, text: str) -> int:
-        return self._tokens.count(text)
+    def _load(self) -> Any:
+        session = make_session(self._locate() / "model.onnx", self._settings)
+        self._inputs = {i.name for i in session.get_inputs()}
+        return session
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         self.warm_up()
@@ -89,7 +69,7 @@ class OnnxEmbedder:
         feed = {"input_ids": input_ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(input_ids)
-        hidden: Vectors = self._session.run(None, feed)[0]
+        hidden: Vectors = self._model.run(None, feed)[0]
         if hidden.ndim == 3:
             hidden = hidden[:, 0] if self._pooling == "cls" else _mean(hidden, mask)
         norms = np.linalg.norm(hidden, axis=1, keepdims=True)

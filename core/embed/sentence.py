@@ -8,19 +8,17 @@ so a prefix gives the same vector as sentence-transformers' ``prompt=``.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sourcewise.core.embed.base import Vectors
-from sourcewise.core.embed.tokens import TokenCounter
+from sourcewise.core.embed.base import FolderEmbedder, Vectors
 from sourcewise.core.settings import EmbedSettings
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(FolderEmbedder):
     def __init__(
         self,
         name: str,
@@ -34,30 +32,11 @@ class SentenceTransformerEmbedder:
     ) -> None:
         """``max_tokens`` caps the sequence the model reads (its own limit when None);
         ``dim`` below ``native_dim`` keeps the first ``dim`` values (Matryoshka models only)."""
-        self._name = name
-        self._dim = dim
-        self._locate = locate
-        self._settings = settings
+        super().__init__(name, dim, locate, settings)
         self._query_prefix = query_prefix
         self._document_prefix = document_prefix
         self._max_tokens = max_tokens
         self._truncate = dim if native_dim is not None and dim < native_dim else None
-        self._model: Any = None
-        self._lock = threading.Lock()
-        self._tokens = TokenCounter(lambda: self._locate() / "tokenizer.json")
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def warm_up(self) -> None:
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
 
     def _load(self) -> Any:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, even by accident
@@ -73,9 +52,6 @@ class SentenceTransformerEmbedder:
         if self._max_tokens:
             model.max_seq_length = min(self._max_tokens, model.max_seq_length or self._max_tokens)
         return model
-
-    def count_tokens(self, text: str) -> int:
-        return self._tokens.count(text)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         return self._encode([self._document_prefix + t for t in texts])

@@ -5,14 +5,14 @@ optional injected components, and made of four parts a client names:
 
 - ``engine.library``: index, remove, status, documents, passages, folders, watch, search;
 - ``engine.answers``: ask, summarize, feedback, the answer log;
-- ``engine.conversations``: ask within a conversation; create, list, rename, delete, export;
-- ``engine.models``: which models run, which are missing, warming them up;
+- ``engine.conversations``: ask within a conversation; list, read, rate, delete, export;
+- ``engine.models``: which models run, which are missing, warming them up, a plain reply;
 
 plus ``settings``, ``apply_settings``, ``rebuilds_for`` and ``close``. Methods return the
-typed dataclasses of :mod:`sourcewise.core.types`; long ones take a progress callback and a
-cancel token and raise :class:`~sourcewise.core.errors.Cancelled` when cancelled. No store,
-chat store or model object is handed out (``engine.models.chat_model()`` aside, for the
-tools that drive the model themselves).
+typed dataclasses of :mod:`sourcewise.core.types`; ``ask`` takes its options as one
+:class:`~sourcewise.core.types.AskOptions`; long calls take a progress callback and a cancel
+token and raise :class:`~sourcewise.core.errors.Cancelled` when cancelled. No store, chat
+store, pipeline or model object is handed out.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sourcewise.core.components import Makers, rebuilds_for
-from sourcewise.core.engine.answers import Answers, TokenCallback
+from sourcewise.core.engine.answers import Answers
 from sourcewise.core.engine.conversations import Conversations
 from sourcewise.core.engine.library import Library, ReportCallback
 from sourcewise.core.engine.models import Models
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore
     from sourcewise.core.retrieve.rerank import Reranker
 
-__all__ = ["Engine", "ReportCallback", "TokenCallback"]
+__all__ = ["Engine", "ReportCallback"]
 
 
 class Engine:

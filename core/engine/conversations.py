@@ -4,18 +4,17 @@ the desktop chat, ``sourcewise chat``, ``serve`` and ``mcp`` share."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 
-from sourcewise.core.engine.answers import Answers, TokenCallback
+from sourcewise.core.engine.answers import Answers
 from sourcewise.core.engine.parts import Parts
-from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.types import (
+    AskOptions,
     ChatMessage,
     ChatTurn,
-    Citation,
     ConversationInfo,
     ConversationTurn,
-    SearchFilters,
 )
 
 
@@ -30,33 +29,28 @@ class Conversations:
         self,
         conversation_id: int | None,
         question: str,
+        options: AskOptions | None = None,
         *,
-        history: Sequence[ChatTurn] | None = None,
-        filters: SearchFilters | None = None,
         on_stored: Callable[[int], None] | None = None,
-        on_token: TokenCallback | None = None,
-        on_sources: Callable[[list[Citation]], None] | None = None,
-        progress: ProgressCallback | None = None,
-        cancel: CancelToken | None = None,
     ) -> ConversationTurn:
         """One turn: the question is stored first (a new conversation when
-        ``conversation_id`` is None; ``on_stored`` gets its id), then answered with
-        ``history`` (by default the conversation's answered turns) and the answer stored
+        ``conversation_id`` is None; ``on_stored`` gets its id), then answered as
+        :meth:`Answers.ask <sourcewise.core.engine.answers.Answers.ask>` answers, with
+        ``options.history`` (None: the conversation's answered turns), and the answer stored
         after it. A stopped or failed turn leaves its question stored, unanswered: it is
         shown, but not passed on as history."""
+        options = options or AskOptions()
         chats = self._parts.chats
         cid = chats.create() if conversation_id is None else conversation_id
-        if history is None:
-            history = self.history(cid)
+        if options.history is None:
+            options = replace(options, history=self._history(cid))
         chats.append(cid, "user", question)
         if on_stored is not None:
             on_stored(cid)
-        answer = self._answers.ask(question, filters=filters, history=history,
-                                   on_token=on_token, on_sources=on_sources,
-                                   progress=progress, cancel=cancel)  # fmt: skip
+        answer = self._answers.ask(question, options)
         return ConversationTurn(answer, cid, chats.append_answer(cid, answer))
 
-    def history(self, conversation_id: int) -> builtins.list[ChatTurn]:
+    def _history(self, conversation_id: int) -> builtins.list[ChatTurn]:
         """The answered turns, for follow-up questions (a question left unanswered is not)."""
         turns = self._parts.chats.history(conversation_id)
         out: builtins.list[ChatTurn] = []
@@ -65,9 +59,6 @@ class Conversations:
             if turn.role != "user" or nxt == "assistant":
                 out.append(turn)
         return out
-
-    def create(self, title: str = "") -> int:
-        return self._parts.chats.create(title)
 
     def list(self) -> builtins.list[ConversationInfo]:
         """Every conversation, the latest first."""
@@ -79,9 +70,6 @@ class Conversations:
 
     def messages(self, conversation_id: int) -> builtins.list[ChatMessage]:
         return self._parts.chats.messages(conversation_id)
-
-    def rename(self, conversation_id: int, title: str) -> None:
-        self._parts.chats.rename(conversation_id, title)
 
     def delete(self, conversation_id: int) -> None:
         self._parts.chats.delete(conversation_id)

@@ -1,16 +1,20 @@
-"""The models part of the facade: which models the engine runs, which are missing, and
-loading them ahead of the first question."""
+"""The models part of the facade: which models the engine runs, which are missing, loading
+them ahead of the first question, and the chat model's plain reply to a prompt. No model
+object leaves it; the models a user can choose and install are
+:class:`~sourcewise.core.model_catalog.ModelCatalog`'s, which needs no engine."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sourcewise.core.engine.parts import Parts
-from sourcewise.core.types import ModelInfo
+from sourcewise.core.model_catalog import ModelCatalog
+from sourcewise.core.types import ModelInfo, TokenCallback
 
 if TYPE_CHECKING:
-    from sourcewise.core.llm.base import ChatModel
-    from sourcewise.core.model_library import ModelLibrary
+    from sourcewise.core.llm.base import Message
+    from sourcewise.core.progress import CancelToken
 
 
 class Models:
@@ -18,13 +22,6 @@ class Models:
 
     def __init__(self, parts: Parts) -> None:
         self._parts = parts
-
-    @property
-    def library(self) -> ModelLibrary:
-        """The manifest's models: listed, looked for on this machine, installed."""
-        from sourcewise.core.model_library import ModelLibrary
-
-        return ModelLibrary(self._parts.settings, self._parts.models)
 
     def in_use(self) -> dict[str, str | bool]:
         """The chat model's name ("" when none), the embedder's, and whether a re-ranker
@@ -47,7 +44,7 @@ class Models:
             names.append(llm.model)  # the llama.cpp model named "<model>[+<adapter>]"
         if isinstance(p.reranker, CrossEncoderReranker):
             names.append(p.settings.retrieval.rerank_model)
-        return self.library.missing(names)
+        return ModelCatalog(p.settings, p.models).missing(names)
 
     def warm_up(self, *, chat_only: bool = False) -> None:
         """Load the models a first question needs and read the answer prompt's fixed prefix,
@@ -76,7 +73,25 @@ class Models:
         """The chat model's name; ModelError when none is configured."""
         return self._parts.require_chat_model().name
 
-    def chat_model(self) -> ChatModel:
-        """For the tools that drive the chat model themselves (``eval``'s closed-book modes,
-        ``tune``): the engine's own; ModelError when none is configured."""
-        return self._parts.require_chat_model()
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: TokenCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> str:
+        """The chat model's reply to ``messages`` alone, without retrieval or checks (the
+        tools' prompts: ``eval``'s closed-book modes, drafting gold questions), streamed
+        through ``on_token``; ``llm.max_tokens`` and ``llm.temperature`` unless given.
+        ModelError when no chat model is configured."""
+        model, llm = self._parts.require_chat_model(), self._parts.settings.llm
+        limit = llm.max_tokens if max_tokens is None else max_tokens
+        heat = llm.temperature if temperature is None else temperature
+        pieces = []
+        for piece in model.stream_chat(messages, max_tokens=limit, temperature=heat, cancel=cancel):
+            if on_token is not None:
+                on_token(piece)
+            pieces.append(piece)
+        return "".join(pieces)

@@ -15,7 +15,7 @@ from sourcewise.core.answer.citations import MARKER
 from sourcewise.core.engine import Engine
 from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.gold import GoldItem, GoldSource
-from sourcewise.core.llm.base import ChatModel, Message
+from sourcewise.core.llm.base import Message
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
 from sourcewise.core.text.sentences import first_sentence
 from sourcewise.core.types import Passage
@@ -52,14 +52,14 @@ def template_question(p: Passage) -> tuple[str, str]:
     return f"What does {os.path.basename(p.path)}{page} say about {topic}?", answer
 
 
-def draft_item(model: ChatModel, p: Passage, number: int, cancel: CancelToken | None) -> GoldItem:
+def draft_item(engine: Engine, p: Passage, number: int, cancel: CancelToken | None) -> GoldItem:
     label = f"[1] {os.path.basename(p.path)}" + (f", page {p.page}" if p.page else "")
     messages: list[Message] = [
         {"role": "system", "content": SYSTEM},
         {"role": "user",
          "content": USER.format(passage=f"{label}\n{p.text.strip()[:_MAX_PASSAGE_CHARS]}")},
     ]  # fmt: skip
-    reply = "".join(model.stream_chat(messages, max_tokens=160, temperature=0.0, cancel=cancel))
+    reply = engine.models.generate(messages, max_tokens=160, temperature=0.0, cancel=cancel)
     parsed = parse_reply(reply)
     question, answer = parsed or template_question(p)
     return GoldItem(
@@ -69,7 +69,7 @@ def draft_item(model: ChatModel, p: Passage, number: int, cancel: CancelToken | 
         sources=[GoldSource(p.path, p.page)],
         answerable=True,
         reviewed=False,
-        extra={"chunk_id": p.chunk_id, "generated_by": model.name,
+        extra={"chunk_id": p.chunk_id, "generated_by": engine.models.chat_name(),
                "template": parsed is None},
     )  # fmt: skip
 
@@ -83,13 +83,13 @@ def generate_gold(
     cancel: CancelToken | None = None,
 ) -> list[GoldItem]:
     """Draft up to ``n`` gold items from passages sampled (seeded) across the index."""
-    model = engine.models.chat_model()
+    engine.models.chat_name()  # ModelError now, not after sampling, when there is no model
     passages = sample_passages(engine, n, seed)
     items = []
     for i, p in enumerate(passages, start=1):
         if cancel is not None:
             cancel.check()
-        items.append(draft_item(model, p, i, cancel))
+        items.append(draft_item(engine, p, i, cancel))
         if progress is not None:
             progress(Progress("generate", i, len(passages), items[-1].question))
     return items

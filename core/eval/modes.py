@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.llm.base import ChatModel, Message
+from sourcewise.core.llm.base import Message
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import Settings
-from sourcewise.core.types import Answer, Timings
+from sourcewise.core.types import Answer, AskOptions, Timings
 
 MODES = ("base", "rag", "lora", "lora+rag")
 
@@ -21,8 +21,6 @@ CLOSED_BOOK_SYSTEM = (
     "Answer the question concisely from your own knowledge. "
     "If you do not know the answer, say that you do not know."
 )
-
-ModelFor = Callable[[str | None], ChatModel]  # adapter name (None: no adapter) -> chat model
 
 
 def uses_retrieval(mode: str) -> bool:
@@ -42,69 +40,75 @@ def closed_book_messages(question: str) -> list[Message]:
 
 
 Asker = Callable[[str, CancelToken | None], Answer]  # question, cancel -> answer
+EngineFor = Callable[[str | None], Engine]  # adapter name (None: no adapter) -> its engine
 
 
-def asker(engine: Engine, model: ChatModel, mode: str, adapter: str | None = None) -> Asker:
-    """Answers in ``mode`` with ``model``, made from the settings of ``adapter`` (the adapter,
-    if any, is already in the model).
+def asker(engine: Engine, mode: str) -> Asker:
+    """Answers in ``mode`` with ``engine`` (the engine of the mode's adapter, if any).
 
-    The retrieval modes answer exactly as ``Engine.answers.ask`` does, through the engine's one
-    answer pipeline (the judge threshold of this model and adapter, the router of answer modes);
-    only the search is the plain one: evaluation runs are not user questions and stay out of
-    the answer log.
+    The retrieval modes answer exactly as a user's question is answered: through
+    ``engine.answers.ask`` (the judge threshold of this model and adapter, the router of
+    answer modes), with ``record`` off: evaluation runs are not user questions and stay out
+    of the answer log.
     """
     if uses_retrieval(mode):
-        pipeline = engine.answers.pipeline(model, settings=settings_for(engine, adapter))
-        return lambda question, cancel: pipeline.ask(question, cancel=cancel)
-    return lambda question, cancel: closed_book(engine, model, question, cancel)
+        return lambda question, cancel: engine.answers.ask(
+            question, AskOptions(cancel=cancel, record=False)
+        )
+    return lambda question, cancel: closed_book(engine, question, cancel)
 
 
-def closed_book(
-    engine: Engine, model: ChatModel, question: str, cancel: CancelToken | None
-) -> Answer:
+def closed_book(engine: Engine, question: str, cancel: CancelToken | None) -> Answer:
     """The model alone, answering from what it learned."""
     timings = Timings()
     start = time.perf_counter()
     pieces: list[str] = []
-    for piece in model.stream_chat(closed_book_messages(question), cancel=cancel,
-                                   max_tokens=engine.settings.llm.max_tokens,
-                                   temperature=engine.settings.llm.temperature):  # fmt: skip
+
+    def first_token(piece: str) -> None:
         if not pieces:
             timings.ttft_ms = (time.perf_counter() - start) * 1000
         pieces.append(piece)
+
+    text = engine.models.generate(closed_book_messages(question), on_token=first_token,
+                                  cancel=cancel)  # fmt: skip
     if cancel is not None:
         cancel.check()
     timings.total_ms = (time.perf_counter() - start) * 1000
-    return Answer(question, "".join(pieces).strip(), standalone_query=question, timings=timings)
+    return Answer(question, text.strip(), standalone_query=question, timings=timings)
 
 
-def settings_for(engine: Engine, adapter: str | None) -> Settings:
-    """The settings a model with ``adapter`` is made from: the engine's own where its adapter
+def settings_for(settings: Settings, adapter: str | None) -> Settings:
+    """The settings a model with ``adapter`` is made from: ``settings`` where its adapter
     setting matches, else the same with ``llm.adapter`` replaced."""
-    if adapter == engine.settings.llm.adapter:
-        return engine.settings
-    llm = engine.settings.llm.model_copy(update={"adapter": adapter})
-    return engine.settings.model_copy(update={"llm": llm})
+    if adapter == settings.llm.adapter:
+        return settings
+    llm = settings.llm.model_copy(update={"adapter": adapter})
+    return settings.model_copy(update={"llm": llm})
 
 
-def default_models(engine: Engine) -> ModelFor:
-    """Chat models per adapter: the engine's own where its adapter setting matches, otherwise
-    one built from the same settings with ``llm.adapter`` replaced (cached)."""
-    from sourcewise.core.factory import make_chat_model
-    from sourcewise.core.modelstore.store import ModelStore
+class AdapterEngines:
+    """The engine each adapter runs in: ``engine`` where its adapter setting matches, else
+    one built (once, by ``build``; the factory's by default) from the same settings with
+    ``llm.adapter`` replaced, over the same library. It loads its own models, as the adapter's
+    chat model always had to be; :meth:`close` closes the engines built here."""
 
-    cache: dict[str | None, ChatModel] = {}
+    def __init__(self, engine: Engine, build: Callable[[Settings], Engine] | None = None) -> None:
+        self.engine = engine
+        self._build = build
+        self._built: dict[str | None, Engine] = {}
 
-    def model_for(adapter: str | None) -> ChatModel:
-        if adapter == engine.settings.llm.adapter:
-            return engine.models.chat_model()
-        if adapter not in cache:
-            model = make_chat_model(settings_for(engine, adapter), ModelStore(engine.settings))
-            if model is None:
-                from sourcewise.core.errors import ModelError
+    def __call__(self, adapter: str | None) -> Engine:
+        if adapter == self.engine.settings.llm.adapter:
+            return self.engine
+        if adapter not in self._built:
+            if self._build is None:
+                from sourcewise.core.factory import build_engine
 
-                raise ModelError("no chat model is configured")
-            cache[adapter] = model
-        return cache[adapter]
+                self._build = build_engine
+            self._built[adapter] = self._build(settings_for(self.engine.settings, adapter))
+        return self._built[adapter]
 
-    return model_for
+    def close(self) -> None:
+        for engine in self._built.values():
+            engine.close()
+        self._built.clear()

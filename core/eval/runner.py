@@ -12,7 +12,7 @@ from typing import Any
 from sourcewise.core.engine import Engine
 from sourcewise.core.eval import metrics as m
 from sourcewise.core.eval.gold import GoldItem
-from sourcewise.core.eval.modes import ModelFor, asker, default_models, uses_adapter
+from sourcewise.core.eval.modes import AdapterEngines, EngineFor, asker, uses_adapter
 from sourcewise.core.eval.modes import uses_retrieval as with_retrieval
 from sourcewise.core.progress import CancelToken, Progress, ProgressCallback
 from sourcewise.core.settings import Settings
@@ -82,14 +82,33 @@ def evaluate(
     k: int = 10,
     modes: Sequence[str] = ("rag",),
     adapter: str | None = None,
-    models: ModelFor | None = None,
+    engines: EngineFor | None = None,
     gold: str = "",
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> EvalResult:
-    """Retrieval metrics once per question, answer metrics once per question and mode."""
+    """Retrieval metrics once per question, answer metrics once per question and mode;
+    ``engines`` gives the engine of each mode's adapter (by default :class:`AdapterEngines`,
+    closed at the end)."""
+    own = AdapterEngines(engine)  # builds nothing unless asked
+    try:
+        return _evaluate(engine, items, k, modes, adapter, engines or own, gold, progress, cancel)
+    finally:
+        own.close()
+
+
+def _evaluate(
+    engine: Engine,
+    items: Sequence[GoldItem],
+    k: int,
+    modes: Sequence[str],
+    adapter: str | None,
+    engine_for: EngineFor,
+    gold: str,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> EvalResult:
     report = progress or (lambda _: None)
-    model_for = models or default_models(engine)
     total = len(items) * (1 + len(modes))
     done = 0
     retrieval_rows = []
@@ -102,15 +121,15 @@ def evaluate(
     results = []
     for mode in modes:
         name = adapter if uses_adapter(mode) else None
-        model = model_for(name)
-        ask = asker(engine, model, mode, name)
+        runs = engine_for(name)
+        ask = asker(runs, mode)
         rows = []
         for item in items:
             ans = ask(item.question, cancel)
             rows.append(answer_row(item, mode, ans))
             done += 1
             report(Progress(mode, done, total, item.question))
-        results.append(ModeResult(mode, model.name, name, rows, mode_metrics(rows)))
+        results.append(ModeResult(mode, runs.models.chat_name(), name, rows, mode_metrics(rows)))
     return EvalResult(
         gold=gold, k=k, created=datetime.now().isoformat(timespec="seconds"),
         questions=len(items), retrieval=retrieval_metrics(retrieval_rows, k),

@@ -22,7 +22,7 @@ from sourcewise.core.filter_options import build_filters
 from sourcewise.core.mcp.resources import document_json, document_uri
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.rendering.render import answer_json, hit_json
-from sourcewise.core.types import SearchFilters
+from sourcewise.core.types import AskOptions, SearchFilters
 
 NOTHING_INDEXED = "nothing is indexed yet: index a folder first (sourcewise index FOLDER)"
 MAX_K = 50
@@ -132,7 +132,7 @@ def search(engine: Engine, args: Mapping[str, Any]) -> dict[str, Any]:
 def ask(engine: Engine, args: Mapping[str, Any], cancel: CancelToken) -> dict[str, Any]:
     _require_documents(engine)
     return answer_json(
-        engine.answers.ask(str(args["question"]), filters=_filters(args), cancel=cancel)
+        engine.answers.ask(str(args["question"]), AskOptions(filters=_filters(args), cancel=cancel))
     )
 
 

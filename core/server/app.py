@@ -36,7 +36,7 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.rendering.render import answer_json, citation_json
-from sourcewise.core.types import Answer, ChatTurn, SearchFilters
+from sourcewise.core.types import Answer, AskOptions, ChatTurn, SearchFilters
 
 
 class BadRequest(Exception):
@@ -150,8 +150,9 @@ class ChatService:
         with self.lock:
             if cancel is not None:
                 cancel.check()  # the client left while waiting for the lock
-            return self.engine.answers.ask(req.question, filters=req.filters, history=req.history,
-                                   on_token=on_token, cancel=cancel, max_tokens=req.max_tokens)  # fmt: skip
+            options = AskOptions(filters=req.filters, history=req.history, on_token=on_token,
+                                 cancel=cancel, max_tokens=req.max_tokens)  # fmt: skip
+            return self.engine.answers.ask(req.question, options)
 
 
 def create_app(engine: Engine) -> Starlette:

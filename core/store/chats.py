@@ -65,13 +65,6 @@ class ChatStore:
                 return conv
         raise SourcewiseError(f"no conversation with id {conversation_id}")
 
-    def rename(self, conversation_id: int, title: str) -> None:
-        self._require(conversation_id)
-        with self._lock, self.db.conn:
-            self.db.execute(
-                "UPDATE conversations SET title = ? WHERE id = ?", [_title(title), conversation_id]
-            )
-
     def delete(self, conversation_id: int) -> None:
         self._require(conversation_id)
         with self._lock, self.db.conn:

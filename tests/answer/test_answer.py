@@ -12,7 +12,7 @@ from sourcewise.core.answer import prompts
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.testing import EchoChatModel, OverlapReranker, ScriptedChatModel
-from sourcewise.core.types import ChatTurn, SearchFilters
+from sourcewise.core.types import AskOptions, ChatTurn, SearchFilters
 from tests.answer.conftest import (
     INJECTION,
     WARRANTY,
@@ -24,7 +24,7 @@ def test_answer_cites_the_right_chunk_and_page(engine: Engine) -> None:
     engine.settings.answer.max_sources = 1  # no neighbouring pages merged into the source
     streamed: list[str] = []
     answer = engine.answers.ask(
-        "How long is the warranty of the Falcon X2 drone?", on_token=streamed.append
+        "How long is the warranty of the Falcon X2 drone?", AskOptions(on_token=streamed.append)
     )
     assert not answer.abstained
     assert "18 months" in answer.answer
@@ -60,7 +60,8 @@ def test_invented_markers_are_removed(tmp_path: Path, docs: Path) -> None:
 def test_abstains_when_nothing_is_found(engine: Engine) -> None:
     tokens: list[str] = []
     answer = engine.answers.ask(
-        "warranty?", filters=SearchFilters(collections=("nope",)), on_token=tokens.append
+        "warranty?",
+        AskOptions(filters=SearchFilters(collections=("nope",)), on_token=tokens.append),
     )
     assert answer.abstained and answer.citations == [] and answer.answer.startswith(prompts.ABSTAIN)
     assert "".join(tokens) == answer.answer and answer.reason in answer.answer
@@ -90,7 +91,9 @@ def test_cancel_mid_stream(engine: Engine) -> None:
         cancel.cancel()
 
     with pytest.raises(Cancelled):
-        engine.answers.ask("How long is the Falcon X2 warranty?", on_token=on_token, cancel=cancel)
+        engine.answers.ask(
+            "How long is the Falcon X2 warranty?", AskOptions(on_token=on_token, cancel=cancel)
+        )
     assert len(seen) == 1
 
 
@@ -109,7 +112,7 @@ def test_cancel_from_another_thread_while_the_model_waits(tmp_path: Path, docs: 
     cancel = CancelToken()
     threading.Timer(0.08, cancel.cancel).start()
     with pytest.raises(Cancelled):
-        engine.answers.ask("How long is the Falcon X2 warranty?", cancel=cancel)
+        engine.answers.ask("How long is the Falcon X2 warranty?", AskOptions(cancel=cancel))
     engine.close()
 
 
@@ -141,7 +144,7 @@ def test_follow_up_uses_history(engine: Engine) -> None:
         ChatTurn("user", "How long is the Falcon X2 warranty?"),
         ChatTurn("assistant", "18 months [1]."),
     ]
-    answer = engine.answers.ask("and batteries?", history=history)
+    answer = engine.answers.ask("and batteries?", AskOptions(history=history))
     assert "Falcon X2" in answer.standalone_query and "batteries" in answer.standalone_query
     assert INJECTION not in model.prompts[-1][0]["content"]
 
@@ -158,7 +161,7 @@ def test_an_injected_rewriter_gets_the_follow_up_and_the_history(engine: Engine)
     model = engine._parts.require_chat_model()
     answerer = Answerer(engine.settings, model, engine.library.search, None, rewriter)
     history = [ChatTurn("user", "Tell me about the Falcon X2."), ChatTurn("assistant", "A drone.")]
-    answer = answerer.ask("and its warranty?", history=history)
+    answer = answerer.ask("and its warranty?", AskOptions(history=history))
     assert calls == [("and its warranty?", 2)]
     assert answer.standalone_query == "How long is the Falcon X2 warranty?"
 

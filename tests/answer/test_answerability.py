@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sourcewise.core.answer.answerability import YES, judge, missing_names, yes_probability
 from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.types import AskOptions
 from tests.answer.conftest import fake_engine
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
@@ -74,8 +75,7 @@ def test_sources_are_reported_before_the_answer_streams(tmp_path: Path, docs: Pa
     events: list[str] = []
     engine = fake_engine(tmp_path / "home", EchoChatModel())
     engine.library.index([docs])
-    engine.answers.ask(QUESTION, on_sources=lambda cites: events.append(f"sources:{len(cites)}"),
-               on_token=lambda _: events.append("token"))  # fmt: skip
+    engine.answers.ask(QUESTION, AskOptions(on_sources=lambda cites: events.append(f"sources:{len(cites)}"), on_token=lambda _: events.append("token")))  # fmt: skip
     assert events[0].startswith("sources:") and events[0] != "sources:0" and "token" in events
     engine.close()
 
@@ -135,7 +135,7 @@ def test_an_adapter_judges_with_the_threshold_its_card_records(tmp_path: Path) -
     engine = fake_engine(tmp_path / "home2", model)
     engine.settings.llm.adapter = "reader"
     engine.settings.models_dir = tmp_path / "models"
-    assert engine.answers.pipeline().judge_threshold == 0.62
+    assert engine.answers._pipeline().judge_threshold == 0.62
     engine.close()
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sourcewise.core.answer import prompts
 from sourcewise.core.testing import ScriptedChatModel
+from sourcewise.core.types import AskOptions
 from tests.answer.conftest import WARRANTY, fake_engine
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
@@ -18,7 +19,7 @@ def _ask(
     engine.settings.answer.verify = verify
     engine.library.index([docs])
     streamed: list[str] = []
-    answer = engine.answers.ask(QUESTION, on_token=streamed.append)
+    answer = engine.answers.ask(QUESTION, AskOptions(on_token=streamed.append))
     engine.close()
     return answer, streamed
 

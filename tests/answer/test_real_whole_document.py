@@ -11,7 +11,7 @@ import pytest
 
 from sourcewise.core.factory import build_engine
 from sourcewise.core.settings import Settings
-from sourcewise.core.types import SearchFilters
+from sourcewise.core.types import AskOptions, SearchFilters
 from tests.answer.test_real_answer import _models_dir
 from tests.answer.test_whole_document import make_report
 
@@ -37,7 +37,7 @@ def test_summarize_cites_each_section_and_the_scope_holds(tmp_path: Path) -> Non
             assert all(c.path == str(report) and c.page in section.pages for c in section.citations)
         assert digest.summary and {c.path for c in digest.citations} == {str(report)}
         scope = SearchFilters(documents=(str(report),))
-        answer = engine.answers.ask("When do lunch orders close?", filters=scope)
+        answer = engine.answers.ask("When do lunch orders close?", AskOptions(filters=scope))
         assert {c.path for c in answer.citations} <= {str(report)}
     finally:
         engine.close()

@@ -16,7 +16,7 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import CancelToken, Progress
 from sourcewise.core.testing import EchoChatModel
-from sourcewise.core.types import SearchFilters
+from sourcewise.core.types import AskOptions, SearchFilters
 from tests import fakes
 from tests.cli.test_answer_cli import FAKES
 
@@ -160,7 +160,7 @@ def test_a_scoped_question_never_cites_another_document(engine: Engine, library:
     scope = SearchFilters(documents=(report,))
     hits = engine.library.search("deadline for lunch orders", 5, scope)
     assert hits and {h.path for h in hits} == {report}
-    answer = engine.answers.ask("What is the deadline for lunch orders?", filters=scope)
+    answer = engine.answers.ask("What is the deadline for lunch orders?", AskOptions(filters=scope))
     assert answer.mode == "passages"
     assert {c.path for c in answer.citations} <= {report}
 
@@ -168,12 +168,11 @@ def test_a_scoped_question_never_cites_another_document(engine: Engine, library:
 def test_routing_reads_the_scoped_document_for_a_summary(engine: Engine, library: Path) -> None:
     report = str((library / "ferry-review-2025.pdf").resolve())
     answer = engine.answers.ask(
-        "Summarize this document", filters=SearchFilters(documents=(report,))
+        "Summarize this document", AskOptions(filters=SearchFilters(documents=(report,)))
     )
     assert answer.mode == "document" and "Read whole" in answer.reason
     assert answer.citations and {c.path for c in answer.citations} == {report}
-    forced = engine.answers.ask("Summarize this document", filters=SearchFilters(documents=(report,)),
-                        mode="passages")  # fmt: skip
+    forced = engine.answers.ask("Summarize this document", AskOptions(filters=SearchFilters(documents=(report,)), mode="passages"))  # fmt: skip
     assert forced.mode == "passages"
 
 

@@ -15,7 +15,7 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
 from sourcewise.core.settings import Settings
 from sourcewise.core.testing import EchoChatModel, HashEmbedder
-from sourcewise.core.types import Answer
+from sourcewise.core.types import Answer, AskOptions
 from sourcewise.desktop.main_window import MainWindow
 from sourcewise.desktop.qt import QUrl
 
@@ -51,9 +51,9 @@ def _spy_history(monkeypatch, engine: Engine) -> list[list[Any]]:  # type: ignor
     seen: list[list[Any]] = []
     real = engine.answers.ask
 
-    def ask(question: str, **kwargs: Any) -> Answer:
-        seen.append(list(kwargs.get("history", ())))
-        return real(question, **kwargs)
+    def ask(question: str, options: AskOptions | None = None) -> Answer:
+        seen.append(list(options.history or ()) if options is not None else [])
+        return real(question, options)
 
     monkeypatch.setattr(engine.answers, "ask", ask)
     return seen

@@ -12,6 +12,7 @@ import pytest
 from sourcewise.core.components import Makers
 from sourcewise.core.engine import Engine
 from sourcewise.core.factory import build_engine
+from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import Progress
 from sourcewise.core.settings import RetrievalSettings, Settings, load_settings
@@ -146,12 +147,12 @@ def test_the_dialog_lists_models_not_installed_and_installs_one_with_progress(
 ) -> None:
     calls: list[str] = []
 
-    def install(name: str, **kwargs: Any) -> Path:
+    def install(store: ModelStore, name: str, **kwargs: Any) -> Path:
         calls.append(name)
         kwargs["progress"](Progress("download", 1, 2, name))
-        return engine._parts.models.models_dir / f"{name}.gguf"
+        return store.models_dir / f"{name}.gguf"
 
-    monkeypatch.setattr(engine._parts.models, "install", install)
+    monkeypatch.setattr(ModelStore, "install", install)  # the catalogue's store installs
     dialog = open_settings_dialog(qtbot, window, tmp_path)
     labels = [dialog.chat_model.itemText(i) for i in range(dialog.chat_model.count())]
     wanted = next(i for i, t in enumerate(labels) if t.startswith("Qwen2.5-Coder 1.5B"))
@@ -210,18 +211,18 @@ def test_missing_models_are_offered_and_installed_in_the_background(
         assert missing == ["bge-small-en", "gemma3-270m-base"]
         calls: list[list[str]] = []
 
-        def install_many(names: list[str], **kwargs: Any) -> list[Path]:
+        def install_many(_store: ModelStore, names: list[str], **kwargs: Any) -> list[Path]:
             calls.append(list(names))
             kwargs["progress"](Progress("download", 1, 2, "bge-small-en"))
             return []
 
-        monkeypatch.setattr(fresh._parts.models, "install_many", install_many)
+        monkeypatch.setattr(ModelStore, "install_many", install_many)
         banner = window.banner
         banner.check(fresh)
         assert banner.isVisible() and "not installed" in banner.label.text()
         with qtbot.waitSignal(banner.installed, timeout=10_000):
             banner.install_button.click()
-        defaults = [s.name for s in fresh.models.library.defaults()]
+        defaults = [s.name for s in ModelCatalog(fresh.settings).defaults()]
         assert calls == [[*defaults, "gemma3-270m-base"]] and not banner.isVisible()
     finally:
         fresh.close()

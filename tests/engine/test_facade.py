@@ -11,6 +11,7 @@ import pytest
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.types import AskOptions
 from tests.fakes import fake_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +28,31 @@ def test_the_engine_is_four_parts_and_four_names(tmp_path: Path) -> None:
         engine.close()
 
 
+def _documented_parts() -> dict[str, set[str]]:
+    """Each part's names as the table in section 5 of docs/architecture.md lists them."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `engine\.(\w+)` \| (.+) \|$", text, re.M)
+    return {part: set(re.findall(r"(?:^|, )`(\w+)", names)) for part, names in rows}
+
+
+def test_each_part_has_exactly_the_names_the_architecture_lists(tmp_path: Path) -> None:
+    engine = fake_engine(tmp_path / "home", chat_model=EchoChatModel())
+    try:
+        documented = _documented_parts()
+        assert set(documented) == {"library", "answers", "conversations", "models"}
+        for part, names in documented.items():
+            public = {n for n in dir(getattr(engine, part)) if not n.startswith("_")}
+            assert public == names, part
+        assert sum(len(names) for names in documented.values()) == 29
+    finally:
+        engine.close()
+
+
 def test_no_client_reaches_the_store_the_chat_store_or_a_component() -> None:
-    leak = re.compile(r"index_store|\.chats\b|\._parts\b|engine\.(?:reranker|embedder)\b")
+    leak = re.compile(
+        r"index_store|\.chats\b|\._parts\b|\._pipeline\b|"
+        r"engine\.(?:reranker|embedder)\b"
+    )
     found = [f"{path.relative_to(ROOT)}:{n}"
              for folder in CLIENTS for path in sorted((ROOT / folder).rglob("*.py"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
@@ -51,10 +75,12 @@ def test_a_turn_stores_the_question_first_and_a_stopped_one_is_not_history(
         cancel = CancelToken()
         cancel.cancel()
         with pytest.raises(Cancelled):
-            engine.conversations.ask(turn.conversation_id, "And the battery?", cancel=cancel)
+            engine.conversations.ask(
+                turn.conversation_id, "And the battery?", AskOptions(cancel=cancel)
+            )
         roles = [m.role for m in engine.conversations.messages(turn.conversation_id)]
         assert roles == ["user", "assistant", "user"]  # the stopped question is kept, shown
-        history = engine.conversations.history(turn.conversation_id)
+        history = engine.conversations._history(turn.conversation_id)
         assert [t.content for t in history] == ["How long is the warranty?", turn.answer.answer]
     finally:
         engine.close()

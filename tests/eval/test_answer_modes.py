@@ -18,7 +18,7 @@ from sourcewise.core.eval.gold import GoldItem
 from sourcewise.core.eval.runner import evaluate
 from sourcewise.core.settings import Settings
 from sourcewise.core.testing import EchoChatModel
-from sourcewise.core.types import READING_MODES, Answer, Citation
+from sourcewise.core.types import READING_MODES, Answer, AskOptions, Citation
 from tests.answer.conftest import fake_engine
 
 CLOCK_REPLY = "It is time to check the warranty [1]."
@@ -36,8 +36,8 @@ class ClockMode:
 
     def answer(self, question: str, route: Route, call: Call) -> Answer:
         [hit] = call.search("warranty", 1, call.scope)
-        if call.on_token is not None:
-            call.on_token(CLOCK_REPLY)
+        if call.options.on_token is not None:
+            call.options.on_token(CLOCK_REPLY)
         cite = Citation(1, hit.path, hit.page, hit.chunk_id, hit.text)
         return Answer(question, CLOCK_REPLY, [cite], standalone_query=question, mode=self.name,
                       reason=route.reason)  # fmt: skip
@@ -69,13 +69,13 @@ def test_a_registered_mode_is_routed_and_answers_through_engine_ask(
     clock: ClockMode, engine: Engine
 ) -> None:
     streamed: list[str] = []
-    answer = engine.answers.ask("What time is it?", on_token=streamed.append)
+    answer = engine.answers.ask("What time is it?", AskOptions(on_token=streamed.append))
     assert (answer.mode, answer.answer, streamed) == ("clock", CLOCK_REPLY, [CLOCK_REPLY])
     assert answer.citations[0].path.endswith(".pdf") or answer.citations[0].path
     assert answer.log_id is not None  # logged like any answer
     other = engine.answers.ask("How long is the warranty of the Falcon X2 drone?")
     assert other.mode == "passages"  # the other questions go where they went before
-    forced = engine.answers.ask("What time is it?", mode="passages")
+    forced = engine.answers.ask("What time is it?", AskOptions(mode="passages"))
     assert forced.mode == "passages"  # a forced mode still decides
 
 

@@ -11,9 +11,11 @@ import pytest
 from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.engine import Engine
 from sourcewise.core.eval.gold import GoldItem
-from sourcewise.core.eval.modes import asker
+from sourcewise.core.eval.modes import AdapterEngines, asker
 from sourcewise.core.eval.runner import evaluate
-from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.factory import build_engine
+from sourcewise.core.settings import Settings
+from sourcewise.core.testing import EchoChatModel, HashEmbedder
 from sourcewise.core.types import Answer
 from tests.answer.conftest import fake_engine
 
@@ -45,7 +47,7 @@ def _shown(answer: Answer) -> tuple[Any, ...]:
 def test_eval_answers_exactly_as_ask(tmp_path: Path, corpus: Path, p_yes: float) -> None:
     engine, model = _engine(tmp_path / "home", corpus, p_yes)
     try:
-        evaluated = [asker(engine, model, "rag")(q, None) for q in QUESTIONS]
+        evaluated = [asker(engine, "rag")(q, None) for q in QUESTIONS]
         assert engine.answers.log() == []  # eval questions are not logged
         asked = [engine.answers.ask(q) for q in QUESTIONS]
         assert [_shown(a) for a in evaluated] == [_shown(a) for a in asked]
@@ -76,17 +78,30 @@ def test_the_eval_report_scores_the_products_decisions(tmp_path: Path, corpus: P
 
 
 def test_each_mode_is_judged_with_its_own_models_threshold(tmp_path: Path, corpus: Path) -> None:
-    """lora+rag runs the adapter's model: its card's threshold judges, not the base model's."""
+    """lora+rag runs the adapter's model, in an engine of its own over the same library: its
+    card's threshold judges, not the base model's."""
     engine, _ = _engine(tmp_path / "home", corpus, 0.6)
     adapters = tmp_path / "models" / "adapters"
     adapters.mkdir(parents=True)
     (adapters / "reader.gguf").write_bytes(b"GGUF")
     (adapters / "reader.json").write_text('{"answerable_threshold": 0.55}', encoding="utf-8")
     engine.settings.models_dir = tmp_path / "models"
+    tuned = EchoChatModel(p_yes=0.6)
+    built: list[Settings] = []
+
+    def build(settings: Settings) -> Engine:
+        built.append(settings)
+        return build_engine(settings, embedder=HashEmbedder(), chat_model=tuned, reranker=None)
+
+    engines = AdapterEngines(engine, build)
     try:
-        tuned = EchoChatModel(p_yes=0.6)
-        assert asker(engine, engine._parts.require_chat_model(), "rag")(WARRANTY, None).abstained
-        assert not asker(engine, tuned, "lora+rag", "reader")(WARRANTY, None).abstained
+        assert engines(None) is engine and built == []
+        assert asker(engines(None), "rag")(WARRANTY, None).abstained
+        assert not asker(engines("reader"), "lora+rag")(WARRANTY, None).abstained
+        assert engines("reader") is engines("reader") and len(built) == 1  # built once
+        assert built[0].llm.adapter == "reader" and built[0].home == engine.settings.home
+        assert engine.answers.log() == []  # neither engine logged an eval question
+        engines.close()
         engine.settings.llm.adapter = "reader"  # the product running the adapter agrees
         assert not engine.answers.ask(WARRANTY).abstained
     finally:

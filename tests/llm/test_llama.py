@@ -15,6 +15,7 @@ from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.settings import Settings
 from sourcewise.core.testing import HashEmbedder
+from sourcewise.core.types import AskOptions
 from tests.answer.conftest import real_models_dir
 
 
@@ -131,7 +132,7 @@ def test_ask_end_to_end_fills_timings(tmp_path: Path, docs: Path, smol: LlamaCha
     engine.library.index([docs])
     streamed: list[str] = []
     answer = engine.answers.ask(
-        "How long is the warranty of the Falcon X2 drone?", on_token=streamed.append
+        "How long is the warranty of the Falcon X2 drone?", AskOptions(on_token=streamed.append)
     )
     # The opening is held back until it reads as an answer, so a short reply may arrive whole.
     assert streamed and answer.answer

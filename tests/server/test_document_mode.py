@@ -20,6 +20,7 @@ from sourcewise.core.llm.base import Message
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.server.app import create_app
 from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.types import AskOptions
 from tests import fakes
 from tests.answer.test_whole_document import SECTIONS, make_report
 
@@ -93,7 +94,7 @@ def test_a_whole_document_answer_is_cut_at_max_tokens(engine: Engine) -> None:
     engine._parts.chat_model = model = Counting()
     full = engine.answers.ask(SUMMARY)
     assert full.mode == "document" and model.count_tokens(full.answer) > 20
-    answer = engine.answers.ask(SUMMARY, max_tokens=20)
+    answer = engine.answers.ask(SUMMARY, AskOptions(max_tokens=20))
     assert answer.mode == "document" and answer.usage.truncated
     assert 0 < model.count_tokens(answer.answer) <= 20
     assert full.answer.startswith(answer.answer)

@@ -7,7 +7,7 @@ import pytest
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.store.chats import ChatStore
-from sourcewise.core.types import ChatTurn
+from sourcewise.core.types import AskOptions, ChatTurn
 from tests.answer.conftest import docs, engine  # the fixtures: an engine with indexed files
 
 __all__ = ["docs", "engine"]
@@ -88,7 +88,8 @@ def test_abstained_answers_are_marked_in_the_export(engine: Engine) -> None:
     conv = store.create()
     store.append(conv, "user", "anything")
     store.append_answer(
-        conv, engine.answers.ask("anything", filters=SearchFilters(collections=("none",)))
+        conv,
+        engine.answers.ask("anything", AskOptions(filters=SearchFilters(collections=("none",)))),
     )
     assert store.messages(conv)[1].abstained
     assert "do not cover this" in store.export_markdown(conv)

@@ -10,7 +10,7 @@ reading) for a mode to reuse.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,12 +18,8 @@ from sourcewise.core.answer.answerer import Answerer
 from sourcewise.core.answer.document_answers import DocumentAnswerer
 from sourcewise.core.answer.routing import Route
 from sourcewise.core.llm.metered import MeteredChatModel
-from sourcewise.core.progress import CancelToken, ProgressCallback
 from sourcewise.core.settings import Settings
-from sourcewise.core.types import Answer, ChatTurn, Citation, SearchFilters, SearchFn
-
-TokenCallback = Callable[[str], None]
-SourcesCallback = Callable[[list[Citation]], None]
+from sourcewise.core.types import Answer, AskOptions, SearchFilters, SearchFn
 
 
 @dataclass
@@ -33,17 +29,17 @@ class Call:
     settings: Settings  # capped to the call's max_tokens (a copy) or the pipeline's own
     model: MeteredChatModel  # counts the tokens of this answer
     search: SearchFn
-    scope: SearchFilters
+    options: AskOptions  # the caller's: history, callbacks, cancel; filters always set
     forced: str  # reading.mode or the caller's mode: "auto" lets the router choose
     per_call: bool  # a max_tokens below llm.max_tokens was asked for
     answerer: Callable[[], Answerer]  # the passage answerer with these settings and model
     documents: DocumentAnswerer  # whole-document routing and reading with them
-    history: Sequence[ChatTurn] = ()
-    on_token: TokenCallback | None = None
-    on_sources: SourcesCallback | None = None
-    cancel: CancelToken | None = None
-    progress: ProgressCallback | None = None
     cut: bool = False  # set by a mode that cut its answer to max_tokens (usage.truncated)
+
+    @property
+    def scope(self) -> SearchFilters:
+        """What the search is limited to (the caller's filters)."""
+        return self.options.filters or SearchFilters()
 
 
 class AnswerMode(Protocol):
@@ -56,5 +52,5 @@ class AnswerMode(Protocol):
         ...
 
     def answer(self, question: str, route: Route, call: Call) -> Answer:
-        """The answer, streamed through ``call.on_token``."""
+        """The answer, streamed through ``call.options.on_token``."""
         ...

@@ -26,20 +26,19 @@ class DocumentMode:
         settings = call.settings
         targets = list(route.targets)
         if not (call.per_call and _too_short_to_read(settings)):
-            answer = call.documents.answer(question, route, targets, progress=call.progress,
-                                           cancel=call.cancel)  # fmt: skip
+            answer = call.documents.answer(question, route, targets,
+                                           progress=call.options.progress,
+                                           cancel=call.options.cancel)  # fmt: skip
             if call.per_call:  # the caller's max_tokens holds for a document's answer too
                 call.cut = _cut(answer, settings.llm.max_tokens, call.model.count_tokens)
-            if call.on_token is not None:
-                call.on_token(answer.answer)
+            if call.options.on_token is not None:
+                call.options.on_token(answer.answer)
             return answer
         # A whole-document answer is at least a note per section: a reply capped below one
         # cannot carry it, and reading every section for it is work thrown away. One bounded
         # pass instead: the best passages of the documents meant.
         scope = replace(call.scope, documents=tuple(targets))
-        answer = call.answerer().ask(question, filters=scope, history=call.history,
-                                     on_token=call.on_token, on_sources=call.on_sources,
-                                     cancel=call.cancel)  # fmt: skip
+        answer = call.answerer().ask(question, replace(call.options, filters=scope))
         if not answer.abstained:
             answer.reason = answer.reason or _short_reason(route, settings)
         return answer

@@ -15,6 +15,4 @@ class PassagesMode:
         return Route("passages", "answer", "the top passages answer it")
 
     def answer(self, question: str, route: Route, call: Call) -> Answer:
-        return call.answerer().ask(question, filters=call.scope, history=call.history,
-                                   on_token=call.on_token, on_sources=call.on_sources,
-                                   cancel=call.cancel)  # fmt: skip
+        return call.answerer().ask(question, call.options)

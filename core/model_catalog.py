@@ -1,10 +1,12 @@
-"""The models a user can choose and install, for the engine's clients (the desktop app).
+"""The model catalogue: the models a user can choose and install, for the engine's clients
+(the desktop app's settings dialog and first-run banner).
 
-A facade over :class:`~sourcewise.core.modelstore.store.ModelStore` that answers in
-:mod:`sourcewise.core.types`, so the settings dialog and the first-run banner never reach
-into the model store. It is built from settings alone (``Engine.models.library`` shares the
-engine's store), so the settings dialog lists and installs models even when no engine could
-start.
+The catalogue is what a client sees: the manifest's models as
+:class:`~sourcewise.core.types.ModelInfo`, GGUF files found on this machine, installs with
+progress. Behind it, :class:`~sourcewise.core.modelstore.store.ModelStore` is the store of
+model files on disk (manifest specs, paths, download, verify), which the engine's components
+load from; no client reaches it. The catalogue is built from settings alone, so the settings
+dialog lists and installs models even when no engine could start.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
     from sourcewise.core.modelstore.store import ModelStore
 
 
-class ModelLibrary:
+class ModelCatalog:
+    """The manifest's models, listed, looked for on this machine and installed."""
+
     def __init__(self, settings: Settings, store: ModelStore | None = None) -> None:
         if store is None:
             from sourcewise.core.modelstore.store import ModelStore

@@ -94,11 +94,23 @@ def row_text(
     if header is not None and len(header) >= len([c for c in row if c]):
         pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
         return "; ".join(pairs) + suffix
-    kept = [c for c in row if c and c != "$"]
+    kept = _figures(row)
     if columns and len(kept) == len(columns) + 1 and all(_is_number(v) for v in kept[1:]):
         pairs = [f"{c}: {v}" for c, v in zip(columns, kept[1:], strict=True) if c is not None]
         return f"{kept[0]} — " + "; ".join(pairs) + suffix
     return " | ".join(kept) + suffix
+
+
+def _figures(row: Sequence[str]) -> list[str]:
+    """A statement row's non-empty cells, a "$" cell dropped and a "%" cell joined to the
+    figure before it (PDF statements set both apart: "| 12.5 | % | 15.7 | % |")."""
+    kept: list[str] = []
+    for cell in row:
+        if cell == "%" and kept:
+            kept[-1] += "%"
+        elif cell and cell != "$":
+            kept.append(cell)
+    return kept
 
 
 def period_columns(labels: str) -> list[str]:

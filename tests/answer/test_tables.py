@@ -184,3 +184,12 @@ def test_the_scale_an_exception_names_is_not_the_tables() -> None:
                "number of shares, which are reflected in thousands, and per-share amounts)")  # fmt: skip
     assert scale_of(caption) == "in millions"
     assert scale_of("Balance sheet (in thousands)") == "in thousands"
+
+
+def test_a_percent_cell_joins_its_figure() -> None:
+    row = ["Effective tax rate", "12.5", "%", "15.7", "%"]
+    columns = ["Three Months Ended July 1, 2023", "Three Months Ended June 25, 2022"]
+    assert tables.row_text(None, row, "", columns) == (
+        "Effective tax rate — Three Months Ended July 1, 2023: 12.5%; "
+        "Three Months Ended June 25, 2022: 15.7%"
+    )

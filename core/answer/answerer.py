@@ -22,7 +22,16 @@ from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
 from sourcewise.core.answer.grounding import missing_figures
-from sourcewise.core.answer.language import not_covered, passage_says, question_language
+from sourcewise.core.answer.language import (
+    MODEL_DECLINED,
+    NO_PASSAGE,
+    NOT_CLOSE,
+    NOT_STATED,
+    not_covered,
+    passage_says,
+    question_language,
+    reason_in,
+)
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.progress import CancelToken
@@ -44,7 +53,6 @@ TokenCallback = Callable[[str], None]
 SourcesCallback = Callable[[list[Citation]], None]
 
 _NEAREST = 3
-_MODEL_DECLINED = "The model found no answer in the passages."
 _REPAIRED = {
     "echo": "The model repeated its sources instead of answering; the best-matching sentence is quoted instead.",
     "markers": "The model gave no answer text; the best-matching sentence is quoted instead.",
@@ -89,16 +97,12 @@ class Answerer:
         timings = Timings(retrieve_ms=_ms(t0))
         base = Answer(question, "", standalone_query=query, timings=timings)
         if not hits:
-            return self._abstain(
-                base, [], "No passage in the indexed documents matches the question.", t0, on_token
-            )
+            return self._abstain(base, [], NO_PASSAGE, t0, on_token)
         t1 = time.perf_counter()
         sources = self._sources(query, hits)
         timings.evidence_ms = _ms(t1)
         if self._below_gate(hits, sources):
-            return self._abstain(
-                base, hits, "No passage matches the question closely.", t0, on_token
-            )
+            return self._abstain(base, hits, NOT_CLOSE, t0, on_token)
         if on_sources is not None:
             on_sources([self._citation(s, None) for s in sources])
         text = render(sources)
@@ -109,8 +113,7 @@ class Answerer:
             timings.judge_ms = _ms(t2)
             base.answerable = verdict.p_yes if verdict else None
             if verdict is not None and not verdict.answerable:
-                reason = "The passages found are on the topic but do not state the answer."
-                return self._abstain(base, hits, reason, t0, on_token)
+                return self._abstain(base, hits, NOT_STATED, t0, on_token)
         messages = prompts.answer_messages(text, query, question_language(question))
         timings.prompt_tokens = sum(self.model.count_tokens(m["content"]) for m in messages)
         out = generate(self.model, messages, [s.label for s in sources],
@@ -139,7 +142,8 @@ class Answerer:
         t0: float,
         on_token: TokenCallback | None,
     ) -> Answer:
-        text = prompts.abstain_text(reason, not_covered(question_language(answer.question)))
+        language = question_language(answer.question)  # the whole decline said in it
+        text = prompts.abstain_text(reason_in(reason, language), not_covered(language))
         if on_token is not None:
             on_token(text)
         answer.timings.total_ms = _ms(t0)
@@ -182,7 +186,7 @@ class Answerer:
         # outranks it: the bundled 0.5B adapter declined 7 of 40 answerable eval questions its
         # check had passed (docs/benchmarks.md), so the best sentence is quoted instead.
         if out.problem == "decline" and (base.answerable is None or not sources):
-            return self._abstain(base, hits, _MODEL_DECLINED, t0, on_token)
+            return self._abstain(base, hits, MODEL_DECLINED, t0, on_token)
         text, reason = self._repair(out, sources, on_token, question_language(base.question))
         # A repaired answer reaches the reader when the quote replaces the held-back reply.
         shown = out.first_token_at or time.perf_counter()
@@ -190,7 +194,7 @@ class Answerer:
         text = guard.drop_contradiction(cit.clean_markers(text, {s.n for s in sources}))
         if guard.is_decline(text) and not cit.cited_numbers(text):
             # The model's own "not covered": an abstention, with the passages it read.
-            return self._abstain(base, hits, _MODEL_DECLINED, t0, None)  # already streamed
+            return self._abstain(base, hits, MODEL_DECLINED, t0, None)  # already streamed
         refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
         text = tables.carry_scale(recite(attribute(text, refs), refs), [s.text for s in sources])
         citations = self._citations(text, sources, base.question)

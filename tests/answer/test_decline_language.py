@@ -1,6 +1,7 @@
 """Declines in the question's language, the reason too (issue 23, item 4): asked in Chinese or
 Russian, "The passages found are on the topic but do not state the answer." was said in English
-after a localised opening."""
+after a localised opening. And the English cross-encoder's gate declines only English questions.
+"""
 
 from __future__ import annotations
 
@@ -57,3 +58,27 @@ def test_an_english_or_unknown_language_keeps_the_english_reason() -> None:
     assert reason_in(NOT_STATED, None) == NOT_STATED
     assert reason_in(NOT_STATED, "Klingon") == NOT_STATED
     assert reason_in("A reason no table knows.", "German") == "A reason no table knows."
+
+
+def test_the_english_cross_encoder_gate_declines_only_english_questions(tmp_path: Path) -> None:
+    """The retrieval gate's threshold is calibrated on English: a German question the English
+    cross-encoder scores low goes on to the judge (as a Chinese one, never cross-encoded,
+    does); the English question scored as low is still declined by the gate."""
+    from sourcewise.core.answer.language import NOT_CLOSE
+    from sourcewise.core.testing import OverlapReranker
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "sommerfest.md").write_text(NOTES["sommerfest.md"], encoding="utf-8")
+    model = EchoChatModel(p_yes=0.9)
+    engine = fake_engine(tmp_path / "home", model, reranker=OverlapReranker())
+    engine.settings.answer.answerable_threshold = 0.65
+    engine.library.index([folder])
+    try:
+        german = engine.answers.ask("Um welche Uhrzeit beginnt die Feier im Stadtpark?")
+        english = engine.answers.ask("At what time does the party begin in the Stadtpark?")
+    finally:
+        engine.close()
+    assert not german.abstained, german.answer
+    assert "Stadtpark" in german.answer and model.judged  # read and judged, not gated
+    assert english.abstained and english.reason == NOT_CLOSE

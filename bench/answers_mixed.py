@@ -34,8 +34,6 @@ from typing import Any
 from _answer_metrics import normalize, percentile, rate, says_not_covered
 from real_reports import _namespace_links
 
-from sourcewise.core.types import AskOptions
-
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "mixed_questions.jsonl"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -115,7 +113,7 @@ def _ask(engine: Any, question: str) -> dict[str, Any]:
             first.append(time.perf_counter() - t0)
 
     try:
-        ans = engine.answers.ask(question, AskOptions(on_token=on_token))
+        ans = _ask_with(engine, question, on_token)
     except Exception as exc:  # noqa: BLE001 - a crash is a result the table must show
         return {"answer": f"CRASH {type(exc).__name__}: {exc}", "abstained": False, "cited": [],
                 "first_s": None, "total_s": time.perf_counter() - t0, "crashed": True}  # fmt: skip
@@ -123,6 +121,16 @@ def _ask(engine: Any, question: str) -> dict[str, Any]:
             "cited": [c.path for c in ans.citations], "mode": ans.mode,
             "first_s": first[0] if first and not ans.abstained else None,
             "total_s": time.perf_counter() - t0, "crashed": False}  # fmt: skip
+
+
+def _ask_with(engine: Any, question: str, on_token: Any) -> Any:
+    """The facade's ask with its options object, or with keywords in a checkout from before
+    ``AskOptions`` (``--before``): the worker imports the checkout it measures."""
+    try:
+        from sourcewise.core.types import AskOptions
+    except ImportError:
+        return engine.answers.ask(question, on_token=on_token)
+    return engine.answers.ask(question, AskOptions(on_token=on_token))
 
 
 # -- the table ----------------------------------------------------------------------------------

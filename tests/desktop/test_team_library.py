@@ -105,20 +105,22 @@ def test_switching_to_a_team_library_and_back_keeps_the_local_library(
 
         dialog = open_settings_dialog(qtbot, window, tmp_path)
         _choose_team(dialog.team, pg_url)
-        with qtbot.waitSignal(window.library_refreshed, timeout=20_000):
+        # engine_ready, not library_refreshed: a refresh queued before the switch (the
+        # indexing's) may land while the engine is detached for the rebuild.
+        with qtbot.waitSignal(window.engine_ready, timeout=20_000):
             dialog.accept()
         assert engine.settings.store.backend == "postgres" and window.engine is engine
-        assert window.library.documents == []  # the team library: empty so far
+        qtbot.waitUntil(lambda: window.library.documents == [], timeout=20_000)  # team: empty
         saved = load_settings({"home": settings.home})
         assert (saved.store.backend, saved.store.url) == ("postgres", pg_url)
 
         dialog = open_settings_dialog(qtbot, window, tmp_path)
         assert dialog.team.url.text() == pg_url
         dialog.team.backend.setCurrentIndex(dialog.team.backend.findData("sqlite"))
-        with qtbot.waitSignal(window.library_refreshed, timeout=20_000):
+        with qtbot.waitSignal(window.engine_ready, timeout=20_000):
             dialog.accept()
         assert engine.settings.store.backend == "sqlite"
-        assert len(window.library.documents) == local  # nothing local was lost
+        qtbot.waitUntil(lambda: len(window.library.documents) == local, timeout=20_000)  # kept
     finally:
         window.close()
         engine.close()

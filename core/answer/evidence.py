@@ -301,7 +301,7 @@ class _TableView:
     """How a table's rows are shown: its header cells (None when its first row is data), its
     scale, and a header-less statement's period columns."""
 
-    header: list[str] | None
+    header: list[str | None] | None
     scale: str
     columns: list[str | None]
 
@@ -316,8 +316,9 @@ def _table_start(
     before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
     scale = scale_of(f"{hit.heading}\n{before}\n{first}")
     names = _header_cells(passage, header)
-    if names is not None:
-        return _TableView(names, scale, [])
+    if names is not None:  # periods are chosen in a statement (it states its scale) only
+        named: list[str | None] = tables.asked_header(question, names) if scale else [*names]
+        return _TableView(named, scale, [])
     labels = before.rsplit("\n\n", 1)[-1].strip()
     if labels and _TABLE_ROW.match(labels.splitlines()[-1]):
         labels = ""

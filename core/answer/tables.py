@@ -81,7 +81,7 @@ def is_header(row: Sequence[str]) -> bool:
 
 
 def row_text(
-    header: Sequence[str] | None,
+    header: Sequence[str | None] | None,
     row: Sequence[str],
     scale: str = "",
     columns: Sequence[str | None] = (),
@@ -92,7 +92,8 @@ def row_text(
     non-empty cells. The table's scale at its end."""
     suffix = f" ({scale})" if scale else ""
     if header is not None and len(header) >= len([c for c in row if c]):
-        pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
+        shown = [(h, v) for h, v in zip(header, row, strict=False) if v and h is not None]
+        pairs = [f"{h}: {v}" if h else v for h, v in shown]
         return "; ".join(pairs) + suffix
     kept = _figures(row)
     if columns and len(kept) == len(columns) + 1 and all(_is_number(v) for v in kept[1:]):
@@ -144,6 +145,20 @@ def asked_columns(question: str, columns: Sequence[str]) -> list[str | None]:
     asked = {name for name, pattern in _SPANS.items() if pattern.search(question)} & set(spans)
     wanted = asked or {spans[0]}
     return [c if span in wanted else None for c, span in zip(columns, spans, strict=True)]
+
+
+def asked_header(question: str, header: Sequence[str]) -> list[str | None]:
+    """A header's period columns other than the question's hidden (None), as
+    :func:`asked_columns` does for a statement's labels: "| Q3 2023 | Q3 2022 | YTD 2023 |
+    YTD 2022 |" shows the quarter unless the question asks for the year to date. Asked for
+    Intel's tax rate "in the most recent 10-Q", the model read the YTD column (51.4%)."""
+    spans = {i: span for i, cell in enumerate(header) if (span := _span(cell))}
+    if len(set(spans.values())) < 2:
+        return list(header)
+    asked = {name for name, pattern in _SPANS.items() if pattern.search(question)}
+    wanted = (asked & set(spans.values())) or {spans[min(spans)]}
+    return [cell if spans.get(i) in wanted or i not in spans else None
+            for i, cell in enumerate(header)]  # fmt: skip
 
 
 def _span(label: str) -> str | None:

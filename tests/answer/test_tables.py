@@ -193,3 +193,22 @@ def test_a_percent_cell_joins_its_figure() -> None:
         "Effective tax rate — Three Months Ended July 1, 2023: 12.5%; "
         "Three Months Ended June 25, 2022: 15.7%"
     )
+
+
+INTEL_TAX = (
+    "Provision for (Benefit from) Taxes\n\n"
+    "| (In Millions) |  | Q3 2023 |  | Q3 2022 |  | YTD 2023 |  | YTD 2022 |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    "| Income (loss) before taxes | $ | (52) | $ | (188) | $ | (2,026) | $ | 8,564 |\n"
+    "| Effective tax rate |  | 696.2 % |  | 642.0 % |  | 51.4 % |  | (1.3)% |"
+)
+
+
+def test_a_statement_with_a_header_shows_the_period_asked_about() -> None:
+    latest = _select("What was Intel's effective tax rate in the most recent 10-Q?", INTEL_TAX)
+    assert "Q3 2023: 696.2 %; Q3 2022: 642.0 %" in latest and "51.4" not in latest
+    ytd = _select("What was Intel's effective tax rate year to date?", INTEL_TAX)
+    assert "YTD 2023: 51.4 %" in ytd and "696.2" not in ytd
+    # a table that states no scale is not a statement: every column stays
+    sheet = "| Department | Q1 budget | Annual budget |\n| --- | --- | --- |\n| Sales | 10 | 40 |"
+    assert "Q1 budget: 10; Annual budget: 40" in _select("What is the Sales budget?", sheet)

@@ -317,12 +317,12 @@ def _table_start(
     scale = scale_of(f"{hit.heading}\n{before}\n{first}")
     names = _header_cells(passage, header)
     if names is not None:  # periods are chosen in a statement (it states its scale) only
-        named: list[str | None] = tables.asked_header(question, names) if scale else [*names]
+        named: list[str | None] = tables.asked_periods(question, names) if scale else [*names]
         return _TableView(named, scale, [])
     labels = before.rsplit("\n\n", 1)[-1].strip()
     if labels and _TABLE_ROW.match(labels.splitlines()[-1]):
         labels = ""
-    view = _TableView(None, scale, tables.asked_columns(question, tables.period_columns(labels)))
+    view = _TableView(None, scale, tables.asked_periods(question, tables.period_columns(labels)))
     shown = tables.row_text(None, tables.cells(first), scale, view.columns)
     if labels and (not view.columns or " — " not in shown):
         parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))

@@ -134,31 +134,19 @@ def period_columns(labels: str) -> list[str]:
     return dates
 
 
-def asked_columns(question: str, columns: Sequence[str]) -> list[str | None]:
-    """``columns`` with those of other periods than the question's hidden (None). A question
-    that names no period is about the first (a 10-Q states the quarter first): asked for "the
-    gross margin in the latest 10-Q", the model read the nine-month figure of the same date."""
-    found = [_span(c) for c in columns]
-    spans = [s for s in found if s is not None]
-    if len(set(spans)) < 2 or len(spans) < len(found):
-        return list(columns)
-    asked = {name for name, pattern in _SPANS.items() if pattern.search(question)} & set(spans)
-    wanted = asked or {spans[0]}
-    return [c if span in wanted else None for c, span in zip(columns, spans, strict=True)]
-
-
-def asked_header(question: str, header: Sequence[str]) -> list[str | None]:
-    """A header's period columns other than the question's hidden (None), as
-    :func:`asked_columns` does for a statement's labels: "| Q3 2023 | Q3 2022 | YTD 2023 |
-    YTD 2022 |" shows the quarter unless the question asks for the year to date. Asked for
-    Intel's tax rate "in the most recent 10-Q", the model read the YTD column (51.4%)."""
-    spans = {i: span for i, cell in enumerate(header) if (span := _span(cell))}
+def asked_periods(question: str, labels: Sequence[str]) -> list[str | None]:
+    """Column labels with those of other periods than the question's hidden (None); labels
+    that name no period stay. A question that names no period is about the first (a 10-Q
+    states the quarter first): asked for "the gross margin in the latest 10-Q", the model read
+    the nine-month figure of the same date, and Intel's tax rate "in the most recent 10-Q"
+    from "| Q3 2023 | Q3 2022 | YTD 2023 | YTD 2022 |"'s YTD column (51.4% for 696.2%)."""
+    spans = {i: span for i, label in enumerate(labels) if (span := _span(label))}
     if len(set(spans.values())) < 2:
-        return list(header)
+        return list(labels)
     asked = {name for name, pattern in _SPANS.items() if pattern.search(question)}
     wanted = (asked & set(spans.values())) or {spans[min(spans)]}
-    return [cell if spans.get(i) in wanted or i not in spans else None
-            for i, cell in enumerate(header)]  # fmt: skip
+    return [label if i not in spans or spans[i] in wanted else None
+            for i, label in enumerate(labels)]  # fmt: skip
 
 
 def _span(label: str) -> str | None:

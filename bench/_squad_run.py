@@ -138,7 +138,7 @@ class Bench:
             if not first:
                 first.append(time.perf_counter())
 
-        answer = self.engines[name].ask(q.question, AskOptions(on_token=on_token))
+        answer = self.engines[name].answers.ask(q.question, AskOptions(on_token=on_token))
         rec = score(name, q, answer, file, spans)
         rec["wall_ms"] = (time.perf_counter() - start) * 1000
         rec["first_token_ms"] = (

@@ -323,10 +323,10 @@ def _table_start(
     if labels and _TABLE_ROW.match(labels.splitlines()[-1]):
         labels = ""
     view = _TableView(None, scale, tables.asked_periods(question, tables.period_columns(labels)))
-    shown = tables.row_text(None, tables.cells(first), scale, view.columns)
-    if labels and (not view.columns or " — " not in shown):
+    row = tables.cells(first)
+    if labels and not tables.reads_under(row, view.columns):
         parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
-    parts.append("\n" + shown)
+    parts.append("\n" + tables.row_text(None, row, scale, view.columns))
     return view
 
 

@@ -96,10 +96,20 @@ def row_text(
         pairs = [f"{h}: {v}" if h else v for h, v in shown]
         return "; ".join(pairs) + suffix
     kept = _figures(row)
-    if columns and len(kept) == len(columns) + 1 and all(_is_number(v) for v in kept[1:]):
+    if _fits(kept, columns):
         pairs = [f"{c}: {v}" for c, v in zip(columns, kept[1:], strict=True) if c is not None]
         return f"{kept[0]} — " + "; ".join(pairs) + suffix
     return " | ".join(kept) + suffix
+
+
+def reads_under(row: Sequence[str], columns: Sequence[str | None]) -> bool:
+    """Whether :func:`row_text` shows ``row``'s figures under ``columns``."""
+    return _fits(_figures(row), columns)
+
+
+def _fits(kept: Sequence[str], columns: Sequence[str | None]) -> bool:
+    """A label and one figure per column."""
+    return bool(columns) and len(kept) == len(columns) + 1 and all(map(_is_number, kept[1:]))
 
 
 def _figures(row: Sequence[str]) -> list[str]:

@@ -22,12 +22,11 @@ from dataclasses import dataclass, field, replace
 from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.store.rows import ChunkRecord
 from sourcewise.core.text.scale import scale_of
-from sourcewise.core.text.sentences import sentences
+from sourcewise.core.text.sentences import ends_sentence, sentences
 
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
 _SCALE_LOOK = 400  # characters of a caption, or of a table's first lines, searched for a scale
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)]*$")
 _TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
@@ -292,7 +291,7 @@ class Chunker:
 
 def _caption_line(block: Block, short: bool) -> bool:
     text = block.text.rstrip()
-    return short and (text.endswith(":") or not _SENTENCE_END.search(text))
+    return short and (text.endswith(":") or not ends_sentence(text))
 
 
 def embedding_text(chunk: ChunkRecord) -> str:

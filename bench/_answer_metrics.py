@@ -8,6 +8,7 @@ and per-answer F1 are the evaluation suite's (core/eval/metrics.py).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from sourcewise.core.answer.guard import is_decline
@@ -23,6 +24,18 @@ def contains_gold(text: str, golds: Iterable[str]) -> bool:
     ("1066" does not match inside "10660")."""
     padded = f" {normalize(text)} "
     return any(g and f" {g} " in padded for g in (normalize(x) for x in golds))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def holds_gold(text: str, gold: str) -> bool:
+    """A gold answer in the text: whole normalised tokens, or, for CJK (written without
+    spaces, and XQuAD's Chinese golds with stray ones), a substring with spaces dropped."""
+    if _CJK.search(gold):
+        return "".join(gold.split()) in "".join(text.split())
+    g = normalize(gold)
+    return bool(g) and f" {g} " in f" {normalize(text)} "
 
 
 def token_f1(prediction: str, golds: Sequence[str]) -> float:

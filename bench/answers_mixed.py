@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -31,12 +30,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from _answer_metrics import normalize, percentile, rate, says_not_covered
+from _answer_metrics import holds_gold, percentile, rate, says_not_covered
 from real_reports import _namespace_links
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "mixed_questions.jsonl"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def load_questions(limit: int | None = None) -> list[dict[str, Any]]:
@@ -45,18 +43,10 @@ def load_questions(limit: int | None = None) -> list[dict[str, Any]]:
 
 
 # -- scoring ------------------------------------------------------------------------------------
-def holds(text: str, gold: str) -> bool:
-    """A gold answer in the text: whole normalised tokens, or a substring for CJK."""
-    if _CJK.search(gold):
-        return "".join(gold.split()) in "".join(text.split())
-    g = normalize(gold)
-    return bool(g) and f" {g} " in f" {normalize(text)} "
-
-
 def right(q: dict[str, Any], text: str) -> bool:
-    if q["require"] and not all(holds(text, g) for g in q["require"]):
+    if q["require"] and not all(holds_gold(text, g) for g in q["require"]):
         return False
-    return not q["answers"] or any(holds(text, g) for g in q["answers"])
+    return not q["answers"] or any(holds_gold(text, g) for g in q["answers"])
 
 
 def score(q: dict[str, Any], row: dict[str, Any]) -> dict[str, bool]:

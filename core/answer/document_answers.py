@@ -14,6 +14,7 @@ import time
 
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import prompts
+from sourcewise.core.answer.language import nothing_found, question_language
 from sourcewise.core.answer.routing import Kind, Route, decide, kind_of, points_at_a_document
 from sourcewise.core.answer.whole_document import DocumentReader
 from sourcewise.core.errors import Cancelled, SourcewiseError
@@ -91,12 +92,15 @@ class DocumentAnswerer:
         scan = question if route.kind == "list" else ""
         digests = self.read(targets, scan, progress=progress, cancel=cancel)
         text = self._text(question, route, digests, cancel)
+        found = text != prompts.NOTHING_FOUND
+        if not found:  # said in the question's language, as a passage answer's decline is
+            text = nothing_found(text, question_language(question))
         if on_token is not None:
             on_token(text)
         answer = Answer(question, text, standalone_query=question, mode="document")
         answer.citations = self.reader.numbering.cited([text])
         answer.reason = _coverage(digests, route)
-        answer.abstained = text == prompts.NOTHING_FOUND
+        answer.abstained = not found
         answer.timings.total_ms = answer.timings.ttft_ms = (time.perf_counter() - t0) * 1000
         return answer
 

@@ -10,6 +10,7 @@ __all__ = [
     "NOT_COVERED",
     "REASONS",
     "not_covered",
+    "nothing_found",
     "passage_says",
     "question_language",
     "reason_in",
@@ -159,3 +160,31 @@ PASSAGE_SAYS = {
 def passage_says(language: str | None) -> str:
     """The opening of a quoted passage in ``language`` (English where unknown)."""
     return PASSAGE_SAYS.get(language or "", "The best-matching passage says:")
+
+
+# Said when a document read whole holds nothing that answers a question in that language
+# (prompts.NOTHING_FOUND, which the reader compares its notes with, stays English).
+NOTHING_FOUND = {
+    "German": "Das Dokument enthält nichts, was diese Frage beantwortet.",
+    "Spanish": "El documento no dice nada que responda a esto.",
+    "French": "Le document ne dit rien qui réponde à cette question.",
+    "Italian": "Il documento non dice nulla che risponda a questa domanda.",
+    "Portuguese": "O documento não diz nada que responda a isto.",
+    "Dutch": "Het document zegt niets dat hierop antwoordt.",
+    "Chinese": "该文档中没有能回答这个问题的内容。",
+    "Japanese": "この文書には、この質問に答える記載がありません。",
+    "Korean": "문서에 이 질문에 답하는 내용이 없습니다.",
+    "Russian": "В документе нет ничего, что отвечало бы на этот вопрос.",
+    "Arabic": "لا يتضمن المستند ما يجيب عن هذا السؤال.",
+    "Hindi": "दस्तावेज़ में ऐसा कुछ नहीं है जो इस प्रश्न का उत्तर दे।",
+    "Greek": "Το έγγραφο δεν αναφέρει τίποτα που να απαντά σε αυτό.",
+    "Turkish": "Belgede bu soruyu yanıtlayan bir şey yok.",
+    "Vietnamese": "Tài liệu không có nội dung nào trả lời câu hỏi này.",
+    "Romanian": "Documentul nu spune nimic care să răspundă la această întrebare.",
+    "Thai": "เอกสารไม่มีข้อความที่ตอบคำถามนี้",
+}
+
+
+def nothing_found(english: str, language: str | None) -> str:
+    """``english`` (the reader's "nothing answers this") said in ``language`` where known."""
+    return NOTHING_FOUND.get(language or "", english)

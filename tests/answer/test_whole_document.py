@@ -15,7 +15,9 @@ from sourcewise.core.cli.main import cli
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import CancelToken, Progress
-from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.answer.language import NOTHING_FOUND
+from sourcewise.core.answer.routing import Route
+from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
 from sourcewise.core.types import AskOptions, SearchFilters
 from tests import fakes
 from tests.cli.test_answer_cli import FAKES
@@ -228,3 +230,22 @@ def test_a_summary_is_clean_sentences_without_stray_markers_or_a_cut_phrase() ->
     assert (
         clean_prose("Offcuts go in the red bins.\n[2] [3]") == "Offcuts go in the red bins [2][3]."
     )
+
+
+def test_nothing_found_in_a_document_is_said_in_the_question_language(
+    tmp_path: Path, library: Path
+) -> None:
+    """Issue 23, item 4: a German list question read against a whole document that lists
+    nothing of the kind is declined in German, as a passage answer's decline is. (The routing
+    cues are English, so the list route is given here.)"""
+    engine = fakes.fake_engine(tmp_path / "home-de", chat_model=ScriptedChatModel("NONE"))
+    try:
+        engine.library.index([library])
+        documents = engine.answers._pipeline().documents()
+        report = str((library / "ferry-review-2025.pdf").resolve())
+        route = Route("document", "list", "a list question about a whole document")
+        answer = documents.answer("Liste jede Rakete im Bericht auf.", route, [report])
+    finally:
+        engine.close()
+    assert answer.mode == "document" and answer.abstained
+    assert answer.answer == NOTHING_FOUND["German"]

@@ -62,6 +62,13 @@ def test_contains_gold_matches_whole_tokens_only() -> None:
     assert not am.contains_gold("anything", ["", "the"])  # empty gold never matches
 
 
+def test_holds_gold_reads_a_marker_inside_a_gold_and_cjk_without_spaces() -> None:
+    # An XQuAD gold with its sentence's stop: the answer's marker sits before the stop.
+    assert am.holds_gold("كان قد كتب عليها كتابته الأخيرة [1].", "كتابته الأخيرة.")
+    assert am.holds_gold("特斯拉在1937年收到了 [1]。", "1937 年")  # spaces dropped for CJK
+    assert not am.holds_gold("It happened in 10660.", "1066")
+
+
 def test_token_f1_is_the_best_over_gold_answers() -> None:
     # "paris france" vs "paris": precision 1/2, recall 1 -> 2/3; vs "paris france": 1.0
     assert am.token_f1("Paris, France.", ["Paris"]) == pytest.approx(2 / 3)

@@ -233,7 +233,7 @@ class ChatSession(QObject):
             self.conversations.select(self.chat.conversation.id)
             return False
         try:
-            messages = engine.conversations.messages(conversation_id)
+            messages = engine.conversations.get(conversation_id).messages
         except SourcewiseError as err:
             self.status.emit(str(err), 8000)
             self.refresh_list()
@@ -280,7 +280,7 @@ class ChatSession(QObject):
             return None
         try:
             text = engine.conversations.export_markdown(conversation_id)
-            title = engine.conversations.get(conversation_id).title
+            title = engine.conversations.get(conversation_id).info.title
             target = path or self.ask_export_path(_file_name(title))
             if target is None:
                 return None

@@ -11,8 +11,8 @@ from sourcewise.core.engine.answers import Answers
 from sourcewise.core.engine.parts import Parts
 from sourcewise.core.types import (
     AskOptions,
-    ChatMessage,
     ChatTurn,
+    Conversation,
     ConversationInfo,
     ConversationTurn,
 )
@@ -64,12 +64,11 @@ class Conversations:
         """Every conversation, the latest first."""
         return self._parts.chats.conversations()
 
-    def get(self, conversation_id: int) -> ConversationInfo:
-        """One conversation; SourcewiseError when there is none."""
-        return self._parts.chats.get(conversation_id)
-
-    def messages(self, conversation_id: int) -> builtins.list[ChatMessage]:
-        return self._parts.chats.messages(conversation_id)
+    def get(self, conversation_id: int) -> Conversation:
+        """One conversation with its messages, oldest first (a stopped turn's question
+        included); SourcewiseError when there is none."""
+        chats = self._parts.chats
+        return Conversation(chats.get(conversation_id), chats.messages(conversation_id))
 
     def delete(self, conversation_id: int) -> None:
         self._parts.chats.delete(conversation_id)

@@ -1,4 +1,4 @@
-"""The engine's facade stays narrow: four parts and four names, and the clients reach no store,
+"""The engine's facade stays narrow: four parts and three names, and the clients reach no store,
 chat store or model through it. One path asks within a conversation, for every client."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = ["desktop", "core/cli", "core/server", "core/mcp"]
 
 
-def test_the_engine_is_four_parts_and_four_names(tmp_path: Path) -> None:
+def test_the_engine_is_four_parts_and_three_names(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home", chat_model=EchoChatModel())
     try:
         public = {name for name in dir(engine) if not name.startswith("_")}
         assert public == {"settings", "library", "answers", "conversations", "models",
-                          "apply_settings", "rebuilds_for", "close"}  # fmt: skip
+                          "apply_settings", "close"}  # fmt: skip
     finally:
         engine.close()
 
@@ -43,7 +43,7 @@ def test_each_part_has_exactly_the_names_the_architecture_lists(tmp_path: Path) 
         for part, names in documented.items():
             public = {n for n in dir(getattr(engine, part)) if not n.startswith("_")}
             assert public == names, part
-        assert sum(len(names) for names in documented.values()) == 29
+        assert sum(len(names) for names in documented.values()) == 23
     finally:
         engine.close()
 
@@ -78,7 +78,7 @@ def test_a_turn_stores_the_question_first_and_a_stopped_one_is_not_history(
             engine.conversations.ask(
                 turn.conversation_id, "And the battery?", AskOptions(cancel=cancel)
             )
-        roles = [m.role for m in engine.conversations.messages(turn.conversation_id)]
+        roles = [m.role for m in engine.conversations.get(turn.conversation_id).messages]
         assert roles == ["user", "assistant", "user"]  # the stopped question is kept, shown
         history = engine.conversations._history(turn.conversation_id)
         assert [t.content for t in history] == ["How long is the warranty?", turn.answer.answer]

@@ -369,7 +369,7 @@ class ChatMessage:
 
 
 @dataclass(frozen=True)
-class Conversation:
+class StoredConversation:
     """A stored conversation and its messages, oldest first (``engine.conversations.get``)."""
 
     info: ConversationInfo

@@ -14,7 +14,8 @@ rebuild) and ``close``. Methods return the typed dataclasses of
 :mod:`sourcewise.core.types`; ``ask`` takes its options as one
 :class:`~sourcewise.core.types.AskOptions`; long calls take a progress callback and a cancel
 token and raise :class:`~sourcewise.core.errors.Cancelled` when cancelled. No store, chat
-store, pipeline or model object is handed out."""
+store, pipeline or model object is handed out.
+"""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from sourcewise.core.engine.parts import Parts
 from sourcewise.core.types import (
     AskOptions,
     ChatTurn,
-    Conversation,
     ConversationInfo,
     ConversationTurn,
+    StoredConversation,
 )
 
 
@@ -64,11 +64,11 @@ class Conversations:
         """Every conversation, the latest first."""
         return self._parts.chats.conversations()
 
-    def get(self, conversation_id: int) -> Conversation:
+    def get(self, conversation_id: int) -> StoredConversation:
         """One conversation with its messages, oldest first (a stopped turn's question
         included); SourcewiseError when there is none."""
         chats = self._parts.chats
-        return Conversation(chats.get(conversation_id), chats.messages(conversation_id))
+        return StoredConversation(chats.get(conversation_id), chats.messages(conversation_id))
 
     def delete(self, conversation_id: int) -> None:
         self._parts.chats.delete(conversation_id)

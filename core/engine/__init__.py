@@ -6,7 +6,7 @@ components, and made of four parts a client names:
 
 - ``engine.library``: index, remove, status, documents, passages, folders, watch, search;
 - ``engine.answers``: ask, summarize, feedback, the answer log;
-- ``engine.conversations``: ask within a conversation; list, get, rate, delete, export;
+- ``engine.conversations``: ask within a conversation; list, get, rate, delete;
 - ``engine.models``: which models run, which are missing, warming them up, a plain reply;
 
 plus ``settings``, ``apply_settings`` (``dry_run=True``: which components new settings would

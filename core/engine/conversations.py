@@ -77,7 +77,3 @@ class Conversations:
         """Thumbs up (+1) or down (-1) on a stored answer (by its answer-log id when it has
         one, as ``engine.answers.feedback`` rates)."""
         self._parts.chats.rate(message_id, rating, comment)
-
-    def export_markdown(self, conversation_id: int) -> str:
-        """The conversation as Markdown; each answer's citations become footnotes."""
-        return self._parts.chats.export_markdown(conversation_id)

@@ -26,6 +26,9 @@ class ModelError(SourcewiseError):
     """A model that is unknown, missing, corrupt or cannot be installed."""
 
 
+NO_CHAT_MODEL = "no chat model is configured"  # a ModelError's message, wherever it is found
+
+
 class StoreError(SourcewiseError):
     """The library's store (SQLite + FAISS, or PostgreSQL) cannot be opened or reached, or is in
     a state that blocks the operation; also an indexing job that cannot run at all."""

@@ -14,6 +14,7 @@ import re
 from sourcewise.core.components import Makers
 from sourcewise.core.embed.base import Embedder
 from sourcewise.core.engine import Engine
+from sourcewise.core.engine.parts import Parts
 from sourcewise.core.llm.base import ChatModel
 from sourcewise.core.modelstore.store import ModelStore
 from sourcewise.core.retrieve.rerank import Reranker
@@ -37,7 +38,7 @@ def build_engine(
         chat_model=make_chat_model if chat_model is _UNSET else None,
         reranker=make_reranker if reranker is _UNSET else None,
     )
-    return Engine(
+    parts = Parts(
         settings,
         models=models,
         embedder=embedder or make_embedder(settings, models),
@@ -45,6 +46,7 @@ def build_engine(
         reranker=make_reranker(settings, models) if reranker is _UNSET else reranker,  # type: ignore[arg-type]
         makers=makers,
     )
+    return Engine(parts)
 
 
 def make_embedder(settings: Settings, models: ModelStore) -> Embedder:

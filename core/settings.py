@@ -133,6 +133,11 @@ class Settings(BaseSettings):
         """Section notes of whole-document reading, by content and prompt (safe to delete)."""
         return self.home / "cache" / "digests"
 
+    def latest_eval_report(self) -> Path | None:
+        """The Markdown report of the latest ``sourcewise eval`` run in this data folder, or
+        None (read from the pointer the run leaves: ``paths.latest_markdown``)."""
+        return paths.latest_markdown(self.home)
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -75,7 +75,7 @@ class DocumentInfo:
     chunks: int
     error: str | None
     title: str | None = None
-    document_id: int = 0  # what engine.library.document and .document_passages take
+    document_id: int = 0  # what engine.library.documents and .passages select by
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class Passage:
-    """One indexed chunk and the document it is read from (:meth:`Engine.library.passage`)."""
+    """One indexed chunk and the document it is read from (``engine.library.passages``)."""
 
     chunk_id: int
     document_id: int
@@ -366,6 +366,41 @@ class ChatMessage:
     rating: int | None = None  # +1 / -1 when rated
     comment: str = ""
     log_id: int | None = None  # an answer's answer-log row (Answer.log_id)
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    """A stored conversation and its messages, oldest first (``engine.conversations.get``)."""
+
+    info: ConversationInfo
+    messages: list[ChatMessage]
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    """One answer of the answer log (``engine.answers.log``), with the rating it was given."""
+
+    id: int  # Answer.log_id
+    created: float
+    question: str
+    answer: str
+    abstained: bool
+    top_score: float | None
+    ttft_ms: float
+    total_ms: float
+    model: str
+    adapter: str | None
+    rating: int | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class ModelsInUse:
+    """The models an engine runs (``engine.models.in_use()``), as an eval report records."""
+
+    chat_model: str  # "" when no chat model is configured
+    embed_model: str
+    reranker: bool  # whether a re-ranker runs
 
 
 @dataclass(frozen=True)

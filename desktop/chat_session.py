@@ -18,6 +18,7 @@ from typing import Any
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import Progress
+from sourcewise.core.rendering.export import conversation_markdown
 from sourcewise.core.types import AskOptions, Citation, ConversationTurn
 from sourcewise.desktop.chat_panel import ChatPanel
 from sourcewise.desktop.conversation import NOT_IN_DOCUMENTS, from_messages
@@ -233,7 +234,7 @@ class ChatSession(QObject):
             self.conversations.select(self.chat.conversation.id)
             return False
         try:
-            messages = engine.conversations.messages(conversation_id)
+            messages = engine.conversations.get(conversation_id).messages
         except SourcewiseError as err:
             self.status.emit(str(err), 8000)
             self.refresh_list()
@@ -279,12 +280,11 @@ class ChatSession(QObject):
         if engine is None:
             return None
         try:
-            text = engine.conversations.export_markdown(conversation_id)
-            title = engine.conversations.get(conversation_id).title
-            target = path or self.ask_export_path(_file_name(title))
+            conversation = engine.conversations.get(conversation_id)
+            target = path or self.ask_export_path(_file_name(conversation.info.title))
             if target is None:
                 return None
-            target.write_text(text, encoding="utf-8")
+            target.write_text(conversation_markdown(conversation), encoding="utf-8")
         except (SourcewiseError, OSError) as err:
             self.status.emit(f"Could not export the conversation: {err}", 10_000)
             return None

@@ -162,7 +162,7 @@ class EngineSettings(QObject):
             self._pending = new  # applied once the engine being built or changed is back
         elif engine is None:  # it could not start: try again with the new settings
             self._build(new, self._on_rebuild_failed)
-        elif engine.rebuilds_for(new) <= {"searcher"}:
+        elif engine.apply_settings(new, dry_run=True) <= {"searcher"}:
             engine.apply_settings(new)  # cheap and lock-free: the next search uses it
             self.window.statusBar().showMessage(f"Settings saved to {target}", 5000)
         else:
@@ -173,7 +173,7 @@ class EngineSettings(QObject):
     def _apply_to(self, engine: Engine, new: Settings) -> None:
         """Rebuild the engine's changed parts on the worker thread (after a running job);
         the window is detached from it meanwhile and gets it back when done."""
-        parts = ", ".join(sorted(engine.rebuilds_for(new)))
+        parts = ", ".join(sorted(engine.apply_settings(new, dry_run=True)))
         self.window.statusBar().showMessage(f"Settings saved; reloading the {parts}…")
         self.window.release_engine()
 

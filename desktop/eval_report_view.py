@@ -13,7 +13,7 @@ NO_REPORT = (
 
 
 class EvalReportDialog(QDialog):
-    """Shows ``report`` (``engine.answers.latest_eval_report``), or how to make one
+    """Shows ``report`` (``Settings.latest_eval_report``), or how to make one
     when None."""
 
     def __init__(self, report: Path | None, parent: QWidget | None = None) -> None:

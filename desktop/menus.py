@@ -61,4 +61,4 @@ def _show_report(window: MainWindow) -> None:
     from sourcewise.desktop.eval_report_view import EvalReportDialog
 
     if window.engine is not None:
-        EvalReportDialog(window.engine.answers.latest_eval_report(), window).exec()
+        EvalReportDialog(window.engine.settings.latest_eval_report(), window).exec()

@@ -15,6 +15,7 @@ from sourcewise.core.engine import Engine
 from sourcewise.core.errors import Cancelled, SourcewiseError
 from sourcewise.core.filter_options import build_filters
 from sourcewise.core.progress import CancelToken
+from sourcewise.core.rendering.export import conversation_markdown
 from sourcewise.core.rendering.render import answer_json, source_lines
 from sourcewise.core.types import READING_MODES, Answer, AskOptions, SearchFilters
 
@@ -139,9 +140,8 @@ def _command(line: str, engine: Engine, conversation: int | None) -> int | None:
         else:
             target = Path(arg.strip()).expanduser()
             try:
-                target.write_text(
-                    engine.conversations.export_markdown(conversation), encoding="utf-8"
-                )
+                markdown = conversation_markdown(engine.conversations.get(conversation))
+                target.write_text(markdown, encoding="utf-8")
             except OSError as err:
                 click.echo(f"error: cannot write {target}: {err}")
             else:

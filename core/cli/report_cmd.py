@@ -22,11 +22,11 @@ def _f(value: float | None, digits: int = 2) -> str:
 @click.pass_context
 def report(ctx: click.Context, since: str | None, export: Path | None, as_json: bool) -> None:
     """Answers per week: count, abstentions, latency, retrieval score, thumbs up/down."""
-    from sourcewise.core.eval.answer_report import export_gold, logged_answers, summarize
+    from sourcewise.core.eval.answer_report import export_gold, summarize
 
     since_ts = build_filters((), None, None, (), since).modified_since  # same date parsing
     engine = state(ctx).engine()
-    rows = logged_answers(engine.answers.log(since_ts))
+    rows = engine.answers.log(since_ts)
     if export is not None:
         count = export_gold(rows, export)
         if as_json:

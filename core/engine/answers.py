@@ -4,12 +4,12 @@ feedback on an answer, and the answer log that feedback lands in."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sourcewise.core.engine.library import Library
 from sourcewise.core.engine.parts import Parts
 from sourcewise.core.progress import CancelToken, ProgressCallback
-from sourcewise.core.types import Answer, AskOptions, DocumentDigest
+from sourcewise.core.types import Answer, AskOptions, DocumentDigest, LoggedAnswer
 
 if TYPE_CHECKING:
     from sourcewise.core.answer.pipeline import AnswerPipeline
@@ -83,14 +83,7 @@ class Answers:
         """Thumbs up (+1) or down (-1) on the answer whose ``Answer.log_id`` is ``log_id``."""
         self._parts.answer_log.rate(log_id, rating, comment)
 
-    def log(self, since: float | None = None) -> list[tuple[Any, ...]]:
-        """The answer log's rows since ``since`` (for ``sourcewise report``): (id, created,
-        question, answer, abstained, top_score, ttft_ms, total_ms, model, adapter, rating,
-        comment), oldest first."""
+    def log(self, since: float | None = None) -> list[LoggedAnswer]:
+        """The answers given since ``since`` (a timestamp), oldest first, with their ratings:
+        what ``sourcewise report`` summarises."""
         return self._parts.answer_log.rows(since)
-
-    def latest_eval_report(self) -> Path | None:
-        """The Markdown report of the latest ``sourcewise eval`` run, or None."""
-        from sourcewise.core.paths import latest_markdown
-
-        return latest_markdown(self._parts.settings.home)

@@ -11,10 +11,10 @@ from sourcewise.core.engine.answers import Answers
 from sourcewise.core.engine.parts import Parts
 from sourcewise.core.types import (
     AskOptions,
-    ChatMessage,
     ChatTurn,
     ConversationInfo,
     ConversationTurn,
+    StoredConversation,
 )
 
 
@@ -64,12 +64,11 @@ class Conversations:
         """Every conversation, the latest first."""
         return self._parts.chats.conversations()
 
-    def get(self, conversation_id: int) -> ConversationInfo:
-        """One conversation; SourcewiseError when there is none."""
-        return self._parts.chats.get(conversation_id)
-
-    def messages(self, conversation_id: int) -> builtins.list[ChatMessage]:
-        return self._parts.chats.messages(conversation_id)
+    def get(self, conversation_id: int) -> StoredConversation:
+        """One conversation with its messages, oldest first (a stopped turn's question
+        included); SourcewiseError when there is none."""
+        chats = self._parts.chats
+        return StoredConversation(chats.get(conversation_id), chats.messages(conversation_id))
 
     def delete(self, conversation_id: int) -> None:
         self._parts.chats.delete(conversation_id)
@@ -78,7 +77,3 @@ class Conversations:
         """Thumbs up (+1) or down (-1) on a stored answer (by its answer-log id when it has
         one, as ``engine.answers.feedback`` rates)."""
         self._parts.chats.rate(message_id, rating, comment)
-
-    def export_markdown(self, conversation_id: int) -> str:
-        """The conversation as Markdown; each answer's citations become footnotes."""
-        return self._parts.chats.export_markdown(conversation_id)

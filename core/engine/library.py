@@ -62,26 +62,40 @@ class Library:
                          if h]  # fmt: skip
         return status
 
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return self._parts.store.documents(collection)
+    def documents(
+        self, collection: str | None = None, *, document_id: int | None = None
+    ) -> list[DocumentInfo]:
+        """The documents of ``collection`` (None: every collection), or the one whose
+        ``DocumentInfo.document_id`` is ``document_id`` (none when there is no such one)."""
+        store = self._parts.store
+        if document_id is None:
+            return store.documents(collection)
+        doc = store.document_info(document_id)
+        return [doc] if doc is not None and collection in (None, doc.collection) else []
 
-    def document(self, document_id: int) -> DocumentInfo | None:
-        """One document by its ``DocumentInfo.document_id``; None when there is none."""
-        return self._parts.store.document_info(document_id)
+    def passages(
+        self, *, chunk_id: int | None = None, document_id: int | None = None, min_tokens: int = 0
+    ) -> list[Passage]:
+        """Indexed passages (chunks) with their paths and pages, chosen by at most one of:
 
-    def passage(self, chunk_id: int) -> Passage | None:
-        """The indexed passage (chunk) whose id a search hit or citation names, with its path
-        and pages; None when no indexed document holds it (removed, or re-indexed since)."""
-        return self._parts.store.passage(chunk_id)
-
-    def document_passages(self, document_id: int) -> list[Passage]:
-        """Every passage of an indexed document, in reading order (none for a failed one)."""
-        return self._parts.store.document_passages(document_id)
-
-    def passages(self, min_tokens: int = 0) -> list[Passage]:
-        """Every indexed chunk of at least ``min_tokens`` tokens, in a stable order (identical
-        files share their chunks: the first of their paths alphabetically stands for them)."""
-        return self._parts.store.passages(min_tokens)
+        - ``chunk_id``: the passage a search hit or citation names; none when no indexed
+          document holds it (removed, or re-indexed since);
+        - ``document_id``: every passage of that document, in reading order (none for a
+          failed one);
+        - neither: every passage of at least ``min_tokens`` tokens, in a stable order
+          (identical files share their chunks: the first of their paths alphabetically
+          stands for them).
+        """
+        selectors = [chunk_id is not None, document_id is not None, min_tokens > 0]
+        if sum(selectors) > 1:
+            raise ValueError("passages() selects by one of chunk_id, document_id, min_tokens")
+        store = self._parts.store
+        if chunk_id is not None:
+            passage = store.passage(chunk_id)
+            return [] if passage is None else [passage]
+        if document_id is not None:
+            return store.document_passages(document_id)
+        return store.passages(min_tokens)
 
     # -- library folders -------------------------------------------------------------------
     def roots(self, watched_only: bool = False) -> list[RootFolder]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sourcewise.core.engine.parts import Parts
 from sourcewise.core.model_catalog import ModelCatalog
-from sourcewise.core.types import ModelInfo, TokenCallback
+from sourcewise.core.types import ModelInfo, ModelsInUse, TokenCallback
 
 if TYPE_CHECKING:
     from sourcewise.core.llm.base import Message
@@ -23,12 +23,12 @@ class Models:
     def __init__(self, parts: Parts) -> None:
         self._parts = parts
 
-    def in_use(self) -> dict[str, str | bool]:
-        """The chat model's name ("" when none), the embedder's, and whether a re-ranker
-        runs: what an eval report records."""
+    def in_use(self) -> ModelsInUse:
+        """The chat model's name ("" when none is configured), the embedder's, and whether a
+        re-ranker runs: what an eval report records, and the name ``serve`` answers under."""
         p = self._parts
-        return {"chat_model": p.chat_model.name if p.chat_model is not None else "",
-                "embed_model": p.embedder.name, "reranker": p.reranker is not None}  # fmt: skip
+        chat = p.chat_model.name if p.chat_model is not None else ""
+        return ModelsInUse(chat, p.embedder.name, p.reranker is not None)
 
     def missing(self) -> list[ModelInfo]:
         """Manifest models this engine's components load that are not installed. Components
@@ -68,10 +68,6 @@ class Models:
                 judge(p.chat_model, "", "", 0.5)  # the system prompt's KV, kept for reuse
         except (SourcewiseError, LogprobsUnavailable, OSError):
             return
-
-    def chat_name(self) -> str:
-        """The chat model's name; ModelError when none is configured."""
-        return self._parts.require_chat_model().name
 
     def generate(
         self,

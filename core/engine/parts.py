@@ -93,9 +93,9 @@ class Parts:
 
     def require_chat_model(self) -> ChatModel:
         if self.chat_model is None:
-            from sourcewise.core.errors import ModelError
+            from sourcewise.core.errors import NO_CHAT_MODEL, ModelError
 
-            raise ModelError("no chat model is configured")
+            raise ModelError(NO_CHAT_MODEL)
         return self.chat_model
 
     def rebuild(self, parts: set[Component], new: Settings) -> None:

@@ -3,14 +3,13 @@ poorly rated answers exported as gold questions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sourcewise.core.eval.gold import GoldItem, write_gold
 from sourcewise.core.eval.metrics import mean, percentile
+from sourcewise.core.types import LoggedAnswer
 
 
 @dataclass
@@ -29,31 +28,6 @@ class Period:
     thumbs_down: int = 0
     thumbs_up_rate: float | None = None  # among rated answers
     models: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class LoggedAnswer:
-    id: int
-    created: float
-    question: str
-    answer: str
-    abstained: bool
-    top_score: float | None
-    ttft_ms: float
-    total_ms: float
-    model: str
-    adapter: str | None
-    rating: int | None
-    comment: str
-
-
-def logged_answers(rows: Sequence[tuple[Any, ...]]) -> list[LoggedAnswer]:
-    """Log rows (oldest first) with their rating, made by answer id or on the chat message
-    that stored the answer."""
-    return [LoggedAnswer(int(r[0]), float(r[1]), str(r[2]), str(r[3]), bool(r[4]),
-                         None if r[5] is None else float(r[5]), float(r[6]), float(r[7]),
-                         str(r[8]), r[9], None if r[10] is None else int(r[10]), str(r[11] or ""))
-            for r in rows]  # fmt: skip
 
 
 def period(label: str, rows: list[LoggedAnswer]) -> Period:

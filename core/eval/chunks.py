@@ -13,7 +13,7 @@ _MIN_TOKENS = 12
 
 def all_passages(engine: Engine, min_tokens: int = _MIN_TOKENS) -> list[Passage]:
     """Every indexed passage long enough to ask about, in a stable order."""
-    return engine.library.passages(min_tokens)
+    return engine.library.passages(min_tokens=min_tokens)
 
 
 def sample_passages(

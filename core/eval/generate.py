@@ -13,6 +13,7 @@ import re
 
 from sourcewise.core.answer.citations import MARKER
 from sourcewise.core.engine import Engine
+from sourcewise.core.errors import NO_CHAT_MODEL, ModelError
 from sourcewise.core.eval.chunks import sample_passages
 from sourcewise.core.eval.gold import GoldItem, GoldSource
 from sourcewise.core.llm.base import Message
@@ -69,7 +70,7 @@ def draft_item(engine: Engine, p: Passage, number: int, cancel: CancelToken | No
         sources=[GoldSource(p.path, p.page)],
         answerable=True,
         reviewed=False,
-        extra={"chunk_id": p.chunk_id, "generated_by": engine.models.chat_name(),
+        extra={"chunk_id": p.chunk_id, "generated_by": engine.models.in_use().chat_model,
                "template": parsed is None},
     )  # fmt: skip
 
@@ -83,7 +84,8 @@ def generate_gold(
     cancel: CancelToken | None = None,
 ) -> list[GoldItem]:
     """Draft up to ``n`` gold items from passages sampled (seeded) across the index."""
-    engine.models.chat_name()  # ModelError now, not after sampling, when there is no model
+    if not engine.models.in_use().chat_model:  # say so now, not after sampling
+        raise ModelError(NO_CHAT_MODEL)
     passages = sample_passages(engine, n, seed)
     items = []
     for i, p in enumerate(passages, start=1):

@@ -129,15 +129,16 @@ def _evaluate(
             rows.append(answer_row(item, mode, ans))
             done += 1
             report(Progress(mode, done, total, item.question))
-        results.append(ModeResult(mode, runs.models.chat_name(), name, rows, mode_metrics(rows)))
+        chat = runs.models.in_use().chat_model
+        results.append(ModeResult(mode, chat, name, rows, mode_metrics(rows)))
+    in_use = engine.models.in_use()
     return EvalResult(
         gold=gold, k=k, created=datetime.now().isoformat(timespec="seconds"),
         questions=len(items), retrieval=retrieval_metrics(retrieval_rows, k),
         hit_curve={lv: hit_curve(retrieval_rows, lv, k) for lv in LEVELS},
         retrieval_rows=retrieval_rows, modes=results,
         settings={"chat_model": engine.settings.llm.model,
-                  "embed_model": engine.models.in_use()["embed_model"],
-                  "reranker": engine.models.in_use()["reranker"],
+                  "embed_model": in_use.embed_model, "reranker": in_use.reranker,
                   "max_sources": engine.settings.answer.max_sources},
     )  # fmt: skip
 

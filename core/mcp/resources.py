@@ -67,13 +67,13 @@ def read(engine: Engine, uri: str) -> list[ReadResourceContents]:
         return [_json({"documents": [document_json(d) for d in engine.library.documents()]})]
     if uri.startswith(DOCUMENT_PREFIX) and uri[len(DOCUMENT_PREFIX) :].isdigit():
         document_id = int(uri[len(DOCUMENT_PREFIX) :])
-        doc = engine.library.document(document_id)
-        if doc is not None:
+        found = engine.library.documents(document_id=document_id)
+        if found:
             passages = [
                 {"chunk_id": p.chunk_id, "page": p.page, "heading": p.heading, "text": p.text}
-                for p in engine.library.document_passages(document_id)
+                for p in engine.library.passages(document_id=document_id)
             ]
-            return [_json({"document": asdict(doc), "passages": passages})]
+            return [_json({"document": asdict(found[0]), "passages": passages})]
     raise McpError(types.ErrorData(code=RESOURCE_NOT_FOUND, message=(
         f"no resource {uri}: the resources are {LIBRARY_URI} and {DOCUMENT_PREFIX}<document_id>"
     )))  # fmt: skip

@@ -144,13 +144,13 @@ def list_documents(engine: Engine, args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def get_passage(engine: Engine, chunk_id: int) -> dict[str, Any]:
-    passage = engine.library.passage(chunk_id)
-    if passage is None:
+    found = engine.library.passages(chunk_id=chunk_id)
+    if not found:
         raise SourcewiseError(
             f"no indexed passage has chunk id {chunk_id} (its file may have been removed or "
             "re-indexed since): search again for current ids"
         )
-    return {**asdict(passage), "uri": document_uri(passage.document_id)}
+    return {**asdict(found[0]), "uri": document_uri(found[0].document_id)}
 
 
 def _require_documents(engine: Engine) -> None:

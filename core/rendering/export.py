@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
 
 from sourcewise.core.answer.citations import replace_markers
-from sourcewise.core.types import ChatMessage, Citation, ConversationInfo
+from sourcewise.core.types import Citation, StoredConversation
 
 _QUOTE_CHARS = 300
 
 
-def conversation_markdown(conv: ConversationInfo, messages: Sequence[ChatMessage]) -> str:
-    """``conv`` with its ``messages`` as Markdown, sources as footnotes (``[^2-1]``)."""
+def conversation_markdown(conversation: StoredConversation) -> str:
+    """A stored conversation (``engine.conversations.get``) as Markdown, each answer's
+    citations as footnotes (``[^2-1]``): what the app and ``sourcewise chat`` export."""
+    conv, messages = conversation.info, conversation.messages
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(conv.created))
     out = [
         f"# {conv.title or 'Conversation'}",

@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.errors import Cancelled, SourcewiseError
+from sourcewise.core.errors import NO_CHAT_MODEL, Cancelled, ModelError, SourcewiseError
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.rendering.render import answer_json, citation_json
 from sourcewise.core.types import Answer, AskOptions, ChatTurn, SearchFilters
@@ -143,7 +143,11 @@ class ChatService:
 
     @property
     def model_name(self) -> str:
-        return self.engine.models.chat_name()
+        """The chat model's name; ModelError when none is configured."""
+        name = self.engine.models.in_use().chat_model
+        if not name:
+            raise ModelError(NO_CHAT_MODEL)
+        return name
 
     def ask(self, req: ChatRequest, on_token: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None) -> Answer:  # fmt: skip

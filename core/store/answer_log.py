@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any
 
 import sqlite_utils
 
 from sourcewise.core.errors import SourcewiseError
-from sourcewise.core.types import Answer, SearchHit
+from sourcewise.core.types import Answer, LoggedAnswer, SearchHit
 
 TOP_SCORES = 5
 
@@ -78,7 +77,11 @@ class AnswerLog:
                 [log_id, rating, comment, time.time()],
             )
 
-    def rows(self, since: float | None = None) -> list[tuple[Any, ...]]:
-        """(id, created, question, answer, abstained, top_score, ttft_ms, total_ms, model,
-        adapter, rating, comment) per answer since ``since``, oldest first."""
-        return list(self.db.execute(_ROWS, [since or 0.0]).fetchall())
+    def rows(self, since: float | None = None) -> list[LoggedAnswer]:
+        """Every answer since ``since``, oldest first, with its rating (made by answer id, or
+        on the chat message that stored the answer)."""
+        return [LoggedAnswer(int(r[0]), float(r[1]), str(r[2]), str(r[3]), bool(r[4]),
+                             None if r[5] is None else float(r[5]), float(r[6]), float(r[7]),
+                             str(r[8]), r[9], None if r[10] is None else int(r[10]),
+                             str(r[11] or ""))
+                for r in self.db.execute(_ROWS, [since or 0.0]).fetchall()]  # fmt: skip

@@ -1,7 +1,8 @@
 """Conversations stored in the index database (tables from migration ``m002_chats``).
 
 Answers keep their citations and timings as JSON so a conversation can be reopened, rated and
-exported to Markdown with its sources as footnotes (``sourcewise.core.rendering.export``).
+exported to Markdown with its sources as footnotes (by the clients:
+``sourcewise.core.rendering.export``).
 """
 
 from __future__ import annotations
@@ -152,13 +153,6 @@ class ChatStore:
                 "comment = excluded.comment, created = excluded.created",
                 [message_id, rating, comment, time.time()],
             )
-
-    # -- export --------------------------------------------------------------------------------
-    def export_markdown(self, conversation_id: int) -> str:
-        """The conversation as Markdown; each answer's citations become footnotes."""
-        from sourcewise.core.rendering.export import conversation_markdown
-
-        return conversation_markdown(self.get(conversation_id), self.messages(conversation_id))
 
     def _require(self, conversation_id: int) -> None:
         row = self.db.execute(

@@ -11,6 +11,7 @@ import pytest
 
 from sourcewise.core.components import Makers
 from sourcewise.core.engine import Engine
+from sourcewise.core.engine.parts import Parts
 from sourcewise.core.factory import build_engine
 from sourcewise.core.model_catalog import ModelCatalog
 from sourcewise.core.modelstore.store import ModelStore
@@ -93,9 +94,9 @@ def test_a_model_or_device_change_rebuilds_those_parts_of_the_engine(qtbot, tmp_
         return EchoChatModel(settings.llm.context_size)
 
     settings = fake_settings(tmp_path / "home")
-    engine = Engine(settings, models=ModelStore(settings), embedder=HashEmbedder(),
+    engine = Engine(Parts(settings, models=ModelStore(settings), embedder=HashEmbedder(),
                     chat_model=EchoChatModel(), reranker=None,
-                    makers=Makers(chat_model=make_chat))  # fmt: skip
+                    makers=Makers(chat_model=make_chat)))  # fmt: skip
     window = _window_on(qtbot, engine)
     try:
         adapters = engine.settings.resolved_models_dir / "adapters"

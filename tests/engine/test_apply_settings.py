@@ -11,6 +11,7 @@ import pytest
 
 from sourcewise.core.components import Makers, rebuilds_for
 from sourcewise.core.engine import Engine
+from sourcewise.core.engine.parts import Parts
 from sourcewise.core.errors import ModelError
 from sourcewise.core.factory import build_engine
 from sourcewise.core.modelstore.store import ModelStore
@@ -89,11 +90,13 @@ def test_only_the_changed_components_are_rebuilt(tmp_path: Path) -> None:
     makers = Makers(embedder=maker("embedder", new_embedder),  # type: ignore[arg-type]
                     chat_model=maker("chat_model", new_chat),  # type: ignore[arg-type]
                     reranker=maker("reranker", None))  # fmt: skip
-    engine = Engine(settings, models=ModelStore(settings), embedder=HashEmbedder(),
-                    chat_model=EchoChatModel(), reranker=None, makers=makers)  # fmt: skip
+    engine = Engine(Parts(settings, models=ModelStore(settings), embedder=HashEmbedder(),
+                    chat_model=EchoChatModel(), reranker=None, makers=makers))  # fmt: skip
     try:
         old_index = engine._parts.store
         llm = _changed(settings, llm={"context_size": 2048})
+        assert engine.apply_settings(llm, dry_run=True) == {"chat_model"}
+        assert calls == [] and engine.settings is settings  # a dry run changes nothing
         assert engine.apply_settings(llm) == {"chat_model"}
         assert [c[0] for c in calls] == ["chat_model"] and calls[0][1].llm.context_size == 2048
         assert engine._parts.chat_model is new_chat and engine._parts.store is old_index
@@ -133,8 +136,8 @@ def test_a_component_that_cannot_be_made_leaves_the_engine_as_it_was(tmp_path: P
 
     settings = fake_settings(tmp_path / "home")
     old_chat = EchoChatModel()
-    engine = Engine(settings, models=ModelStore(settings), embedder=HashEmbedder(),
-                    chat_model=old_chat, reranker=None, makers=Makers(chat_model=broken))  # fmt: skip
+    engine = Engine(Parts(settings, models=ModelStore(settings), embedder=HashEmbedder(),
+                    chat_model=old_chat, reranker=None, makers=Makers(chat_model=broken)))  # fmt: skip
     try:
         with pytest.raises(ModelError, match="nonsense"):
             engine.apply_settings(_changed(settings, llm={"model": "nonsense"}))

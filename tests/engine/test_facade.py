@@ -1,13 +1,19 @@
-"""The engine's facade stays narrow: four parts and four names, and the clients reach no store,
+"""The engine's facade stays narrow: four parts and three names, and the clients reach no store,
 chat store or model through it. One path asks within a conversation, for every client."""
 
 from __future__ import annotations
 
+import inspect
 import re
+import sys
+import typing
+from collections.abc import Callable
 from pathlib import Path
+from types import UnionType
 
 import pytest
 
+from sourcewise.core import types
 from sourcewise.core.errors import Cancelled
 from sourcewise.core.progress import CancelToken
 from sourcewise.core.testing import EchoChatModel
@@ -16,14 +22,16 @@ from tests.fakes import fake_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = ["desktop", "core/cli", "core/server", "core/mcp"]
+# What a part may return besides core.types: no tuples of columns, dicts or paths.
+PLAIN = {list, str, int, bool, type(None), Callable}
 
 
-def test_the_engine_is_four_parts_and_four_names(tmp_path: Path) -> None:
+def test_the_engine_is_four_parts_and_three_names(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home", chat_model=EchoChatModel())
     try:
         public = {name for name in dir(engine) if not name.startswith("_")}
         assert public == {"settings", "library", "answers", "conversations", "models",
-                          "apply_settings", "rebuilds_for", "close"}  # fmt: skip
+                          "apply_settings", "close"}  # fmt: skip
     finally:
         engine.close()
 
@@ -43,7 +51,37 @@ def test_each_part_has_exactly_the_names_the_architecture_lists(tmp_path: Path) 
         for part, names in documented.items():
             public = {n for n in dir(getattr(engine, part)) if not n.startswith("_")}
             assert public == names, part
-        assert sum(len(names) for names in documented.values()) == 29
+        assert sum(len(names) for names in documented.values()) == 22
+    finally:
+        engine.close()
+
+
+def _classes(annotation: object) -> list[type]:
+    """The classes a return annotation names, its type arguments' included."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return []
+    inner = [c for arg in typing.get_args(annotation) for c in _classes(arg)]
+    if origin in (typing.Union, UnionType):
+        return inner
+    head = origin or annotation
+    return ([head] if isinstance(head, type) else []) + inner
+
+
+def test_the_parts_return_only_core_types_and_plain_values(tmp_path: Path) -> None:
+    engine = fake_engine(tmp_path / "home", chat_model=EchoChatModel())
+    try:
+        for part in ("library", "answers", "conversations", "models"):
+            cls = type(getattr(engine, part))
+            module = vars(sys.modules[cls.__module__])
+            for name, method in inspect.getmembers(cls, inspect.isfunction):
+                if name.startswith("_"):
+                    continue
+                returned = eval(inspect.signature(method).return_annotation, dict(module))
+                for c in _classes(returned):
+                    assert c in PLAIN or c.__module__ == types.__name__, (
+                        f"{part}.{name} returns {c.__module__}.{c.__qualname__}"
+                    )
     finally:
         engine.close()
 
@@ -78,7 +116,7 @@ def test_a_turn_stores_the_question_first_and_a_stopped_one_is_not_history(
             engine.conversations.ask(
                 turn.conversation_id, "And the battery?", AskOptions(cancel=cancel)
             )
-        roles = [m.role for m in engine.conversations.messages(turn.conversation_id)]
+        roles = [m.role for m in engine.conversations.get(turn.conversation_id).messages]
         assert roles == ["user", "assistant", "user"]  # the stopped question is kept, shown
         history = engine.conversations._history(turn.conversation_id)
         assert [t.content for t in history] == ["How long is the warranty?", turn.answer.answer]

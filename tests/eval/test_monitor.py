@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sourcewise.core.errors import SourcewiseError
-from sourcewise.core.eval.answer_report import Period, logged_answers, summarize, week_of
+from sourcewise.core.eval.answer_report import Period, summarize, week_of
 from tests.answer.conftest import fake_engine
 from tests.eval.conftest import run
 
@@ -35,7 +35,7 @@ def test_every_ask_is_logged_and_linked_to_its_feedback(tmp_path: Path, corpus: 
     _ask_and_rate(home, corpus)
     engine = fake_engine(home)
     try:
-        rows = logged_answers(engine.answers.log())
+        rows = engine.answers.log()
     finally:
         engine.close()
     assert rows[0].question == WARRANTY_Q and len(rows) == 3
@@ -67,7 +67,7 @@ def test_feedback_lands_on_the_answer_it_names_even_when_texts_are_equal(
         api = engine.answers.ask("Asked through the API?")
         assert api.log_id is not None
         engine.answers.feedback(api.log_id, 1, "by id")
-        rows = logged_answers(engine.answers.log())
+        rows = engine.answers.log()
         assert [m.rating for m in chats.messages(conv)] == [-1]
     finally:
         engine.close()

@@ -9,7 +9,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from sourcewise.core.engine import Engine
-from sourcewise.core.eval.answer_report import logged_answers
 from sourcewise.core.server.app import create_app
 
 QUESTION = {"messages": [{"role": "user", "content": "How long is the Falcon X2 warranty?"}]}
@@ -42,7 +41,7 @@ def test_a_rating_lands_on_the_reply_it_names(client: TestClient, engine: Engine
                                           "comment": "missing the battery terms"})  # fmt: skip
     assert r.status_code == 200 and r.json() == {"answer_id": second["answer_id"], "rating": -1}
     assert client.post("/v1/feedback", json={"answer_id": streamed, "rating": 1}).status_code == 200
-    rows = logged_answers(engine.answers.log())
+    rows = engine.answers.log()
     assert [(r.rating, r.comment) for r in rows] == [
         (None, ""), (-1, "missing the battery terms"), (1, "")]  # fmt: skip
 

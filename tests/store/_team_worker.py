@@ -70,8 +70,8 @@ def search(url: str, home: Path, go: Path, stop: Path, out: Path) -> None:
         hits = eng.library.search(f"topic{i}word3 item {i}", k=5)
         counts.append(eng.library.status().documents)
         for hit in hits:
-            passage = eng.library.passage(hit.chunk_id)
-            if passage is None or passage.path != hit.path or passage.text != hit.text:
+            found = eng.library.passages(chunk_id=hit.chunk_id)
+            if not found or found[0].path != hit.path or found[0].text != hit.text:
                 problems.append(f"{hit.path}#{hit.chunk_id} is not an indexed passage")
         hits_seen += len(hits)
         searches += 1

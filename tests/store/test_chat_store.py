@@ -6,6 +6,7 @@ import pytest
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
+from sourcewise.core.rendering.export import conversation_markdown
 from sourcewise.core.store.chats import ChatStore
 from sourcewise.core.types import AskOptions, ChatTurn
 from tests.answer.conftest import docs, engine  # the fixtures: an engine with indexed files
@@ -72,7 +73,7 @@ def test_export_markdown_has_footnotes(engine: Engine) -> None:
     ):
         store.append(conv, "user", q)
         store.append_answer(conv, engine.answers.ask(q))
-    md = store.export_markdown(conv)
+    md = conversation_markdown(engine.conversations.get(conv))
     assert md.startswith("# How long is the warranty of the Falcon X2 drone?\n")
     assert "**You:** How should batteries be stored?" in md
     assert "**Sourcewise:**" in md and "[^2-1]" in md and "[^4-1]" in md
@@ -92,4 +93,4 @@ def test_abstained_answers_are_marked_in_the_export(engine: Engine) -> None:
         engine.answers.ask("anything", AskOptions(filters=SearchFilters(collections=("none",)))),
     )
     assert store.messages(conv)[1].abstained
-    assert "do not cover this" in store.export_markdown(conv)
+    assert "do not cover this" in conversation_markdown(engine.conversations.get(conv))

@@ -53,6 +53,7 @@ _REPAIRED = {
     "markers": "The model gave no answer text; the best-matching sentence is quoted instead.",
     "repetition": "The model started repeating itself; the answer was cut there.",
     "decline": "The model declined, but the answerability check found the answer in the passages; the best-matching sentence is quoted.",
+    "restated": "The model only said the question back; the best-matching sentence is quoted after it.",
 }
 
 
@@ -182,7 +183,7 @@ class Answerer:
         # check had passed (docs/benchmarks.md), so the best sentence is quoted instead.
         if out.problem == "decline" and (base.answerable is None or not sources):
             return self._abstain(base, hits, MODEL_DECLINED, t0, on_token)
-        text, reason = self._repair(out, sources, on_token, question_language(base.question))
+        text, reason = self._repair(out, sources, on_token, base.question)
         # A repaired answer reaches the reader when the quote replaces the held-back reply.
         shown = out.first_token_at or time.perf_counter()
         timings.ttft_ms = (shown - t0) * 1000
@@ -202,8 +203,9 @@ class Answerer:
         out: Generated,
         sources: list[Source],
         on_token: TokenCallback | None,
-        language: str | None,
+        question: str,
     ) -> tuple[str, str]:
+        language = question_language(question)
         if out.problem == "repetition":
             return guard.cut_repetition(out.text), _REPAIRED["repetition"]
         if out.problem == "decline":  # the best sentence, as the check found the answer there
@@ -212,6 +214,13 @@ class Answerer:
         if out.problem in ("echo", "markers") and sources:
             quote = _quoted(sources[0], sources[0].text, on_token, language)
             return quote, _REPAIRED[out.problem]
+        if out.problem is None and sources and guard.restates_question(out.text, question):
+            # Already shown: the quote follows it, so what streamed is what the answer says.
+            best = sources[0].quote or sources[0].text
+            quote = _quoted(sources[0], best, None, language)
+            if on_token is not None:
+                on_token(" " + quote)
+            return f"{out.text.rstrip()} {quote}", _REPAIRED["restated"]
         return out.text, ""
 
     def _citations(self, answer: str, sources: list[Source], question: str) -> list[Citation]:

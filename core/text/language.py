@@ -58,3 +58,37 @@ def question_language(text: str) -> str | None:
 def latin_script(text: str) -> bool:
     """Whether ``text`` is written in none of the non-Latin scripts above."""
     return not any(script.search(text) for _, script in _SCRIPTS)
+
+
+# Words that ask for something (who, what, when …), by language: a question holding one wants a
+# fact, which a yes/no question ("Does the policy allow remote work?") does not.
+_ASKING_WORDS = (
+    "what who whom whose when where which why how "  # English
+    "was wer wen wem wessen wann wo woher wohin welche welcher welches welchen welchem warum "
+    "wie wieso weshalb "  # German
+    "qué quién quiénes cuándo dónde cuál cuáles cómo cuánto cuántos cuánta cuántas "  # Spanish
+    "quoi qui quand où quel quelle quels quelles comment combien pourquoi "  # French
+    "cosa chi dove quale quali come quanto quanti perché "  # Italian
+    "quem onde qual quais quantos quantas porquê "  # Portuguese
+    "wat wie wanneer waar welke welk hoe waarom hoeveel "  # Dutch
+    "что кто когда где какой какая какое какие каких какую как сколько почему чей откуда куда "
+    "чего кого кому чем "  # Russian
+    "ما ماذا من متى أين كيف كم لماذا أي "  # Arabic
+    "क्या कौन कब कहाँ कहां कैसे कितना कितने कितनी क्यों किस किसने "  # Hindi
+    "τι ποιος ποια ποιο ποιοι ποιες πότε πού πώς πόσο πόσα πόσες γιατί "  # Greek
+    "ne kim nerede hangi nasıl kaç neden "  # Turkish
+    "gì ai đâu nào sao "  # Vietnamese
+    "ce cine când unde care cum cât câți câte "  # Romanian
+)
+_ASKING = frozenset(_ASKING_WORDS.split())
+# Scripts written without spaces: the asking word is found inside the run.
+_ASKING_IN_RUN = re.compile(r"什么|什麼|谁|誰|哪|何|几|幾|多少|怎么|怎樣|如何|为什么|いつ|どこ|どの|どう|"
+                            r"いくら|なぜ|무엇|누가|언제|어디|어떤|얼마|왜|อะไร|ใคร|เมื่อไร|ที่ไหน|อย่างไร|เท่าไร|ทำไม")  # fmt: skip
+
+
+def asks_for_something(question: str) -> bool:
+    """Whether ``question`` asks who, what, when, where, which, how or why, in any of the
+    languages above, rather than only for yes or no."""
+    if _ASKING_IN_RUN.search(question):
+        return True
+    return any(w.lower() in _ASKING for w in _TOKEN.findall(question))

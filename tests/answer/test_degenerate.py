@@ -93,3 +93,25 @@ def test_a_quote_for_a_german_question_opens_in_german(tmp_path: Path, docs: Pat
     engine.close()
     assert answer.answer.startswith('Die passendste Stelle lautet: "'), answer.answer
     assert not answer.abstained and answer.citations
+
+
+def test_a_reply_that_says_the_question_back_gets_the_best_sentence_after_it(
+    tmp_path: Path, docs: Path
+) -> None:
+    """The 1.5B model answered "Wie nannte Luther die Messe anstelle von Opfer?" with "Luther
+    nannte die Messe anstelle von Opfer [1]." (XQuAD tune half): no answer in it. The best
+    sentence follows, and the stream shows the same text as the answer."""
+    restated = "The warranty of the Falcon X2 drone is [1]."
+    answer, streamed = _ask(tmp_path, docs, restated)
+    assert answer.answer.startswith("The warranty of the Falcon X2 drone is")  # type: ignore[attr-defined]
+    assert "18 months" in answer.answer and answer.citations  # type: ignore[attr-defined]
+    assert "said the question back" in answer.reason  # type: ignore[attr-defined]
+    assert "".join(streamed).split() == answer.answer.split()  # type: ignore[attr-defined]
+
+
+def test_a_reply_in_the_question_words_that_adds_the_answer_is_kept(
+    tmp_path: Path, docs: Path
+) -> None:
+    reply = "The warranty of the Falcon X2 drone is 18 months [1]."
+    answer, _ = _ask(tmp_path, docs, reply)
+    assert answer.answer == reply and not answer.reason  # type: ignore[attr-defined]

@@ -93,3 +93,20 @@ def test_a_short_answer_streams_before_the_reply_ends() -> None:
                    temperature=0.0, on_token=seen.append, cancel=None)  # fmt: skip
     assert out.problem is None and "".join(seen) == out.text
     assert len(seen) > 1  # streamed in pieces, not held back to the end as one (53 < 60 chars)
+
+
+def test_a_reply_that_only_says_the_question_back_is_told_in_every_script() -> None:
+    from sourcewise.core.answer.guard import restates_question
+
+    question = "Wie nannte Luther die Messe anstelle von Opfer?"
+    assert restates_question("Luther nannte die Messe anstelle von Opfer [1].", question)
+    assert not restates_question("Luther nannte die Messe ein Geschenk [1].", question)
+    arabic = "ماذا سمّى لوثر المجموعة عوضاً عن قربان؟"
+    assert restates_question("لوثر المجموعة عوضاً عن قربان [1].", arabic)
+    chinese = "特斯拉大部分时间都住在哪里？"
+    assert restates_question("特斯拉大部分时间都住在 [1]。", chinese)
+    assert not restates_question("特斯拉大部分时间都住在纽约酒店 [1]。", chinese)
+    # A yes/no question may be answered in its own words.
+    yes_no = "Does the policy allow remote work?"
+    assert not restates_question("The policy does allow remote work [1].", yes_no)
+    assert not restates_question("[1]", question)  # nothing said: the markers check's case

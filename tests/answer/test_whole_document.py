@@ -11,12 +11,12 @@ import pymupdf
 import pytest
 from click.testing import CliRunner
 
+from sourcewise.core.answer.language import NOTHING_FOUND
+from sourcewise.core.answer.routing import Route
 from sourcewise.core.cli.main import cli
 from sourcewise.core.engine import Engine
 from sourcewise.core.errors import SourcewiseError
 from sourcewise.core.progress import CancelToken, Progress
-from sourcewise.core.answer.language import NOTHING_FOUND
-from sourcewise.core.answer.routing import Route
 from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
 from sourcewise.core.types import AskOptions, SearchFilters
 from tests import fakes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from sourcewise.core.answer.guard import is_decline
@@ -36,6 +37,32 @@ def holds_gold(text: str, gold: str) -> bool:
         return "".join(gold.split()) in "".join(text.split())
     g = normalize(gold)
     return bool(g) and f" {g} " in f" {normalize(text)} "
+
+
+# MLQA's evaluation (mlqa_evaluation_v1.py): lower case, Unicode punctuation out, then each
+# language's articles out. Languages it does not name keep their articles.
+_ARTICLES = {
+    "en": re.compile(r"\b(a|an|the)\b"),
+    "es": re.compile(r"\b(un|una|unos|unas|el|la|los|las)\b"),
+    "vi": re.compile(r"\b(của|là|cái|chiếc|những)\b"),
+    "de": re.compile(r"\b(ein|eine|einen|einem|eines|einer|der|die|das|den|dem|des)\b"),
+    "ar": re.compile(r"\sال^|ال"),
+}
+
+
+def mlqa_normalize(text: str, lang: str) -> str:
+    """``text`` normalised as MLQA's evaluation does for ``lang``, spaces dropped (so a
+    substring test reads a CJK answer, or an Arabic one with a clitic, like any other)."""
+    kept = "".join(c for c in text.lower() if not unicodedata.category(c).startswith("P"))
+    article = _ARTICLES.get(lang)
+    return "".join((article.sub(" ", kept) if article else kept).split())
+
+
+def mlqa_contains(text: str, golds: Iterable[str], lang: str) -> bool:
+    """Whether a gold, MLQA-normalised, occurs in the MLQA-normalised text (its ``[n]``
+    markers dropped first: they are no part of an answer)."""
+    said = mlqa_normalize(re.sub(r"\[\d+\]", " ", text), lang)
+    return any(g and g in said for g in (mlqa_normalize(x, lang) for x in golds))
 
 
 def token_f1(prediction: str, golds: Sequence[str]) -> float:

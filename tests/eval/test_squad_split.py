@@ -69,6 +69,15 @@ def test_holds_gold_reads_a_marker_inside_a_gold_and_cjk_without_spaces() -> Non
     assert not am.holds_gold("It happened in 10660.", "1066")
 
 
+def test_mlqa_contains_drops_each_language_articles_and_punctuation() -> None:
+    said = "Die Wärmequelle ist die Verfeuerung brennbarer Materialien [1]."
+    assert am.mlqa_contains(said, ["der Verfeuerung brennbarer Materialien"], "de")
+    assert not am.mlqa_contains(said, ["der Verfeuerung von Holz"], "de")
+    assert am.mlqa_contains("كتب عليها كتابته الأخيرة [1].", ["كتابته الأخيرة."], "ar")
+    assert am.mlqa_contains("特斯拉在1937年收到了 [1]。", ["1937 年"], "zh")
+    assert not am.mlqa_contains("See source [2].", ["2"], "en")  # a marker is not an answer
+
+
 def test_token_f1_is_the_best_over_gold_answers() -> None:
     # "paris france" vs "paris": precision 1/2, recall 1 -> 2/3; vs "paris france": 1.0
     assert am.token_f1("Paris, France.", ["Paris"]) == pytest.approx(2 / 3)

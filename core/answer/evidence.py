@@ -33,6 +33,7 @@ _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
 _SHORT_PASSAGE_TOKENS = 256  # a note, an invoice, an FAQ entry (~180 words): read whole when best
+_LABEL_LINE_CHARS = 60  # a column label's line is short; a caption's sentence is not
 _LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
@@ -319,15 +320,27 @@ def _table_start(
     if names is not None:  # periods are chosen in a statement (it states its scale) only
         named: list[str | None] = tables.asked_periods(question, names) if scale else [*names]
         return _TableView(named, scale, [])
-    labels = before.rsplit("\n\n", 1)[-1].strip()
-    if labels and _TABLE_ROW.match(labels.splitlines()[-1]):
-        labels = ""
+    labels = _column_labels(before)
     view = _TableView(None, scale, tables.asked_periods(question, tables.period_columns(labels)))
     row = tables.cells(first)
     if labels and not tables.reads_under(row, view.columns):
         parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
     parts.append("\n" + tables.row_text(None, row, scale, view.columns))
     return view
+
+
+def _column_labels(before: str) -> str:
+    """The column labels above a table: the last paragraph, and the short ones before it that
+    are not sentences (PyMuPDF sets each line of "July 1, / 2023" apart in Apple's MD&A)."""
+    kept: list[str] = []
+    for raw in reversed(before.split("\n\n")):
+        para = raw.strip()
+        if para and _TABLE_ROW.match(para.splitlines()[-1]):
+            break  # the table before this one
+        if kept and (len(para) > _LABEL_LINE_CHARS or para.endswith((".", ":"))):
+            break
+        kept.append(para)
+    return "\n".join(reversed([p for p in kept if p]))
 
 
 def _read_tables_whole(

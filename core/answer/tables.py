@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?$")
+_NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?%?$")  # "(2)%": a fall
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
 _QUOTED_NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w%])")
@@ -42,6 +42,8 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")  # fmt: skip
 _DATE = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}},\s*(?:19|20)\d\d\b")
 _LABEL_YEAR = re.compile(r"(?<![\d,.$])(?:19|20)\d\d(?![\d,.%])")
+# A period's change column after its dates: "Change", "$ Change" or "% Change".
+_CHANGE = re.compile(r"\b(?:%\s*)?change\b", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}}\b")
 # The period a question asks about, and the period of a column: quarter, half, nine months, year.
 _SPANS = {
@@ -127,8 +129,9 @@ def _figures(row: Sequence[str]) -> list[str]:
 def period_columns(labels: str) -> list[str]:
     """A statement's column labels from the text above its figures: the dates (or years), each
     under its period when the periods divide them evenly ("Three Months Ended Nine Months Ended
-    July 1, 2023 June 25, 2022 July 1, 2023 June 25, 2022" is four columns). The 1.5B model,
-    shown that line once above bare figures, read the nine-month column as the quarter's."""
+    July 1, 2023 June 25, 2022 July 1, 2023 June 25, 2022" is four columns), and each period's
+    "Change" columns after its dates. The 1.5B model, shown that line once above bare figures,
+    read the nine-month column as the quarter's."""
     text = " ".join(labels.split())
     dates = _DATE.findall(text)
     if len(dates) < 2:  # "Three Months Ended March 31, 2022 2023": one month and day, years
@@ -138,10 +141,22 @@ def period_columns(labels: str) -> list[str]:
     if len(dates) < 2:
         return []
     periods = [" ".join(m.group(0).split()) for m in _PERIOD.finditer(text)]
-    if periods and len(dates) % len(periods) == 0:
-        per = len(dates) // len(periods)
-        return [f"{periods[i // per]} {d}" for i, d in enumerate(dates)]
-    return dates
+    if not periods:
+        return dates
+    changes = len(_CHANGE.findall(text))
+    distinct = list(dict.fromkeys(dates))
+    if len(dates) % len(periods) and len(distinct) * len(periods) > len(dates):
+        # A PDF that set a date's lines apart lost one ("July 1, July 1, 2023 June 25, 2022
+        # Change 2023 …", Apple's MD&A): a 10-Q states the same dates under each period.
+        dates = distinct * len(periods)
+    if len(dates) % len(periods):
+        return dates
+    per, change = len(dates) // len(periods), changes // len(periods)
+    if changes % len(periods):
+        change = 0  # "Change" said elsewhere than once per period: not a column
+    return [label for i, period in enumerate(periods)
+            for label in [f"{period} {d}" for d in dates[i * per : (i + 1) * per]]
+            + [f"{period} change"] * change]  # fmt: skip
 
 
 def asked_periods(question: str, labels: Sequence[str]) -> list[str | None]:

@@ -90,6 +90,34 @@ def test_a_statements_columns_are_its_periods_over_its_dates() -> None:
     assert tables.period_columns("Net sales by category:") == []
 
 
+# Apple's MD&A table as PyMuPDF reads it: a date's lines set apart (one "2023" lost its
+# "July 1,"), and a change column after each period's dates.
+MDA = (
+    "The following table shows net sales by category (dollars in millions):\n\n"
+    "Three Months Ended Nine Months Ended\n\nJuly 1,\n\nJuly 1,\n\n2023 June 25,\n\n"
+    "2022 Change\n\n2023 June 25,\n2022 Change\n"
+    "| Net sales by category: iPhone | $ | 39,669 | $ | 40,665 | (2)% |  | $ | 156,778 | $ | "
+    "162,863 | (4)% |  |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    "| Mac | 6,840 |  | 7,382 |  | (7)% |  | 21,743 |  | 28,669 |  | (24)% |  |\n"
+    "| Services | 21,213 |  | 19,604 |  | 8 | % | 62,886 |  | 58,941 |  | 7 | % |"
+)
+
+
+def test_change_columns_and_a_date_set_apart_still_read_under_their_periods() -> None:
+    labels = ("Three Months Ended Nine Months Ended July 1, July 1, 2023 June 25, 2022 Change "
+              "2023 June 25, 2022 Change")  # fmt: skip
+    assert tables.period_columns(labels) == [
+        "Three Months Ended July 1, 2023", "Three Months Ended June 25, 2022",
+        "Three Months Ended change", "Nine Months Ended July 1, 2023",
+        "Nine Months Ended June 25, 2022", "Nine Months Ended change",
+    ]  # fmt: skip
+    quarter = _select("What were Services net sales in the third quarter of fiscal 2023?", MDA)
+    assert "Services — Three Months Ended July 1, 2023: 21,213; Three Months Ended June 25, " \
+           "2022: 19,604; Three Months Ended change: 8%" in quarter  # fmt: skip
+    assert "62,886" not in quarter  # the nine-month figure the model gave before
+
+
 def test_only_the_period_the_question_asks_about_is_shown() -> None:
     quarter = _select("What were Services net sales?", TEN_Q)  # no period named: the quarter
     assert "Services — Three Months Ended July 1, 2023: 21,213; Three Months Ended June 25, " \

@@ -214,7 +214,7 @@ class Answerer:
         if out.problem in ("echo", "markers") and sources:
             quote = _quoted(sources[0], sources[0].text, on_token, language)
             return quote, _REPAIRED[out.problem]
-        if out.problem is None and sources and guard.restates_question(out.text, question):
+        if out.problem is None and sources and self._restates(out, question):
             # Already shown: the quote follows it, so what streamed is what the answer says.
             best = sources[0].quote or sources[0].text
             quote = _quoted(sources[0], best, None, language)
@@ -222,6 +222,12 @@ class Answerer:
                 on_token(" " + quote)
             return f"{out.text.rstrip()} {quote}", _REPAIRED["restated"]
         return out.text, ""
+
+    def _restates(self, out: Generated, question: str) -> bool:
+        """The reply only says the question back. One cut at the token limit is not read so:
+        asked for three words, "The warranty lasts" is a start, not a restatement."""
+        cut = out.pieces >= self.settings.llm.max_tokens
+        return not cut and guard.restates_question(out.text, question)
 
     def _citations(self, answer: str, sources: list[Source], question: str) -> list[Citation]:
         by_n = {s.n: s for s in sources}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from sourcewise.core.answer.citations import strip_markers
 from sourcewise.core.answer.guard import is_decline
 from sourcewise.core.eval import metrics
 
@@ -35,8 +36,7 @@ def holds_gold(text: str, gold: str) -> bool:
     spaces, and XQuAD's Chinese golds with stray ones), a substring with spaces dropped."""
     if _CJK.search(gold):
         return "".join(gold.split()) in "".join(text.split())
-    g = normalize(gold)
-    return bool(g) and f" {g} " in f" {normalize(text)} "
+    return contains_gold(text, [gold])
 
 
 # MLQA's evaluation (mlqa_evaluation_v1.py): lower case, Unicode punctuation out, then each
@@ -61,7 +61,7 @@ def mlqa_normalize(text: str, lang: str) -> str:
 def mlqa_contains(text: str, golds: Iterable[str], lang: str) -> bool:
     """Whether a gold, MLQA-normalised, occurs in the MLQA-normalised text (its ``[n]``
     markers dropped first: they are no part of an answer)."""
-    said = mlqa_normalize(re.sub(r"\[\d+\]", " ", text), lang)
+    said = mlqa_normalize(strip_markers(text), lang)
     return any(g and g in said for g in (mlqa_normalize(x, lang) for x in golds))
 
 

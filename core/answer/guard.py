@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sourcewise.core.answer import citations as cit
 from sourcewise.core.text.language import asks_for_something
-from sourcewise.core.text.words import word_count
+from sourcewise.core.text.words import WORD, word_count
 
 DECLINE = re.compile(
     r"(?:documents?|sources?|context|passages?|texts?)\s+(?:do(?:es)?n['’]?t|do(?:es)? not)\s+"
@@ -81,7 +81,6 @@ def markers_only(text: str) -> bool:
 
 # Scripts written without spaces between words: compared character by character.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def restates_question(text: str, question: str) -> bool:
@@ -96,8 +95,8 @@ def restates_question(text: str, question: str) -> bool:
         mine = {c for c in said if c.isalnum()}
         theirs = {c for c in question if c.isalnum()}
     else:
-        mine = {w.lower() for w in _WORD.findall(said)}
-        theirs = {w.lower() for w in _WORD.findall(question)}
+        mine = {w.lower() for w in WORD.findall(said)}
+        theirs = {w.lower() for w in WORD.findall(question)}
     return bool(mine) and mine <= theirs
 
 

@@ -151,9 +151,9 @@ def period_columns(labels: str) -> list[str]:
         dates = distinct * len(periods)
     if len(dates) % len(periods):
         return dates
-    per, change = len(dates) // len(periods), changes // len(periods)
-    if changes % len(periods):
-        change = 0  # "Change" said elsewhere than once per period: not a column
+    per = len(dates) // len(periods)
+    # "Change" said other than the same number of times per period is no column.
+    change = 0 if changes % len(periods) else changes // len(periods)
     return [label for i, period in enumerate(periods)
             for label in [f"{period} {d}" for d in dates[i * per : (i + 1) * per]]
             + [f"{period} change"] * change]  # fmt: skip

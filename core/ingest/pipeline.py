@@ -49,6 +49,7 @@ from sourcewise.core.types import FileFailure, FileWarning, IndexReport
 _FILES_AHEAD = 8
 # Longest parsed chunks wait for a full embedding pool when parsing is slow (OCR).
 _MAX_WAIT_S = 2.0
+_START_TIMEOUT_S = 60.0  # a fresh pool's first task, alone, on a machine under load
 
 _Queue = deque[tuple[Candidate, str]]
 _Inflight = dict[Future[ParseOutcome], tuple[Candidate, str]]
@@ -250,10 +251,15 @@ class IndexJob(SourceHooks):
         """A worker died (a parser crashed hard, or the process was killed): every file in
         flight is retried once in a new pool; a file in flight at two breaks is taken to be the
         culprit and marked failed."""
-        if not self._pool_started():
-            # Not a parser crash: no worker ever ran (e.g. a script without a __main__ guard).
-            # Stop with the reason rather than mark every file corrupt; nothing is lost.
-            raise StoreError(WORKERS_DID_NOT_START)
+        restarted = not self._ran_first(self._started)
+        if restarted:
+            # The pool broke before its first task ran: a crash on a busy machine, where
+            # processes start slowly, or no worker can start at all (a script without a
+            # __main__ guard). A fresh pool running that task alone tells them apart.
+            self._restart_pool()
+            if not self._ran_first(self._started, timeout=_START_TIMEOUT_S):
+                # Stop with the reason rather than mark every file corrupt; nothing is lost.
+                raise StoreError(WORKERS_DID_NOT_START)
         for cand, sha in inflight.values():
             if cand.attempts >= 1:
                 msg = "the parser crashed on this file"
@@ -262,8 +268,8 @@ class IndexJob(SourceHooks):
             else:
                 queue.appendleft((replace(cand, attempts=cand.attempts + 1), sha))
         inflight.clear()
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        self._start_pool()
+        if not restarted:
+            self._restart_pool()
 
     def _start_pool(self) -> None:
         cfg = self.settings.index
@@ -271,9 +277,15 @@ class IndexJob(SourceHooks):
         self._executor = make_executor(cfg.parse_mode, self._workers)
         self._started = self._executor.submit(worker_alive)
 
-    def _pool_started(self) -> bool:
+    def _restart_pool(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._start_pool()
+
+    @staticmethod
+    def _ran_first(started: Future[bool], timeout: float = 5) -> bool:
+        """Whether the pool's first task (``worker_alive``) ran."""
         try:
-            return self._started.exception(timeout=5) is None
+            return started.exception(timeout=timeout) is None
         except (CancelledError, TimeoutError):
             return False
 

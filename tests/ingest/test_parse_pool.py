@@ -9,8 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+import pytest
+
+from sourcewise.core.ingest import pipeline
 from sourcewise.core.progress import Progress
 from tests.engine.conftest import fake_engine
 
@@ -66,4 +71,35 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_file(tmp_path: Path) -> Non
     assert killed, "no worker was running at the first commit"
     assert report.files_indexed == files and report.files_failed == 0
     assert engine.library.status().failed == []
+    engine.close()
+
+
+class _BrokenAtStart(ThreadPoolExecutor):
+    """A pool that broke before any task ran, as when a parser crash kills a worker while
+    the machine is too busy to have started the other."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fut: Future[object] = Future()
+        fut.set_exception(BrokenProcessPool("a worker died"))
+        return fut
+
+
+def test_a_pool_broken_before_its_first_task_is_restarted_not_reported_as_unstartable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"n{i}.md").write_text(f"# Note {i}\n\nSome text about item {i}.\n")
+    pools: list[str] = []
+
+    def make(mode: str, workers: int) -> ThreadPoolExecutor:
+        pools.append(mode)
+        return _BrokenAtStart(1) if len(pools) == 1 else ThreadPoolExecutor(workers)
+
+    monkeypatch.setattr(pipeline, "make_executor", make)
+    engine = fake_engine(tmp_path / "home", parse_mode="thread")
+    report = engine.library.index([folder])
+    assert len(pools) == 2  # the broken pool, then one fresh pool that ran
+    assert report.files_indexed == 5 and report.files_failed == 0
     engine.close()

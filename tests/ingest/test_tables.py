@@ -194,3 +194,30 @@ def test_wrapped_label_in_an_unruled_table_is_one_row() -> None:
     assert table.rows == [["Net income", "1,204", "998"],
                           ["Purchases of property and equipment", "(68)", "(210)"],
                           ["Dividends paid", "(45)", "(40)"]]  # fmt: skip
+
+
+def test_a_header_cell_on_two_lines_names_only_its_own_column() -> None:
+    """Intel's income statement: "% of Net" over "Revenue" heads the percentage columns
+    alone; shared out like a period it made the amounts "% of Net Amount"."""
+    from sourcewise.core.ingest.parsers import pdf_columns
+
+    def cell(x0: float, y: float, text: str, line: int) -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
+        for part in text.split():  # words 3 pt apart, as a space sets them
+            out.append((x0, y, x0 + 6 * len(part), y + 10, part, line, 0, 0))
+            x0 += 6 * len(part) + 3
+        return out
+
+    words = cell(372, 0, "% of Net", 0) + cell(532, 0, "% of Net", 0)
+    words += cell(300, 14, "Amount", 1) + cell(375, 14, "Revenue", 1)
+    words += cell(460, 14, "Amount", 1) + cell(535, 14, "Revenue", 1)
+    rows = [("Net revenue", "14,158", "100.0%", "15,338", "100.0%"),
+            ("Cost of sales", "8,140", "57.5%", "8,803", "57.4%"),
+            ("Gross margin", "6,018", "42.5%", "6,535", "42.6%")]  # fmt: skip
+    for i, (label, *figures) in enumerate(rows, start=2):
+        words += cell(72, 14.0 * i, label, i)
+        for x, figure in zip((300, 380, 460, 540), figures, strict=True):
+            words += cell(x, 14.0 * i, figure, i)
+    (table,) = pdf_columns.aligned_tables(words)
+    assert table.header == ["", "Amount", "% of Net Revenue", "Amount", "% of Net Revenue"]
+    assert table.rows[2] == ["Gross margin", "6,018", "42.5%", "6,535", "42.6%"]

@@ -30,6 +30,7 @@ _LABEL_CHARS = 90
 _HEADER_LINES = 2
 _WIDE_SPACE = re.compile(r"\S\s{3,}\S+$")  # "Cash      500": a gap typed as spaces
 _YEAR = re.compile(r"(FY\s?|Q[1-4]\s)?(19|20)\d\d")
+_PERIOD_LABEL = re.compile(r"\b(?:19|20)\d\d\b|\b(?:ended|months?|weeks?|quarters?)\b", re.I)
 _FIGURE = re.compile(r"^[(\-–—+]?[$€£¥]?\s?\d[\d,.' ]*%?\)?[*†]?$|^[-–—]$|^n/?a$", re.I)
 
 
@@ -171,9 +172,14 @@ def _table(rows: list[_Row], start: int, body: list[_Row]) -> AlignedTable | Non
     head_rows = _header_rows(rows, start, columns)
     header = [""] * len(columns)
     for n, row in enumerate(head_rows):
-        upper = n < len(head_rows) - 1
+        lower = head_rows[n + 1] if n + 1 < len(head_rows) else None
         for cell in row.cells:
-            for col in _shared(cell, row, columns) if upper else _spanned(cell, columns):
+            under = _wrapped(cell, lower)
+            if lower is None or under is not None:  # the last line, or a cell's first line
+                cols = _spanned(under or cell, columns)
+            else:
+                cols = _shared(cell, row, columns)
+            for col in cols:
                 header[col] = f"{header[col]} {cell.text}".strip()
     boxes = [r.box for r in [*head_rows, *body]]
     bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
@@ -262,6 +268,21 @@ def _shared(cell: _Cell, row: _Row, columns: list[tuple[float, float]]) -> list[
         if min(middles, key=lambda m: abs(m - centre)) == mine:
             out.append(i)
     return out
+
+
+def _wrapped(cell: _Cell, lower: _Row | None) -> _Cell | None:
+    """The cell of the next header line that ``cell`` is the first line of: the one under
+    its middle, about as wide. "% of Net" over "Revenue" names that column alone, where
+    shared out like a period over its dates it named Intel's "Amount" columns too ("% of Net
+    Amount: 6,018"). A period or date ("Three Months Ended", "September 30, 2022") is shared
+    out over the columns it heads, however wide."""
+    if _PERIOD_LABEL.search(cell.text):  # "September 30, 2022" over three columns: shared
+        return None
+    middle = (cell.x0 + cell.x1) / 2
+    for below in lower.cells if lower is not None else []:
+        if below.x0 <= middle <= below.x1 and cell.x1 - cell.x0 <= 1.5 * (below.x1 - below.x0):
+            return below
+    return None
 
 
 def _spanned(cell: _Cell, columns: list[tuple[float, float]]) -> list[int]:

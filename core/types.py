@@ -299,7 +299,7 @@ class Answer:
     uncited: bool = False  # an answer none of whose claims cites a supporting source
     reason: str = ""  # why it abstained, or what was repaired, in words
     answerable: float | None = None  # the model's P(the sources state the answer)
-    log_id: int | None = None  # its answer-log row: what engine.answers.feedback names
+    log_id: int | None = None  # its answer-log row: what engine.answers.feedback rates
     mode: str = "passages"  # the answer mode's name: "document" when whole documents were read
 
 
@@ -396,11 +396,13 @@ class LoggedAnswer:
 
 @dataclass(frozen=True)
 class ModelsInUse:
-    """The models an engine runs (``engine.models.in_use()``), as an eval report records."""
+    """The models an engine runs (``engine.models.in_use()``), as an eval report records, and
+    those of them the manifest has that are not installed (the app offers to install them)."""
 
     chat_model: str  # "" when no chat model is configured
     embed_model: str
     reranker: bool  # whether a re-ranker runs
+    missing: list[ModelInfo] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -200,9 +200,9 @@ class ChatSession(QObject):
 
         def save(engine: Engine) -> None:
             if log_id is not None:
-                engine.answers.feedback(log_id, rating, text)
-            elif message_id is not None:  # stored before answers carried their log id
-                engine.conversations.rate(message_id, rating, text)
+                engine.answers.feedback(rating=rating, comment=text, log_id=log_id)
+            else:  # stored before answers carried their log id
+                engine.answers.feedback(rating=rating, comment=text, message_id=message_id)
 
         self._rating = (index, rating)
         if not self._write("rating", save, self._on_rated):

@@ -75,7 +75,7 @@ class ModelBanner(QFrame):
         """Show the offer when ``engine`` needs models that are missing; returns them."""
         self.engine = engine
         library = ModelCatalog(engine.settings)
-        missing = [] if self.job is not None else engine.models.missing()
+        missing = [] if self.job is not None else engine.models.in_use().missing
         if missing:
             specs = {s.name: s for s in [*library.defaults(), *missing]}
             self.to_install = list(specs)

@@ -120,7 +120,9 @@ def _rate(engine: Engine, answer: Answer | None, line: str) -> None:
         click.echo("no answer to rate yet")
         return
     try:
-        engine.answers.feedback(answer.log_id, 1 if name == "/up" else -1, comment.strip())
+        engine.answers.feedback(
+            rating=1 if name == "/up" else -1, comment=comment.strip(), log_id=answer.log_id
+        )
     except SourcewiseError as err:
         click.echo(f"error: {err}")
     else:

@@ -57,7 +57,9 @@ def report(ctx: click.Context, since: str | None, export: Path | None, as_json: 
 def feedback(ctx: click.Context, answer_id: int, rating: str, comment: str) -> None:
     """Rate answer ANSWER_ID up or down (the id `ask` prints, `answer_id` in `ask --json` and
     in the API's replies); `report` counts the ratings."""
-    state(ctx).engine().answers.feedback(answer_id, 1 if rating == "up" else -1, comment)
+    state(ctx).engine().answers.feedback(
+        rating=1 if rating == "up" else -1, comment=comment, log_id=answer_id
+    )
     click.echo(f"rated answer {answer_id} {rating}")
 
 

@@ -5,8 +5,8 @@ It is built in one place (:func:`sourcewise.core.factory.build_engine`, which ma
 components, and made of four parts a client names:
 
 - ``engine.library``: index, remove, status, documents, passages, folders, watch, search;
-- ``engine.answers``: ask, summarize, feedback, the answer log;
-- ``engine.conversations``: ask within a conversation; list, get, rate, delete;
+- ``engine.answers``: ask, summarize, feedback (on a logged or stored answer), the answer log;
+- ``engine.conversations``: ask within a conversation; list, get, delete;
 - ``engine.models``: which models run, which are missing, warming them up, a plain reply;
 
 plus ``settings``, ``apply_settings`` (``dry_run=True``: which components new settings would

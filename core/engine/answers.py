@@ -1,5 +1,6 @@
 """The answers part of the facade: a cited answer to a question, a document read whole,
-feedback on an answer, and the answer log that feedback lands in."""
+feedback on an answer (a logged one, or one stored in a conversation), and the answer log
+that feedback lands in."""
 
 from __future__ import annotations
 
@@ -79,9 +80,28 @@ class Answers:
         target = str(Path(path).expanduser().resolve())
         return whole.read([target], question, progress=progress, cancel=cancel)[0]
 
-    def feedback(self, log_id: int, rating: int, comment: str = "") -> None:
-        """Thumbs up (+1) or down (-1) on the answer whose ``Answer.log_id`` is ``log_id``."""
-        self._parts.answer_log.rate(log_id, rating, comment)
+    def feedback(
+        self,
+        *,
+        rating: int,
+        comment: str = "",
+        log_id: int | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        """Thumbs up (+1) or down (-1) on one answer, named by one of:
+
+        - ``log_id``: its answer-log row (``Answer.log_id``, ``ChatMessage.log_id``);
+        - ``message_id``: its message in a conversation (``ConversationTurn.message_id``,
+          ``ChatMessage.id``), rated by its answer-log row when it has one, else kept with
+          the message (an answer stored before answers carried their log id).
+
+        Rating an answer again replaces its rating."""
+        if log_id is not None and message_id is None:
+            self._parts.answer_log.rate(log_id, rating, comment)
+        elif message_id is not None and log_id is None:
+            self._parts.chats.rate(message_id, rating, comment)
+        else:
+            raise ValueError("feedback() names its answer by one of log_id, message_id")
 
     def log(self, since: float | None = None) -> list[LoggedAnswer]:
         """The answers given since ``since`` (a timestamp), oldest first, with their ratings:

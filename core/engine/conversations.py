@@ -19,7 +19,8 @@ from sourcewise.core.types import (
 
 
 class Conversations:
-    """Stored conversations (``engine.conversations``), where the answer log is."""
+    """Stored conversations (``engine.conversations``), where the answer log is (an answer in
+    one is rated through ``engine.answers.feedback``)."""
 
     def __init__(self, parts: Parts, answers: Answers) -> None:
         self._parts = parts
@@ -72,8 +73,3 @@ class Conversations:
 
     def delete(self, conversation_id: int) -> None:
         self._parts.chats.delete(conversation_id)
-
-    def rate(self, message_id: int, rating: int, comment: str = "") -> None:
-        """Thumbs up (+1) or down (-1) on a stored answer (by its answer-log id when it has
-        one, as ``engine.answers.feedback`` rates)."""
-        self._parts.chats.rate(message_id, rating, comment)

@@ -1,6 +1,6 @@
-"""The models part of the facade: which models the engine runs, which are missing, loading
-them ahead of the first question, and the chat model's plain reply to a prompt. No model
-object leaves it; the models a user can choose and install are
+"""The models part of the facade: which models the engine runs (and which of them are not
+installed), loading them ahead of the first question, and the chat model's plain reply to a
+prompt. No model object leaves it; the models a user can choose and install are
 :class:`~sourcewise.core.model_catalog.ModelCatalog`'s, which needs no engine."""
 
 from __future__ import annotations
@@ -24,16 +24,17 @@ class Models:
         self._parts = parts
 
     def in_use(self) -> ModelsInUse:
-        """The chat model's name ("" when none is configured), the embedder's, and whether a
-        re-ranker runs: what an eval report records, and the name ``serve`` answers under."""
+        """The chat model's name ("" when none is configured), the embedder's, whether a
+        re-ranker runs (what an eval report records, and the name ``serve`` answers under),
+        and the manifest models these components load that are not installed (``missing``:
+        a few file checks, no model is loaded). Components injected by tests (hash embedder,
+        echo chat model, fake re-rankers) need none, nor does a chat model given as a GGUF
+        path or served by a model server."""
         p = self._parts
         chat = p.chat_model.name if p.chat_model is not None else ""
-        return ModelsInUse(chat, p.embedder.name, p.reranker is not None)
+        return ModelsInUse(chat, p.embedder.name, p.reranker is not None, self._missing())
 
-    def missing(self) -> list[ModelInfo]:
-        """Manifest models this engine's components load that are not installed. Components
-        injected by tests (hash embedder, echo chat model, fake re-rankers) need none, nor
-        does a chat model given as a GGUF path or served by a model server."""
+    def _missing(self) -> list[ModelInfo]:
         from sourcewise.core.retrieve.rerank import CrossEncoderReranker
 
         p = self._parts

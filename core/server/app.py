@@ -204,7 +204,9 @@ def create_app(engine: Engine) -> Starlette:
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as err:
             return _error(400, str(err))
         try:  # not behind the service lock: a rating need not wait for a generation
-            await run_in_threadpool(engine.answers.feedback, answer_id, rating, comment)
+            await run_in_threadpool(
+                engine.answers.feedback, rating=rating, comment=comment, log_id=answer_id
+            )
         except SourcewiseError as err:
             return _error(404, str(err), code="answer_not_found")
         return JSONResponse({"answer_id": answer_id, "rating": rating})

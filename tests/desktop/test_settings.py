@@ -208,7 +208,7 @@ def test_missing_models_are_offered_and_installed_in_the_background(
     fresh = build_engine(settings, embedder=NamedEmbedder(), chat_model=NamedChat(),
                          reranker=None)  # fmt: skip
     try:
-        missing = [s.name for s in fresh.models.missing()]
+        missing = [s.name for s in fresh.models.in_use().missing]
         assert missing == ["bge-small-en", "gemma3-270m-base"]
         calls: list[list[str]] = []
 
@@ -227,4 +227,5 @@ def test_missing_models_are_offered_and_installed_in_the_background(
         assert calls == [[*defaults, "gemma3-270m-base"]] and not banner.isVisible()
     finally:
         fresh.close()
-    assert window.engine is not None and window.engine.models.missing() == []  # fakes need none
+    assert window.engine is not None
+    assert window.engine.models.in_use().missing == []  # fakes need none

@@ -63,10 +63,10 @@ def test_feedback_lands_on_the_answer_it_names_even_when_texts_are_equal(
         assert first.answer == second.answer
         assert first.log_id is not None and second.log_id == first.log_id + 1
         message = chats.append_answer(conv, second)
-        chats.rate(message, -1, "the chat's rating")
+        engine.answers.feedback(rating=-1, comment="the chat's rating", message_id=message)
         api = engine.answers.ask("Asked through the API?")
         assert api.log_id is not None
-        engine.answers.feedback(api.log_id, 1, "by id")
+        engine.answers.feedback(rating=1, comment="by id", log_id=api.log_id)
         rows = engine.answers.log()
         assert [m.rating for m in chats.messages(conv)] == [-1]
     finally:
@@ -79,9 +79,14 @@ def test_feedback_on_an_unknown_answer_is_a_clear_error(tmp_path: Path) -> None:
     engine = fake_engine(tmp_path / "home")
     try:
         with pytest.raises(SourcewiseError, match="no answer with id 99"):
-            engine.answers.feedback(99, 1)
+            engine.answers.feedback(rating=1, log_id=99)
+        with pytest.raises(SourcewiseError, match="no message with id 7"):
+            engine.answers.feedback(rating=1, message_id=7)
         with pytest.raises(SourcewiseError, match=r"\+1 or -1"):
-            engine.answers.feedback(1, 5)
+            engine.answers.feedback(rating=5, log_id=1)
+        for named in ({}, {"log_id": 1, "message_id": 1}):
+            with pytest.raises(ValueError, match="one of log_id, message_id"):
+                engine.answers.feedback(rating=1, **named)
     finally:
         engine.close()
 

@@ -90,6 +90,19 @@ def test_a_statements_columns_are_its_periods_over_its_dates() -> None:
     assert tables.period_columns("Net sales by category:") == []
 
 
+def test_the_quarter_comes_first_whichever_label_the_pdf_gives_first() -> None:
+    """Amazon's 10-Q PDFs give "Nine Months Ended" before "Three Months Ended", though the
+    quarter's columns come first; read in that order, (2,607) for nine months was the quarter."""
+    labels = ("Operating income (loss) by segment is as follows (in millions): Nine Months Ended "
+              "Three Months Ended September 30, September 30, 2022 2023 2022 2023")  # fmt: skip
+    assert tables.period_columns(labels) == [
+        "Three Months Ended 2022", "Three Months Ended 2023",
+        "Nine Months Ended 2022", "Nine Months Ended 2023",
+    ]  # fmt: skip
+    weeks = "26 Weeks Ended 13 Weeks Ended Jan 1, 2023 Jan 2, 2022 Jan 1, 2023 Jan 2, 2022"
+    assert tables.period_columns(weeks)[0] == "13 Weeks Ended Jan 1, 2023"
+
+
 # Apple's MD&A table as PyMuPDF reads it: a date's lines set apart (one "2023" lost its
 # "July 1,"), and a change column after each period's dates.
 MDA = (

@@ -1,0 +1,126 @@
+"""Answers from real report PDFs: does the answer state the gold figure, from the right report?
+
+    python bench/report_answers.py [--data ../shared/data/sec10q] [--split tune|eval]
+        [--models-dir models] [--before CHECKOUT] [--out FILE.json]
+
+The twenty 10-Qs of ``../shared/data/sec10q`` indexed together at the defaults, and every
+single-report table question of the split whose gold answer states a figure (its README's
+split: tune on AAPL, AMZN and INTC, report on MSFT and NVDA) asked through ``Engine.ask``.
+``bench/real_reports.py`` measures whether search finds the figure; this measures whether the
+answer says it.
+
+Metrics per company and overall:
+- *states a figure*: the answer holds one of the gold answer's figures (``figures`` of
+  real_reports.py: commas and ``$`` ignored; years and numbers under 100 are not figures);
+- *right report*: a citation is from the report the question names;
+- *both*: the two together; *declined*: the answer says the documents do not cover it.
+
+``--before CHECKOUT`` runs another checkout's code first, each on an index it builds, one after
+the other (answers are deterministic: one sampling seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from real_reports import DEFAULT_DATA, _namespace_links, figures, load_questions
+
+HERE = Path(__file__).resolve().parent
+
+
+def table_questions(data: Path, split: str) -> list[dict[str, Any]]:
+    return [{"id": q.id, "question": q.question, "report": q.files[0], "figures": sorted(q.figures)}
+            for q in load_questions(data, split)
+            if q.single and q.kind == "table" and q.figures]  # fmt: skip
+
+
+def run(data: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
+        code: Path | None) -> dict[str, Any]:  # fmt: skip
+    """One system in a process of its own (``code``: another checkout's)."""
+    qfile, out = work / "questions.jsonl", work / ("before.json" if code else "now.json")
+    qfile.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+    env = {key: v for key, v in os.environ.items() if not key.startswith("SOURCEWISE_")}
+    if code is not None:
+        env["PYTHONPATH"] = str(_namespace_links(code, work / "links"))
+    home = work / ("home-before" if code else "home")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data / "docs"),
+           str(home), str(qfile), str(out), "--models-dir", str(models_dir)]  # fmt: skip
+    subprocess.run(cmd, check=True, env=env)
+    return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def worker(docs: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> None:
+    from sourcewise.core.factory import build_engine
+    from sourcewise.core.settings import Settings
+
+    engine = build_engine(Settings(home=home, models_dir=models_dir))
+    engine.library.index([docs])
+    answers = {}
+    for line in qfile.read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        a = engine.answers.ask(q["question"])
+        answers[q["id"]] = {"answer": a.answer, "abstained": a.abstained,
+                            "cited": sorted({Path(c.path).name for c in a.citations})}  # fmt: skip
+        print(f"{q['id']} {a.answer[:100]!r}", file=sys.stderr, flush=True)
+    engine.close()
+    out.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+
+
+def score(q: dict[str, Any], a: dict[str, Any]) -> dict[str, bool]:
+    stated = not a["abstained"] and bool(set(q["figures"]) & figures(a["answer"]))
+    right = q["report"] in a["cited"]
+    return {"figure": stated, "report": right, "both": stated and right,
+            "declined": a["abstained"]}  # fmt: skip
+
+
+def table(questions: list[dict[str, Any]], systems: dict[str, dict[str, Any]]) -> str:
+    lines = ["| company | system | n | states a figure | right report | both | declined |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    companies = sorted({q["report"].split()[-1].removesuffix(".pdf") for q in questions})
+    for group in [*companies, "all"]:
+        qs = [q for q in questions if group == "all" or q["report"].endswith(f"{group}.pdf")]
+        for label, answers in systems.items():
+            s = [score(q, answers[q["id"]]) for q in qs]
+            cells = " | ".join(f"{sum(x[m] for x in s) / len(s):.2f}"
+                               for m in ("figure", "report", "both", "declined"))  # fmt: skip
+            lines.append(f"| {group} | {label} | {len(qs)} | {cells} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--split", choices=["tune", "eval"], default="tune")
+    ap.add_argument("--models-dir", type=Path, default=HERE.parent / "models")
+    ap.add_argument("--before", type=Path, help="another checkout: its Sourcewise runs first")
+    ap.add_argument("--out", type=Path, help="every answer and its scores, as JSON")
+    ap.add_argument("--worker", nargs=4, metavar=("DOCS", "HOME", "QFILE", "OUT"),
+                    help=argparse.SUPPRESS)  # fmt: skip
+    args = ap.parse_args()
+    if args.worker:
+        worker(*map(Path, args.worker), args.models_dir)
+        return
+    questions = table_questions(args.data, args.split)
+    systems = {}
+    with tempfile.TemporaryDirectory(prefix="report-answers-") as tmp:
+        if args.before is not None:
+            systems["before"] = run(args.data, questions, Path(tmp), args.models_dir, args.before)
+        systems["now"] = run(args.data, questions, Path(tmp), args.models_dir, None)
+    print(f"sec10q, {args.split} split: {len(questions)} single-report table questions\n")
+    print(table(questions, systems))
+    if args.out:
+        scored = {label: {q["id"]: {**answers[q["id"]], **score(q, answers[q["id"]]),
+                                    "question": q["question"], "figures": q["figures"]}
+                          for q in questions} for label, answers in systems.items()}  # fmt: skip
+        args.out.write_text(json.dumps(scored, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,7 @@ from sourcewise.core.text.words import SPACELESS_RUN
 
 _WORD = re.compile(r"[^\W_]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 _PAGE = re.compile(r"\bpages?\s+(\d{1,4})\b", re.I)
 MIN_OVERLAP = 0.6  # share of a sentence's content words that must occur in one source
 MISCITED_BELOW = 0.3  # a cited source holding less than this share of them was misnumbered
@@ -40,7 +41,8 @@ def attribute(answer: str, sources: list[SourceRef]) -> str:
     for sentence, nums in cit.split_sentences(answer):
         if nums:
             continue
-        n = prose_reference(sentence, sources) or best_overlap(sentence, sources)
+        n = (prose_reference(sentence, sources) or best_overlap(sentence, sources)
+             or figure_source(sentence, sources))  # fmt: skip
         if n is not None:
             out = _append_marker(out, sentence, n)
     return out
@@ -84,6 +86,22 @@ def best_overlap(sentence: str, sources: list[SourceRef]) -> int | None:
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None  # two sources hold it equally: no honest single citation
     return scored[0][1]
+
+
+def figure_source(sentence: str, sources: list[SourceRef]) -> int | None:
+    """The one source that holds every figure of the sentence (three digits or more, or with
+    a decimal point). "The Heron costs 2190 euros [2]." came with one source, a catalogue row
+    ("price_eur: 2190"): the invented [2] was dropped, and "costs" and "euros" are not the
+    row's words, so the overlap rule found no source for a figure only that row states."""
+    found = _figures(cit.strip_markers(sentence))
+    if not found:
+        return None
+    holders = [s.n for s in sources if found <= _figures(s.text)]
+    return holders[0] if len(holders) == 1 else None
+
+
+def _figures(text: str) -> set[str]:
+    return {f for f in _NUMBER.findall(_THOUSANDS.sub("", text)) if len(f) >= 3 or "." in f}
 
 
 def _overlap(sentence: str, source: SourceRef) -> float:

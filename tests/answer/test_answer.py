@@ -181,3 +181,17 @@ def test_a_rewrite_that_is_not_a_question_about_the_conversation_falls_back() ->
         ScriptedChatModel("Standalone question: How long do Falcon X2 batteries last?")
     )
     assert good("and the batteries?", history, None) == "How long do Falcon X2 batteries last?"
+
+
+def test_an_invented_marker_on_a_figure_of_one_source_cites_that_source(
+    tmp_path: Path, docs: Path
+) -> None:
+    # No source [4], and few of the reply's words are the source's: its figure is.
+    model = ScriptedChatModel("Swap it once it has been charged 300 times [4].")
+    engine = fake_engine(tmp_path / "home", model)
+    engine.library.index([docs])
+    engine.settings.answer.max_sources = 1
+    answer = engine.answers.ask("After how many cycles should a battery be replaced?")
+    assert answer.answer == "Swap it once it has been charged 300 times [1]."
+    assert [c.n for c in answer.citations] == [1] and "300 cycles" in answer.citations[0].text
+    engine.close()

@@ -49,3 +49,16 @@ def test_a_misnumbered_citation_moves_to_the_source_that_holds_the_sentence() ->
     assert recite("Marketing spent $118,200 in Q2 [2].", [sheet, amzn]).endswith("[1].")
     # a paraphrase that neither source clearly holds keeps the model's number
     assert recite("Spending went up [2].", [sheet, amzn]) == "Spending went up [2]."
+
+
+ROW = "model: Heron; type: gravel; weight_kg: 10.2; price_eur: 2190; warranty_years: 10"
+
+
+def test_a_figure_only_one_source_states_finds_that_source() -> None:
+    """A catalogue row shares few words with "costs … euros", but only it states 2190."""
+    row = SourceRef(1, "/docs/product-catalogue.csv", None, ROW)
+    assert attribute("The Heron costs 2190 euros.", [row]) == "The Heron costs 2190 euros [1]."
+    assert attribute("It weighs 10.2 kg.", [*SOURCES, row]).endswith("[1].")
+    two = [row, SourceRef(2, "/docs/prices.txt", None, "The Heron sells for 2,190 EUR.")]
+    assert attribute("The Heron costs 2190 euros.", two) == "The Heron costs 2190 euros."
+    assert attribute("The Heron costs 3100 euros.", [row]) == "The Heron costs 3100 euros."

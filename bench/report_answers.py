@@ -10,8 +10,9 @@ split: tune on AAPL, AMZN and INTC, report on MSFT and NVDA) asked through ``Eng
 answer says it.
 
 Metrics per company and overall:
-- *states a figure*: the answer holds one of the gold answer's figures (``figures`` of
-  real_reports.py: commas and ``$`` ignored; years and numbers under 100 are not figures);
+- *states a figure*: the answer holds one of the gold answer's figures, in any scale
+  (``figures`` of real_reports.py: commas and ``$`` ignored; years and numbers under 100 are
+  not figures; "$23,198 million" states "$23.198 billion");
 - *right report*: a citation is from the report the question names;
 - *both*: the two together; *declined*: the answer says the documents do not cover it.
 
@@ -73,8 +74,26 @@ def worker(docs: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> 
     out.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
 
 
+def states(gold: list[str], answer: str) -> bool:
+    """Whether ``answer`` states one of the ``gold`` figures, in any scale: "$23,198 million"
+    states a gold "$23.198 billion" (the gold answers mix millions and billions)."""
+    return any(_same(said, g, scale)
+               for g in gold for said in figures(answer) for scale in (1, 1000, 0.001))  # fmt: skip
+
+
+def _same(said: str, gold: str, scale: float) -> bool:
+    """Equal once scaled, to the precision of the rounder of the two ("14.2" billion is
+    14,158 million rounded)."""
+    tolerance = max(0.5 * 10 ** -_decimals(said), 0.5 * scale * 10 ** -_decimals(gold))
+    return abs(float(said) - float(gold) * scale) <= tolerance + 1e-9
+
+
+def _decimals(figure: str) -> int:
+    return len(figure.partition(".")[2])
+
+
 def score(q: dict[str, Any], a: dict[str, Any]) -> dict[str, bool]:
-    stated = not a["abstained"] and bool(set(q["figures"]) & figures(a["answer"]))
+    stated = not a["abstained"] and states(q["figures"], a["answer"])
     right = q["report"] in a["cited"]
     return {"figure": stated, "report": right, "both": stated and right,
             "declined": a["abstained"]}  # fmt: skip

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from _answer_metrics import holds_gold, percentile, rate, says_not_covered
-from real_reports import _namespace_links
+from _checkout import run_worker
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "mixed_questions.jsonl"
@@ -58,22 +56,7 @@ def score(q: dict[str, Any], row: dict[str, Any]) -> dict[str, bool]:
     return {"right": ok, "right_cited": ok and cited, "declined": declined}
 
 
-# -- a system in a process of its own ----------------------------------------------------------
-def run_system(folder: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
-               code: Path | None) -> dict[str, Any]:  # fmt: skip
-    qfile, out = work / "questions.jsonl", work / ("before.json" if code else "now.json")
-    qfile.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions),
-                     encoding="utf-8")  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOURCEWISE_")}
-    if code is not None:
-        env["PYTHONPATH"] = str(_namespace_links(code, work / "links"))
-    home = work / ("home-before" if code else "home")
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(folder), str(home),
-           str(qfile), str(out), "--models-dir", str(models_dir)]  # fmt: skip
-    subprocess.run(cmd, check=True, env=env)
-    return dict(json.loads(out.read_text(encoding="utf-8")))
-
-
+# -- one system's answers, in the process bench/_checkout.py starts -----------------------------
 def worker(folder: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> None:
     from sourcewise.core.factory import build_engine
     from sourcewise.core.settings import Settings
@@ -176,8 +159,10 @@ def main() -> None:
         folder = args.folder or mixed_folder.build(work / "folder")
         systems = {}
         if args.before:
-            systems["before"] = run_system(folder, questions, work, args.models_dir, args.before)
-        systems["now"] = run_system(folder, questions, work, args.models_dir, None)
+            systems["before"] = run_worker(
+                Path(__file__), folder, questions, work, args.models_dir, args.before
+            )
+        systems["now"] = run_worker(Path(__file__), folder, questions, work, args.models_dir, None)
     print(table(questions, systems))
     if args.out:
         scored = {label: {q["id"]: {**res["rows"][q["id"]], **score(q, res["rows"][q["id"]])}

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from real_reports import DEFAULT_DATA, _namespace_links, figures, load_questions
+from _checkout import run_worker
+from real_reports import DEFAULT_DATA, figures, load_questions
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,21 +39,6 @@ def table_questions(data: Path, split: str) -> list[dict[str, Any]]:
     return [{"id": q.id, "question": q.question, "report": q.files[0], "figures": sorted(q.figures)}
             for q in load_questions(data, split)
             if q.single and q.kind == "table" and q.figures]  # fmt: skip
-
-
-def run(data: Path, questions: list[dict[str, Any]], work: Path, models_dir: Path,
-        code: Path | None) -> dict[str, Any]:  # fmt: skip
-    """One system in a process of its own (``code``: another checkout's)."""
-    qfile, out = work / "questions.jsonl", work / ("before.json" if code else "now.json")
-    qfile.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
-    env = {key: v for key, v in os.environ.items() if not key.startswith("SOURCEWISE_")}
-    if code is not None:
-        env["PYTHONPATH"] = str(_namespace_links(code, work / "links"))
-    home = work / ("home-before" if code else "home")
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data / "docs"),
-           str(home), str(qfile), str(out), "--models-dir", str(models_dir)]  # fmt: skip
-    subprocess.run(cmd, check=True, env=env)
-    return dict(json.loads(out.read_text(encoding="utf-8")))
 
 
 def worker(docs: Path, home: Path, qfile: Path, out: Path, models_dir: Path) -> None:
@@ -130,8 +114,10 @@ def main() -> None:
     systems = {}
     with tempfile.TemporaryDirectory(prefix="report-answers-") as tmp:
         if args.before is not None:
-            systems["before"] = run(args.data, questions, Path(tmp), args.models_dir, args.before)
-        systems["now"] = run(args.data, questions, Path(tmp), args.models_dir, None)
+            systems["before"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
+                                           args.models_dir, args.before)  # fmt: skip
+        systems["now"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
+                                        args.models_dir, None)  # fmt: skip
     print(f"sec10q, {args.split} split: {len(questions)} single-report table questions\n")
     print(table(questions, systems))
     if args.out:

@@ -152,6 +152,9 @@ class SearchHit:
     # How a citation names the document when its source says more than a path: "Smith et al.
     # (2021)" for a paper, "Alice Smith, 2024-03-01, “Budget”" for a message ("" otherwise).
     reference: str = ""
+    # What names its document, from its card: the file name's words, the issuer and its ticker
+    # ("2023 Q1 INTC intel corporation 10q"). A passage of Intel's statement never says "Intel".
+    document_names: str = ""
 
 
 @dataclass(frozen=True)

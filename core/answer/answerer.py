@@ -101,7 +101,8 @@ class Answerer:
         timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
         if cfg.verify and self.judge_threshold is not None and not names_a_cell(query, text):
             t2 = time.perf_counter()
-            verdict = self._judge(text, query, self.judge_threshold)
+            named = "\n".join(dict.fromkeys(s.hit.document_names for s in sources))
+            verdict = self._judge(text, query, self.judge_threshold, named)
             timings.judge_ms = _ms(t2)
             base.answerable = verdict.p_yes if verdict else None
             if verdict is not None and not verdict.answerable:
@@ -145,10 +146,10 @@ class Answerer:
         answer.timings.total_ms = _ms(t0)
         return replace(answer, answer=text, abstained=True, reason=reason, nearest=hits[:_NEAREST])
 
-    def _judge(self, sources: str, query: str, threshold: float) -> Verdict | None:
+    def _judge(self, sources: str, query: str, threshold: float, named: str) -> Verdict | None:
         """The model's verdict; None when it has no log-probabilities to judge with."""
         try:
-            return judge(self.model, sources, query, threshold)
+            return judge(self.model, sources, query, threshold, named)
         except LogprobsUnavailable:
             return None
 

@@ -72,7 +72,7 @@ class Cards:
             "SELECT ch.id, ch.blob_id, ch.text, ch.heading, ch.page_start, ch.page_end, ch.start, "
             "ch.\"end\", ch.page_marks, d.path, d.id, coalesce(k.title, ''), ch.kind, "
             "coalesce((SELECT min(m.value) FROM document_meta m WHERE m.document_id = d.id "
-            "AND m.key = 'cite'), '') FROM chunks ch "
+            "AND m.key = 'cite'), ''), coalesce(k.name, '') FROM chunks ch "
             "JOIN documents d ON d.blob_id = ch.blob_id "
             "JOIN collections c ON c.id = d.collection_id LEFT JOIN cards k ON k.document_id = d.id "
             f"WHERE ch.id IN ({marks}) AND {where} ORDER BY d.id",
@@ -135,6 +135,7 @@ def _hit_row(r: Sequence[Any]) -> HitRow:
         page_end=None if r[5] is None else int(r[5]),
         start=int(r[6]), end=int(r[7]), page_marks=str(r[8] or ""), path=str(r[9]),
         document_id=int(r[10]), title=str(r[11]), kind=str(r[12]), reference=str(r[13]),
+        names=str(r[14]),
     )  # fmt: skip
 
 

@@ -90,3 +90,4 @@ class HitRow:
     title: str  # the card's title, else ""
     kind: str  # "text" or "table"
     reference: str  # how a citation names the source, else ""
+    names: str  # the card's name words (file name, issuer, ticker), else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 from sourcewise.core.answer.answerability import YES, judge, missing_names, yes_probability
 from sourcewise.core.testing import EchoChatModel
 from sourcewise.core.types import AskOptions
-from tests.answer.conftest import fake_engine
+from tests.answer.conftest import fake_engine, make_pdf
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 
@@ -143,3 +143,27 @@ def test_a_filings_form_is_not_a_name_the_evidence_must_state() -> None:
     evidence = "Gross margin | 36,413 | 35,885 (in millions)"
     assert missing_names("What was the gross margin in Apple's latest 10-Q?", evidence) == ["Apple"]
     assert missing_names("What was the gross margin in the latest 10-Q?", evidence) == []
+
+
+def test_a_company_its_documents_card_names_is_not_missing(tmp_path: Path) -> None:
+    # Intel's 10-Q says "Intel Corporation" on its cover; its statement pages never do, so the
+    # question's "Intel" was read as a name the evidence lacks and the stricter threshold
+    # declined 5 of 36 table questions whose P(yes) was above the plain one.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    filler = " ".join(
+        f"Item {n} describes the controls and procedures of the quarter." for n in range(40)
+    )
+    make_pdf(folder / "10q.pdf", ["Initech Corporation\nQuarterly Report on Form 10-Q", filler, filler,
+                                  "Total net revenue for the quarter was 14,158 million dollars."])  # fmt: skip
+    model = EchoChatModel(p_yes=0.7)
+    engine = fake_engine(tmp_path / "home", model)
+    engine.settings.answer.answerable_threshold = 0.65  # + NAMED_MARGIN would need 0.75
+    engine.library.index([folder])
+    hit = engine.library.search("total net revenue for the quarter", k=1)[0]
+    assert "initech" in hit.document_names.lower() and "Initech" not in hit.text
+    answer = engine.answers.ask("What was Initech's total net revenue for the quarter?")
+    assert not answer.abstained and answer.answerable is not None
+    declined = engine.answers.ask("What was Globex's total net revenue for the quarter?")
+    assert declined.abstained and "do not state the answer" in declined.reason
+    engine.close()

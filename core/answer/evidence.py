@@ -76,8 +76,9 @@ def split_units(text: str) -> list[Unit]:
             header = (start, end)  # a table's first row is its header
             if not tables.is_header(tables.cells(line)):  # or its first data row (a statement's)
                 units.append(Unit(start, end, line.strip(), header))
-        elif _RULE_ROW.match(line) and not any(u.header == header for u in units):
-            header = (header[0], end)  # the |---| line under the header
+        elif _RULE_ROW.match(line):  # the |---| line: under a header, part of it; never a unit
+            if not any(u.header == header for u in units):
+                header = (header[0], end)
         else:
             units.append(Unit(start, end, line.strip(), header))
     if prose is not None:

@@ -52,6 +52,18 @@ def test_table_rows_are_units_that_keep_their_header() -> None:
     assert header.startswith("| supplier | rating | contact |") and "|---|" in header
 
 
+def test_a_statements_header_rule_under_its_first_data_row_is_no_unit() -> None:
+    # A PDF statement's first row is data (its column labels are text above the table); the
+    # rule under it was shown to the model as a row of its own, "--- | --- | ---".
+    statement = ("(In millions)\n| Products | 60,584 | 63,355 |\n| --- | --- | --- |\n"
+                 "| Services | 21,213 | 19,604 |\n| Total net sales | 81,797 | 82,959 |")  # fmt: skip
+    units = split_units(statement)
+    assert [u.text for u in units] == ["(In millions)", "| Products | 60,584 | 63,355 |",
+                                       "| Services | 21,213 | 19,604 |",
+                                       "| Total net sales | 81,797 | 82,959 |"]  # fmt: skip
+    assert len({u.header for u in units[1:]}) == 1  # one table, one header
+
+
 def test_the_best_sentence_comes_with_its_neighbours_and_the_rest_is_left_out() -> None:
     selector = EvidenceSelector(OverlapReranker(), _words, budget_tokens=30, margin=2.0)
     [ev] = selector.select("Where are the eye-wash stations of the workshop?", [_hit(PROSE)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,27 @@ _HELP = (
 )
 
 
-def _stream(piece: str) -> None:
-    sys.stdout.write(piece)
-    sys.stdout.flush()
+class _Stream:
+    """Writes the answer as it streams, and keeps what it wrote."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def __call__(self, piece: str) -> None:
+        self.pieces.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def _show_renumbered(streamed: _Stream, answer: Answer) -> None:
+    """The answer once more when its source numbers changed after it streamed: the model's
+    "[2]" can be the first source listed below once the cited ones are numbered ("The Heron
+    costs 2190 euros [2]." streamed over a list that shows the catalogue as [1])."""
+    if _MARKER.findall("".join(streamed.pieces)) != _MARKER.findall(answer.answer):
+        click.echo(f"(with the sources numbered as below: {answer.answer})")
 
 
 def _engine(st: CliState, adapter: str | None) -> Engine:
@@ -58,14 +77,16 @@ def ask(ctx: click.Context, /, question: str, collections: tuple[str, ...], fold
     """Answer QUESTION from the indexed documents, with numbered sources."""
     engine = _engine(state(ctx), adapter)
     filters = build_filters(collections, folder, path_glob, file_types, since, documents, **source)
+    streamed = _Stream()
     with cancel_on_ctrl_c("reading") as cancel:
-        options = AskOptions(filters=filters, mode=mode, on_token=None if as_json else _stream,
+        options = AskOptions(filters=filters, mode=mode, on_token=None if as_json else streamed,
                              progress=None if as_json else reading_progress, cancel=cancel)  # fmt: skip
         answer = engine.answers.ask(question, options)
     if as_json:
         emit_json(answer_json(answer))
         return
     click.echo()
+    _show_renumbered(streamed, answer)
     _print_sources(answer)
     if answer.mode == "document":
         click.echo(f"({answer.reason})", err=True)  # what was read whole, and why
@@ -161,8 +182,9 @@ def _turn(
     stored: list[int] = []
     cancel = CancelToken()
     sys.stdout.write("\n")
+    streamed = _Stream()
     try:
-        options = AskOptions(filters=filters, on_token=_stream, progress=reading_progress,
+        options = AskOptions(filters=filters, on_token=streamed, progress=reading_progress,
                              cancel=cancel)  # fmt: skip
         turn = engine.conversations.ask(conversation, question, options, on_stored=stored.append)
     except (KeyboardInterrupt, Cancelled):
@@ -173,6 +195,7 @@ def _turn(
         click.echo(f"\nerror: {err}")
         return (stored[0] if stored else conversation), None
     click.echo()
+    _show_renumbered(streamed, turn.answer)
     _print_sources(turn.answer)
     return turn.conversation_id, turn.answer
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sourcewise.core.cli.main import cli
+from sourcewise.core.engine.answers import Answers
+from sourcewise.core.types import Answer, AskOptions
 
 FAKES = ["--set", 'embed.model="hash"', "--set", 'llm.model="echo"',
          "--set", "retrieval.rerank=false", "--set", 'index.parse_mode="thread"']  # fmt: skip
@@ -58,6 +61,31 @@ def test_ask_streams_text_and_lists_sources(tmp_path: Path, docs: Path) -> None:
     code, out = run(home, "ask", "How long is the warranty of the Falcon X2 drone?")
     assert code == 0
     assert "[1]" in out and "Sources:" in out and "falcon.pdf p.2" in out
+
+
+def test_an_answer_renumbered_after_streaming_is_shown_as_cited(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The model cites its prompt's [2]; the cited sources are listed from [1].
+    def ask(self: Answers, question: str, options: AskOptions | None = None) -> Answer:
+        assert options is not None and options.on_token is not None
+        options.on_token("The Heron costs 2190 euros [2].")
+        return Answer(question, "The Heron costs 2190 euros [1].")
+
+    home = indexed(tmp_path, docs)
+    monkeypatch.setattr(Answers, "ask", ask)
+    code, out = run(home, "ask", "What does a Heron cost?")
+    assert code == 0
+    assert "(with the sources numbered as below: The Heron costs 2190 euros [1].)" in out
+    monkeypatch.setattr(Answers, "ask", lambda self, q, o=None: _streamed_as_is(q, o))
+    code, out = run(home, "ask", "What does a Heron cost?")
+    assert code == 0 and "numbered as below" not in out
+
+
+def _streamed_as_is(question: str, options: AskOptions | None) -> Answer:
+    assert options is not None and options.on_token is not None
+    options.on_token("The Heron costs 2190 euros [1].")
+    return Answer(question, "The Heron costs 2190 euros [1] and is a gravel bike.")
 
 
 def test_ask_with_filters_that_match_nothing_abstains(tmp_path: Path, docs: Path) -> None:

@@ -41,12 +41,12 @@ class _Stream:
 _MARKER = re.compile(r"\[\d+\]")
 
 
-def _show_renumbered(streamed: _Stream, answer: Answer) -> None:
-    """The answer once more when its source numbers changed after it streamed: the model's
-    "[2]" can be the first source listed below once the cited ones are numbered ("The Heron
-    costs 2190 euros [2]." streamed over a list that shows the catalogue as [1])."""
+def _show_corrected(streamed: _Stream, answer: Answer) -> None:
+    """The answer once more when its citations changed after it streamed: the model's "[2]"
+    is moved to the source that holds the sentence, or a marker is added ("Files are backed up
+    every night and kept for 90 days. [2]" streamed over a source list whose [1] says it)."""
     if _MARKER.findall("".join(streamed.pieces)) != _MARKER.findall(answer.answer):
-        click.echo(f"(with the sources numbered as below: {answer.answer})")
+        click.echo(f"(citations corrected: {answer.answer})")
 
 
 def _engine(st: CliState, adapter: str | None) -> Engine:
@@ -86,7 +86,7 @@ def ask(ctx: click.Context, /, question: str, collections: tuple[str, ...], fold
         emit_json(answer_json(answer))
         return
     click.echo()
-    _show_renumbered(streamed, answer)
+    _show_corrected(streamed, answer)
     _print_sources(answer)
     if answer.mode == "document":
         click.echo(f"({answer.reason})", err=True)  # what was read whole, and why
@@ -195,7 +195,7 @@ def _turn(
         click.echo(f"\nerror: {err}")
         return (stored[0] if stored else conversation), None
     click.echo()
-    _show_renumbered(streamed, turn.answer)
+    _show_corrected(streamed, turn.answer)
     _print_sources(turn.answer)
     return turn.conversation_id, turn.answer
 

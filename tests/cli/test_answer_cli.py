@@ -63,10 +63,10 @@ def test_ask_streams_text_and_lists_sources(tmp_path: Path, docs: Path) -> None:
     assert "[1]" in out and "Sources:" in out and "falcon.pdf p.2" in out
 
 
-def test_an_answer_renumbered_after_streaming_is_shown_as_cited(
+def test_an_answer_whose_citations_changed_after_streaming_is_shown_again(
     tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The model cites its prompt's [2]; the cited sources are listed from [1].
+    # The model cites its prompt's [2]; the sentence is in source [1], and so is the citation.
     def ask(self: Answers, question: str, options: AskOptions | None = None) -> Answer:
         assert options is not None and options.on_token is not None
         options.on_token("The Heron costs 2190 euros [2].")
@@ -76,10 +76,10 @@ def test_an_answer_renumbered_after_streaming_is_shown_as_cited(
     monkeypatch.setattr(Answers, "ask", ask)
     code, out = run(home, "ask", "What does a Heron cost?")
     assert code == 0
-    assert "(with the sources numbered as below: The Heron costs 2190 euros [1].)" in out
+    assert "(citations corrected: The Heron costs 2190 euros [1].)" in out
     monkeypatch.setattr(Answers, "ask", lambda self, q, o=None: _streamed_as_is(q, o))
     code, out = run(home, "ask", "What does a Heron cost?")
-    assert code == 0 and "numbered as below" not in out
+    assert code == 0 and "corrected" not in out
 
 
 def _streamed_as_is(question: str, options: AskOptions | None) -> Answer:

@@ -23,11 +23,11 @@ from sourcewise.core.ingest.document import Block, ParsedDocument
 from sourcewise.core.store.rows import ChunkRecord
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import ends_sentence, sentences
+from sourcewise.core.text.table_rule import rule_index
 
 TokenCounter = Callable[[str], int]
 SEPARATOR = "\n\n"
 _SCALE_LOOK = 400  # characters of a caption, or of a table's first lines, searched for a scale
-_TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")  # the |---|---| line under the header
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Chunker:
         """Row ranges of a Markdown table, each within the target with the header repeated;
         [] when the block is not a Markdown table (then it splits like prose)."""
         lines = block.text.split("\n")
-        rule = next((i for i, line in enumerate(lines) if _TABLE_RULE.match(line.strip())), None)
+        rule = rule_index(lines)
         if rule is None or rule + 1 >= len(lines):
             return []
         prefix = "\n".join(lines[: rule + 1]) + "\n"

@@ -9,7 +9,6 @@ collapse to the best of them, so k results are k distinct pieces of evidence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -17,10 +16,8 @@ from sourcewise.core.retrieve import filters as flt
 from sourcewise.core.retrieve.pages import matched_page
 from sourcewise.core.store.protocol import Store
 from sourcewise.core.store.rows import HitRow
+from sourcewise.core.text.table_rule import is_rule, rule_index
 from sourcewise.core.types import SearchFilters, SearchHit
-
-# A Markdown table's header rule: "| --- | --- |".
-_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 
 
 def load_hits(
@@ -80,7 +77,7 @@ def join_table(best: SearchHit, other: SearchHit) -> SearchHit:
         return best
     held = set(first.text.splitlines())
     rows = [line for line in second.text.splitlines()
-            if line.startswith("|") and line not in held and not _RULE.match(line)]  # fmt: skip
+            if line.startswith("|") and line not in held and not is_rule(line)]  # fmt: skip
     if not rows:
         return best
     pages = sorted(set(best.pages) | set(other.pages))
@@ -91,8 +88,8 @@ def join_table(best: SearchHit, other: SearchHit) -> SearchHit:
 def _head(text: str) -> list[str]:
     """A table piece's caption and header: its lines up to the header rule."""
     lines = text.splitlines()
-    rule = next((i for i, line in enumerate(lines) if _RULE.match(line)), len(lines))
-    return lines[:rule]
+    rule = rule_index(lines)
+    return lines if rule is None else lines[:rule]
 
 
 def _best_rows(

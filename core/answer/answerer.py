@@ -17,6 +17,7 @@ from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import guard, prompts, tables
 from sourcewise.core.answer.answerability import Verdict, judge
 from sourcewise.core.answer.attribution import SourceRef, attribute, recite
+from sourcewise.core.answer.cited_stream import CitedStream
 from sourcewise.core.answer.context import Source, assemble, render
 from sourcewise.core.answer.evidence import Evidence, EvidenceSelector
 from sourcewise.core.answer.generation import Generated, generate
@@ -109,9 +110,12 @@ class Answerer:
                 return self._abstain(base, hits, NOT_STATED, t0, on_token)
         messages = prompts.answer_messages(text, query, question_language(question))
         timings.prompt_tokens = sum(self.model.count_tokens(m["content"]) for m in messages)
+        stream = CitedStream(on_token, _refs(sources)) if on_token is not None else None
         out = generate(self.model, messages, [s.label for s in sources],
                        max_tokens=self.settings.llm.max_tokens,
-                       temperature=self.settings.llm.temperature, on_token=on_token, cancel=cancel)  # fmt: skip
+                       temperature=self.settings.llm.temperature, on_token=stream, cancel=cancel)  # fmt: skip
+        if stream is not None:
+            stream.close()
         return self._finish(base, hits, sources, out, t0, on_token)
 
     # -- gates -----------------------------------------------------------------------------
@@ -192,7 +196,7 @@ class Answerer:
         if guard.is_decline(text) and not cit.cited_numbers(text):
             # The model's own "not covered": an abstention, with the passages it read.
             return self._abstain(base, hits, MODEL_DECLINED, t0, None)  # already streamed
-        refs = [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
+        refs = _refs(sources)
         text = tables.carry_scale(recite(attribute(text, refs), refs), [s.text for s in sources])
         citations = self._citations(text, sources, base.question)
         timings.total_ms = _ms(t0)
@@ -259,6 +263,10 @@ class Answerer:
                     ok = score >= self.settings.answer.support_threshold
                     verdict[n] = verdict.get(n, True) and ok
         return verdict
+
+
+def _refs(sources: list[Source]) -> list[SourceRef]:
+    return [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
 
 
 def _quoted(source: Source, text: str, on_token: TokenCallback | None, language: str | None) -> str:

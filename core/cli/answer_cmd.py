@@ -42,9 +42,10 @@ _MARKER = re.compile(r"\[\d+\]")
 
 
 def _show_corrected(streamed: _Stream, answer: Answer) -> None:
-    """The answer once more when its citations changed after it streamed: the model's "[2]"
-    is moved to the source that holds the sentence, or a marker is added ("Files are backed up
-    every night and kept for 90 days. [2]" streamed over a source list whose [1] says it)."""
+    """The answer once more when its citations changed after it streamed. Each marker is
+    checked as it streams (`answer/cited_stream.py`); what is decided only on the whole answer
+    still differs: a marker added to a sentence the model left uncited, or "[2][3]" whose
+    first number the stream had already moved."""
     if _MARKER.findall("".join(streamed.pieces)) != _MARKER.findall(answer.answer):
         click.echo(f"(citations corrected: {answer.answer})")
 

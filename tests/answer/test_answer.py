@@ -50,8 +50,12 @@ def test_invented_markers_are_removed(tmp_path: Path, docs: Path) -> None:
     model = ScriptedChatModel("The warranty lasts 18 months [1]. Batteries last forever [9].")
     engine = fake_engine(tmp_path / "home", model)
     engine.library.index([docs])
-    answer = engine.answers.ask("How long is the Falcon X2 warranty?")
+    streamed: list[str] = []
+    answer = engine.answers.ask(
+        "How long is the Falcon X2 warranty?", AskOptions(on_token=streamed.append)
+    )
     assert "[9]" not in answer.answer and "[1]" in answer.answer
+    assert "".join(streamed).strip() == answer.answer  # the reader never saw the [9]
     assert answer.answer.endswith("Batteries last forever.")
     assert [c.n for c in answer.citations] == [1]
     engine.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,7 +13,8 @@ from sourcewise.core.answer.citations import strip_markers
 from sourcewise.core.cli.serve_cmd import is_loopback
 from sourcewise.core.engine import Engine
 from sourcewise.core.server.app import create_app
-from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
+from tests.answer.conftest import fake_engine
 
 QUESTION = "How long is the warranty of the Falcon X2 drone?"
 
@@ -293,3 +295,16 @@ def test_a_client_that_hangs_up_stops_a_plain_completion(engine: Engine) -> None
     assert stopped.is_set(), "generation went on after the client left"
     assert model.produced < 100
     assert sent[0]["status"] == 499
+
+
+def test_a_streamed_answer_shows_no_marker_the_answer_drops(tmp_path: Path, docs: Path) -> None:
+    # An OpenAI client keeps what streamed: an invented [9] must never reach it.
+    model = ScriptedChatModel("The warranty lasts 18 months [1]. Batteries last forever [9].")
+    engine = fake_engine(tmp_path / "home", model)
+    engine.library.index([docs])
+    with TestClient(create_app(engine)) as c:
+        body = {"messages": [{"role": "user", "content": QUESTION}], "stream": True}
+        chunks = [json.loads(e) for e in _events(c, body)[:-1]]
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text.strip() == "The warranty lasts 18 months [1]. Batteries last forever."
+    engine.close()

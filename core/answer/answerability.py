@@ -61,29 +61,46 @@ def uncovered_terms(question: str, evidence: str) -> list[str]:
 
 # How much surer the model must be when a name of the question is missing from the evidence.
 NAMED_MARGIN = 0.1  # bench/answerability_mixed.py: see the manifest's answerable_threshold
-# A filing's form names the kind of document asked about ("in the latest 10-Q"), not a fact
-# that its passages state: a statement table never says "10-Q".
-_FILING = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A)$", re.I)
+# Words that name the kind of document or the unit asked about, not a fact its passages state:
+# a statement table never says "10-Q" or "USD" (it says "$" and "in millions").
+_NOT_STATED = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A|USD|EUR|GBP|JPY|CNY|RMB|"
+                         r"CHF|CAD|AUD|INR|FY\d{2})$", re.I)  # fmt: skip
+# "FY2018" is stated as "2018" (a column label, a file name); "September" as "Sep" in a header.
+_FISCAL_YEAR = re.compile(r"^FY((?:19|20)\d\d)$", re.I)
+_MONTHS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"])  # fmt: skip
 # A capitalised word, a product name capitalised inside ("iPhone", "eBay"), a number or code.
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[a-z]{1,2}[A-Z][\w&-]*|[A-Za-z]*\d[\w./-]*)")
+# Where a sentence starts: its first word is capitalised anyway ("… 2023? Answer from …").
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n\s*)[\"'(\[«“‘]*$")
 
 
 def missing_names(question: str, evidence: str) -> list[str]:
-    """The question's names (capitalised words after its first, acronyms, numbers and codes
-    such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris" over
-    a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
+    """The question's names (capitalised words that start no sentence, acronyms, numbers and
+    codes such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris"
+    over a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
     have = evidence.lower()
-    names = [w for w in question_names(question) if not _FILING.match(w)]
-    return [w for w in names if w.lower()[:5] not in have]
+    names = [w for w in question_names(question) if not _NOT_STATED.match(w)]
+    return [w for w in names if _as_stated(w) not in have]
+
+
+def _as_stated(name: str) -> str:
+    """What of ``name`` the evidence must hold: a 5-letter prefix ("ratings" finds "rating")."""
+    fiscal = _FISCAL_YEAR.match(name)
+    if fiscal:
+        return fiscal.group(1)
+    low = name.lower()
+    return low[:3] if low in _MONTHS else low[:5]
 
 
 def question_names(question: str) -> list[str]:
-    """Capitalised words after the question's first (which is capitalised anyway), acronyms,
-    numbers and codes: what picks one row or one document out of many."""
-    first = re.match(r"\W*(\w+)", question)
+    """Capitalised words that start no sentence, acronyms, numbers and codes: what picks one
+    row or one document out of many. FinanceBench-style questions come in two sentences
+    ("… in FY2018? Give a response …"): "Give" is no name."""
     out = []
-    for w in _NAME.findall(question):
-        if first and w == first.group(1) and not any(c.isdigit() for c in w) and not w.isupper():
+    for m in _NAME.finditer(question):
+        w = m.group()
+        plain = not any(c.isdigit() for c in w) and not w.isupper()
+        if plain and _SENTENCE_START.search(question[: m.start()]):
             continue
         out.append(w)
     return out

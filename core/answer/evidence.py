@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sourcewise.core.answer import names, tables
+from sourcewise.core.answer import names, ratios, table_view, tables
 from sourcewise.core.answer.attribution import content_words
+from sourcewise.core.answer.table_view import TableView, header_cells, table_start
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.store.grams import grams
 from sourcewise.core.text.language import latin_script
-from sourcewise.core.text.scale import scale_of
 from sourcewise.core.text.sentences import sentences
 from sourcewise.core.text.words import WORD as _WORD
 from sourcewise.core.text.words import word_count
@@ -33,8 +33,6 @@ _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
 _SHORT_PASSAGE_TOKENS = 256  # a note, an invoice, an FAQ entry (~180 words): read whole when best
-_LABEL_LINE_CHARS = 60  # a column label's line is short; a caption's sentence is not
-_LABELS_CHARS = 300  # how far above a header-less table its column labels are looked for
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,9 @@ class EvidenceSelector:
         evidence = self._evidence(
             question, hits, per_hit, chosen, dict(zip(flat, scores, strict=True))
         )
-        return [self._with_aggregates(question, ev, whole) for ev in evidence]
+        evidence = [self._with_aggregates(question, ev, whole) for ev in evidence]
+        ratio = ratios.asked(question)
+        return _with_ratio(question, ratio, hits, per_hit, evidence) if ratio else evidence
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None and latin_script(question):
@@ -259,17 +259,7 @@ def _scored_text(hit: SearchHit, unit: Unit) -> str:
     if unit.header is None:
         keyed = hit.heading and _KEY_VALUE.match(unit.text)
         return f"{hit.heading}: {unit.text.lstrip('-*• ')}" if keyed else unit.text
-    return tables.row_text(_header_cells(hit.text, unit.header), tables.cells(unit.text))
-
-
-def _first_row(passage: str, header: tuple[int, int]) -> str:
-    return passage[header[0] : header[1]].split("\n", maxsplit=1)[0]
-
-
-def _header_cells(passage: str, header: tuple[int, int]) -> list[str] | None:
-    """A table's column names, or None when its first row is data (a PDF statement's)."""
-    head = tables.cells(_first_row(passage, header))
-    return head if tables.is_header(head) else None
+    return tables.row_text(header_cells(hit.text, unit.header), tables.cells(unit.text))
 
 
 def _render(question: str, hit: SearchHit, units: list[Unit]) -> str:
@@ -278,12 +268,12 @@ def _render(question: str, hit: SearchHit, units: list[Unit]) -> str:
     ellipsis."""
     passage = hit.text
     parts: list[str] = []
-    tables_done: dict[tuple[int, int], _TableView] = {}
+    tables_done: dict[tuple[int, int], TableView] = {}
     prev_end: int | None = None
     for u in units:
         if u.header is not None:
             if u.header not in tables_done:
-                tables_done[u.header] = _table_start(question, hit, u.header, parts)
+                tables_done[u.header] = table_start(question, hit, u.header, parts)
             view = tables_done[u.header]
             if u.start != u.header[0]:  # a statement's first row is shown by _table_start
                 row = tables.row_text(view.header, tables.cells(u.text), view.scale, view.columns)
@@ -296,52 +286,6 @@ def _render(question: str, hit: SearchHit, units: list[Unit]) -> str:
             parts.append((" " if parts else "") + u.text)
         prev_end = u.end
     return "".join(parts).strip()
-
-
-@dataclass(frozen=True)
-class _TableView:
-    """How a table's rows are shown: its header cells (None when its first row is data), its
-    scale, and a header-less statement's period columns."""
-
-    header: list[str | None] | None
-    scale: str
-    columns: list[str | None]
-
-
-def _table_start(
-    question: str, hit: SearchHit, header: tuple[int, int], parts: list[str]
-) -> _TableView:
-    """How the table's rows are shown; a header-less table's first row, and the column labels
-    above it (when they are not read into each row), are added to ``parts``."""
-    passage = hit.text
-    first = _first_row(passage, header)
-    before = passage[max(0, header[0] - _LABELS_CHARS) : header[0]]
-    scale = scale_of(f"{hit.heading}\n{before}\n{first}")
-    names = _header_cells(passage, header)
-    if names is not None:  # periods are chosen in a statement (it states its scale) only
-        named: list[str | None] = tables.asked_periods(question, names) if scale else [*names]
-        return _TableView(named, scale, [])
-    labels = _column_labels(before)
-    view = _TableView(None, scale, tables.asked_periods(question, tables.period_columns(labels)))
-    row = tables.cells(first)
-    if labels and not tables.reads_under(row, view.columns):
-        parts.append(("\n" if parts else "") + "Columns: " + " ".join(labels.split()))
-    parts.append("\n" + tables.row_text(None, row, scale, view.columns))
-    return view
-
-
-def _column_labels(before: str) -> str:
-    """The column labels above a table: the last paragraph, and the short ones before it that
-    are not sentences (PyMuPDF sets each line of "July 1, / 2023" apart in Apple's MD&A)."""
-    kept: list[str] = []
-    for raw in reversed(before.split("\n\n")):
-        para = raw.strip()
-        if para and _TABLE_ROW.match(para.splitlines()[-1]):
-            break  # the table before this one
-        if kept and (len(para) > _LABEL_LINE_CHARS or para.endswith((".", ":"))):
-            break
-        kept.append(para)
-    return "\n".join(reversed([p for p in kept if p]))
 
 
 def _read_tables_whole(
@@ -371,3 +315,35 @@ def _read_tables_whole(
 
 def _evidence_sized(text: str) -> bool:
     return word_count(text, _WORD) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))
+
+
+def _with_ratio(
+    question: str,
+    ratio: ratios.Ratio,
+    hits: Sequence[SearchHit],
+    per_hit: list[list[Unit]],
+    evidence: list[Evidence],
+) -> list[Evidence]:
+    """The ratio the question asks for, computed from the rows of every table of the top
+    passages (an operand's row need not be a chosen unit): the passage that holds its
+    numerator, with the computed line first and both rows, is then the only evidence. Beside
+    Apple's "Services 21,213 / Total net sales 81,797 = 25.9%" the 1.5B model still answered
+    from another source's "Services | 70.5%" (a gross-margin percentage)."""
+    rows = [table_view.row_figures(shown, tables.cells(u.text), (i, *u.header))
+            for i, units in enumerate(per_hit)
+            for header, shown in _views(question, hits[i], units).items()
+            for u in units if u.header == header]  # fmt: skip
+    found = ratios.compute(question, ratio, rows)
+    if found is None:
+        return evidence
+    line, used = found
+    i = used[0].table[0]
+    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "")
+    shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
+    top = max((ev.score for ev in evidence), default=0.0)
+    return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
+
+
+def _views(question: str, hit: SearchHit, units: list[Unit]) -> dict[tuple[int, int], TableView]:
+    headers = dict.fromkeys(u.header for u in units if u.header is not None)
+    return {h: table_view.view(question, hit, h) for h in headers}

@@ -106,6 +106,22 @@ def row_text(
     return " | ".join(kept) + suffix
 
 
+def labelled_values(
+    header: Sequence[str | None] | None, row: Sequence[str], columns: Sequence[str | None]
+) -> tuple[str, dict[str, float]]:
+    """A row's label and its figures by column name, read as :func:`row_text` shows them
+    (hidden columns left out); no figures when the row does not read under ``columns``."""
+    if header is not None:
+        pairs = [(h, v) for h, v in zip(header[1:], row[1:], strict=False) if h]
+        label = row[0] if row else ""
+    else:
+        kept = _figures(row)
+        if not _fits(kept, columns):
+            return "", {}
+        label, pairs = kept[0], [(c, v) for c, v in zip(columns, kept[1:], strict=True) if c]
+    return label, {h: x for h, v in pairs if (x := _value(v)) is not None}
+
+
 def reads_under(row: Sequence[str], columns: Sequence[str | None]) -> bool:
     """Whether :func:`row_text` shows ``row``'s figures under ``columns``."""
     return _fits(_figures(row), columns)

@@ -1,0 +1,104 @@
+"""Ratios and shares computed from statement rows: the question's definition, a known ratio,
+or the share of revenue a named row brings."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer import ratios
+from sourcewise.core.answer.evidence import EvidenceSelector
+from sourcewise.core.answer.ratios import Ratio, Row
+from sourcewise.core.testing import OverlapReranker
+from sourcewise.core.types import SearchHit
+
+Q3 = "Three Months Ended September 30, 2023"
+Q3_22 = "Three Months Ended September 30, 2022"
+AMAZON = (
+    "CONSOLIDATED STATEMENTS OF OPERATIONS (in millions)\n\n"
+    "Three Months Ended\nSeptember 30,\n2022 2023\n"
+    "| Total net sales | 127,101 | 143,083 |\n"
+    "| --- | --- | --- |\n"
+    "| Operating expenses | 124,576 | 131,895 |\n"
+    "| Operating income | 2,525 | 11,188 |\n\n"
+    "Segment Information (in millions)\n\nThree Months Ended\nSeptember 30,\n2022 2023\n"
+    "| Net sales | 78,843 | 87,887 |\n"
+    "| --- | --- | --- |\n"
+    "| Operating income (loss) | (412) | 4,307 |"
+)
+
+
+def test_the_ratio_a_question_defines_or_names_is_read() -> None:
+    fb = ("What is the FY2015 operating cash flow ratio for Adobe? Operating cash flow ratio is "
+          "defined as: cash from operations / total current liabilities.")  # fmt: skip
+    assert ratios.asked(fb) == Ratio(
+        "operating cash flow ratio", "operating cash flow", "current liabilities", False
+    )
+    margin = "What is Amazon's operating margin? Operating margin is operating income divided by net sales."
+    assert ratios.asked(margin) == Ratio("operating margin", "operating income", "revenue", True)
+    turnover = ("What is the FY2019 fixed asset turnover ratio? Fixed asset turnover ratio is defined "
+                "as: FY2019 revenue / (average PP&E between FY2018 and FY2019).")  # fmt: skip
+    assert ratios.asked(turnover) == Ratio(
+        "fixed asset turnover ratio", "revenue", "property, plant and equipment", False, True
+    )
+    assert ratios.asked("What was Intel's current ratio?") == Ratio(
+        "current ratio", "current assets", "current liabilities", False
+    )
+    share = ratios.asked(
+        "What percentage of Apple's total revenue did the Services segment contribute?"
+    )
+    assert share is not None and share.numerator == "" and share.denominator == "revenue"
+
+
+def test_a_plain_question_asks_for_no_ratio() -> None:
+    for question in ("What is the warranty over the years?", "How long are backups kept?",
+                     "What share of the sales team works remotely?",
+                     "What was the gross margin?",  # a figure, not its percentage
+                     "DPO is defined as: 365 * (average accounts payable) / (COGS + change in inventory)."):  # fmt: skip
+        assert ratios.asked(question) is None, question
+
+
+def test_operands_come_from_one_table_and_the_asked_year() -> None:
+    rows = [
+        Row("Total net sales", {Q3_22: 127101, Q3: 143083}, "in millions", (0, 0, 1)),
+        Row("Operating income", {Q3_22: 2525, Q3: 11188}, "in millions", (0, 0, 1)),
+        Row("Operating income (loss)", {Q3_22: -412, Q3: 4307}, "in millions", (1, 5, 6)),
+    ]
+    ratio = Ratio("operating margin", "operating income", "revenue", True)
+    found = ratios.compute("What was the operating margin in Q3 2023?", ratio, rows)
+    assert found is not None
+    line, used = found
+    assert line.endswith("Operating income 11,188 / Total net sales 143,083 = 7.8%.")
+    assert used == [rows[1], rows[0]]
+    older = ratios.compute("What was the operating margin in Q3 2022?", ratio, rows)
+    assert older is not None and older[0].endswith("= 2.0%.")
+
+
+def test_a_ratio_across_statements_and_an_average_take_the_years_columns() -> None:
+    rows = [
+        Row("Total revenues", {"Year Ended December 31, 2019": 6489}, "in millions", (0, 0, 1)),
+        Row(
+            "Property and equipment, net",
+            {"December 31, 2019": 253, "December 31, 2018": 282},
+            "in millions",
+            (1, 0, 1),
+        ),
+    ]
+    ratio = Ratio("fixed asset turnover ratio", "revenue", "property and equipment", False, True)
+    found = ratios.compute("FY2019 revenue / (average PP&E between FY2018 and FY2019)", ratio, rows)
+    assert found is not None and found[0].endswith(
+        "/ average Property and equipment, net 267.50 = 24.26."
+    )
+    other_year = ratios.compute("FY2017 turnover between FY2016 and FY2017", ratio, rows)
+    assert other_year is None  # no column of that year: nothing is computed
+
+
+def test_the_computed_line_is_the_evidence() -> None:
+    # The 1.5B model answered "4.307%" (the segment's operating income) before.
+    hit = SearchHit(rank=1, score=1.0, path="/d/2023 Q3 AMZN.pdf", page=4, chunk_id=1,
+                    heading="", text=AMAZON, start=0, end=len(AMAZON), document_id=1)  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                budget_tokens=200, margin=2.0)  # fmt: skip
+    question = "What is Amazon's operating margin for Q3 2023? Operating margin is operating income divided by net sales."
+    [evidence] = selector.select(question, [hit])
+    first = evidence.text.splitlines()[0]
+    assert first == (f"Computed from the statements ({Q3}): operating margin = Operating income "
+                     "11,188 / Total net sales 143,083 = 7.8%.")  # fmt: skip
+    assert "Operating income — " in evidence.text and "Total net sales — " in evidence.text

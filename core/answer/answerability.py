@@ -67,7 +67,7 @@ _NOT_STATED = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A|USD|EU
                          r"CHF|CAD|AUD|INR|FY\d{2})$", re.I)  # fmt: skip
 # "FY2018" is stated as "2018" (a column label, a file name); "September" as "Sep" in a header.
 _FISCAL_YEAR = re.compile(r"^FY((?:19|20)\d\d)$", re.I)
-_MONTHS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"])  # fmt: skip
+MONTHS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"])  # fmt: skip
 # A capitalised word, a product name capitalised inside ("iPhone", "eBay"), a number or code.
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Za-z0-9]|[a-z]{1,2}[A-Z][\w&-]*|[A-Za-z]*\d[\w./-]*)")
 # Where a sentence starts: its first word is capitalised anyway ("… 2023? Answer from …").
@@ -89,7 +89,7 @@ def _as_stated(name: str) -> str:
     if fiscal:
         return fiscal.group(1)
     low = name.lower()
-    return low[:3] if low in _MONTHS else low[:5]
+    return low[:3] if low in MONTHS else low[:5]
 
 
 def question_names(question: str) -> list[str]:

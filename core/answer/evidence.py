@@ -128,8 +128,7 @@ class EvidenceSelector:
             question, hits, per_hit, chosen, dict(zip(flat, scores, strict=True))
         )
         evidence = [self._with_aggregates(question, ev, whole) for ev in evidence]
-        ratio = ratios.asked(question)
-        return _with_ratio(question, ratio, hits, per_hit, evidence) if ratio else evidence
+        return _with_figure(question, hits, per_hit, evidence)
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None and latin_script(question):
@@ -317,23 +316,24 @@ def _evidence_sized(text: str) -> bool:
     return word_count(text, _WORD) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))
 
 
-def _with_ratio(
+def _with_figure(
     question: str,
-    ratio: ratios.Ratio,
     hits: Sequence[SearchHit],
     per_hit: list[list[Unit]],
     evidence: list[Evidence],
 ) -> list[Evidence]:
-    """The ratio the question asks for, computed from the rows of every table of the top
-    passages (an operand's row need not be a chosen unit): the passage that holds its
-    numerator, with the computed line first and both rows, is then the only evidence. Beside
-    Apple's "Services 21,213 / Total net sales 81,797 = 25.9%" the 1.5B model still answered
-    from another source's "Services | 70.5%" (a gross-margin percentage)."""
+    """A ratio the question asks for, computed from the rows of every table of the top
+    passages (an operand's row need not be a chosen unit), or the one statement figure it
+    asks for, read from its row: the passage that holds it, with that line first and the
+    rows it came from, is then the only evidence. Beside Apple's "Services 21,213 / Total net
+    sales 81,797 = 25.9%" the 1.5B model still answered from another source's "Services |
+    70.5%" (a gross-margin percentage)."""
     rows = [table_view.row_figures(shown, tables.cells(u.text), (i, *u.header))
             for i, units in enumerate(per_hit)
             for header, shown in _views(question, hits[i], units).items()
             for u in units if u.header == header]  # fmt: skip
-    found = ratios.compute(question, ratio, rows)
+    ratio = ratios.asked(question)
+    found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)
     if found is None:
         return evidence
     line, used = found

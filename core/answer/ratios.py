@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sourcewise.core.answer import tables
+from sourcewise.core.answer.answerability import MONTHS, question_names
 from sourcewise.core.answer.names import says
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -57,6 +59,7 @@ _SAME = {
                             "property, plant and equipment", "additions to property, plant and "
                             "equipment", "purchases of property, plant and equipment",
                             "capital expenditures"),
+    "cash and cash equivalents": ("cash and cash equivalents",),
     "current assets": ("total current assets",),
     "current liabilities": ("total current liabilities",),
     "total assets": ("total assets",),
@@ -101,7 +104,14 @@ _DIVIDED = re.compile(r"\s+(?:divided by|over)\s+|\s*/\s*|\s+as an? (?:percentag
 _SHARE = re.compile(r"\b(?:percentage|percent|share|proportion|portion|fraction)\s+of\s+(?:[\w'’]+"
                     r"\s+){0,3}?(?:revenues?|net sales|sales|net revenues?)\b(?!\s+(?:team|staff))",
                     re.I)  # fmt: skip
-_PERCENT_WORDS = re.compile(r"margin|percent|%|share|proportion|rate\b", re.I)
+# A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
+# ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
+# A question after one figure, not an explanation or a comparison of figures.
+_FIGURE_QUESTION = re.compile(r"\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
+_NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang\w+|increas\w*|"
+                             r"decreas\w*|trend\w*|impact\w*|and how|versus|vs\.?)\b",
+                             re.I)  # fmt: skip
+_PLAIN = re.compile(r"\b(?:ratio|turnover|coverage|multiple|times)\b", re.I)
 
 
 def asked(question: str) -> Ratio | None:
@@ -129,26 +139,31 @@ def _definition(question: str) -> Ratio | None:
         average = bool(re.search(r"\baverage\b", parts[1], re.I))
         name = " ".join(m.group("name").split()).lower()
         name = re.sub(r"^(?:the|and|where|here|note that)\s+", "", name)
-        return Ratio(name, numerator, denominator, bool(_PERCENT_WORDS.search(name)), average)
+        return Ratio(name, numerator, denominator, not _PLAIN.search(name), average)
     return None
 
 
 def _concept(text: str) -> str:
-    """An operand's words as a concept: years, "the", "average … between" and brackets out."""
-    words = re.sub(r"\b(?:FY\s?\d{2,4}|(?:19|20)\d\d|the|total|average|between|and|of|year[- ]end)"
-                   r"\b|[()]", " ", text, flags=re.I)  # fmt: skip
+    """An operand's words as a concept: years, periods, "the", "total", "average … between"
+    and brackets out; "expense" after a row's name too (statements do not say it)."""
+    words = re.sub(r"\bbetween\b.*|\bfor the\b.*|\b(?:FY\s?\d{2,4}|(?:19|20)\d\d|the|total|average|"
+                   r"year[- ]end)\b|[()]", " ", text, flags=re.I)  # fmt: skip
     words = " ".join(words.lower().split()).strip(" ,.")
-    return _ALIASES.get(words, words)
+    words = re.sub(r"\s+(?:expenses?|costs?|spending)$", "", words)
+    known = next((key for key, same in _SAME.items() if words in same), words)
+    return _ALIASES.get(known, known)
 
 
 def compute(question: str, ratio: Ratio, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     """The computed line and the rows it used; None when an operand or a common period is
     not in ``rows``. Both operands are looked for in one table first (Amazon's segment table
-    has its own "Operating income" rows beside the consolidated statement's)."""
+    has its own "Operating income" rows beside the consolidated statement's), and of rows
+    named alike the larger first (a segment's "Net sales" is part of the consolidated one)."""
     denominators = [r for r in rows if _matches(r.label, ratio.denominator)]
-    for den in sorted(denominators, key=lambda r: _rank(r.label, ratio.denominator)):
+    for den in _ordered(question, denominators, ratio.denominator):
         nums = [r for r in rows if r is not den and _numerator(question, ratio, r, den)]
-        nums.sort(key=lambda r: (r.table != den.table, _rank(r.label, ratio.numerator)))
+        nums.sort(key=lambda r: (r.table != den.table, _rank(r.label, ratio.numerator),
+                                 -_dated(question, r), -_size(question, r)))  # fmt: skip
         for num in nums:
             line = _line(question, ratio, num, den)
             if line:
@@ -156,11 +171,71 @@ def compute(question: str, ratio: Ratio, rows: Sequence[Row]) -> tuple[str, list
     return None
 
 
+def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
+    """For a question after one figure of a statement ("What were Amazon's purchases of
+    property and equipment in the three months ended …?"), the row it names, read in the
+    period it asks for: the 1.5B model read 6 of 12 such figures from the wrong row or
+    column. The row is the longest label the question says, else one of the concept the
+    question names; None for other questions, or when no scaled statement row is named."""
+    if not _FIGURE_QUESTION.match(question) or _NOT_ONE_FIGURE.search(question):
+        return None
+    asked_for = question.lower()
+    scaled = [r for r in rows if r.scale and r.values]
+    said = [r for r in scaled if len(_own(r.label)) > 3 and says(asked_for, _own(r.label))]
+    if said:
+        longest = max(len(_own(r.label)) for r in said)
+        found = [r for r in said if len(_own(r.label)) == longest]
+    elif len(_other_names(question)) <= 1:  # "Apple's sales in Greater China": not the total
+        concept = _named_concept(asked_for)
+        found = [r for r in scaled if concept and _matches(r.label, concept)]
+    else:
+        return None
+    for row in sorted(found, key=lambda r: (-_dated(question, r), -_size(question, r))):
+        column = _column(question, list(row.values))
+        if column is not None:
+            line = f"From the statements ({column}): {row.label} = {_fmt(row.values[column])}"
+            return f"{line} ({row.scale})", [row]
+    return None
+
+
+def _named_concept(question: str) -> str:
+    """The concept whose longest name the question says ("net cash provided by operating
+    activities", "capex"), or ""."""
+    names = [(s, key) for key, same in _SAME.items() for s in (key, *same)]
+    names += list(_ALIASES.items())
+    said = [(len(name), key) for name, key in names if says(question, name)]
+    return max(said)[1] if said else ""
+
+
+def _other_names(question: str) -> list[str]:
+    """The question's names that are not dates or numbers: the company, and what else."""
+    return [n for n in question_names(question)
+            if not any(c.isdigit() for c in n) and n.lower() not in MONTHS]  # fmt: skip
+
+
+def _ordered(question: str, rows: list[Row], concept: str) -> list[Row]:
+    return sorted(rows, key=lambda r: (_rank(r.label, concept), -_dated(question, r),
+                                       -_size(question, r)))  # fmt: skip
+
+
+def _dated(question: str, row: Row) -> int:
+    """2 when the row's column for ``question`` names the year it asks for, 1 another year,
+    0 none ("Amount", "% of Net Revenue": a table whose periods are text above it)."""
+    column = _column(question, list(row.values))
+    year = _year(column) if column is not None else ""
+    return 2 if year and year in _asked_years(question) else int(bool(year))
+
+
+def _size(question: str, row: Row) -> float:
+    column = _column(question, list(row.values))
+    return abs(row.values[column]) if column is not None else 0.0
+
+
 def _numerator(question: str, ratio: Ratio, row: Row, den: Row) -> bool:
     if ratio.numerator:
         return _matches(row.label, ratio.numerator)
     # A share: a row of the revenue table that the question names ("the Services segment").
-    label = _plain(row.label)
+    label = _own(row.label)
     return row.table == den.table and len(label) > 2 and says(question.lower(), label)
 
 
@@ -205,7 +280,10 @@ def _denominator_value(question: str, ratio: Ratio, den: Row, column: str) -> fl
 
 
 def _column(question: str, columns: list[str]) -> str | None:
-    """The column of the year the question asks for, else the latest year's."""
+    """The column of the year the question asks for, else the latest year's; never one of
+    another period than it asks for (Amazon's twelve months for "the three months ended")."""
+    asked = tables.asked_spans(question)
+    columns = [c for c in columns if not asked or tables.span_of(c) in (None, *asked)]
     if not columns:
         return None
     years = _asked_years(question)
@@ -222,7 +300,7 @@ def _asked_years(question: str) -> list[str]:
 
 
 def _matches(label: str, concept: str) -> bool:
-    plain = _plain(label)
+    plain = _own(label)
     same = _SAME.get(concept, (concept,))
     return any(plain == s or plain.startswith(f"{s} attributable") for s in same)
 
@@ -230,8 +308,14 @@ def _matches(label: str, concept: str) -> bool:
 def _rank(label: str, concept: str) -> int:
     """The order of ``label`` among the concept's labels: "total net sales" before "net sales"."""
     same = _SAME.get(concept, (concept,))
-    plain = _plain(label)
+    plain = _own(label)
     return next((k for k, s in enumerate(same) if plain == s), len(same))
+
+
+def _own(label: str) -> str:
+    """A row's own name, lower case: what follows a section label the PDF set before it
+    ("Net sales by category: iPhone", "ASSETS: Current assets: Cash and cash equivalents")."""
+    return _plain(label.rsplit(":", 1)[-1]) or _plain(label)
 
 
 def _plain(label: str) -> str:

@@ -74,7 +74,18 @@ def cells(row: str) -> list[str]:
     inner = row.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
-    return [c.strip() for c in inner.split("|")]
+    return _without_shared_prefix([c.strip() for c in inner.split("|")])
+
+
+def _without_shared_prefix(row: list[str]) -> list[str]:
+    """A row whose every cell repeats its first cell's section label ("ASSETS: Current assets:
+    Cash and cash equivalents | ASSETS: $ | ASSETS: 28,408 | …": a PDF's label above a table's
+    first row, set into each of its cells) without the label in all but the first cell."""
+    m = re.match(r"([^:]{2,40}:)\s", row[0]) if row else None
+    rest = [c for c in row[1:] if c]
+    if m is None or len(rest) < 2 or not all(c.startswith(m.group(1)) for c in rest):
+        return row
+    return [row[0], *(c.removeprefix(m.group(1)).strip() for c in row[1:])]
 
 
 def is_header(row: Sequence[str]) -> bool:
@@ -113,6 +124,8 @@ def labelled_values(
     (hidden columns left out); no figures when the row does not read under ``columns``."""
     if header is not None:
         pairs = [(h, v) for h, v in zip(header[1:], row[1:], strict=False) if h]
+        if len({h for h, _ in pairs}) < len(pairs):  # "Amount" over each period: which is which?
+            return "", {}
         label = row[0] if row else ""
     else:
         kept = _figures(row)
@@ -170,6 +183,10 @@ def period_columns(labels: str) -> list[str]:
     if len(dates) % len(periods):
         return dates
     per = len(dates) // len(periods)
+    if any(len(set(dates[i * per : (i + 1) * per])) < per for i in range(len(periods))):
+        # One period's own dates repeat: a period label was lost ("Nine Months Ended Twelve
+        # Months Ended" over six dates, Amazon's cash flows without their "Three Months").
+        return []
     # "Change" said other than the same number of times per period is no column.
     change = 0 if changes % len(periods) else changes // len(periods)
     return [label for i, period in enumerate(periods)
@@ -207,16 +224,22 @@ def asked_periods(question: str, labels: Sequence[str]) -> list[str | None]:
     states the quarter first): asked for "the gross margin in the latest 10-Q", the model read
     the nine-month figure of the same date, and Intel's tax rate "in the most recent 10-Q"
     from "| Q3 2023 | Q3 2022 | YTD 2023 | YTD 2022 |"'s YTD column (51.4% for 696.2%)."""
-    spans = {i: span for i, label in enumerate(labels) if (span := _span(label))}
+    spans = {i: span for i, label in enumerate(labels) if (span := span_of(label))}
     if len(set(spans.values())) < 2:
         return list(labels)
-    asked = {name for name, pattern in _SPANS.items() if pattern.search(question)}
+    asked = asked_spans(question)
     wanted = (asked & set(spans.values())) or {spans[min(spans)]}
     return [label if i not in spans or spans[i] in wanted else None
             for i, label in enumerate(labels)]  # fmt: skip
 
 
-def _span(label: str) -> str | None:
+def asked_spans(question: str) -> set[str]:
+    """The periods a question names: "quarter", "half", "nine" (months), "year"."""
+    return {name for name, pattern in _SPANS.items() if pattern.search(question)}
+
+
+def span_of(label: str) -> str | None:
+    """The period a column label names, as :func:`asked_spans` says it."""
     return next((name for name, pattern in _SPANS.items() if pattern.search(label)), None)
 
 

@@ -3,7 +3,7 @@ or the share of revenue a named row brings."""
 
 from __future__ import annotations
 
-from sourcewise.core.answer import ratios
+from sourcewise.core.answer import ratios, tables
 from sourcewise.core.answer.evidence import EvidenceSelector
 from sourcewise.core.answer.ratios import Ratio, Row
 from sourcewise.core.testing import OverlapReranker
@@ -37,6 +37,14 @@ def test_the_ratio_a_question_defines_or_names_is_read() -> None:
                 "as: FY2019 revenue / (average PP&E between FY2018 and FY2019).")  # fmt: skip
     assert ratios.asked(turnover) == Ratio(
         "fixed asset turnover ratio", "revenue", "property, plant and equipment", False, True
+    )
+    intensity = ("What was Apple's R&D intensity? R&D intensity is defined as research and "
+                 "development expense for the three months divided by total net sales.")  # fmt: skip
+    assert ratios.asked(intensity) == Ratio(
+        "r&d intensity",
+        "research and development",
+        "revenue",
+        True,  # a percentage
     )
     assert ratios.asked("What was Intel's current ratio?") == Ratio(
         "current ratio", "current assets", "current liabilities", False
@@ -102,3 +110,48 @@ def test_the_computed_line_is_the_evidence() -> None:
     assert first == (f"Computed from the statements ({Q3}): operating margin = Operating income "
                      "11,188 / Total net sales 143,083 = 7.8%.")  # fmt: skip
     assert "Operating income — " in evidence.text and "Total net sales — " in evidence.text
+
+
+INTEL = {"Three Months Ended Jul 1, 2023": 12949.0, "Three Months Ended Jul 2, 2022": 15321.0}
+
+
+def test_one_figure_is_read_from_the_row_and_period_the_question_names() -> None:
+    rows = [
+        Row("Net revenue", {"Twelve Months Ended Jul 1, 2023": 50000.0}, "in millions", (0, 0, 1)),
+        Row("Net revenue", INTEL, "in millions", (1, 0, 1)),
+        Row("Total net sales", {Q3: 143083.0}, "in millions", (2, 0, 1)),
+        Row("Net service sales", {Q3: 79912.0}, "in millions", (2, 0, 1)),
+    ]
+    found = ratios.look_up(
+        "What was Intel's net revenue for the three months ended July 1, 2023?", rows
+    )
+    assert found is not None
+    assert (
+        found[0]
+        == "From the statements (Three Months Ended Jul 1, 2023): Net revenue = 12,949 (in millions)"
+    )
+    # The row the question says, not the concept a shorter word of it names ("sales").
+    service = ratios.look_up("What were Amazon's net service sales in Q3 2023?", rows)
+    assert service is not None and service[1] == [rows[3]]
+
+
+def test_no_figure_is_looked_up_for_an_explanation_or_another_name() -> None:
+    rows = [Row("Total net sales", {Q3: 143083.0}, "in millions", (0, 0, 1))]
+    for question in ("Why did Amazon's net sales increase in Q3 2023?",
+                     "What were Amazon's sales in Germany in Q3 2023?",  # not the total
+                     "What is the warranty of the Falcon X2?"):  # fmt: skip
+        assert ratios.look_up(question, rows) is None, question
+
+
+def test_a_tables_repeated_section_label_and_lost_period_label_are_not_read_as_columns() -> None:
+    cells = tables.cells(
+        "| ASSETS: Cash and cash equivalents | ASSETS: $ | ASSETS: 28,408 | ASSETS: 23,646 |"
+    )
+    assert cells == ["ASSETS: Cash and cash equivalents", "$", "28,408", "23,646"]
+    assert not tables.is_header(cells)
+    # "Three Months Ended" was on the page before: six dates under two periods are no columns.
+    labels = "Nine Months Ended\nTwelve Months Ended\nSeptember 30,\nSeptember 30,\nSeptember 30,\n2022 2023 2022 2023 2022 2023"
+    assert tables.period_columns(labels) == []
+    assert tables.labelled_values(
+        ["", "Amount", "%", "Amount", "%"], ["Net revenue", "1", "2", "3", "4"], []
+    ) == ("", {})

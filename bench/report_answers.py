@@ -1,7 +1,7 @@
 """Answers from real report PDFs: does the answer state the gold figure, from the right report?
 
     python bench/report_answers.py [--data ../shared/data/sec10q] [--split tune|eval]
-        [--models-dir models] [--before CHECKOUT] [--out FILE.json]
+        [--models-dir models] [--before CHECKOUT] [--index DIR] [--out FILE.json]
 
 The twenty 10-Qs of ``../shared/data/sec10q`` indexed together at the defaults, and every
 single-report table question of the split whose gold answer states a figure (its README's
@@ -17,7 +17,8 @@ Metrics per company and overall:
 - *both*: the two together; *declined*: the answer says the documents do not cover it.
 
 ``--before CHECKOUT`` runs another checkout's code first, each on an index it builds, one after
-the other (answers are deterministic: one sampling seed).
+the other (answers are deterministic: one sampling seed). ``--index DIR`` copies an index of the
+twenty reports built before (by the same ingest code) for each system instead.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def main() -> None:
     ap.add_argument("--split", choices=["tune", "eval"], default="tune")
     ap.add_argument("--models-dir", type=Path, default=HERE.parent / "models")
     ap.add_argument("--before", type=Path, help="another checkout: its Sourcewise runs first")
+    ap.add_argument("--index", type=Path, help="a data folder holding an index of the reports")
     ap.add_argument("--out", type=Path, help="every answer and its scores, as JSON")
     ap.add_argument("--worker", nargs=4, metavar=("DOCS", "HOME", "QFILE", "OUT"),
                     help=argparse.SUPPRESS)  # fmt: skip
@@ -115,9 +117,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="report-answers-") as tmp:
         if args.before is not None:
             systems["before"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                           args.models_dir, args.before)  # fmt: skip
+                                           args.models_dir, args.before, args.index)  # fmt: skip
         systems["now"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                        args.models_dir, None)  # fmt: skip
+                                    args.models_dir, None, args.index)  # fmt: skip
     print(f"sec10q, {args.split} split: {len(questions)} single-report table questions\n")
     print(table(questions, systems))
     if args.out:

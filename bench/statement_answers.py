@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -79,14 +78,6 @@ def table(questions: list[dict[str, Any]], systems: dict[str, dict[str, Any]]) -
     return "\n".join(lines)
 
 
-def _run(questions: list[dict[str, Any]], args: argparse.Namespace, work: Path,
-         code: Path | None) -> dict[str, Any]:  # fmt: skip
-    if args.index is not None:
-        home = work / ("home-before" if code else "home")
-        shutil.copytree(args.index, home, dirs_exist_ok=True)
-    return run_worker(Path(__file__), args.data / "docs", questions, work, args.models_dir, code)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -105,8 +96,10 @@ def main() -> None:
     systems = {}
     with tempfile.TemporaryDirectory(prefix="statement-answers-") as tmp:
         if args.before is not None:
-            systems["before"] = _run(questions, args, Path(tmp), args.before)
-        systems["now"] = _run(questions, args, Path(tmp), None)
+            systems["before"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
+                                           args.models_dir, args.before, args.index)  # fmt: skip
+        systems["now"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
+                                    args.models_dir, None, args.index)  # fmt: skip
     print(f"sec10q, {args.split} split: {len(questions)} statement questions\n")
     print(table(questions, systems))
     if args.out:

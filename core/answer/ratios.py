@@ -193,8 +193,11 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     for row in sorted(found, key=lambda r: (-_dated(question, r), -_size(question, r))):
         column = _column(question, list(row.values))
         if column is not None:
-            line = f"From the statements ({column}): {row.label} = {_fmt(row.values[column])}"
-            return f"{line} ({row.scale})", [row]
+            unit = row.scale.removeprefix("in ").rstrip("s")  # "in millions": "12,949 million"
+            return (
+                f"From the statements ({column}): {row.label} = {_fmt(row.values[column])} {unit}",
+                [row],
+            )
     return None
 
 

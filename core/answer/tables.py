@@ -23,7 +23,8 @@ _NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?%?$")  # "(2)%
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
 _QUOTED_NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w%])")
-_FOLLOWING_SCALE = re.compile(r"^\s*(?:thousand|million|billion|bn|m\b|k\b|%|percent)", re.I)
+_FOLLOWING_SCALE = re.compile(r"^\s*\(?(?:in\s+)?(?:thousand|million|billion|bn|m\b|k\b|%|percent)",
+                              re.I)  # fmt: skip
 ROWS_READ_WHOLE = 40  # a table this small is read whole for an aggregate question
 
 _OPS = {
@@ -123,7 +124,8 @@ def labelled_values(
     """A row's label and its figures by column name, read as :func:`row_text` shows them
     (hidden columns left out); no figures when the row does not read under ``columns``."""
     if header is not None:
-        pairs = [(h, v) for h, v in zip(header[1:], row[1:], strict=False) if h]
+        pairs = [(h, v) for h, v in zip(header[1:], row[1:], strict=False)
+                 if h and _value(v) is not None]  # fmt: skip
         if len({h for h, _ in pairs}) < len(pairs):  # "Amount" over each period: which is which?
             return "", {}
         label = row[0] if row else ""

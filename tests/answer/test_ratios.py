@@ -128,7 +128,7 @@ def test_one_figure_is_read_from_the_row_and_period_the_question_names() -> None
     assert found is not None
     assert (
         found[0]
-        == "From the statements (Three Months Ended Jul 1, 2023): Net revenue = 12,949 (in millions)"
+        == "From the statements (Three Months Ended Jul 1, 2023): Net revenue = 12,949 million"
     )
     # The row the question says, not the concept a shorter word of it names ("sales").
     service = ratios.look_up("What were Amazon's net service sales in Q3 2023?", rows)

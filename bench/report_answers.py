@@ -27,6 +27,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,9 @@ def table(questions: list[dict[str, Any]], systems: dict[str, dict[str, Any]]) -
     return "\n".join(lines)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parser(doc: str) -> argparse.ArgumentParser:
+    """The options of a bench over the twenty 10-Qs (this one's and statement_answers.py's)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--split", choices=["tune", "eval"], default="tune")
     ap.add_argument("--models-dir", type=Path, default=HERE.parent / "models")
@@ -108,25 +110,42 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="every answer and its scores, as JSON")
     ap.add_argument("--worker", nargs=4, metavar=("DOCS", "HOME", "QFILE", "OUT"),
                     help=argparse.SUPPRESS)  # fmt: skip
-    args = ap.parse_args()
+    return ap
+
+
+def answer(
+    script: Path, args: argparse.Namespace, questions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Each system's answers: ``--before``'s code first, then this checkout's."""
+    systems = {}
+    with tempfile.TemporaryDirectory(prefix=f"{script.stem}-") as tmp:
+        if args.before is not None:
+            systems["before"] = run_worker(script, args.data / "docs", questions, Path(tmp),
+                                           args.models_dir, args.before, args.index)  # fmt: skip
+        systems["now"] = run_worker(script, args.data / "docs", questions, Path(tmp),
+                                    args.models_dir, None, args.index)  # fmt: skip
+    return systems
+
+
+def save(out: Path, questions: list[dict[str, Any]], systems: dict[str, Any],
+         scorer: Callable[[dict[str, Any], dict[str, Any]], dict[str, bool]]) -> None:  # fmt: skip
+    scored = {label: {q["id"]: {**answers[q["id"]], **scorer(q, answers[q["id"]]),
+                                "question": q["question"], "figures": q["figures"]}
+                      for q in questions} for label, answers in systems.items()}  # fmt: skip
+    out.write_text(json.dumps(scored, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def main() -> None:
+    args = parser(__doc__).parse_args()
     if args.worker:
         worker(*map(Path, args.worker), args.models_dir)
         return
     questions = table_questions(args.data, args.split)
-    systems = {}
-    with tempfile.TemporaryDirectory(prefix="report-answers-") as tmp:
-        if args.before is not None:
-            systems["before"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                           args.models_dir, args.before, args.index)  # fmt: skip
-        systems["now"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                    args.models_dir, None, args.index)  # fmt: skip
+    systems = answer(Path(__file__), args, questions)
     print(f"sec10q, {args.split} split: {len(questions)} single-report table questions\n")
     print(table(questions, systems))
     if args.out:
-        scored = {label: {q["id"]: {**answers[q["id"]], **score(q, answers[q["id"]]),
-                                    "question": q["question"], "figures": q["figures"]}
-                          for q in questions} for label, answers in systems.items()}  # fmt: skip
-        args.out.write_text(json.dumps(scored, ensure_ascii=False, indent=1), encoding="utf-8")
+        save(args.out, questions, systems, score)
 
 
 if __name__ == "__main__":

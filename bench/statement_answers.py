@@ -25,16 +25,12 @@ one: the answer code is what differs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from _checkout import run_worker
-from real_reports import DEFAULT_DATA
-from report_answers import states
+from report_answers import answer, parser, save, states
 from report_answers import worker as ask_worker
 
 HERE = Path(__file__).resolve().parent
@@ -79,34 +75,16 @@ def table(questions: list[dict[str, Any]], systems: dict[str, dict[str, Any]]) -
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--split", choices=["tune", "eval"], default="tune")
-    ap.add_argument("--models-dir", type=Path, default=HERE.parent / "models")
-    ap.add_argument("--before", type=Path, help="another checkout: its Sourcewise runs first")
-    ap.add_argument("--index", type=Path, help="a data folder holding an index of the reports")
-    ap.add_argument("--out", type=Path, help="every answer and its scores, as JSON")
-    ap.add_argument("--worker", nargs=4, metavar=("DOCS", "HOME", "QFILE", "OUT"),
-                    help=argparse.SUPPRESS)  # fmt: skip
-    args = ap.parse_args()
+    args = parser(__doc__).parse_args()
     if args.worker:
         ask_worker(*map(Path, args.worker), args.models_dir)
         return
     questions = load(args.split)
-    systems = {}
-    with tempfile.TemporaryDirectory(prefix="statement-answers-") as tmp:
-        if args.before is not None:
-            systems["before"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                           args.models_dir, args.before, args.index)  # fmt: skip
-        systems["now"] = run_worker(Path(__file__), args.data / "docs", questions, Path(tmp),
-                                    args.models_dir, None, args.index)  # fmt: skip
+    systems = answer(Path(__file__), args, questions)
     print(f"sec10q, {args.split} split: {len(questions)} statement questions\n")
     print(table(questions, systems))
     if args.out:
-        scored = {label: {q["id"]: {**answers[q["id"]], **score(q, answers[q["id"]]),
-                                    "question": q["question"], "figures": q["figures"]}
-                          for q in questions} for label, answers in systems.items()}  # fmt: skip
-        args.out.write_text(json.dumps(scored, ensure_ascii=False, indent=1), encoding="utf-8")
+        save(args.out, questions, systems, score)
 
 
 if __name__ == "__main__":

@@ -53,3 +53,43 @@ def test_a_german_question_gets_a_german_answer(tmp_path: Path) -> None:
     assert "12. Juli 2025" in answer.answer, answer.answer  # the date whole, as the note says
     words = set(answer.answer.lower().replace(".", " ").split())
     assert words & {"das", "findet", "am", "im", "statt"}, answer.answer  # German, not English
+
+
+STATEMENT = """# Globex Corp. Condensed Statements of Operations (in millions)
+
+| | Three Months Ended September 30, 2023 | Three Months Ended September 30, 2022 |
+|---|---|---|
+| Total net sales | 143,083 | 127,101 |
+| Operating expenses | 131,895 | 124,576 |
+| Operating income | 11,188 | 2,525 |
+| Net income | 9,879 | 2,872 |
+
+## Segment information (in millions)
+
+| | Three Months Ended September 30, 2023 | Three Months Ended September 30, 2022 |
+|---|---|---|
+| North America net sales | 87,887 | 78,843 |
+| North America operating income | 4,307 | (412) |
+"""
+
+
+def test_a_ratio_is_computed_and_a_statement_figure_read_from_its_period(tmp_path: Path) -> None:
+    # The 1.5B model gave "4.307%" (a segment's operating income) for the margin, computed.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "globex-q3-2023.md").write_text(STATEMENT, encoding="utf-8")
+    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
+                                   index={"parse_mode": "thread"}))  # fmt: skip
+    try:
+        engine.library.index([folder])
+        margin = engine.answers.ask(
+            "What was Globex's operating margin for the three months ended September 30, 2023?"
+        )
+        income = engine.answers.ask(
+            "What was Globex's net income for the three months ended September 30, 2023?"
+        )
+    finally:
+        engine.close()
+    assert not margin.abstained and "7.8%" in margin.answer, margin.answer
+    assert margin.citations and margin.citations[0].path.endswith("globex-q3-2023.md")
+    assert not income.abstained and "9,879" in income.answer, income.answer

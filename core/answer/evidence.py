@@ -338,7 +338,10 @@ def _with_figure(
         return evidence
     line, used = found
     i = used[0].table[0]
-    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "")
+    # A ratio keeps its passage's other units (what the figures are); one figure only its row:
+    # beside "Net income (loss) = 1,473 million" and the rest of Intel's statement, the model
+    # wrote "$1,356 million".
+    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if ratio else ""
     shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
     top = max((ev.score for ev in evidence), default=0.0)
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]

@@ -134,7 +134,8 @@ def labelled_values(
         if not _fits(kept, columns):
             return "", {}
         label, pairs = kept[0], [(c, v) for c, v in zip(columns, kept[1:], strict=True) if c]
-    return label, {h: x for h, v in pairs if (x := _value(v)) is not None}
+    # A percentage ("696.2 %", a change column's "8%") is no amount: never scaled or divided.
+    return label, {h: x for h, v in pairs if "%" not in v and (x := _value(v)) is not None}
 
 
 def reads_under(row: Sequence[str], columns: Sequence[str | None]) -> bool:

@@ -249,13 +249,19 @@ def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
     under = top if top in den.values else _column(question, list(den.values))
     if top is None or under is None or _year(top) != _year(under):
         return ""
-    a = num.values[top] * _factor(num.scale)
     b = _denominator_value(question, ratio, den, under)
     if not b:
         return ""
-    value = a / b
+    # Scales count only when both rows state one: a segment table that states none beside a
+    # statement "in millions" is not a millionth of it.
+    scaled = bool(num.scale and den.scale)
+    value = (
+        num.values[top]
+        * _factor(num.scale if scaled else "")
+        / (b * _factor(den.scale if scaled else ""))
+    )
     shown = f"{value * 100:.1f}%" if ratio.percent else f"{value:.2f}"
-    over = f"average {den.label} {_fmt(b / _factor(den.scale))}" if ratio.average else \
+    over = f"average {den.label} {_fmt(b)}" if ratio.average else \
         f"{den.label} {_fmt(den.values[under])}"  # fmt: skip
     name = ratio.name if ratio.numerator else f"{num.label} as a percentage of {den.label}"
     return (f"Computed from the statements ({top}): {name} = {num.label} "
@@ -273,13 +279,14 @@ def _year(column: str) -> str:
 
 
 def _denominator_value(question: str, ratio: Ratio, den: Row, column: str) -> float:
+    """The denominator as its row states it (its scale not applied)."""
     if not ratio.average:
-        return den.values[column] * _factor(den.scale)
+        return den.values[column]
     years = _asked_years(question)
     columns = [c for c in den.values if any(y in c for y in years)]
     if len(columns) < 2:
         return 0.0
-    return sum(den.values[c] for c in columns[:2]) / 2 * _factor(den.scale)
+    return sum(den.values[c] for c in columns[:2]) / 2
 
 
 def _column(question: str, columns: list[str]) -> str | None:

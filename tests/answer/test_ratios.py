@@ -155,3 +155,14 @@ def test_a_tables_repeated_section_label_and_lost_period_label_are_not_read_as_c
     assert tables.labelled_values(
         ["", "Amount", "%", "Amount", "%"], ["Net revenue", "1", "2", "3", "4"], []
     ) == ("", {})
+
+
+def test_a_scale_counts_only_when_both_rows_state_one() -> None:
+    # A segment table that states no scale beside a statement "in millions": 21,213 of 81,797.
+    rows = [Row("Total net sales", {Q3: 81797.0}, "in millions", (0, 0, 1)),
+            Row("Services", {Q3: 21213.0}, "", (0, 0, 1))]  # fmt: skip
+    share = Ratio("share of revenue", "", "revenue", True)
+    found = ratios.compute(
+        "What share of total net sales came from Services in Q3 2023?", share, rows
+    )
+    assert found is not None and found[0].endswith("= 25.9%.")

@@ -328,11 +328,13 @@ def _with_figure(
     rows it came from, is then the only evidence. Beside Apple's "Services 21,213 / Total net
     sales 81,797 = 25.9%" the 1.5B model still answered from another source's "Services |
     70.5%" (a gross-margin percentage)."""
+    ratio = ratios.asked(question)
+    if ratio is None and not ratios.asks_figure(question):
+        return evidence
     rows = [table_view.row_figures(shown, tables.cells(u.text), (i, *u.header))
             for i, units in enumerate(per_hit)
             for header, shown in _views(question, hits[i], units).items()
             for u in units if u.header == header]  # fmt: skip
-    ratio = ratios.asked(question)
     found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)
     if found is None:
         return evidence

@@ -177,7 +177,7 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     period it asks for: the 1.5B model read 6 of 12 such figures from the wrong row or
     column. The row is the longest label the question says, else one of the concept the
     question names; None for other questions, or when no scaled statement row is named."""
-    if not _FIGURE_QUESTION.match(question) or _NOT_ONE_FIGURE.search(question):
+    if not asks_figure(question):
         return None
     asked_for = question.lower()
     scaled = [r for r in rows if r.scale and r.values]
@@ -199,6 +199,11 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
                 [row],
             )
     return None
+
+
+def asks_figure(question: str) -> bool:
+    """Whether ``question`` asks for one figure, not an explanation or a comparison."""
+    return bool(_FIGURE_QUESTION.match(question)) and not _NOT_ONE_FIGURE.search(question)
 
 
 def _named_concept(question: str) -> str:

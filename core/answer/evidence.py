@@ -331,8 +331,11 @@ def _with_figure(
     ratio = ratios.asked(question)
     if ratio is None and not ratios.asks_figure(question):
         return evidence
+    # Only the best evidence's document: a figure of another (a distractor's table) is none
+    # the question asks for.
+    document = evidence[0].hit.document_id if evidence else None
     rows = [table_view.row_figures(shown, tables.cells(u.text), (i, *u.header))
-            for i, units in enumerate(per_hit)
+            for i, units in enumerate(per_hit) if hits[i].document_id == document
             for header, shown in _views(question, hits[i], units).items()
             for u in units if u.header == header]  # fmt: skip
     found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)

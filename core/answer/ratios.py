@@ -106,6 +106,8 @@ _SHARE = re.compile(r"\b(?:percentage|percent|share|proportion|portion|fraction)
                     re.I)  # fmt: skip
 # A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
 # ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
+_GENERIC_LABELS = frozenset({"total", "totals", "subtotal", "other", "others", "all other", "net",
+                             "amount", "balance", "sum", "gesamt", "summe"})  # fmt: skip
 # A question after one figure, not an explanation or a comparison of figures.
 _FIGURE_QUESTION = re.compile(r"\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
 _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang\w+|increas\w*|"
@@ -181,7 +183,7 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         return None
     asked_for = question.lower()
     scaled = [r for r in rows if r.scale and r.values]
-    said = [r for r in scaled if len(_own(r.label)) > 3 and says(asked_for, _own(r.label))]
+    said = [r for r in scaled if _specific(_own(r.label)) and says(asked_for, _own(r.label))]
     if said:
         longest = max(len(_own(r.label)) for r in said)
         found = [r for r in said if len(_own(r.label)) == longest]
@@ -199,6 +201,12 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
                 [row],
             )
     return None
+
+
+def _specific(label: str) -> bool:
+    """A row label that names something ("net service sales"), not a table's "Total" row: the
+    "total due" of a scanned invoice was looked up as Intel's derivatives total."""
+    return len(label) > 3 and label not in _GENERIC_LABELS
 
 
 def asks_figure(question: str) -> bool:

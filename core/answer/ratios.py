@@ -104,8 +104,6 @@ _DIVIDED = re.compile(r"\s+(?:divided by|over)\s+|\s*/\s*|\s+as an? (?:percentag
 _SHARE = re.compile(r"\b(?:percentage|percent|share|proportion|portion|fraction)\s+of\s+(?:[\w'’]+"
                     r"\s+){0,3}?(?:revenues?|net sales|sales|net revenues?)\b(?!\s+(?:team|staff))",
                     re.I)  # fmt: skip
-# A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
-# ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
 _GENERIC_LABELS = frozenset({"total", "totals", "subtotal", "other", "others", "all other", "net",
                              "amount", "balance", "sum", "gesamt", "summe"})  # fmt: skip
 # A question after one figure, not an explanation or a comparison of figures.
@@ -113,6 +111,8 @@ _FIGURE_QUESTION = re.compile(r"\s*(?:what (?:was|were|is|are)|how much)\b", re.
 _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang\w+|increas\w*|"
                              r"decreas\w*|trend\w*|impact\w*|and how|versus|vs\.?)\b",
                              re.I)  # fmt: skip
+# A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
+# ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
 _PLAIN = re.compile(r"\b(?:ratio|turnover|coverage|multiple|times)\b", re.I)
 
 
@@ -165,7 +165,7 @@ def compute(question: str, ratio: Ratio, rows: Sequence[Row]) -> tuple[str, list
     for den in _ordered(question, denominators, ratio.denominator):
         nums = [r for r in rows if r is not den and _numerator(question, ratio, r, den)]
         nums.sort(key=lambda r: (r.table != den.table, _rank(r.label, ratio.numerator),
-                                 -_dated(question, r), -_size(question, r)))  # fmt: skip
+                                 *_preference(question, r)))  # fmt: skip
         for num in nums:
             line = _line(question, ratio, num, den)
             if line:
@@ -192,12 +192,12 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         found = [r for r in scaled if concept and _matches(r.label, concept)]
     else:
         return None
-    for row in sorted(found, key=lambda r: (-_dated(question, r), -_size(question, r))):
+    for row in sorted(found, key=lambda r: _preference(question, r)):
         column = _column(question, list(row.values))
         if column is not None:
-            unit = row.scale.removeprefix("in ").rstrip("s")  # "in millions": "12,949 million"
+            unit = tables.SCALE_WORD[row.scale.removeprefix("in ")]  # "12,949 million"
             return (
-                f"From the statements ({column}): {row.label} = {_fmt(row.values[column])} {unit}",
+                f"From the statements ({column}): {row.label} = {tables.figure(row.values[column])} {unit}",
                 [row],
             )
     return None
@@ -230,21 +230,20 @@ def _other_names(question: str) -> list[str]:
 
 
 def _ordered(question: str, rows: list[Row], concept: str) -> list[Row]:
-    return sorted(rows, key=lambda r: (_rank(r.label, concept), -_dated(question, r),
-                                       -_size(question, r)))  # fmt: skip
+    return sorted(rows, key=lambda r: (_rank(r.label, concept), *_preference(question, r)))
 
 
-def _dated(question: str, row: Row) -> int:
-    """2 when the row's column for ``question`` names the year it asks for, 1 another year,
-    0 none ("Amount", "% of Net Revenue": a table whose periods are text above it)."""
+def _preference(question: str, row: Row) -> tuple[int, float]:
+    """How well ``row``'s column for ``question`` fits, best first when sorted: the year it
+    asks for (0), another year (1), none (2: "Amount", "% of Net Revenue", a table whose
+    periods are text above it); then the larger figure (a segment's "Net sales" is part of
+    the consolidated one)."""
     column = _column(question, list(row.values))
-    year = _year(column) if column is not None else ""
-    return 2 if year and year in _asked_years(question) else int(bool(year))
-
-
-def _size(question: str, row: Row) -> float:
-    column = _column(question, list(row.values))
-    return abs(row.values[column]) if column is not None else 0.0
+    if column is None:
+        return 2, 0.0
+    year = _year(column)
+    fit = 0 if year and year in _asked_years(question) else 1 if year else 2
+    return fit, -abs(row.values[column])
 
 
 def _numerator(question: str, ratio: Ratio, row: Row, den: Row) -> bool:
@@ -267,23 +266,19 @@ def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
         return ""
     # Scales count only when both rows state one: a segment table that states none beside a
     # statement "in millions" is not a millionth of it.
-    scaled = bool(num.scale and den.scale)
-    value = (
-        num.values[top]
-        * _factor(num.scale if scaled else "")
-        / (b * _factor(den.scale if scaled else ""))
-    )
+    both = num.scale and den.scale
+    value = num.values[top] / b * (_factor(num.scale) / _factor(den.scale) if both else 1.0)
     shown = f"{value * 100:.1f}%" if ratio.percent else f"{value:.2f}"
-    over = f"average {den.label} {_fmt(b)}" if ratio.average else \
-        f"{den.label} {_fmt(den.values[under])}"  # fmt: skip
+    over = f"average {den.label} {tables.figure(b)}" if ratio.average else \
+        f"{den.label} {tables.figure(den.values[under])}"  # fmt: skip
     name = ratio.name if ratio.numerator else f"{num.label} as a percentage of {den.label}"
     return (f"Computed from the statements ({top}): {name} = {num.label} "
-            f"{_fmt(num.values[top])} / {over} = {shown}.")  # fmt: skip
+            f"{tables.figure(num.values[top])} / {over} = {shown}.")  # fmt: skip
 
 
 def shown(row: Row) -> str:
     """A row as the evidence shows it: "Operating income — Three Months Ended …: 11,188"."""
-    pairs = "; ".join(f"{c}: {_fmt(v)}" for c, v in row.values.items())
+    pairs = "; ".join(f"{c}: {tables.figure(v)}" for c, v in row.values.items())
     return f"{row.label} — {pairs}" + (f" ({row.scale})" if row.scale else "")
 
 
@@ -350,7 +345,3 @@ def _plain(label: str) -> str:
 
 def _factor(scale: str) -> float:
     return {"in thousands": 1e3, "in millions": 1e6, "in billions": 1e9}.get(scale, 1.0)
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 _NUMBER = re.compile(r"^[(\-–]?[$€£¥]?\s*[\d][\d.,]*\s*%?\)?%?$")  # "(2)%": a fall
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
+SCALE_WORD = {"thousands": "thousand", "millions": "million", "billions": "billion"}
 _QUOTED_NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w%])")
 _FOLLOWING_SCALE = re.compile(r"^\s*\(?(?:in\s+)?(?:thousand|million|billion|bn|m\b|k\b|%|percent)",
                               re.I)  # fmt: skip
@@ -257,7 +257,7 @@ def carry_scale(answer: str, evidence: Sequence[str]) -> str:
                 for num in _QUOTED_NUMBER.findall(line[: m.start()]):
                     # not a "1" or "12.5", nor a column's year ("Three Months Ended … 2023")
                     if len(num.replace(",", "").split(".")[0]) >= 3 and not _YEAR.match(num):
-                        scaled.setdefault(num, _SCALE_WORD[m.group(1)])
+                        scaled.setdefault(num, SCALE_WORD[m.group(1)])
     if not scaled:
         return answer
     out, last = [], 0
@@ -291,14 +291,14 @@ def aggregates(question: str, table: Table) -> str:
     parts = []
     if "min" in ops:
         label, v = min(values, key=lambda x: x[1])
-        parts.append(f"smallest {name}: {label} ({_fmt(v)})")
+        parts.append(f"smallest {name}: {label} ({figure(v)})")
     if "max" in ops:
         label, v = max(values, key=lambda x: x[1])
-        parts.append(f"largest {name}: {label} ({_fmt(v)})")
+        parts.append(f"largest {name}: {label} ({figure(v)})")
     if "sum" in ops:
-        parts.append(f"total {name} of the {len(values)} rows: {_fmt(sum(v for _, v in values))}")
+        parts.append(f"total {name} of the {len(values)} rows: {figure(sum(v for _, v in values))}")
     if "mean" in ops:
-        parts.append(f"average {name}: {_fmt(sum(v for _, v in values) / len(values))}")
+        parts.append(f"average {name}: {figure(sum(v for _, v in values) / len(values))}")
     return "Computed over the whole table: " + "; ".join(parts) + "."
 
 
@@ -377,5 +377,6 @@ def _is_total(label: str) -> bool:
     return bool(re.match(r"^\s*(?:total|sum|gesamt|summe|合计|总计)\b", label, re.I))
 
 
-def _fmt(value: float) -> str:
+def figure(value: float) -> str:
+    """A computed value as a statement prints it: "143,083", "267.50"."""
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

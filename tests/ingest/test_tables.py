@@ -221,3 +221,21 @@ def test_a_header_cell_on_two_lines_names_only_its_own_column() -> None:
     (table,) = pdf_columns.aligned_tables(words)
     assert table.header == ["", "Amount", "% of Net Revenue", "Amount", "% of Net Revenue"]
     assert table.rows[2] == ["Gross margin", "6,018", "42.5%", "6,535", "42.6%"]
+
+
+def test_a_statements_title_scale_and_every_period_label_open_its_table() -> None:
+    """Amazon's cash flows: title, scale, "(unaudited)", three period labels and three dates
+    sit above the aligned part, one block each. Six caption blocks left "Three Months Ended"
+    in the text before the table, and its quarter's figures were read as nine months'."""
+    from sourcewise.core.ingest.parsers import pdf
+
+    lines = ["AMAZON.COM, INC. CONSOLIDATED STATEMENTS OF CASH FLOWS", "(in millions)",
+             "(unaudited)", "Three Months Ended", "Nine Months Ended", "Twelve Months Ended",
+             "September 30,", "September 30,", "September 30,"]  # fmt: skip
+    above = [Block(text, page=3, bbox=(72.0, 60.0 + 12 * i, 500.0, 70.0 + 12 * i))
+             for i, text in enumerate(lines)]  # fmt: skip
+    page = pdf._Page(number=3, label=None, height=792.0)
+    table = pdf._Raw("| Net income | 2,872 | 9,879 |", (72.0, 170.0, 500.0, 300.0), 0.0, 0, "table")
+    block = pdf._table_block(table, page, above)
+    assert block.text.split("\n") == [*lines, "| Net income | 2,872 | 9,879 |"]
+    assert above == []

@@ -43,7 +43,7 @@ _FURNITURE_CHARS = 100  # running heads and folios are short
 _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is left blank
 _CAPTION_CHARS = 200  # a caption is a short line ...
 _CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
-_CAPTION_BLOCKS = 6  # a statement's title, scale, period header lines (one block per column)
+_CAPTION_BLOCKS = 10  # a statement's title, scale and period header lines (one block per column)
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]

@@ -18,7 +18,8 @@ Metrics per company and overall:
 
 ``--before CHECKOUT`` runs another checkout's code first, each on an index it builds, one after
 the other (answers are deterministic: one sampling seed). ``--index DIR`` copies an index of the
-twenty reports built before (by the same ingest code) for each system instead.
+twenty reports built before (by the same ingest code) for each system instead; with
+``--before-index DIR`` the before system answers on its own (its ingest code differs).
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def parser(doc: str) -> argparse.ArgumentParser:
     ap.add_argument("--models-dir", type=Path, default=HERE.parent / "models")
     ap.add_argument("--before", type=Path, help="another checkout: its Sourcewise runs first")
     ap.add_argument("--index", type=Path, help="a data folder holding an index of the reports")
+    ap.add_argument("--before-index", type=Path,
+                    help="--before's own index (its ingest code differs); default: --index")  # fmt: skip
     ap.add_argument("--out", type=Path, help="every answer and its scores, as JSON")
     ap.add_argument("--worker", nargs=4, metavar=("DOCS", "HOME", "QFILE", "OUT"),
                     help=argparse.SUPPRESS)  # fmt: skip
@@ -121,7 +124,8 @@ def answer(
     with tempfile.TemporaryDirectory(prefix=f"{script.stem}-") as tmp:
         if args.before is not None:
             systems["before"] = run_worker(script, args.data / "docs", questions, Path(tmp),
-                                           args.models_dir, args.before, args.index)  # fmt: skip
+                                           args.models_dir, args.before,
+                                           args.before_index or args.index)  # fmt: skip
         systems["now"] = run_worker(script, args.data / "docs", questions, Path(tmp),
                                     args.models_dir, None, args.index)  # fmt: skip
     return systems

@@ -10,7 +10,8 @@ as distractors), each gold read off the report's own statement rows: *item* (one
 of a named period: "Apple's capital expenditure for the nine months ended July 1, 2023"),
 *defined* (a ratio the question defines: "Operating margin is operating income divided by net
 sales"), *known* (a ratio it only names: a gross margin percentage, a current ratio) and
-*share* (a row's share of revenue). The split follows the data's README: tune on AAPL, AMZN
+*share* (a row's share of revenue) and *formula* (a metric the question defines with sums,
+differences or constants: free cash flow, EBITDA, a quick ratio). The split follows the data's README: tune on AAPL, AMZN
 and INTC; report on MSFT and NVDA.
 
 Metrics per kind: *right* (a line item: the answer states the gold figure in any scale, as
@@ -35,7 +36,7 @@ from report_answers import worker as ask_worker
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "statement_questions.jsonl"
-KINDS = ("item", "defined", "known", "share")
+KINDS = ("item", "defined", "known", "share", "formula")
 # A ratio stated: a decimal or a percentage (not a date's "1" or "2023").
 _RATIO = re.compile(r"\d[\d,]*\.\d+|\d[\d,]*(?:\.\d+)?(?=\s?%)")
 
@@ -49,7 +50,9 @@ def right(q: dict[str, Any], answer: str) -> bool:
     if q["kind"] == "item":
         return states(q["figures"], answer)
     said = [n.replace(",", "") for n in _RATIO.findall(answer)]
-    return any(_close(s, g.lstrip("-")) for s in said for g in q["figures"])
+    close = any(_close(s, g.lstrip("-")) for s in said for g in q["figures"])
+    # A formula's result is an amount (in any scale, as a line item) or a ratio.
+    return close or (q["kind"] == "formula" and states(q["figures"], answer))
 
 
 def _close(said: str, gold: str) -> bool:

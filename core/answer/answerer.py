@@ -33,6 +33,7 @@ from sourcewise.core.answer.language import (
     reason_in,
 )
 from sourcewise.core.answer.names import names_a_cell
+from sourcewise.core.answer.operands import with_operands
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.retrieve.rerank import Reranker
@@ -86,7 +87,9 @@ class Answerer:
         cfg = self.settings.answer
         t0 = time.perf_counter()
         query = self.rewriter(question, history, cancel) if history else question
-        hits = self.search(query, cfg.max_sources, filters)
+        hits = with_operands(
+            query, self.search(query, cfg.max_sources, filters), self.search, filters
+        )
         timings = Timings(retrieve_ms=_ms(t0))
         base = Answer(question, "", standalone_query=query, timings=timings)
         if not hits:

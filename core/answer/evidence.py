@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sourcewise.core.answer import names, ratios, table_view, tables
+from sourcewise.core.answer import formulas, names, ratios, table_view, tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.answer.table_view import TableView, header_cells, table_start
 from sourcewise.core.retrieve.rerank import Reranker
@@ -328,8 +328,9 @@ def _with_figure(
     rows it came from, is then the only evidence. Beside Apple's "Services 21,213 / Total net
     sales 81,797 = 25.9%" the 1.5B model still answered from another source's "Services |
     70.5%" (a gross-margin percentage)."""
-    ratio = ratios.asked(question)
-    if ratio is None and not ratios.asks_figure(question):
+    formula = formulas.defined(question)
+    ratio = None if formula else ratios.asked(question)
+    if formula is None and ratio is None and not ratios.asks_figure(question):
         return evidence
     # Only the best evidence's document: a figure of another (a distractor's table) is none
     # the question asks for.
@@ -338,7 +339,10 @@ def _with_figure(
             for i, units in enumerate(per_hit) if hits[i].document_id == document
             for header, shown in _views(question, hits[i], units).items()
             for u in units if u.header == header]  # fmt: skip
-    found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)
+    if formula is not None:
+        found = formulas.evaluate(question, formula, rows)
+    else:
+        found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)
     if found is None:
         return evidence
     line, used = found
@@ -346,7 +350,8 @@ def _with_figure(
     # A ratio keeps its passage's other units (what the figures are); one figure only its row:
     # beside "Net income (loss) = 1,473 million" and the rest of Intel's statement, the model
     # wrote "$1,356 million".
-    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if ratio else ""
+    worked = formula is not None or ratio is not None
+    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if worked else ""
     shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
     top = max((ev.score for ev in evidence), default=0.0)
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]

@@ -113,6 +113,7 @@ _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang
                              re.I)  # fmt: skip
 # A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
 # ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
+_ASKED_UNIT = re.compile(r"\bin (?:USD |US\$ ?|\$ ?)?(thousands|millions|billions)\b", re.I)
 _PLAIN = re.compile(r"\b(?:ratio|turnover|coverage|multiple|times)\b", re.I)
 
 
@@ -135,7 +136,7 @@ def _definition(question: str) -> Ratio | None:
         parts = _DIVIDED.split(expr)
         if len(parts) != 2 or "+" in expr or "*" in expr:
             continue  # "365 * (average payables …) / (COGS + change in inventory)": not read
-        numerator, denominator = (_concept(p) for p in parts)
+        numerator, denominator = (concept(p) for p in parts)
         if not numerator or not denominator:
             continue
         average = bool(re.search(r"\baverage\b", parts[1], re.I))
@@ -145,7 +146,7 @@ def _definition(question: str) -> Ratio | None:
     return None
 
 
-def _concept(text: str) -> str:
+def concept(text: str) -> str:
     """An operand's words as a concept: years, periods, "the", "total", "average … between"
     and brackets out; "expense" after a row's name too (statements do not say it)."""
     words = re.sub(r"\bbetween\b.*|\bfor the\b.*|\b(?:FY\s?\d{2,4}|(?:19|20)\d\d|the|total|average|"
@@ -161,7 +162,7 @@ def compute(question: str, ratio: Ratio, rows: Sequence[Row]) -> tuple[str, list
     not in ``rows``. Both operands are looked for in one table first (Amazon's segment table
     has its own "Operating income" rows beside the consolidated statement's), and of rows
     named alike the larger first (a segment's "Net sales" is part of the consolidated one)."""
-    denominators = [r for r in rows if _matches(r.label, ratio.denominator)]
+    denominators = [r for r in rows if matches(r.label, ratio.denominator)]
     for den in _ordered(question, denominators, ratio.denominator):
         nums = [r for r in rows if r is not den and _numerator(question, ratio, r, den)]
         nums.sort(key=lambda r: (r.table != den.table, _rank(r.label, ratio.numerator),
@@ -183,23 +184,22 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         return None
     asked_for = question.lower()
     scaled = [r for r in rows if r.scale and r.values]
-    said = [r for r in scaled if _specific(_own(r.label)) and says(asked_for, _own(r.label))]
+    said = [
+        r for r in scaled if _specific(own_label(r.label)) and says(asked_for, own_label(r.label))
+    ]
     if said:
-        longest = max(len(_own(r.label)) for r in said)
-        found = [r for r in said if len(_own(r.label)) == longest]
+        longest = max(len(own_label(r.label)) for r in said)
+        found = [r for r in said if len(own_label(r.label)) == longest]
     elif len(_other_names(question)) <= 1:  # "Apple's sales in Greater China": not the total
         concept = _named_concept(asked_for)
-        found = [r for r in scaled if concept and _matches(r.label, concept)]
+        found = [r for r in scaled if concept and matches(r.label, concept)]
     else:
         return None
     for row in sorted(found, key=lambda r: _preference(question, r)):
-        column = _column(question, list(row.values))
+        column = column_for(question, list(row.values))
         if column is not None:
-            unit = tables.SCALE_WORD[row.scale.removeprefix("in ")]  # "12,949 million"
-            return (
-                f"From the statements ({column}): {row.label} = {tables.figure(row.values[column])} {unit}",
-                [row],
-            )
+            value = amount(question, row.values[column], row.scale)  # "12,949 million"
+            return f"From the statements ({column}): {row.label} = {value}", [row]
     return None
 
 
@@ -238,28 +238,28 @@ def _preference(question: str, row: Row) -> tuple[int, float]:
     asks for (0), another year (1), none (2: "Amount", "% of Net Revenue", a table whose
     periods are text above it); then the larger figure (a segment's "Net sales" is part of
     the consolidated one)."""
-    column = _column(question, list(row.values))
+    column = column_for(question, list(row.values))
     if column is None:
         return 2, 0.0
-    year = _year(column)
-    fit = 0 if year and year in _asked_years(question) else 1 if year else 2
+    year = year_of(column)
+    fit = 0 if year and year in asked_years(question) else 1 if year else 2
     return fit, -abs(row.values[column])
 
 
 def _numerator(question: str, ratio: Ratio, row: Row, den: Row) -> bool:
     if ratio.numerator:
-        return _matches(row.label, ratio.numerator)
+        return matches(row.label, ratio.numerator)
     # A share: a row of the revenue table that the question names ("the Services segment").
-    label = _own(row.label)
+    label = own_label(row.label)
     return row.table == den.table and len(label) > 2 and says(question.lower(), label)
 
 
 def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
     """The computed line, both operands from one year's column (by label within a table;
     across statements, a quarter's column and a balance sheet's date share only the year)."""
-    top = _column(question, list(num.values))
-    under = top if top in den.values else _column(question, list(den.values))
-    if top is None or under is None or _year(top) != _year(under):
+    top = column_for(question, list(num.values))
+    under = top if top in den.values else column_for(question, list(den.values))
+    if top is None or under is None or year_of(top) != year_of(under):
         return ""
     b = _denominator_value(question, ratio, den, under)
     if not b:
@@ -267,7 +267,9 @@ def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
     # Scales count only when both rows state one: a segment table that states none beside a
     # statement "in millions" is not a millionth of it.
     both = num.scale and den.scale
-    value = num.values[top] / b * (_factor(num.scale) / _factor(den.scale) if both else 1.0)
+    value = (
+        num.values[top] / b * (scale_factor(num.scale) / scale_factor(den.scale) if both else 1.0)
+    )
     shown = f"{value * 100:.1f}%" if ratio.percent else f"{value:.2f}"
     over = f"average {den.label} {tables.figure(b)}" if ratio.average else \
         f"{den.label} {tables.figure(den.values[under])}"  # fmt: skip
@@ -282,7 +284,7 @@ def shown(row: Row) -> str:
     return f"{row.label} — {pairs}" + (f" ({row.scale})" if row.scale else "")
 
 
-def _year(column: str) -> str:
+def year_of(column: str) -> str:
     return max(_YEAR.findall(column), default="")
 
 
@@ -290,21 +292,21 @@ def _denominator_value(question: str, ratio: Ratio, den: Row, column: str) -> fl
     """The denominator as its row states it (its scale not applied)."""
     if not ratio.average:
         return den.values[column]
-    years = _asked_years(question)
+    years = asked_years(question)
     columns = [c for c in den.values if any(y in c for y in years)]
     if len(columns) < 2:
         return 0.0
     return sum(den.values[c] for c in columns[:2]) / 2
 
 
-def _column(question: str, columns: list[str]) -> str | None:
+def column_for(question: str, columns: list[str]) -> str | None:
     """The column of the year the question asks for, else the latest year's; never one of
     another period than it asks for (Amazon's twelve months for "the three months ended")."""
     asked = tables.asked_spans(question)
     columns = [c for c in columns if not asked or tables.span_of(c) in (None, *asked)]
     if not columns:
         return None
-    years = _asked_years(question)
+    years = asked_years(question)
     named = [c for c in columns if years and years[-1] in c]
     if named:
         return named[0]
@@ -312,13 +314,13 @@ def _column(question: str, columns: list[str]) -> str | None:
     return columns[-max(dated)[1]]
 
 
-def _asked_years(question: str) -> list[str]:
+def asked_years(question: str) -> list[str]:
     found = [y if len(y) == 4 else f"20{y}" for y in _FISCAL.findall(question)]
     return found or _YEAR.findall(question)
 
 
-def _matches(label: str, concept: str) -> bool:
-    plain = _own(label)
+def matches(label: str, concept: str) -> bool:
+    plain = own_label(label)
     same = _SAME.get(concept, (concept,))
     return any(plain == s or plain.startswith(f"{s} attributable") for s in same)
 
@@ -326,11 +328,11 @@ def _matches(label: str, concept: str) -> bool:
 def _rank(label: str, concept: str) -> int:
     """The order of ``label`` among the concept's labels: "total net sales" before "net sales"."""
     same = _SAME.get(concept, (concept,))
-    plain = _own(label)
+    plain = own_label(label)
     return next((k for k, s in enumerate(same) if plain == s), len(same))
 
 
-def _own(label: str) -> str:
+def own_label(label: str) -> str:
     """A row's own name, lower case: what follows a section label the PDF set before it
     ("Net sales by category: iPhone", "ASSETS: Current assets: Cash and cash equivalents")."""
     return _plain(label.rsplit(":", 1)[-1]) or _plain(label)
@@ -343,5 +345,18 @@ def _plain(label: str) -> str:
     return re.sub(r",? net$", "", " ".join(text.lower().split()).strip(" ,"))
 
 
-def _factor(scale: str) -> float:
+def scale_factor(scale: str) -> float:
     return {"in thousands": 1e3, "in millions": 1e6, "in billions": 1e9}.get(scale, 1.0)
+
+
+def amount(question: str, value: float, scale: str, places: int | None = None) -> str:
+    """``value`` (in ``scale``) in the unit the question asks for, else in its own scale:
+    "8,738 million", or "8.74 billion" for "Answer in USD billions"."""
+    asked = _ASKED_UNIT.search(question)
+    if asked and scale:
+        target = f"in {asked.group(1).lower()}"
+        value = value * scale_factor(scale) / scale_factor(target)
+        scale = target
+    word = tables.SCALE_WORD.get(scale.removeprefix("in "), "") if scale else ""
+    shown = tables.figure(round(value, 2)) if places is None else f"{value:,.{places}f}"
+    return f"{shown} {word}".strip()

@@ -1,0 +1,60 @@
+"""Passages for each operand of a metric the question defines, from the document it is about.
+
+A metric often needs rows of two statements: Amazon's quarterly free cash flow needs the cash
+flow statement's operating cash flow and its purchases of property and equipment, and a DPO
+the balance sheet's payables and inventories beside the income statement's cost of sales. One
+search for the whole question found Amazon's own trailing-twelve-months "Free cash flow" table
+and no statement, and the model gave its 21,434 for the quarter's 8,738. Each operand is
+searched for again, within the top passage's document, and the passages that come back join
+the others, so :mod:`formulas` and :mod:`ratios` find their rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from sourcewise.core.answer import formulas, ratios
+from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
+
+PER_OPERAND = 3  # tables kept for each operand ...
+_SEARCHED = 10  # ... of this many passages searched (the cross-encoder ranks big tables low)
+# The period the question asks for, said with each operand: a statement's columns name it.
+_PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{4}|"
+                     r"\b(?:as of|at) \w+ \d{1,2}, \d{4}|\bFY\s?\d{2,4}\b|\bQ[1-4] \d{4}\b",
+                     re.I)  # fmt: skip
+
+
+def queries(question: str) -> list[str]:
+    """One query per operand of the metric the question defines or names; none for a
+    question after no metric, or after a share of revenue (one table holds both rows)."""
+    formula = formulas.defined(question)
+    ratio = None if formula else ratios.asked(question)
+    if formula is not None:
+        said = [op.text for op in formulas.operands(formula.expression)]
+    elif ratio is not None and ratio.numerator:
+        said = [ratio.numerator, ratio.denominator]
+    else:
+        return []
+    period = _PERIOD.search(question)
+    return list(dict.fromkeys(f"{s} {period.group(0)}" if period else s for s in said))
+
+
+def with_operands(
+    question: str, hits: list[SearchHit], search: SearchFn, filters: SearchFilters | None
+) -> list[SearchHit]:
+    """``hits`` and, after them, each operand's tables from the best hit's document (its
+    rows are read from tables only)."""
+    asked = queries(question) if hits else []
+    if not asked:
+        return hits
+    scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
+    out = list(hits)
+    seen = {h.chunk_id for h in hits}
+    for query in asked:
+        tables = [h for h in search(query, _SEARCHED, scope) if h.kind == "table"]
+        for hit in tables[:PER_OPERAND]:
+            if hit.chunk_id not in seen:
+                seen.add(hit.chunk_id)
+                out.append(dataclasses.replace(hit, rank=len(out) + 1))
+    return out

@@ -1,0 +1,102 @@
+"""Formulas a question defines with sums, differences, changes and constants: parsed, each
+operand read from its row in the year it names, and worked out with its workings shown."""
+
+from __future__ import annotations
+
+from sourcewise.core.answer import formulas, ratios
+from sourcewise.core.answer.evidence import EvidenceSelector
+from sourcewise.core.answer.ratios import Row
+from sourcewise.core.testing import OverlapReranker
+from sourcewise.core.types import SearchHit
+
+DPO = ("What is Amazon's FY2017 days payable outstanding (DPO)? DPO is defined as: 365 * (average "
+       "accounts payable between FY2016 and FY2017) / (FY2017 COGS + change in inventory between "
+       "FY2016 and FY2017). Round your answer to two decimal places.")  # fmt: skip
+EBITDA = ("What is Boeing's FY2018 unadjusted EBITDA? Define unadjusted EBITDA as unadjusted "
+          "operating income + depreciation and amortization [from cash flow statement]. Answer in "
+          "USD billions.")  # fmt: skip
+Q3 = "Three Months Ended September 30, 2023"
+ROWS = [
+    Row("Accounts payable", {"December 31, 2017": 34616, "December 31, 2016": 25309},
+        "in millions", (0, 0, 1)),
+    Row("Inventories", {"December 31, 2017": 16047, "December 31, 2016": 11461}, "in millions",
+        (0, 0, 1)),
+    Row("Cost of sales", {"Year Ended December 31, 2017": 111934,
+                          "Year Ended December 31, 2016": 88265}, "in millions", (1, 0, 1)),
+    Row("Operating income", {"Year Ended December 31, 2018": 12000}, "in millions", (1, 0, 1)),
+    Row("Depreciation and amortization of property and equipment",
+        {"Year Ended December 31, 2018": 2114}, "in millions", (2, 0, 1)),
+    Row("Net cash provided by (used in) operating activities", {Q3: 21217}, "in millions",
+        (3, 0, 1)),
+    Row("Purchases of property and equipment", {Q3: -12479}, "in millions", (3, 0, 1)),
+]  # fmt: skip
+
+
+def test_a_definition_with_sums_changes_and_constants_is_parsed() -> None:
+    formula = formulas.defined(DPO)
+    assert formula is not None and formula.name == "dpo"
+    top = formula.expression
+    assert isinstance(top, formulas.Op) and top.sign == "/"
+    assert isinstance(top.left, formulas.Op) and top.left.left == 365.0
+    payables = top.left.right
+    assert isinstance(payables, formulas.Operand)
+    assert (payables.concept, payables.how, payables.years) == (
+        "accounts payable", "average", ("2016", "2017")
+    )  # fmt: skip
+    assert isinstance(top.right, formulas.Op) and top.right.sign == "+"
+    # "A divided by B" stays the ratio module's; a plain question defines nothing.
+    assert formulas.defined("Operating margin is operating income divided by net sales.") is None
+    assert formulas.defined("What is the warranty period?") is None
+    assert formulas.defined("Gross margin = revenue - cost of sales + (") is None  # unparsable
+
+
+def test_each_operand_is_read_in_its_year_and_the_result_worked_out() -> None:
+    formula = formulas.defined(DPO)
+    assert formula is not None
+    found = formulas.evaluate(DPO, formula, ROWS)
+    assert found is not None
+    line, used = found
+    # 365 * (34,616 + 25,309) / 2 / (111,934 + 16,047 - 11,461)
+    assert (
+        "= 93.86, where average Accounts payable (December 31, 2016 and December 31, 2017) = "
+        "29,962.50; Cost of sales (Year Ended December 31, 2017) = 111,934; change in "
+        "Inventories (December 31, 2016 to December 31, 2017) = 4,586 (in millions)." in line
+    )
+    assert used == [ROWS[0], ROWS[2], ROWS[1]]  # in the order the formula names them
+    no_year = DPO.replace("FY2016", "FY2014").replace("FY2017", "FY2015")
+    assert formulas.evaluate(no_year, formulas.defined(no_year), ROWS) is None  # type: ignore[arg-type]
+
+
+def test_an_amount_is_given_in_the_unit_asked_and_an_outflow_by_its_size() -> None:
+    formula = formulas.defined(EBITDA)
+    assert formula is not None
+    found = formulas.evaluate(EBITDA, formula, ROWS)
+    assert found is not None and "= 14.11 billion, where Operating income" in found[0]
+    fcf = ("What was Amazon's free cash flow in the three months ended September 30, 2023? Free "
+           "cash flow is defined as net cash provided by operating activities less purchases of "
+           "property and equipment.")  # fmt: skip
+    found = formulas.evaluate(fcf, formulas.defined(fcf), ROWS)  # type: ignore[arg-type]
+    assert found is not None and " = 8,738 million, where " in found[0]  # 21,217 - 12,479
+    capex = ratios.look_up("What were Amazon's purchases of property and equipment in the three "
+                           "months ended September 30, 2023? Answer in USD billions.", ROWS)  # fmt: skip
+    assert capex is not None and capex[0].endswith(
+        "Purchases of property and equipment = -12.48 billion"
+    )
+
+
+def test_the_worked_out_line_is_the_evidence() -> None:
+    text = ("CONSOLIDATED STATEMENTS OF CASH FLOWS (in millions)\n\nThree Months Ended\n"
+            "September 30,\n2022 2023\n| Net cash provided by (used in) operating activities | "
+            "11,404 | 21,217 |\n| --- | --- | --- |\n| Purchases of property and equipment | "
+            "(16,378) | (12,479) |")  # fmt: skip
+    hit = SearchHit(rank=1, score=1.0, path="/d/2023 Q3 AMZN.pdf", page=3, chunk_id=1,
+                    heading="", text=text, start=0, end=len(text), document_id=1)  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                budget_tokens=200, margin=2.0)  # fmt: skip
+    question = ("What was Amazon's free cash flow in the three months ended September 30, 2023? "
+                "Free cash flow is defined as operating cash flow minus capital expenditures.")  # fmt: skip
+    [evidence] = selector.select(question, [hit])
+    assert evidence.text.splitlines()[0].startswith(
+        "Computed from the statements: free cash flow = operating cash flow minus capital "
+        "expenditures = 8,738 million, where "
+    )

@@ -63,7 +63,7 @@ def uncovered_terms(question: str, evidence: str) -> list[str]:
 NAMED_MARGIN = 0.1  # bench/answerability_mixed.py: see the manifest's answerable_threshold
 # Words that name the kind of document or the unit asked about, not a fact its passages state:
 # a statement table never says "10-Q" or "USD" (it says "$" and "in millions").
-_NOT_STATED = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A|USD|EUR|GBP|JPY|CNY|RMB|"
+NOT_STATED = re.compile(r"^(?:10-?[QK]|8-?K|20-?F|6-?K|40-?F|S-?1|DEF14A|USD|EUR|GBP|JPY|CNY|RMB|"
                          r"CHF|CAD|AUD|INR|FY\d{2})$", re.I)  # fmt: skip
 # "FY2018" is stated as "2018" (a column label, a file name); "September" as "Sep" in a header.
 _FISCAL_YEAR = re.compile(r"^FY((?:19|20)\d\d)$", re.I)
@@ -79,7 +79,7 @@ def missing_names(question: str, evidence: str) -> list[str]:
     codes such as "2025-0417") that the evidence never mentions. "The meal allowance in Paris"
     over a table of London, Berlin and Tokyo: "Paris" is missing; a paraphrase is not a name."""
     have = evidence.lower()
-    names = [w for w in question_names(question) if not _NOT_STATED.match(w)]
+    names = [w for w in question_names(question) if not NOT_STATED.match(w)]
     return [w for w in names if _as_stated(w) not in have]
 
 

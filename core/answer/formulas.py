@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sourcewise.core.answer import tables
 from sourcewise.core.answer.ratios import (
+    OUTFLOW,
     Row,
     amount,
     asked_years,
@@ -49,9 +50,6 @@ _FISCAL = re.compile(r"\bFY\s?((?:19|20)?\d\d)\b|(?<!\d)((?:19|20)\d\d)(?!\d)", 
 _ASIDE = re.compile(r"\[[^\]]*\]|\((?:from|in|on|per|as|see|using)\b[^)]*\)", re.I)
 _NOISE = re.compile(r"\b(?:change|increase|decrease)\s+in\b|\bunadjusted\b|\bas reported\b|"
                     r"\b(?:from|in|on|per) the [\w ]*?statements?\b|\breported\b", re.I)  # fmt: skip
-# Outflows a statement shows in brackets; a formula means their size ("EBITDA less capex").
-_OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|dividends|additions|acquisitions?|"
-                      r"capital expenditures?)\b", re.I)  # fmt: skip
 _DECIMALS = re.compile(r"\b(one|two|three|four|\d) decimal", re.I)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _PERCENT = re.compile(r"%|\bpercent|\bpercentage\b|\bmargin\b", re.I)
@@ -197,8 +195,10 @@ def evaluate(question: str, formula: Formula, rows: Sequence[Row]) -> tuple[str,
         return None
     workings = "; ".join(f"{said} = {tables.figure(v)}" for v, said, _ in values.values())
     unit = f" ({scale})" if scale else ""
-    line = (f"Computed from the statements: {formula.name} = {formula.text} = "
-            f"{_shown(question, formula, result, scale)}, where {workings}{unit}.")  # fmt: skip
+    # The result first: after "core operating profit = gross margin - …" the 1.5B model gave
+    # the gross margin's 4,638 for the -816 at the end of the line.
+    line = (f"Computed from the statements: {formula.name} = "
+            f"{_shown(question, formula, result, scale)} ({formula.text}, where {workings}{unit}).")  # fmt: skip
     used: list[Row] = []
     for _, _, row in values.values():
         if all(row is not r for r in used):
@@ -222,7 +222,10 @@ def _read(question: str, operand: Operand, rows: Sequence[Row]) -> tuple[float, 
         if None in columns or len(columns) != (1 if operand.how == "value" else 2):
             continue
         named = [c for c in columns if c is not None]
-        found = [abs(row.values[c]) if _OUTFLOW.match(row.label) else row.values[c] for c in named]
+        found = [
+            abs(row.values[c]) if OUTFLOW.match(own_label(row.label)) else row.values[c]
+            for c in named
+        ]
         if operand.how == "average":
             return sum(found) / 2, f"average {row.label} ({' and '.join(named)})", row
         if operand.how == "change":

@@ -17,42 +17,50 @@ import re
 from sourcewise.core.answer import formulas, ratios
 from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
 
-PER_OPERAND = 3  # tables kept for each operand ...
-_SEARCHED = 10  # ... of this many passages searched (the cross-encoder ranks big tables low)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bFY\s?\d{2}")
+PER_OPERAND = 2  # tables kept for each operand: those with a row of it ...
+_SEARCHED = 20  # ... of this many passages searched (the cross-encoder ranks big tables low)
 # The period the question asks for, said with each operand: a statement's columns name it.
 _PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{4}|"
                      r"\b(?:as of|at) \w+ \d{1,2}, \d{4}|\bFY\s?\d{2,4}\b|\bQ[1-4] \d{4}\b",
                      re.I)  # fmt: skip
 
 
-def queries(question: str) -> list[str]:
-    """One query per operand of the metric the question defines or names; none for a
-    question after no metric, or after a share of revenue (one table holds both rows)."""
+def queries(question: str) -> list[tuple[str, str]]:
+    """One query per operand of the metric the question defines or names, with the operand's
+    concept; none for a question after no metric, or after a share of revenue (one table
+    holds both rows)."""
     formula = formulas.defined(question)
     ratio = None if formula else ratios.asked(question)
     if formula is not None:
-        said = [op.text for op in formulas.operands(formula.expression)]
+        said = [(op.text, op.concept) for op in formulas.operands(formula.expression)]
     elif ratio is not None and ratio.numerator:
-        said = [ratio.numerator, ratio.denominator]
+        top, under = ratios.operand_words(question, ratio)
+        said = [(top, ratio.numerator), (under, ratio.denominator)]
     else:
         return []
+    # An operand without dates of its own is searched for with the period asked.
     period = _PERIOD.search(question)
-    return list(dict.fromkeys(f"{s} {period.group(0)}" if period else s for s in said))
+    when = f" {period.group(0)}" if period else ""
+    return list(dict.fromkeys(
+        (text if _YEAR.search(text) else f"{text}{when}", concept) for text, concept in said
+    ))  # fmt: skip
 
 
 def with_operands(
     question: str, hits: list[SearchHit], search: SearchFn, filters: SearchFilters | None
 ) -> list[SearchHit]:
-    """``hits`` and, after them, each operand's tables from the best hit's document (its
-    rows are read from tables only)."""
+    """``hits`` and, after them, the tables of the best hit's document that hold a row of
+    each operand (searched for by the operand's words and the period asked)."""
     asked = queries(question) if hits else []
     if not asked:
         return hits
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
     out = list(hits)
     seen = {h.chunk_id for h in hits}
-    for query in asked:
-        tables = [h for h in search(query, _SEARCHED, scope) if h.kind == "table"]
+    for query, concept in asked:
+        found = search(query, _SEARCHED, scope)
+        tables = [h for h in found if h.kind == "table" and ratios.holds_row(h.text, concept)]
         for hit in tables[:PER_OPERAND]:
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sourcewise.core.answer import tables
-from sourcewise.core.answer.answerability import MONTHS, question_names
+from sourcewise.core.answer.answerability import MONTHS, NOT_STATED, question_names
 from sourcewise.core.answer.names import says
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -68,6 +68,13 @@ _SAME = {
     "accounts payable": ("accounts payable",),
     "accounts receivable": ("accounts receivable",),  # ", net" is no part of a label read
     "research and development": ("research and development",),
+    "property, plant and equipment": ("property, plant and equipment", "property and equipment",
+                                      "property, plant, and equipment"),
+    "depreciation and amortization": ("depreciation and amortization", "depreciation, amortization"
+                                      " and other", "depreciation, amortization, and other",
+                                      "depreciation, depletion and amortization", "depreciation"),
+    "dividends paid": ("dividends paid", "cash dividends paid", "payments for dividends and "
+                       "dividend equivalents", "dividends"),
 }  # fmt: skip
 _ALIASES = {
     "sales": "revenue", "net sales": "revenue", "total revenue": "revenue", "revenues": "revenue",
@@ -81,6 +88,9 @@ _ALIASES = {
     "capital expenditures": "capital expenditure", "total current assets": "current assets",
     "total current liabilities": "current liabilities", "inventories": "inventory",
     "r&d": "research and development", "pp&e": "property, plant and equipment",
+    "ppne": "property, plant and equipment", "net ppne": "property, plant and equipment",
+    "net pp&e": "property, plant and equipment", "fixed assets": "property, plant and equipment",
+    "d&a": "depreciation and amortization", "cash dividends": "dividends paid",
 }  # fmt: skip
 # Ratios a question names without defining them.
 _KNOWN = (
@@ -113,6 +123,10 @@ _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang
                              re.I)  # fmt: skip
 # A ratio is shown as a percentage (a margin, an intensity, a return) unless it is named as a
 # ratio, a turnover or a coverage: "current ratio 1.53", "asset turnover 24.26".
+# Outflows a cash-flow statement shows in brackets; asked for one, or for a formula with one
+# ("EBITDA less capex"), a reader means its size.
+OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|dividends|additions|acquisitions?|"
+                     r"capital expenditures?)\b", re.I)  # fmt: skip
 _ASKED_UNIT = re.compile(r"\bin (?:USD |US\$ ?|\$ ?)?(thousands|millions|billions)\b", re.I)
 _PLAIN = re.compile(r"\b(?:ratio|turnover|coverage|multiple|times)\b", re.I)
 
@@ -131,19 +145,36 @@ def asked(question: str) -> Ratio | None:
 
 
 def _definition(question: str) -> Ratio | None:
+    for name, (numerator, denominator) in _defined_parts(question):
+        top, under = concept(numerator), concept(denominator)
+        if not top or not under:
+            continue
+        average = bool(re.search(r"\baverage\b", denominator, re.I))
+        return Ratio(name, top, under, not _PLAIN.search(name), average)
+    return None
+
+
+def _defined_parts(question: str) -> list[tuple[str, tuple[str, str]]]:
+    """Each "name is A divided by B" the question says: its name and its two operands' words."""
+    out = []
     for m in _DEFINED.finditer(question):
         expr = m.group("expr")
         parts = _DIVIDED.split(expr)
         if len(parts) != 2 or "+" in expr or "*" in expr:
-            continue  # "365 * (average payables …) / (COGS + change in inventory)": not read
-        numerator, denominator = (concept(p) for p in parts)
-        if not numerator or not denominator:
-            continue
-        average = bool(re.search(r"\baverage\b", parts[1], re.I))
+            continue  # "365 * (average payables …) / (COGS + change in inventory)": formulas'
         name = " ".join(m.group("name").split()).lower()
         name = re.sub(r"^(?:the|and|where|here|note that)\s+", "", name)
-        return Ratio(name, numerator, denominator, not _PLAIN.search(name), average)
-    return None
+        out.append((name, (parts[0], parts[1])))
+    return out
+
+
+def operand_words(question: str, ratio: Ratio) -> tuple[str, str]:
+    """How the question says the ratio's two operands: its definition's words ("average
+    inventories between September 24, 2022 and July 1, 2023"), else the concepts' names."""
+    for _name, (numerator, denominator) in _defined_parts(question):
+        if concept(numerator) == ratio.numerator and concept(denominator) == ratio.denominator:
+            return numerator.strip(" ()"), denominator.strip(" ()")
+    return ratio.numerator, ratio.denominator
 
 
 def concept(text: str) -> str:
@@ -198,7 +229,9 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     for row in sorted(found, key=lambda r: _preference(question, r)):
         column = column_for(question, list(row.values))
         if column is not None:
-            value = amount(question, row.values[column], row.scale)  # "12,949 million"
+            figure = row.values[column]
+            figure = abs(figure) if OUTFLOW.match(own_label(row.label)) else figure
+            value = amount(question, figure, row.scale)  # "12,949 million"
             return f"From the statements ({column}): {row.label} = {value}", [row]
     return None
 
@@ -224,9 +257,12 @@ def _named_concept(question: str) -> str:
 
 
 def _other_names(question: str) -> list[str]:
-    """The question's names that are not dates or numbers: the company, and what else."""
+    """The question's names that are not dates, numbers, codes ("USD", "10-Q") or a concept's
+    own name ("PPNE", "EBITDA"): the company, and what else."""
+    concepts = {*_ALIASES, *_SAME}
     return [n for n in question_names(question)
-            if not any(c.isdigit() for c in n) and n.lower() not in MONTHS]  # fmt: skip
+            if not any(c.isdigit() for c in n) and n.lower() not in MONTHS
+            and not NOT_STATED.match(n) and n.lower() not in concepts]  # fmt: skip
 
 
 def _ordered(question: str, rows: list[Row], concept: str) -> list[Row]:
@@ -320,16 +356,28 @@ def asked_years(question: str) -> list[str]:
 
 
 def matches(label: str, concept: str) -> bool:
-    plain = own_label(label)
-    same = _SAME.get(concept, (concept,))
+    plain = _unpunctuated(own_label(label))
+    same = [_unpunctuated(s) for s in _SAME.get(concept, (concept,))]
     return any(plain == s or plain.startswith(f"{s} attributable") for s in same)
+
+
+def holds_row(text: str, concept: str) -> bool:
+    """Whether a table's text has a row of ``concept`` ("| Depreciation and amortization |")."""
+    flat = _unpunctuated(text.lower())
+    return any(f"| {_unpunctuated(s)}" in flat for s in _SAME.get(concept, (concept,)))
+
+
+def _unpunctuated(text: str) -> str:
+    """Commas out: "Marketing, general, and administrative" is "marketing, general and
+    administrative" said without the serial comma."""
+    return " ".join(text.replace(",", " ").split())
 
 
 def _rank(label: str, concept: str) -> int:
     """The order of ``label`` among the concept's labels: "total net sales" before "net sales"."""
     same = _SAME.get(concept, (concept,))
-    plain = own_label(label)
-    return next((k for k, s in enumerate(same) if plain == s), len(same))
+    plain = _unpunctuated(own_label(label))
+    return next((k for k, s in enumerate(same) if plain == _unpunctuated(s)), len(same))
 
 
 def own_label(label: str) -> str:
@@ -342,7 +390,9 @@ def _plain(label: str) -> str:
     """A label as :data:`_SAME` writes it: lower case, "(loss)", "(used in)", "$" and colons out."""
     text = re.sub(r"\((?:loss|losses|used in|used for|deficit)\)|by/\(used in\)|[$:]", " ", label,
                   flags=re.I)  # fmt: skip
-    return re.sub(r",? net$", "", " ".join(text.lower().split()).strip(" ,"))
+    # ", net" and "— net" after a row's name, and its abbreviation: "(PP&E)", "(R&D)".
+    text = re.sub(r"\s*\([a-z&]{2,6}\)$", "", " ".join(text.lower().split()).strip(" ,"))
+    return re.sub(r"\s*[,—–-]?\s*net$", "", text)
 
 
 def scale_factor(scale: str) -> float:

@@ -185,3 +185,24 @@ def test_a_tables_total_row_or_another_documents_row_is_no_figure_asked_for() ->
     evidence = selector.select(asked.replace("operating income", "total due"), hits)
     assert all("From the statements" not in ev.text for ev in evidence)
     assert "From the statements" in selector.select(asked, hits[1:])[0].text
+
+
+def test_a_ten_k_row_is_found_by_its_abbreviation_and_net_and_given_in_the_unit_asked() -> None:
+    """FinanceBench asks 10-Ks "the FY2018 capital expenditure amount (in USD millions)" and
+    "the year end FY2018 net PPNE … Answer in USD billions"; 3M's rows say "Purchases of
+    property, plant and equipment (PP&E)" and "Property, plant and equipment — net"."""
+    rows = [
+        Row("Purchases of property, plant and equipment (PP&E)",
+            {"2018": -1577.0, "2017": -1373.0, "2016": -1420.0}, "in millions", (0, 0, 1)),
+        Row("Property, plant and equipment — net",
+            {"December 31, 2018": 8738.0, "December 31, 2017": 8866.0}, "in millions", (1, 0, 1)),
+    ]  # fmt: skip
+    capex = ratios.look_up("What is the FY2018 capital expenditure amount (in USD millions) for "
+                           "3M? Give a response relying on the cash flow statement.", rows)  # fmt: skip
+    assert capex is not None and capex[0].endswith("(PP&E) = 1,577 million")  # an outflow's size
+    ppne = ratios.look_up(
+        "What is the year end FY2018 net PPNE for 3M? Answer in USD billions.", rows
+    )
+    assert ppne is not None and ppne[0] == (
+        "From the statements (December 31, 2018): Property, plant and equipment — net = 8.74 billion"
+    )

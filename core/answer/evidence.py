@@ -339,10 +339,7 @@ def _with_figure(
             for i, units in enumerate(per_hit) if hits[i].document_id == document
             for header, shown in _views(question, hits[i], units).items()
             for u in units if u.header == header]  # fmt: skip
-    if formula is not None:
-        found = formulas.evaluate(question, formula, rows)
-    else:
-        found = ratios.compute(question, ratio, rows) if ratio else ratios.look_up(question, rows)
+    found, worked = _worked_out(question, formula, ratio, rows)
     if found is None:
         return evidence
     line, used = found
@@ -350,11 +347,30 @@ def _with_figure(
     # A ratio keeps its passage's other units (what the figures are); one figure only its row:
     # beside "Net income (loss) = 1,473 million" and the rest of Intel's statement, the model
     # wrote "$1,356 million".
-    worked = formula is not None or ratio is not None
     own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if worked else ""
     shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
     top = max((ev.score for ev in evidence), default=0.0)
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
+
+
+def _worked_out(
+    question: str,
+    formula: formulas.Formula | None,
+    ratio: ratios.Ratio | None,
+    rows: list[ratios.Row],
+) -> tuple[tuple[str, list[ratios.Row]] | None, bool]:
+    """A metric's computed line (True) or one figure's line (False), and the rows used. A
+    metric the question only names is read from a row of that name first: a company's own
+    "Free cash flow" is what a reader asking for it means."""
+    if formula is not None and formula.named:
+        found = ratios.look_up(question, rows)
+        if found is not None:
+            return found, False
+    if formula is not None:
+        return formulas.evaluate(question, formula, rows), True
+    if ratio is not None:
+        return ratios.compute(question, ratio, rows), True
+    return ratios.look_up(question, rows), False
 
 
 def _views(question: str, hit: SearchHit, units: list[Unit]) -> dict[tuple[int, int], TableView]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sourcewise.core.answer import tables
+from sourcewise.core.answer import ratios, tables
 from sourcewise.core.answer.ratios import (
     OUTFLOW,
     Row,
@@ -50,6 +50,19 @@ _FISCAL = re.compile(r"\bFY\s?((?:19|20)?\d\d)\b|(?<!\d)((?:19|20)\d\d)(?!\d)", 
 _ASIDE = re.compile(r"\[[^\]]*\]|\((?:from|in|on|per|as|see|using)\b[^)]*\)", re.I)
 _NOISE = re.compile(r"\b(?:change|increase|decrease)\s+in\b|\bunadjusted\b|\bas reported\b|"
                     r"\b(?:from|in|on|per) the [\w ]*?statements?\b|\breported\b", re.I)  # fmt: skip
+# Metrics analysts name without defining them, as they are most often defined ("Does 3M have
+# a healthy liquidity profile based on its quick ratio?"). A statement row of the same name
+# (a company's own "Free cash flow") is read before this is worked out.
+_NAMED = (
+    (re.compile(r"\bquick ratio\b", re.I), "quick ratio = (cash and cash equivalents + "
+     "short-term investments + accounts receivable) / total current liabilities"),
+    (re.compile(r"\bworking capital\b", re.I),
+     "working capital = total current assets - total current liabilities"),
+    (re.compile(r"\bfree cash flows?\b", re.I),
+     "free cash flow = operating cash flow - capital expenditures"),
+    (re.compile(r"\b(?:unadjusted )?EBITDA\b(?! margin)", re.I),
+     "EBITDA = operating income + depreciation and amortization"),
+)  # fmt: skip
 _DECIMALS = re.compile(r"\b(one|two|three|four|\d) decimal", re.I)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _PERCENT = re.compile(r"%|\bpercent|\bpercentage\b|\bmargin\b", re.I)
@@ -78,24 +91,36 @@ class Formula:
     name: str
     expression: Node
     text: str
+    named: bool = False  # only named in the question ("its quick ratio"), not defined there
 
 
 def defined(question: str) -> Formula | None:
     """The formula the question defines, when it is more than "A divided by B" (those are
-    :func:`ratios.asked`'s): a sum, a difference, a product, a constant or a change."""
+    :func:`ratios.asked`'s): a sum, a difference, a product, a constant or a change; else
+    one of :data:`_NAMED` that it names without defining."""
     for m in _DEFINED.finditer(question):
-        expr = m.group("expr").strip()
-        tokens = _tokens(_ASIDE.sub(" ", expr))
-        signs = [t for t in tokens if t in "+-*"]
-        if not signs and not _CHANGE.search(expr):
-            continue
-        parsed = _Parser(tokens).parse()
-        if parsed is None or not operands(parsed):
-            continue
-        name = " ".join((m.group("name1") or m.group("name2")).split()).lower()
-        name = re.sub(r"^(?:the|and|where|here|note that)\s+", "", name)
-        return Formula(name, parsed, expr)
+        name = m.group("name1") or m.group("name2")
+        formula = _parsed(name, m.group("expr").strip())
+        if formula is not None:
+            return formula
+    for pattern, definition in _NAMED:
+        # Named in a question after its figure, not in "why did free cash flow fall?".
+        if pattern.search(question) and not ratios.explains(question):
+            name, _, expr = definition.partition(" = ")
+            formula = _parsed(name, expr)
+            return replace(formula, named=True) if formula is not None else None
     return None
+
+
+def _parsed(name: str, expr: str) -> Formula | None:
+    tokens = _tokens(_ASIDE.sub(" ", expr))
+    if not any(t in "+-*" for t in tokens) and not _CHANGE.search(expr):
+        return None
+    parsed = _Parser(tokens).parse()
+    if parsed is None or not operands(parsed):
+        return None
+    name = re.sub(r"^(?:the|and|where|here|note that)\s+", "", " ".join(name.split()).lower())
+    return Formula(name, parsed, expr)
 
 
 def _tokens(expr: str) -> list[str]:

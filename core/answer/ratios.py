@@ -244,7 +244,13 @@ def _specific(label: str) -> bool:
 
 def asks_figure(question: str) -> bool:
     """Whether ``question`` asks for one figure, not an explanation or a comparison."""
-    return bool(_FIGURE_QUESTION.match(question)) and not _NOT_ONE_FIGURE.search(question)
+    return bool(_FIGURE_QUESTION.match(question)) and not explains(question)
+
+
+def explains(question: str) -> bool:
+    """Whether ``question`` asks why, or compares or follows figures ("what drove", "how did
+    … change")."""
+    return bool(_NOT_ONE_FIGURE.search(question))
 
 
 def _named_concept(question: str) -> str:

@@ -103,3 +103,36 @@ def test_the_worked_out_line_is_the_evidence() -> None:
         "Computed from the statements: free cash flow = 8,738 million (operating cash flow "
         "minus capital expenditures, where "
     )
+
+
+def test_a_metric_only_named_is_worked_out_unless_a_row_has_its_name() -> None:
+    quick = formulas.defined("Does Intel have a reasonably healthy liquidity profile based on "
+                             "its quick ratio as of July 1, 2023?")  # fmt: skip
+    assert quick is not None and quick.named and quick.name == "quick ratio"
+    assert [op.concept for op in formulas.operands(quick.expression)] == [
+        "cash and cash equivalents", "short-term investments", "accounts receivable",
+        "current liabilities"]  # fmt: skip
+    # Not for a question about why it moved; a definition in the question wins.
+    assert formulas.defined("Why did Amazon's free cash flow decrease in 2022?") is None
+    defined = formulas.defined("What was the free cash flow? Free cash flow is defined as "
+                               "operating cash flow less purchases of property and equipment.")  # fmt: skip
+    assert defined is not None and not defined.named
+
+    def first_line(question: str, text: str) -> str:
+        hit = SearchHit(rank=1, score=1.0, path="/d/10q.pdf", page=3, chunk_id=1, heading="",
+                        text=text, start=0, end=len(text), document_id=1)  # fmt: skip
+        selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                    budget_tokens=200, margin=2.0)  # fmt: skip
+        return selector.select(question, [hit])[0].text.splitlines()[0]
+
+    statement = ("CASH FLOWS (in millions)\n\nThree Months Ended\nSeptember 30,\n2022 2023\n"
+                 "| Net cash provided by (used in) operating activities | 11,404 | 21,217 |\n"
+                 "| --- | --- | --- |\n| Purchases of property and equipment | (16,378) | (12,479) |")  # fmt: skip
+    question = "What was Amazon's free cash flow for the three months ended September 30, 2023?"
+    assert first_line(question, statement).startswith(
+        "Computed from the statements: free cash flow = 8,738 million ("
+    )
+    own = statement + "\n| Free cash flow | (2,000) | 9,000 |"  # the company's own figure
+    assert first_line(question, own) == (
+        "From the statements (Three Months Ended September 30, 2023): Free cash flow = 9,000 million"
+    )

@@ -349,6 +349,10 @@ def _with_figure(
     # wrote "$1,356 million".
     own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if worked else ""
     shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
+    if formula is not None and worked:
+        # Its workings name every figure used: beside "Total current assets — …: 142,995" the
+        # model gave that for Amazon's working capital of -2,219.
+        own, shown = "", []
     top = max((ev.score for ev in evidence), default=0.0)
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
 

@@ -222,8 +222,8 @@ def evaluate(question: str, formula: Formula, rows: Sequence[Row]) -> tuple[str,
     unit = f" ({scale})" if scale else ""
     # The result first: after "core operating profit = gross margin - …" the 1.5B model gave
     # the gross margin's 4,638 for the -816 at the end of the line.
-    line = (f"Computed from the statements: {formula.name} = "
-            f"{_shown(question, formula, result, scale)} ({formula.text}, where {workings}{unit}).")  # fmt: skip
+    line = (f"Computed from the statements: {formula.name} = {_shown(question, formula, result, scale)}."
+            f"\nWorked out as {formula.text}, where {workings}{unit}.")  # fmt: skip
     used: list[Row] = []
     for _, _, row in values.values():
         if all(row is not r for r in used):

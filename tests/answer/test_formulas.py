@@ -57,11 +57,13 @@ def test_each_operand_is_read_in_its_year_and_the_result_worked_out() -> None:
     assert found is not None
     line, used = found
     # 365 * (34,616 + 25,309) / 2 / (111,934 + 16,047 - 11,461)
-    assert line.startswith("Computed from the statements: dpo = 93.86 (365 * (average accounts")
+    first, workings = line.split("\n")
+    assert first == "Computed from the statements: dpo = 93.86."
+    assert workings.startswith("Worked out as 365 * (average accounts payable between FY2016")
     assert (
         "), where average Accounts payable (December 31, 2016 and December 31, 2017) = "
         "29,962.50; Cost of sales (Year Ended December 31, 2017) = 111,934; change in "
-        "Inventories (December 31, 2016 to December 31, 2017) = 4,586 (in millions))." in line
+        "Inventories (December 31, 2016 to December 31, 2017) = 4,586 (in millions)." in workings
     )
     assert used == [ROWS[0], ROWS[2], ROWS[1]]  # in the order the formula names them
     no_year = DPO.replace("FY2016", "FY2014").replace("FY2017", "FY2015")
@@ -73,13 +75,13 @@ def test_an_amount_is_given_in_the_unit_asked_and_an_outflow_by_its_size() -> No
     assert formula is not None
     found = formulas.evaluate(EBITDA, formula, ROWS)
     assert found is not None and found[0].startswith(
-        "Computed from the statements: unadjusted ebitda = 14.11 billion (unadjusted operating"
+        "Computed from the statements: unadjusted ebitda = 14.11 billion.\nWorked out as unadjusted"
     )
     fcf = ("What was Amazon's free cash flow in the three months ended September 30, 2023? Free "
            "cash flow is defined as net cash provided by operating activities less purchases of "
            "property and equipment.")  # fmt: skip
     found = formulas.evaluate(fcf, formulas.defined(fcf), ROWS)  # type: ignore[arg-type]
-    assert found is not None and "free cash flow = 8,738 million (" in found[0]  # 21,217 - 12,479
+    assert found is not None and "free cash flow = 8,738 million.\n" in found[0]  # 21,217 - 12,479
     capex = ratios.look_up("What were Amazon's purchases of property and equipment in the three "
                            "months ended September 30, 2023? Answer in USD billions.", ROWS)  # fmt: skip
     assert capex is not None and capex[0].endswith(
@@ -99,10 +101,14 @@ def test_the_worked_out_line_is_the_evidence() -> None:
     question = ("What was Amazon's free cash flow in the three months ended September 30, 2023? "
                 "Free cash flow is defined as operating cash flow minus capital expenditures.")  # fmt: skip
     [evidence] = selector.select(question, [hit])
-    assert evidence.text.splitlines()[0].startswith(
-        "Computed from the statements: free cash flow = 8,738 million (operating cash flow "
-        "minus capital expenditures, where "
-    )
+    # Only the line and its workings: every figure used is named there.
+    assert evidence.text.splitlines() == [
+        "Computed from the statements: free cash flow = 8,738 million.",
+        "Worked out as operating cash flow minus capital expenditures, where Net cash provided by "
+        "(used in) operating activities (Three Months Ended September 30, 2023) = 21,217; "
+        "Purchases of property and equipment (Three Months Ended September 30, 2023) = 12,479 "
+        "(in millions).",
+    ]
 
 
 def test_a_metric_only_named_is_worked_out_unless_a_row_has_its_name() -> None:
@@ -129,8 +135,8 @@ def test_a_metric_only_named_is_worked_out_unless_a_row_has_its_name() -> None:
                  "| Net cash provided by (used in) operating activities | 11,404 | 21,217 |\n"
                  "| --- | --- | --- |\n| Purchases of property and equipment | (16,378) | (12,479) |")  # fmt: skip
     question = "What was Amazon's free cash flow for the three months ended September 30, 2023?"
-    assert first_line(question, statement).startswith(
-        "Computed from the statements: free cash flow = 8,738 million ("
+    assert first_line(question, statement) == (
+        "Computed from the statements: free cash flow = 8,738 million."
     )
     own = statement + "\n| Free cash flow | (2,000) | 9,000 |"  # the company's own figure
     assert first_line(question, own) == (

@@ -103,9 +103,14 @@ class Answerer:
             on_sources([self._citation(s, None) for s in sources])
         text = render(sources)
         timings.source_tokens = sum(self.model.count_tokens(s.text) for s in sources)
-        if cfg.verify and self.judge_threshold is not None and not names_a_cell(query, text):
+        # The documents' cards name what their passages do not say ("Intel", "10-Q").
+        named = "\n".join(dict.fromkeys(s.hit.document_names for s in sources))
+        if (
+            cfg.verify
+            and self.judge_threshold is not None
+            and not names_a_cell(query, f"{text}\n{named}")
+        ):
             t2 = time.perf_counter()
-            named = "\n".join(dict.fromkeys(s.hit.document_names for s in sources))
             verdict = self._judge(text, query, self.judge_threshold, named)
             timings.judge_ms = _ms(t2)
             base.answerable = verdict.p_yes if verdict else None

@@ -90,12 +90,16 @@ def names_a_cell(question: str, evidence: str) -> bool:
     """Whether the evidence shows a table cell the question names by its row and its column:
     "How much did Marketing spend in Q2?" over "Quarter: Q2; Marketing: 118200; …". The answer
     is then in front of the model; the model's own yes/no (0.61 there) is not needed. A
-    statement row needs only its label ("Gross margin — Three Months Ended …: 36,413"). Not
-    when a name of the question is missing from the evidence (a year, a company)."""
+    statement row needs only its label ("Gross margin — Three Months Ended …: 36,413"), a
+    metric computed from the statements its name. Not when a name of the question is missing
+    from the evidence (a year, a company)."""
     if missing_names(question, evidence):
         return False
     asked = question.lower()
     for line in evidence.lower().splitlines():
+        computed = _COMPUTED.match(line)  # a metric it names, computed from the statements
+        if computed and says(asked, computed.group(1)):
+            return True
         label, sep, rest = line.partition(" — ")
         if sep and len(label) > 3 and ": " in rest and says(asked, label.strip()):
             return True
@@ -106,6 +110,9 @@ def names_a_cell(question: str, evidence: str) -> bool:
         if row and says(asked, row) and any(len(h) > 1 and says(asked, h) for h in columns):
             return True
     return False
+
+
+_COMPUTED = re.compile(r"computed from the statements(?: \([^)]*\))?: (.+?) = ")
 
 
 def says(text: str, name: str) -> bool:

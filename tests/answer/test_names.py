@@ -68,6 +68,15 @@ def test_a_cell_named_by_its_row_and_column_is_an_answer_in_view() -> None:
     statement = "Gross margin — Three Months Ended July 1, 2023: 36,413 (in millions)"
     assert names_a_cell("What was the gross margin in the latest quarter?", statement)
     assert not names_a_cell("What was Intel's gross margin?", statement)  # Intel is not there
+    # A metric computed from the statements, named by the question: the answer is in view.
+    computed = ("Computed from the statements: working capital = -2,219 million.\n"
+                "Worked out as total current assets - total current liabilities, where Total "
+                "current assets (September 30, 2023) = 142,995; …")  # fmt: skip
+    question = "What was Amazon's working capital as of September 30, 2023?"
+    assert not names_a_cell(question, computed)  # "Amazon" is not in it
+    card = "2023 q3 amzn amazon.com inc 10q"  # its document's card names the company
+    assert names_a_cell(question, f"{computed}\n{card}")
+    assert not names_a_cell("What was Amazon's quick ratio?", f"{computed}\n{card}")
 
 
 def test_a_product_name_capitalised_inside_is_a_name() -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sourcewise.core.answer import formulas, names, ratios, table_view, tables
+from sourcewise.core.answer import formulas, line_items, names, ratios, table_view, tables
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.answer.table_view import TableView, header_cells, table_start
 from sourcewise.core.retrieve.rerank import Reranker
@@ -361,8 +361,8 @@ def _worked_out(
     question: str,
     formula: formulas.Formula | None,
     ratio: ratios.Ratio | None,
-    rows: list[ratios.Row],
-) -> tuple[tuple[str, list[ratios.Row]] | None, bool]:
+    rows: list[line_items.Row],
+) -> tuple[tuple[str, list[line_items.Row]] | None, bool]:
     """A metric's computed line (True) or one figure's line (False), and the rows used. A
     metric the question only names is read from a row of that name first: a company's own
     "Free cash flow" is what a reader asking for it means."""

@@ -17,18 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sourcewise.core.answer import ratios, tables
-from sourcewise.core.answer.ratios import (
+from sourcewise.core.answer.line_items import (
     OUTFLOW,
     Row,
     amount,
-    asked_years,
-    column_for,
     concept,
     matches,
     own_label,
     scale_factor,
-    year_of,
 )
+from sourcewise.core.answer.ratios import asked_years, column_for, year_of
 
 # "X is defined as: …", "Define X as …", "X = …"
 _DEFINED = re.compile(

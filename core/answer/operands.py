@@ -5,8 +5,9 @@ flow statement's operating cash flow and its purchases of property and equipment
 the balance sheet's payables and inventories beside the income statement's cost of sales. One
 search for the whole question found Amazon's own trailing-twelve-months "Free cash flow" table
 and no statement, and the model gave its 21,434 for the quarter's 8,738. Each operand is
-searched for again, within the top passage's document, and the passages that come back join
-the others, so :mod:`formulas` and :mod:`ratios` find their rows.
+searched for again, by the question's words for it, within the top passage's document; the
+tables that come back holding a row of it join the others, so :mod:`formulas` and
+:mod:`ratios` find their rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sourcewise.core.answer import formulas, ratios
+from sourcewise.core.answer import formulas, line_items, ratios
 from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bFY\s?\d{2}")
@@ -60,7 +61,7 @@ def with_operands(
     seen = {h.chunk_id for h in hits}
     for query, concept in asked:
         found = search(query, _SEARCHED, scope)
-        tables = [h for h in found if h.kind == "table" and ratios.holds_row(h.text, concept)]
+        tables = [h for h in found if h.kind == "table" and line_items.holds_row(h.text, concept)]
         for hit in tables[:PER_OPERAND]:
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sourcewise.core.answer import ratios, tables
+from sourcewise.core.answer import line_items, tables
 from sourcewise.core.text.scale import scale_of
 from sourcewise.core.types import SearchHit
 
@@ -84,7 +84,7 @@ def column_labels(before: str) -> str:
     return "\n".join(reversed([p for p in kept if p]))
 
 
-def row_figures(shown: TableView, cells: list[str], table: tuple[int, int, int]) -> ratios.Row:
+def row_figures(shown: TableView, cells: list[str], table: tuple[int, int, int]) -> line_items.Row:
     """One row's label and figures by column, as :func:`tables.row_text` shows them."""
     label, values = tables.labelled_values(shown.header, cells, shown.columns)
-    return ratios.Row(label, values, shown.scale, table)
+    return line_items.Row(label, values, shown.scale, table)

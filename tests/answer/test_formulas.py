@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sourcewise.core.answer import formulas, ratios
 from sourcewise.core.answer.evidence import EvidenceSelector
-from sourcewise.core.answer.ratios import Row
+from sourcewise.core.answer.line_items import Row
 from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sourcewise.core.answer import ratios, tables
 from sourcewise.core.answer.evidence import EvidenceSelector
-from sourcewise.core.answer.ratios import Ratio, Row
+from sourcewise.core.answer.line_items import Row
+from sourcewise.core.answer.ratios import Ratio
 from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
 

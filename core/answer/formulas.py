@@ -26,7 +26,7 @@ from sourcewise.core.answer.line_items import (
     own_label,
     scale_factor,
 )
-from sourcewise.core.answer.ratios import asked_years, column_for, year_of
+from sourcewise.core.answer.ratios import asked_years, averaged_years, column_for, year_of
 
 # "X is defined as: …", "Define X as …", "X = …"
 _DEFINED = re.compile(
@@ -58,12 +58,14 @@ _NAMED = (
      "working capital = total current assets - total current liabilities"),
     (re.compile(r"\bfree cash flows?\b", re.I),
      "free cash flow = operating cash flow - capital expenditures"),
+    (re.compile(r"\b(?:unadjusted )?EBITDA margin\b", re.I), "EBITDA margin = (operating "
+     "income + depreciation and amortization) / revenue"),
     (re.compile(r"\b(?:unadjusted )?EBITDA\b(?! margin)", re.I),
      "EBITDA = operating income + depreciation and amortization"),
 )  # fmt: skip
 _DECIMALS = re.compile(r"\b(one|two|three|four|\d) decimal", re.I)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
-_PERCENT = re.compile(r"%|\bpercent|\bpercentage\b|\bmargin\b", re.I)
+_PERCENT = re.compile(r"%|\bpercent|\bpercentage\b|\bmargin\b|\breturn\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -233,8 +235,9 @@ def _read(question: str, operand: Operand, rows: Sequence[Row]) -> tuple[float, 
     """The operand's value, as written in the workings, and its row. Of rows with the same
     label the larger figure first (a segment's "Net sales" is part of the consolidated)."""
     years = operand.years or tuple(asked_years(question)[-1:])
-    # A change or an average spans two years, earlier first; a value one (None: the latest).
-    two = tuple(sorted(years[-2:]))
+    # A change or an average spans two years, earlier first (one named: it and the year
+    # before, as a balance sheet states them); a value one year (None: the latest).
+    two = averaged_years(" ".join(years), years[-1]) if years else ()
     want: tuple[str | None, ...] = two if operand.how != "value" else years[-1:] or (None,)
     candidates = [r for r in rows if matches(r.label, operand.concept)] or [
         r for r in rows if own_label(r.label).startswith(f"{operand.concept} ")

@@ -54,6 +54,18 @@ _KNOWN = (
     (re.compile(r"\bnet (?:profit |income )?margin\b", re.I), "net margin", "net income", "revenue"),
     (re.compile(r"\bcurrent ratio\b", re.I), "current ratio", "current assets",
      "current liabilities"),
+    (re.compile(r"\binterest coverage\b", re.I), "interest coverage ratio", "operating income",
+     "interest expense"),
+    (re.compile(r"\bcapex (?:as an? |to )?(?:%|percent(?:age)?|share)? ?(?:of )?(?:revenue|sales)\b|"
+                r"\bcapital intensity\b", re.I), "capital expenditure as a percentage of revenue",
+     "capital expenditure", "revenue"),
+)  # fmt: skip
+# Named ratios over a balance-sheet average: the year asked and the year before.
+_AVERAGED = (
+    (re.compile(r"\breturn on (?:total )?assets\b|\bROA\b"), "return on assets", "net income",
+     "total assets", True),
+    (re.compile(r"\binventory turnover\b", re.I), "inventory turnover", "cost of sales",
+     "inventory", False),
 )  # fmt: skip
 # "Operating margin is defined as: operating income / net sales", "… is operating income
 # divided by net sales" or "… = A / B". A bare "over" is read only after such a definition.
@@ -86,7 +98,10 @@ def asked(question: str) -> Ratio | None:
         return defined
     for pattern, name, numerator, denominator in _KNOWN:
         if pattern.search(question):
-            return Ratio(name, numerator, denominator, name != "current ratio")
+            return Ratio(name, numerator, denominator, not _PLAIN.search(name))
+    for pattern, name, numerator, denominator, percent in _AVERAGED:
+        if pattern.search(question):
+            return Ratio(name, numerator, denominator, percent, average=True)
     if _SHARE.search(question):
         return Ratio("share of revenue", "", "revenue", True)
     return None
@@ -246,15 +261,14 @@ def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
     # Scales count only when both rows state one: a segment table that states none beside a
     # statement "in millions" is not a millionth of it.
     both = num.scale and den.scale
-    value = (
-        num.values[top] / b * (scale_factor(num.scale) / scale_factor(den.scale) if both else 1.0)
-    )
+    a = abs(num.values[top]) if OUTFLOW.match(own_label(num.label)) else num.values[top]
+    value = a / b * (scale_factor(num.scale) / scale_factor(den.scale) if both else 1.0)
     shown = f"{value * 100:.1f}%" if ratio.percent else f"{value:.2f}"
     over = f"average {den.label} {tables.figure(b)}" if ratio.average else \
         f"{den.label} {tables.figure(den.values[under])}"  # fmt: skip
     name = ratio.name if ratio.numerator else f"{num.label} as a percentage of {den.label}"
     return (f"Computed from the statements ({top}): {name} = {num.label} "
-            f"{tables.figure(num.values[top])} / {over} = {shown}.")  # fmt: skip
+            f"{tables.figure(a)} / {over} = {shown}.")  # fmt: skip
 
 
 def shown(row: Row) -> str:
@@ -271,11 +285,19 @@ def _denominator_value(question: str, ratio: Ratio, den: Row, column: str) -> fl
     """The denominator as its row states it (its scale not applied)."""
     if not ratio.average:
         return den.values[column]
-    years = asked_years(question)
-    columns = [c for c in den.values if any(y in c for y in years)]
+    columns = [c for c in den.values if year_of(c) in averaged_years(question, year_of(column))]
     if len(columns) < 2:
         return 0.0
     return sum(den.values[c] for c in columns[:2]) / 2
+
+
+def averaged_years(question: str, year: str) -> tuple[str, ...]:
+    """The two years an average spans: the two the question names, else ``year`` and the
+    year before (a balance sheet states both year-ends)."""
+    named = asked_years(question)
+    if len(named) >= 2:
+        return tuple(sorted(named[-2:]))
+    return (str(int(year) - 1), year) if year.isdigit() else ()
 
 
 def column_for(question: str, columns: list[str]) -> str | None:

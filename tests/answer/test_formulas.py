@@ -142,3 +142,14 @@ def test_a_metric_only_named_is_worked_out_unless_a_row_has_its_name() -> None:
     assert first_line(question, own) == (
         "From the statements (Three Months Ended September 30, 2023): Free cash flow = 9,000 million"
     )
+
+
+def test_an_ebitda_margin_named_is_worked_out_as_a_percentage() -> None:
+    question = "What was Boeing's FY2018 EBITDA margin?"
+    formula = formulas.defined(question)
+    assert formula is not None and formula.named and formula.name == "ebitda margin"
+    rows = [*ROWS, Row("Total revenues", {"Year Ended December 31, 2018": 101127.0}, "in millions",
+                       (1, 0, 1))]  # fmt: skip
+    found = formulas.evaluate(question, formula, rows)
+    assert found is not None  # (12,000 + 2,114) / 101,127
+    assert found[0].startswith("Computed from the statements: ebitda margin = 14.0%.\n")

@@ -207,3 +207,29 @@ def test_a_ten_k_row_is_found_by_its_abbreviation_and_net_and_given_in_the_unit_
     assert ppne is not None and ppne[0] == (
         "From the statements (December 31, 2018): Property, plant and equipment — net = 8.74 billion"
     )
+
+
+def test_named_ratios_over_an_average_take_the_year_asked_and_the_year_before() -> None:
+    rows = [
+        Row("Net income", {"Year Ended December 31, 2022": 1200.0}, "in millions", (0, 0, 1)),
+        Row("Total assets", {"December 31, 2022": 11000.0, "December 31, 2021": 9000.0},
+            "in millions", (1, 0, 1)),
+        Row("Operating income", {"Year Ended December 31, 2022": 2000.0}, "in millions", (0, 0, 1)),
+        Row("Interest expense", {"Year Ended December 31, 2022": 250.0}, "in millions", (0, 0, 1)),
+        Row("Total revenues", {"Year Ended December 31, 2022": 20000.0}, "in millions", (0, 0, 1)),
+        Row("Purchases of property and equipment", {"Year Ended December 31, 2022": -1500.0},
+            "in millions", (2, 0, 1)),
+    ]  # fmt: skip
+    roa = "What was the company's return on assets in FY2022?"
+    ratio = ratios.asked(roa)
+    assert ratio == Ratio("return on assets", "net income", "total assets", True, True)
+    found = ratios.compute(roa, ratio, rows)
+    assert found is not None and found[0].endswith("/ average Total assets 10,000 = 12.0%.")
+    coverage = "What was its interest coverage in FY2022?"
+    found = ratios.compute(coverage, ratios.asked(coverage), rows)  # type: ignore[arg-type]
+    assert found is not None and found[0].endswith("= 8.00.")  # a coverage is no percentage
+    capex = "What was its capex as a percentage of revenue in FY2022?"
+    found = ratios.compute(capex, ratios.asked(capex), rows)  # type: ignore[arg-type]
+    assert found is not None and found[0].endswith(
+        "property and equipment 1,500 / Total revenues 20,000 = 7.5%."
+    )

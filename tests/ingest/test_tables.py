@@ -226,16 +226,18 @@ def test_a_header_cell_on_two_lines_names_only_its_own_column() -> None:
 def test_a_statements_title_scale_and_every_period_label_open_its_table() -> None:
     """Amazon's cash flows: title, scale, "(unaudited)", three period labels and three dates
     sit above the aligned part, one block each. Six caption blocks left "Three Months Ended"
-    in the text before the table, and its quarter's figures were read as nine months'."""
+    in the text before the table, and its quarter's figures were read as nine months'. The
+    prose sentence above a table is no part of its caption."""
     from sourcewise.core.ingest.parsers import pdf
 
     lines = ["AMAZON.COM, INC. CONSOLIDATED STATEMENTS OF CASH FLOWS", "(in millions)",
              "(unaudited)", "Three Months Ended", "Nine Months Ended", "Twelve Months Ended",
              "September 30,", "September 30,", "September 30,"]  # fmt: skip
-    above = [Block(text, page=3, bbox=(72.0, 60.0 + 12 * i, 500.0, 70.0 + 12 * i))
-             for i, text in enumerate(lines)]  # fmt: skip
+    prose = "Selling, general and administrative expense was relatively flat in the quarter."
+    above = [Block(text, page=3, bbox=(72.0, 48.0 + 12 * i, 500.0, 58.0 + 12 * i))
+             for i, text in enumerate([prose, *lines])]  # fmt: skip
     page = pdf._Page(number=3, label=None, height=792.0)
     table = pdf._Raw("| Net income | 2,872 | 9,879 |", (72.0, 170.0, 500.0, 300.0), 0.0, 0, "table")
     block = pdf._table_block(table, page, above)
     assert block.text.split("\n") == [*lines, "| Net income | 2,872 | 9,879 |"]
-    assert above == []
+    assert [b.text for b in above] == [prose]  # a sentence of the text before is no caption

@@ -44,6 +44,7 @@ _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is 
 _CAPTION_CHARS = 200  # a caption is a short line ...
 _CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
 _CAPTION_BLOCKS = 10  # a statement's title, scale and period header lines (one block per column)
+_PROSE = re.compile(r"^(?:\S+\s+){7,}\S*[a-z0-9)][.!?]$")  # a sentence of eight words or more
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]
@@ -261,12 +262,15 @@ def _table_block(raw: _Raw, page: _Page, before: list[Block]) -> Block:
 
 def _captions(prev: Block, below: Box, table: Box, page: _Page) -> bool:
     """Whether ``prev`` is a short paragraph right above ``below`` (the table or the caption
-    line under it) on the same page, and across the table's width."""
+    line under it) on the same page, and across the table's width; a sentence of the prose
+    before it is not ("Selling, general and administrative expense was relatively flat …
+    2022." above Apple's tax-rate table made its period labels unreadable)."""
     return (
         prev.kind == "paragraph"
         and prev.page == page.number
         and prev.bbox is not None
         and len(prev.text) <= _CAPTION_CHARS
+        and not _PROSE.search(prev.text)
         and prev.bbox[1] <= below[1]  # starts above it (header columns may overlap in height)
         and below[1] - prev.bbox[3] <= _CAPTION_GAP
         and prev.bbox[0] < table[2]

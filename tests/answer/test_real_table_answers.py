@@ -93,3 +93,42 @@ def test_a_ratio_is_computed_and_a_statement_figure_read_from_its_period(tmp_pat
     assert not margin.abstained and "7.8%" in margin.answer, margin.answer
     assert margin.citations and margin.citations[0].path.endswith("globex-q3-2023.md")
     assert not income.abstained and "9,879" in income.answer, income.answer
+
+
+STATEMENTS = """# Initech Corp. Condensed Statements of Cash Flows (in millions)
+
+| | Three Months Ended September 30, 2023 | Three Months Ended September 30, 2022 |
+|---|---|---|
+| Net cash provided by operating activities | 21,217 | 11,404 |
+| Purchases of property and equipment | (12,479) | (16,378) |
+| Net cash used in financing activities | (8,948) | 3,016 |
+
+# Initech Corp. Condensed Balance Sheets (in millions)
+
+| | September 30, 2023 | December 31, 2022 |
+|---|---|---|
+| Total current assets | 142,995 | 146,791 |
+| Total current liabilities | 145,214 | 155,393 |
+"""
+
+
+def test_a_metric_defined_or_named_is_worked_out_from_the_statements(tmp_path: Path) -> None:
+    # The 1.5B model gave a trailing-twelve-months figure, and the total current assets for
+    # a working capital of -2,219, before these were worked out.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "initech-q3-2023.md").write_text(STATEMENTS, encoding="utf-8")
+    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
+                                   index={"parse_mode": "thread"}))  # fmt: skip
+    try:
+        engine.library.index([folder])
+        fcf = engine.answers.ask(
+            "What was Initech's free cash flow for the three months ended September 30, 2023? "
+            "Free cash flow is defined as net cash provided by operating activities less "
+            "purchases of property and equipment."
+        )
+        working = engine.answers.ask("What was Initech's working capital as of September 30, 2023?")
+    finally:
+        engine.close()
+    assert not fcf.abstained and "8,738" in fcf.answer, fcf.answer  # 21,217 - 12,479
+    assert not working.abstained and "2,219" in working.answer, working.answer

@@ -234,10 +234,15 @@ def test_a_statements_title_scale_and_every_period_label_open_its_table() -> Non
              "(unaudited)", "Three Months Ended", "Nine Months Ended", "Twelve Months Ended",
              "September 30,", "September 30,", "September 30,"]  # fmt: skip
     prose = "Selling, general and administrative expense was relatively flat in the quarter."
-    above = [Block(text, page=3, bbox=(72.0, 48.0 + 12 * i, 500.0, 58.0 + 12 * i))
-             for i, text in enumerate([prose, *lines])]  # fmt: skip
+    lead_in = "Provision for income taxes and the effective tax rate were as follows (in millions):"
+    above = [Block(text, page=3, bbox=(72.0, 36.0 + 12 * i, 500.0, 46.0 + 12 * i))
+             for i, text in enumerate([lead_in, prose, *lines])]  # fmt: skip
     page = pdf._Page(number=3, label=None, height=792.0)
     table = pdf._Raw("| Net income | 2,872 | 9,879 |", (72.0, 170.0, 500.0, 300.0), 0.0, 0, "table")
     block = pdf._table_block(table, page, above)
     assert block.text.split("\n") == [*lines, "| Net income | 2,872 | 9,879 |"]
-    assert [b.text for b in above] == [prose]  # a sentence of the text before is no caption
+    assert [b.text for b in above] == [lead_in, prose]  # a sentence of the text is no caption
+    # Nor is a long lead-in: read as column labels, Apple's lost its tax rates' periods.
+    right_above = Block(lead_in, page=3, bbox=(72.0, 156.0, 500.0, 166.0))
+    table_below_lead_in = pdf._table_block(table, page, [right_above])
+    assert table_below_lead_in.text == "| Net income | 2,872 | 9,879 |"

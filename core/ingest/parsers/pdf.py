@@ -44,7 +44,7 @@ _MIN_IMAGE_COVER = 0.1  # an untexted page whose images cover less than this is 
 _CAPTION_CHARS = 200  # a caption is a short line ...
 _CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
 _CAPTION_BLOCKS = 10  # a statement's title, scale and period header lines (one block per column)
-_PROSE = re.compile(r"^(?:\S+\s+){7,}\S*[a-z0-9)][.!?]$")  # a sentence of eight words or more
+_PROSE = re.compile(r"^(?:\S+\s+){7,}\S*[a-z0-9)][.!?:]$")  # a sentence (or lead-in) of 8+ words
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]

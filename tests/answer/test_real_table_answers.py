@@ -9,6 +9,7 @@ import pytest
 
 from sourcewise.core.factory import build_engine
 from sourcewise.core.settings import Settings
+from sourcewise.core.types import Answer
 from tests.answer.table_fixtures import write_folder
 from tests.answer.test_real_answer import _models_dir
 
@@ -73,23 +74,27 @@ STATEMENT = """# Globex Corp. Condensed Statements of Operations (in millions)
 """
 
 
-def test_a_ratio_is_computed_and_a_statement_figure_read_from_its_period(tmp_path: Path) -> None:
-    # The 1.5B model gave "4.307%" (a segment's operating income) for the margin, computed.
+def _answers(tmp_path: Path, name: str, text: str, *questions: str) -> list[Answer]:
+    """The answers to ``questions`` over one Markdown report ``name`` holding ``text``."""
     folder = tmp_path / "reports"
     folder.mkdir()
-    (folder / "globex-q3-2023.md").write_text(STATEMENT, encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
     engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
                                    index={"parse_mode": "thread"}))  # fmt: skip
     try:
         engine.library.index([folder])
-        margin = engine.answers.ask(
-            "What was Globex's operating margin for the three months ended September 30, 2023?"
-        )
-        income = engine.answers.ask(
-            "What was Globex's net income for the three months ended September 30, 2023?"
-        )
+        return [engine.answers.ask(q) for q in questions]
     finally:
         engine.close()
+
+
+def test_a_ratio_is_computed_and_a_statement_figure_read_from_its_period(tmp_path: Path) -> None:
+    # The 1.5B model gave "4.307%" (a segment's operating income) for the margin, computed.
+    margin, income = _answers(
+        tmp_path, "globex-q3-2023.md", STATEMENT,
+        "What was Globex's operating margin for the three months ended September 30, 2023?",
+        "What was Globex's net income for the three months ended September 30, 2023?",
+    )  # fmt: skip
     assert not margin.abstained and "7.8%" in margin.answer, margin.answer
     assert margin.citations and margin.citations[0].path.endswith("globex-q3-2023.md")
     assert not income.abstained and "9,879" in income.answer, income.answer
@@ -115,20 +120,12 @@ STATEMENTS = """# Initech Corp. Condensed Statements of Cash Flows (in millions)
 def test_a_metric_defined_or_named_is_worked_out_from_the_statements(tmp_path: Path) -> None:
     # The 1.5B model gave a trailing-twelve-months figure, and the total current assets for
     # a working capital of -2,219, before these were worked out.
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "initech-q3-2023.md").write_text(STATEMENTS, encoding="utf-8")
-    engine = build_engine(Settings(home=tmp_path / "home", models_dir=_models_dir(),
-                                   index={"parse_mode": "thread"}))  # fmt: skip
-    try:
-        engine.library.index([folder])
-        fcf = engine.answers.ask(
-            "What was Initech's free cash flow for the three months ended September 30, 2023? "
-            "Free cash flow is defined as net cash provided by operating activities less "
-            "purchases of property and equipment."
-        )
-        working = engine.answers.ask("What was Initech's working capital as of September 30, 2023?")
-    finally:
-        engine.close()
+    fcf, working = _answers(
+        tmp_path, "initech-q3-2023.md", STATEMENTS,
+        "What was Initech's free cash flow for the three months ended September 30, 2023? Free "
+        "cash flow is defined as net cash provided by operating activities less purchases of "
+        "property and equipment.",
+        "What was Initech's working capital as of September 30, 2023?",
+    )  # fmt: skip
     assert not fcf.abstained and "8,738" in fcf.answer, fcf.answer  # 21,217 - 12,479
     assert not working.abstained and "2,219" in working.answer, working.answer

@@ -52,7 +52,8 @@ def right(q: dict[str, Any], answer: str) -> bool:
     said = [n.replace(",", "") for n in _RATIO.findall(answer)]
     close = any(_close(s, g.lstrip("-")) for s in said for g in q["figures"])
     # A formula's result is an amount (in any scale, as a line item) or a ratio.
-    return close or (q["kind"] == "formula" and states(q["figures"], answer))
+    unsigned = [g.lstrip("-") for g in q["figures"]]  # sign aside, as for a ratio
+    return close or (q["kind"] == "formula" and states(unsigned, answer))
 
 
 def _close(said: str, gold: str) -> bool:

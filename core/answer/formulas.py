@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 
 from sourcewise.core.answer import ratios, tables
 from sourcewise.core.answer.line_items import (
-    OUTFLOW,
     Row,
     amount,
     concept,
+    figure_of,
     matches,
     own_label,
     scale_factor,
@@ -248,10 +248,7 @@ def _read(question: str, operand: Operand, rows: Sequence[Row]) -> tuple[float, 
         if None in columns or len(columns) != (1 if operand.how == "value" else 2):
             continue
         named = [c for c in columns if c is not None]
-        found = [
-            abs(row.values[c]) if OUTFLOW.match(own_label(row.label)) else row.values[c]
-            for c in named
-        ]
+        found = [figure_of(row, c) for c in named]
         if operand.how == "average":
             return sum(found) / 2, f"average {row.label} ({' and '.join(named)})", row
         if operand.how == "change":

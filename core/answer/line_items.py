@@ -92,6 +92,12 @@ def concept(text: str) -> str:
     return ALIASES.get(known, known)
 
 
+def figure_of(row: Row, column: str) -> float:
+    """The row's figure in ``column``; an outflow's by its size ("(12,479)" is 12,479)."""
+    value = row.values[column]
+    return abs(value) if OUTFLOW.match(own_label(row.label)) else value
+
+
 def matches(label: str, concept: str) -> bool:
     plain = _unpunctuated(own_label(label))
     same = [_unpunctuated(s) for s in SAME.get(concept, (concept,))]

@@ -20,11 +20,11 @@ from sourcewise.core.answer import tables
 from sourcewise.core.answer.answerability import MONTHS, NOT_STATED, question_names
 from sourcewise.core.answer.line_items import (
     ALIASES,
-    OUTFLOW,
     SAME,
     Row,
     amount,
     concept,
+    figure_of,
     matches,
     own_label,
     rank,
@@ -181,9 +181,7 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     for row in sorted(found, key=lambda r: _preference(question, r)):
         column = column_for(question, list(row.values))
         if column is not None:
-            figure = row.values[column]
-            figure = abs(figure) if OUTFLOW.match(own_label(row.label)) else figure
-            value = amount(question, figure, row.scale)  # "12,949 million"
+            value = amount(question, figure_of(row, column), row.scale)  # "12,949 million"
             return f"From the statements ({column}): {row.label} = {value}", [row]
     return None
 
@@ -261,7 +259,7 @@ def _line(question: str, ratio: Ratio, num: Row, den: Row) -> str:
     # Scales count only when both rows state one: a segment table that states none beside a
     # statement "in millions" is not a millionth of it.
     both = num.scale and den.scale
-    a = abs(num.values[top]) if OUTFLOW.match(own_label(num.label)) else num.values[top]
+    a = figure_of(num, top)
     value = a / b * (scale_factor(num.scale) / scale_factor(den.scale) if both else 1.0)
     shown = f"{value * 100:.1f}%" if ratio.percent else f"{value:.2f}"
     over = f"average {den.label} {tables.figure(b)}" if ratio.average else \

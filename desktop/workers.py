@@ -125,9 +125,16 @@ class JobRunner(QObject):
         # thread, and if that dropped the last reference, the job's QObject (which lives on the
         # UI thread) would be destroyed on the wrong thread, racing queued signal delivery.
         self._ended: deque[Job] = deque(maxlen=32)
+        self._closed = False
 
     def start(self, job: Job) -> Job:
-        """Run ``job`` (connect to its signals first); it stays referenced until it ends."""
+        """Run ``job`` (connect to its signals first); it stays referenced until it ends. After
+        :meth:`shutdown` a job is not run: a queued signal (an index that ended, a file that
+        changed) can still ask for a library refresh while the window closes, and that read
+        would run on a store the engine is closing (a segfault in SQLite, seen in the tests)."""
+        if self._closed:
+            log.debug("job %r not started: the runner is shut down", job.name)
+            return job
         self._live[job.signals] = job
         job.running = True
         # A bound method of a QObject: the connection is queued onto this (the UI) thread.
@@ -145,7 +152,9 @@ class JobRunner(QObject):
             job.cancel()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel everything and wait for the threads; True when all of them stopped."""
+        """Cancel everything, refuse new jobs and wait for the threads; True when all of them
+        stopped."""
+        self._closed = True
         self.cancel_all()
         return bool(self.pool.waitForDone(timeout_ms))
 

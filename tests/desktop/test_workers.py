@@ -115,3 +115,15 @@ def test_the_qt_binding_keeps_reference_counts_right() -> None:
         probe.ping.emit()
     assert none_before - sys.getrefcount(None) < 100
     assert true_before - sys.getrefcount(True) < 100
+
+
+def test_a_job_asked_for_after_shutdown_never_runs(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # A queued "index ended" can ask for a library refresh while the window closes; that read
+    # must not run on the store the engine is closing.
+    runner = JobRunner(max_threads=1)
+    assert runner.shutdown(5000)
+    ran: list[str] = []
+    job = runner.start(Job("late", lambda _job: ran.append("ran")))
+    assert runner.pool.waitForDone(2000)
+    qtbot.wait(50)
+    assert ran == [] and not job.running and runner.live == []

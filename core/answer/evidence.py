@@ -14,10 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sourcewise.core.answer import formulas, line_items, names, ratios, table_view, tables
-from sourcewise.core.answer.attribution import content_words
+from sourcewise.core.answer.lexical import shared_text_scores
 from sourcewise.core.answer.table_view import TableView, header_cells, table_start
 from sourcewise.core.retrieve.rerank import Reranker
-from sourcewise.core.store.grams import grams
 from sourcewise.core.text.language import latin_script
 from sourcewise.core.text.sentences import sentences
 from sourcewise.core.text.words import WORD as _WORD
@@ -133,9 +132,7 @@ class EvidenceSelector:
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None and latin_script(question):
             return [float(s) for s in self.reranker.score(question, texts)]
-        # Shared words, and character pairs of Chinese, Japanese or Thai (no spaces to split).
-        terms = content_words(question) | set(grams(question))
-        return [float(len(terms & (content_words(t) | set(grams(t))))) for t in texts]
+        return shared_text_scores(question, texts)  # pieces of words, pairs of CJK characters
 
     def _with_aggregates(
         self, question: str, ev: Evidence, whole: dict[int, list[str]]
@@ -335,10 +332,9 @@ def _with_figure(
     # Only the best evidence's document: a figure of another (a distractor's table) is none
     # the question asks for.
     document = evidence[0].hit.document_id if evidence else None
-    rows = [table_view.row_figures(shown, tables.cells(u.text), (i, *u.header))
-            for i, units in enumerate(per_hit) if hits[i].document_id == document
+    rows = [row for i, units in enumerate(per_hit) if hits[i].document_id == document
             for header, shown in _views(question, hits[i], units).items()
-            for u in units if u.header == header]  # fmt: skip
+            for row in _rows(shown, [u for u in units if u.header == header], (i, *header))]  # fmt: skip
     found, worked = _worked_out(question, formula, ratio, rows)
     if found is None:
         return evidence
@@ -357,6 +353,23 @@ def _with_figure(
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
 
 
+def _rows(shown: TableView, units: list[Unit], table: tuple[int, int, int]) -> list[line_items.Row]:
+    """A table's rows, each label after the section it stands in ("Non-current assets:
+    Marketable securities"): Apple lists marketable securities under current and non-current
+    assets, and a quick ratio counts only the first."""
+    rows, section = [], ""
+    for u in units:
+        cells = tables.cells(u.text)
+        if cells and cells[0].rstrip().endswith(":") and not any(c.strip() for c in cells[1:]):
+            section = cells[0].strip()
+            continue
+        row = table_view.row_figures(shown, cells, table)
+        if row.values:
+            label = f"{section} {row.label}" if section and ":" not in row.label else row.label
+            rows.append(replace(row, label=label))
+    return rows
+
+
 def _worked_out(
     question: str,
     formula: formulas.Formula | None,
@@ -368,7 +381,9 @@ def _worked_out(
     "Free cash flow" is what a reader asking for it means."""
     if formula is not None and formula.named:
         found = ratios.look_up(question, rows)
-        if found is not None:
+        # Only a row of the metric's own name: "Use operating income and depreciation" names
+        # a row too, and Amazon's EBITDA came back as its operating income.
+        if found is not None and formula.name in line_items.own_label(found[1][0].label):
             return found, False
     if formula is not None:
         return formulas.evaluate(question, formula, rows), True

@@ -57,6 +57,33 @@ SAME = {
                                       "depreciation, depletion and amortization", "depreciation"),
     "dividends paid": ("dividends paid", "cash dividends paid", "payments for dividends and "
                        "dividend equivalents", "dividends"),
+    "short-term investments": ("short-term investments", "marketable securities",
+                               "current marketable securities", "short-term marketable securities"),
+}  # fmt: skip
+# Each company words a concept its own way, more ways than any list holds: Amazon's capex row
+# is "Purchases of property and equipment, net of proceeds from sales and incentives", Intel's
+# "Payment of dividends to stockholders". A row worded so counts as the concept after the
+# labels of SAME (lower case, after :func:`own_label`; commas are dropped before matching).
+_WORDED = {
+    "revenue": r"(?:total )?(?:net )?(?:operating )?(?:revenues?|sales)(?: net)?"
+               r"|(?:sales and other operating|total net operating) revenues?",
+    "cost of sales": r"(?:total )?costs? of (?:goods |products |merchandise |net )?"
+                     r"(?:sold|sales|revenues?)(?: \((?:excluding|exclusive of) [^)]*\))?",
+    "operating income": r"(?:total )?(?:operating (?:income|profit|earnings)|"
+                        r"(?:income|earnings|profit) from operations)",
+    "operating cash flow": r"(?:net )?cash (?:flows? )?(?:provided|generated|from|used)"
+                           r"(?: by| from| in| for)?(?: \(?used (?:in|for)\)?)? "
+                           r"operati(?:ng activities|ons)",
+    "capital expenditure": r"(?:purchases?|payments?|additions?|acquisitions?|expenditures?)"
+                           r"\b(?!.*\b(?:acquired|included|leases?|businesses)\b)"
+                           r".*\b(?:property|plant|equipment|fixed assets)\b.*"
+                           r"|capital (?:expenditures?|spending|investments?)",
+    "depreciation and amortization": r"depreciation(?: depletion)? (?:and|&) amortization\b.*",
+    "inventory": r"(?:total |merchandise |net )?inventor(?:y|ies)",
+    "accounts receivable": r"(?:trade )?(?:accounts )?receivables?(?: net)?(?: and other)?",
+    "accounts payable": r"(?:trade )?(?:accounts )?payables?(?: and accrued (?:liabilities|expenses))?",
+    "dividends paid": r"(?:cash )?dividends(?: and dividend equivalents)? paid\b.*"
+                      r"|payments? (?:of|for) (?:cash )?dividends\b.*",
 }  # fmt: skip
 ALIASES = {
     "sales": "revenue", "net sales": "revenue", "total revenue": "revenue", "revenues": "revenue",
@@ -78,6 +105,11 @@ ALIASES = {
 # ("EBITDA less capex"), a reader means its size.
 OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|dividends|additions|acquisitions?|"
                      r"capital expenditures?)\b", re.I)  # fmt: skip
+# Items a balance sheet lists under current assets or liabilities, and sections that are not.
+_CURRENT = {"cash and cash equivalents", "short-term investments", "accounts receivable",
+            "inventory", "accounts payable"}  # fmt: skip
+_NON_CURRENT = re.compile(r"\bnon-?current\b|\blong-term\b", re.I)
+_ROW_LABEL = re.compile(r"^\s*\|\s*([^|\n]*?)\s*\|", re.M)  # a table row's first cell
 _ASKED_UNIT = re.compile(r"\bin (?:USD |US\$ ?|\$ ?)?(thousands|millions|billions)\b", re.I)
 
 
@@ -99,15 +131,24 @@ def figure_of(row: Row, column: str) -> float:
 
 
 def matches(label: str, concept: str) -> bool:
+    if concept in _CURRENT and _NON_CURRENT.search(label.rsplit(":", 1)[0] if ":" in label else ""):
+        return False  # Apple's "Non-current assets: Marketable securities" is no quick asset
     plain = _unpunctuated(own_label(label))
     same = [_unpunctuated(s) for s in SAME.get(concept, (concept,))]
-    return any(plain == s or plain.startswith(f"{s} attributable") for s in same)
+    return any(plain == s or plain.startswith(f"{s} attributable") for s in same) or _worded(
+        plain, concept
+    )
+
+
+def _worded(plain: str, concept: str) -> bool:
+    pattern = _WORDED.get(concept)
+    return pattern is not None and re.fullmatch(pattern, plain) is not None
 
 
 def holds_row(text: str, concept: str) -> bool:
     """Whether a table's text has a row of ``concept`` ("| Depreciation and amortization |")."""
-    flat = _unpunctuated(text.lower())
-    return any(f"| {_unpunctuated(s)}" in flat for s in SAME.get(concept, (concept,)))
+    labels = (m.group(1) for m in _ROW_LABEL.finditer(text))
+    return any(matches(label, concept) for label in labels if label.strip())
 
 
 def _unpunctuated(text: str) -> str:

@@ -38,6 +38,8 @@ def queries(question: str) -> list[tuple[str, str]]:
     elif ratio is not None and ratio.numerator:
         top, under = ratios.operand_words(question, ratio)
         said = [(top, ratio.numerator), (under, ratio.denominator)]
+    elif ratios.asks_figure(question) and (concept := ratios.named_concept(question.lower())):
+        said = [(_statement_words(concept), concept)]  # one figure, of a row named otherwise
     else:
         return []
     # An operand without dates of its own is searched for with the period asked.
@@ -46,6 +48,14 @@ def queries(question: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(
         (text if _YEAR.search(text) else f"{text}{when}", concept) for text, concept in said
     ))  # fmt: skip
+
+
+def _statement_words(concept: str) -> str:
+    """How statements name ``concept``: "What were Amazon's capital expenditures for the six
+    months ended June 30, 2023?" shares no word with "Purchases of property and equipment",
+    and found no cash-flow statement."""
+    same = line_items.SAME.get(concept)
+    return same[0] if same else concept
 
 
 def with_operands(
@@ -59,7 +69,10 @@ def with_operands(
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
     out = list(hits)
     seen = {h.chunk_id for h in hits}
+    one_figure = not _operand_of_metric(question)
     for query, concept in asked:
+        if one_figure and _held(hits, concept):
+            continue  # the figure's row is among the passages already
         found = search(query, _SEARCHED, scope)
         tables = [h for h in found if h.kind == "table" and line_items.holds_row(h.text, concept)]
         for hit in tables[:PER_OPERAND]:
@@ -67,3 +80,11 @@ def with_operands(
                 seen.add(hit.chunk_id)
                 out.append(dataclasses.replace(hit, rank=len(out) + 1))
     return out
+
+
+def _held(hits: list[SearchHit], concept: str) -> bool:
+    return any(h.kind == "table" and line_items.holds_row(h.text, concept) for h in hits)
+
+
+def _operand_of_metric(question: str) -> bool:
+    return formulas.defined(question) is not None or ratios.asked(question) is not None

@@ -174,7 +174,7 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         longest = max(len(own_label(r.label)) for r in said)
         found = [r for r in said if len(own_label(r.label)) == longest]
     elif len(_other_names(question)) <= 1:  # "Apple's sales in Greater China": not the total
-        concept = _named_concept(asked_for)
+        concept = named_concept(asked_for)
         found = [r for r in scaled if concept and matches(r.label, concept)]
     else:
         return None
@@ -203,7 +203,7 @@ def explains(question: str) -> bool:
     return bool(_NOT_ONE_FIGURE.search(question))
 
 
-def _named_concept(question: str) -> str:
+def named_concept(question: str) -> str:
     """The concept whose longest name the question says ("net cash provided by operating
     activities", "capex"), or ""."""
     names = [(s, key) for key, same in SAME.items() for s in (key, *same)]

@@ -153,3 +153,38 @@ def test_an_ebitda_margin_named_is_worked_out_as_a_percentage() -> None:
     found = formulas.evaluate(question, formula, rows)
     assert found is not None  # (12,000 + 2,114) / 101,127
     assert found[0].startswith("Computed from the statements: ebitda margin = 14.0%.\n")
+
+
+def _first_line(question: str, text: str) -> str:
+    hit = SearchHit(rank=1, score=1.0, path="/d/10q.pdf", page=3, chunk_id=1, heading="",
+                    text=text, start=0, end=len(text), document_id=1)  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                budget_tokens=300, margin=2.0)  # fmt: skip
+    return selector.select(question, [hit])[0].text.splitlines()[0]
+
+
+def test_a_named_metric_is_not_answered_by_the_row_of_one_of_its_operands() -> None:
+    statement = ("CASH FLOWS (in millions)\n\nThree Months Ended\nSeptember 30,\n2022 2023\n"
+                 "| Operating income | 2,525 | 11,188 |\n| --- | --- | --- |\n"
+                 "| Depreciation and amortization of property and equipment and capitalized "
+                 "content costs, operating lease assets, and other | 10,327 | 12,131 |")  # fmt: skip
+    question = ("What was Amazon's EBITDA for the three months ended September 30, 2023? Use "
+                "operating income and depreciation and amortization.")  # fmt: skip
+    assert _first_line(question, statement) == (
+        "Computed from the statements: ebitda = 23,319 million."
+    )
+
+
+def test_a_quick_ratio_counts_the_current_assets_only() -> None:
+    # Apple lists marketable securities under current and (larger) under non-current assets.
+    sheet = ("CONDENSED CONSOLIDATED BALANCE SHEETS (In millions)\nJuly 1,\n2023 September 24,\n"
+             "2022\n| ASSETS: Current assets: Cash and cash equivalents | ASSETS: $ | ASSETS: "
+             "28,408 | ASSETS: | ASSETS: $ | ASSETS: 23,646 |\n| --- | --- | --- | --- | --- | --- |\n"
+             "| Marketable securities | 34,074 |  |  | 24,658 |  |\n"
+             "| Accounts receivable, net | 19,549 |  |  | 28,184 |  |\n"
+             "| Non-current assets: |  |  |  |  |  |\n"
+             "| Marketable securities | 104,061 |  |  | 120,805 |  |\n"
+             "| Current liabilities: |  |  |  |  |  |\n"
+             "| Total current liabilities | 124,963 |  |  | 153,982 |  |")  # fmt: skip
+    question = "What was Apple's quick ratio as of July 1, 2023? Round to two decimal places."
+    assert _first_line(question, sheet) == "Computed from the statements: quick ratio = 0.66."

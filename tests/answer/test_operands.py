@@ -29,9 +29,29 @@ def test_each_operand_is_searched_with_the_period_asked() -> None:
     ratio = "What is the current ratio at FY2022? Current ratio is current assets divided by current liabilities."
     assert operands.queries(ratio) == [("current assets FY2022", "current assets"),
                                        ("current liabilities FY2022", "current liabilities")]  # fmt: skip
-    # No metric, or a share of revenue (its rows are in one table): no search of its own.
-    assert operands.queries("What was Amazon's net income in Q3 2023?") == []
+    # A share of revenue (its rows are in one table), or no figure asked: no search of its own.
     assert operands.queries("What percentage of revenue came from Services?") == []
+    assert operands.queries("Why did Amazon's net income rise in Q3 2023?") == []
+
+
+def test_one_figure_of_a_row_named_otherwise_is_searched_for_by_the_statements_words() -> None:
+    # "capital expenditures" shares no word with Amazon's "Purchases of property and equipment".
+    question = "What were Amazon's capital expenditures for the six months ended June 30, 2023?"
+    assert operands.queries(question) == [
+        ("purchases of property and equipment six months ended June 30, 2023",
+         "capital expenditure")]  # fmt: skip
+    asked: list[str] = []
+
+    def search(query: str, k: int | None, filters: SearchFilters | None) -> list[SearchHit]:
+        asked.append(query)
+        return [_hit(3, f"CASH FLOWS (in millions)\n{CASH_ROW}\n{CAPEX_ROW}")]
+
+    prose = [_hit(2, "Capital expenditures rose on data centres.", "text")]
+    assert [h.chunk_id for h in operands.with_operands(question, prose, search, None)] == [2, 3]
+    # Its row among the passages already: no second search.
+    held = [_hit(1, CAPEX_ROW)]
+    assert operands.with_operands(question, held, search, None) == held
+    assert len(asked) == 1
 
 
 def test_tables_holding_an_operands_row_join_the_hits() -> None:

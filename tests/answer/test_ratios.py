@@ -233,3 +233,33 @@ def test_named_ratios_over_an_average_take_the_year_asked_and_the_year_before() 
     assert found is not None and found[0].endswith(
         "property and equipment 1,500 / Total revenues 20,000 = 7.5%."
     )
+
+
+def test_rows_a_company_words_its_own_way_count_as_their_concept() -> None:
+    from sourcewise.core.answer.line_items import matches
+
+    worded = [
+        ("Purchases related to property and equipment and intangible assets", "capital expenditure"),
+        ("Purchases of property and equipment, net of proceeds from sales and incentives",
+         "capital expenditure"),
+        ("Payment of dividends to stockholders", "dividends paid"),
+        ("Accounts receivable, net and other", "accounts receivable"),
+        ("Marketable securities", "short-term investments"),
+        ("Net operating revenues", "revenue"),
+        ("Cost of products sold", "cost of sales"),
+        ("Earnings from operations", "operating income"),
+        ("Cash provided by operations", "operating cash flow"),
+        ("Depreciation and amortization of property and equipment and capitalized content costs",
+         "depreciation and amortization"),
+    ]  # fmt: skip
+    assert [label for label, concept in worded if not matches(label, concept)] == []
+    others = [
+        ("Purchases of marketable securities", "capital expenditure"),
+        ("Proceeds from property and equipment sales and incentives", "capital expenditure"),
+        ("Property and equipment acquired under finance leases", "capital expenditure"),
+        ("Vendor non-trade receivables", "accounts receivable"),
+        ("Accumulated depreciation and amortization", "depreciation and amortization"),
+        ("Sales and marketing", "revenue"),
+        ("Non-current assets: Marketable securities", "short-term investments"),
+    ]  # fmt: skip
+    assert [label for label, concept in others if matches(label, concept)] == []

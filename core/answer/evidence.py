@@ -11,88 +11,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from sourcewise.core.answer import formulas, line_items, names, ratios, table_view, tables
+from sourcewise.core.answer import names, tables
 from sourcewise.core.answer.lexical import shared_text_scores
+from sourcewise.core.answer.statement_evidence import with_figure
 from sourcewise.core.answer.table_view import TableView, header_cells, table_start
+from sourcewise.core.answer.units import Evidence, Unit, split_units
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.text.language import latin_script
-from sourcewise.core.text.sentences import sentences
 from sourcewise.core.text.words import WORD as _WORD
 from sourcewise.core.text.words import word_count
 from sourcewise.core.types import SearchHit
 
+__all__ = ["Evidence", "EvidenceSelector", "Unit", "split_units"]
+
 TokenCounter = Callable[[str], int]
 
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 _MIN_WORDS = 3  # shorter fragments ("Page 4.") are never evidence on their own, unless
 _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s*)?[^\W\d][^:：]{0,40}[:：]\s*\S")  # "- Port: 5433"
 _MAX_UNITS = 64  # cross-encoder pairs per question (~0.3 s on 2 cores for short units)
 _SEPARATOR = " … "
 _SHORT_PASSAGE_TOKENS = 256  # a note, an invoice, an FAQ entry (~180 words): read whole when best
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One sentence or table row of a passage; offsets are relative to the passage text."""
-
-    start: int
-    end: int
-    text: str
-    header: tuple[int, int] | None = None  # the table header rows this row belongs to
-
-
-@dataclass
-class Evidence:
-    """What the prompt shows of one passage."""
-
-    hit: SearchHit
-    text: str
-    score: float  # the best unit's score
-    best: tuple[int, int] = (0, 0)  # the best unit (passage-relative), for highlighting
-
-
-def split_units(text: str) -> list[Unit]:
-    """Sentences of prose and rows of Markdown tables, in order, with their offsets. A sentence
-    hard-wrapped over several lines is one unit (its text reads the line breaks as spaces)."""
-    units: list[Unit] = []
-    header: tuple[int, int] | None = None  # the current table's header rows, while in one
-    prose: int | None = None  # where the run of prose lines being read began
-    for start, line in _lines(text):
-        end = start + len(line)
-        if not _TABLE_ROW.match(line):
-            header = None
-            prose = start if prose is None else prose
-            continue
-        if prose is not None:
-            units.extend(_sentences(text, prose, start))
-            prose = None
-        if header is None:
-            header = (start, end)  # a table's first row is its header
-            if not tables.is_header(tables.cells(line)):  # or its first data row (a statement's)
-                units.append(Unit(start, end, line.strip(), header))
-        elif _RULE_ROW.match(line):  # the |---| line: under a header, part of it; never a unit
-            if not any(u.header == header for u in units):
-                header = (header[0], end)
-        else:
-            units.append(Unit(start, end, line.strip(), header))
-    if prose is not None:
-        units.extend(_sentences(text, prose, len(text)))
-    return units
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, start = [], 0
-    for line in text.split("\n"):
-        out.append((start, line))
-        start += len(line) + 1
-    return out
-
-
-def _sentences(text: str, start: int, end: int) -> list[Unit]:
-    return [Unit(s.start, s.end, s.text) for s in sentences(text, start, end)]
 
 
 class EvidenceSelector:
@@ -127,7 +67,7 @@ class EvidenceSelector:
             question, hits, per_hit, chosen, dict(zip(flat, scores, strict=True))
         )
         evidence = [self._with_aggregates(question, ev, whole) for ev in evidence]
-        return _with_figure(question, hits, per_hit, evidence)
+        return with_figure(question, hits, per_hit, evidence)
 
     def _score(self, question: str, texts: list[str]) -> list[float]:
         if self.reranker is not None and latin_script(question):
@@ -311,87 +251,3 @@ def _read_tables_whole(
 
 def _evidence_sized(text: str) -> bool:
     return word_count(text, _WORD) >= _MIN_WORDS or bool(_KEY_VALUE.match(text))
-
-
-def _with_figure(
-    question: str,
-    hits: Sequence[SearchHit],
-    per_hit: list[list[Unit]],
-    evidence: list[Evidence],
-) -> list[Evidence]:
-    """A ratio the question asks for, computed from the rows of every table of the top
-    passages (an operand's row need not be a chosen unit), or the one statement figure it
-    asks for, read from its row: the passage that holds it, with that line first and the
-    rows it came from, is then the only evidence. Beside Apple's "Services 21,213 / Total net
-    sales 81,797 = 25.9%" the 1.5B model still answered from another source's "Services |
-    70.5%" (a gross-margin percentage)."""
-    formula = formulas.defined(question)
-    ratio = None if formula else ratios.asked(question)
-    if formula is None and ratio is None and not ratios.asks_figure(question):
-        return evidence
-    # Only the best evidence's document: a figure of another (a distractor's table) is none
-    # the question asks for.
-    document = evidence[0].hit.document_id if evidence else None
-    rows = [row for i, units in enumerate(per_hit) if hits[i].document_id == document
-            for header, shown in _views(question, hits[i], units).items()
-            for row in _rows(shown, [u for u in units if u.header == header], (i, *header))]  # fmt: skip
-    found, worked = _worked_out(question, formula, ratio, rows)
-    if found is None:
-        return evidence
-    line, used = found
-    i = used[0].table[0]
-    # A ratio keeps its passage's other units (what the figures are); one figure only its row:
-    # beside "Net income (loss) = 1,473 million" and the rest of Intel's statement, the model
-    # wrote "$1,356 million".
-    own = next((ev.text for ev in evidence if ev.hit is hits[i]), "") if worked else ""
-    shown = [ratios.shown(r) for r in used if f"{r.label} — " not in own]
-    if formula is not None and worked:
-        # Its workings name every figure used: beside "Total current assets — …: 142,995" the
-        # model gave that for Amazon's working capital of -2,219.
-        own, shown = "", []
-    top = max((ev.score for ev in evidence), default=0.0)
-    return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
-
-
-def _rows(shown: TableView, units: list[Unit], table: tuple[int, int, int]) -> list[line_items.Row]:
-    """A table's rows, each label after the section it stands in ("Non-current assets:
-    Marketable securities"): Apple lists marketable securities under current and non-current
-    assets, and a quick ratio counts only the first."""
-    rows, section = [], ""
-    for u in units:
-        cells = tables.cells(u.text)
-        if cells and cells[0].rstrip().endswith(":") and not any(c.strip() for c in cells[1:]):
-            section = cells[0].strip()
-            continue
-        row = table_view.row_figures(shown, cells, table)
-        if row.values:
-            label = f"{section} {row.label}" if section and ":" not in row.label else row.label
-            rows.append(replace(row, label=label))
-    return rows
-
-
-def _worked_out(
-    question: str,
-    formula: formulas.Formula | None,
-    ratio: ratios.Ratio | None,
-    rows: list[line_items.Row],
-) -> tuple[tuple[str, list[line_items.Row]] | None, bool]:
-    """A metric's computed line (True) or one figure's line (False), and the rows used. A
-    metric the question only names is read from a row of that name first: a company's own
-    "Free cash flow" is what a reader asking for it means."""
-    if formula is not None and formula.named:
-        found = ratios.look_up(question, rows)
-        # Only a row of the metric's own name: "Use operating income and depreciation" names
-        # a row too, and Amazon's EBITDA came back as its operating income.
-        if found is not None and formula.name in line_items.own_label(found[1][0].label):
-            return found, False
-    if formula is not None:
-        return formulas.evaluate(question, formula, rows), True
-    if ratio is not None:
-        return ratios.compute(question, ratio, rows), True
-    return ratios.look_up(question, rows), False
-
-
-def _views(question: str, hit: SearchHit, units: list[Unit]) -> dict[tuple[int, int], TableView]:
-    headers = dict.fromkeys(u.header for u in units if u.header is not None)
-    return {h: table_view.view(question, hit, h) for h in headers}

@@ -63,6 +63,15 @@ _NAMED = (
     (re.compile(r"\b(?:unadjusted )?EBITDA\b(?! margin)", re.I),
      "EBITDA = operating income + depreciation and amortization"),
 )  # fmt: skip
+# A change between two years asked for as a percentage; not a question why it changed.
+_GROWTH = re.compile(
+    r"\b(?:year[- ]over[- ]year|yoy|y/y|annual|percent(?:age)?)\s+(?:change|growth|increase|"
+    r"decrease)\s+(?:in|of)\s+(?P<what1>[\w&,' -]+?)(?=\s+(?:from|between|for|in|during|over)\b"
+    r"|\s*[?(,.]|$)|(?:\b\w+['’]s\s+|\b(?:the|its)\s+)(?:year[- ]over[- ]year\s+|yoy\s+)?"
+    r"(?P<what2>[\w&' -]+?)\s+growth\b(?!\s+(?:strategy|plans?|drivers?))",
+    re.I,
+)
+_WHY = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|reasons?|caused?)\b", re.I)
 _DECIMALS = re.compile(r"\b(one|two|three|four|\d) decimal", re.I)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _PERCENT = re.compile(r"%|\bpercent|\bpercentage\b|\bmargin\b|\breturn\b", re.I)
@@ -92,6 +101,7 @@ class Formula:
     expression: Node
     text: str
     named: bool = False  # only named in the question ("its quick ratio"), not defined there
+    percent: bool = False  # a growth: shown as a percentage whatever its name
 
 
 def defined(question: str) -> Formula | None:
@@ -103,6 +113,9 @@ def defined(question: str) -> Formula | None:
         formula = _parsed(name, m.group("expr").strip())
         if formula is not None:
             return formula
+    growth = _growth(question)
+    if growth is not None:
+        return growth
     for pattern, definition in _NAMED:
         # Named in a question after its figure, not in "why did free cash flow fall?".
         if pattern.search(question) and not ratios.explains(question):
@@ -110,6 +123,30 @@ def defined(question: str) -> Formula | None:
             formula = _parsed(name, expr)
             return replace(formula, named=True) if formula is not None else None
     return None
+
+
+def _growth(question: str) -> Formula | None:
+    """A year-over-year change asked for ("What is Adobe's year-over-year change in
+    unadjusted operating income from FY2015 to FY2016 (in units of percents…)?", "Apple's net
+    sales growth for the three months ended July 1, 2023"): the later year's figure against the
+    earlier's, as a percentage. The years are the two the question names, else its year and
+    the one before (a statement's columns)."""
+    m = _GROWTH.search(question)
+    if m is None or _WHY.search(question):
+        return None
+    what = " ".join(_FISCAL.sub(" ", m.group("what1") or m.group("what2")).split())
+    years = ratios.asked_years(question)
+    if not what or not years:
+        return None
+    early, late = averaged_years(question, years[-1]) or (None, None)
+    if early is None or late is None:
+        return None
+    before = Operand(f"{what} {early}", concept(_NOISE.sub(" ", what)), (early,), "value")
+    after = replace(before, text=f"{what} {late}", years=(late,))
+    text = f"({after.text} - {before.text}) / {before.text}"
+    # Named as the question says it, so the computed line is the cell it asks for.
+    name = re.sub(r"^(?:\w+['’]s|the|its)\s+", "", " ".join(m.group(0).split()).lower())
+    return Formula(name, Op("/", Op("-", after, before), before), text, percent=True)
 
 
 def _parsed(name: str, expr: str) -> Formula | None:
@@ -284,6 +321,8 @@ def _shown(question: str, formula: Formula, result: float, scale: str) -> str:
     decimals = _DECIMALS.search(question)
     said = decimals.group(1).lower() if decimals else ""
     places = _WORDS.get(said) or (int(said) if said.isdigit() else None)
+    if formula.percent:
+        return f"{result * 100:.{1 if places is None else places}f}%"
     if _has_division(formula.expression):
         if _PERCENT.search(formula.name) or re.search(
             r"\bin (?:units of )?percent", question, re.I

@@ -103,8 +103,8 @@ ALIASES = {
 }  # fmt: skip
 # Outflows a cash-flow statement shows in brackets; asked for one, or for a formula with one
 # ("EBITDA less capex"), a reader means its size.
-OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|dividends|additions|acquisitions?|"
-                     r"capital expenditures?)\b", re.I)  # fmt: skip
+OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|(?:cash )?dividends|additions|"
+                     r"acquisitions?|capital expenditures?|expenditures for)\b", re.I)  # fmt: skip
 # Items a balance sheet lists under current assets or liabilities, and sections that are not.
 _CURRENT = {"cash and cash equivalents", "short-term investments", "accounts receivable",
             "inventory", "accounts payable"}  # fmt: skip

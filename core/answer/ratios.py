@@ -59,6 +59,8 @@ _KNOWN = (
     (re.compile(r"\bcapex (?:as an? |to )?(?:%|percent(?:age)?|share)? ?(?:of )?(?:revenue|sales)\b|"
                 r"\bcapital intensity\b", re.I), "capital expenditure as a percentage of revenue",
      "capital expenditure", "revenue"),
+    (re.compile(r"\bdividend payout ratio\b|\bpayout ratio\b", re.I), "dividend payout ratio",
+     "dividends paid", "net income"),
 )  # fmt: skip
 # Named ratios over a balance-sheet average: the year asked and the year before.
 _AVERAGED = (

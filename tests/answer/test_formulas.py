@@ -188,3 +188,49 @@ def test_a_quick_ratio_counts_the_current_assets_only() -> None:
              "| Total current liabilities | 124,963 |  |  | 153,982 |  |")  # fmt: skip
     question = "What was Apple's quick ratio as of July 1, 2023? Round to two decimal places."
     assert _first_line(question, sheet) == "Computed from the statements: quick ratio = 0.66."
+
+
+def test_a_year_over_year_change_is_worked_out_as_a_percentage() -> None:
+    question = ("What is Adobe's year-over-year change in unadjusted operating income from FY2015 "
+                "to FY2016 (in units of percents and round to one decimal place)?")  # fmt: skip
+    formula = formulas.defined(question)
+    assert formula is not None and formula.percent
+    assert formula.name == "year-over-year change in unadjusted operating income"
+    rows = [Row("Operating income", {"2016": 1494.0, "2015": 903.0}, "in thousands", (1, 0, 1))]
+    found = formulas.evaluate(question, formula, rows)
+    assert found is not None  # (1,494 - 903) / 903
+    assert found[0].startswith("Computed from the statements: year-over-year change in "
+                               "unadjusted operating income = 65.4%.\n")  # fmt: skip
+    # One year named: it against the year before, in the period asked.
+    growth = formulas.defined("What was Amazon's net sales growth for the three months ended "
+                              "September 30, 2023?")  # fmt: skip
+    assert growth is not None and growth.name == "net sales growth"
+    assert [op.years for op in formulas.operands(growth.expression)][:2] == [("2023",), ("2022",)]
+    # Not a question why it changed, nor a strategy.
+    assert (
+        formulas.defined("What drove the year-over-year change in revenue from 2015 to 2016?")
+        is None
+    )
+    assert formulas.defined("Describe Nike's growth strategy in 2022.") is None
+
+
+def test_a_metric_the_best_documents_statements_cannot_work_out_is_read_from_the_next() -> None:
+    # The 2022 report ranks first for "... compared with the same period of 2022"; its columns
+    # end in 2022, and the 2023 report's statement works the growth out.
+    def statement(document: int, early: str, late: str, figures: str) -> SearchHit:
+        text = (f"STATEMENTS OF OPERATIONS (in millions)\n\nNine Months Ended\nSeptember 30,\n"
+                f"{early} {late}\n| Total net sales | {figures} |\n| --- | --- | --- |\n"
+                f"| Operating income | 9,511 | 23,643 |")  # fmt: skip
+        return SearchHit(rank=document, score=1.0, path=f"/d/{late} Q3 AMZN.pdf", page=4,
+                         chunk_id=document, heading="", text=text, start=0, end=len(text),
+                         document_id=document)  # fmt: skip
+
+    hits = [statement(1, "2021", "2022", "332,410 | 364,779"),
+            statement(2, "2022", "2023", "364,779 | 404,824")]  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
+                                budget_tokens=300, margin=2.0)  # fmt: skip
+    question = ("What was Amazon's total net sales growth for the nine months ended September 30, "
+                "2023, compared with the same period of 2022?")  # fmt: skip
+    [evidence] = selector.select(question, hits)
+    assert evidence.hit.document_id == 2
+    assert evidence.text.startswith("Computed from the statements: total net sales growth = 11.0%.")

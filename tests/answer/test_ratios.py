@@ -263,3 +263,17 @@ def test_rows_a_company_words_its_own_way_count_as_their_concept() -> None:
         ("Non-current assets: Marketable securities", "short-term investments"),
     ]  # fmt: skip
     assert [label for label, concept in others if matches(label, concept)] == []
+
+
+def test_a_dividend_payout_ratio_is_dividends_paid_over_net_income() -> None:
+    question = ("What is 3M's FY2018 dividend payout ratio (using total cash dividends paid and net "
+                "income attributable to shareholders)? Round answer to two decimal places.")  # fmt: skip
+    ratio = ratios.asked(question)
+    assert ratio is not None and (ratio.numerator, ratio.denominator) == (
+        "dividends paid",
+        "net income",
+    )
+    rows = [Row("Net income attributable to 3M", {"2018": 5349.0}, "in millions", (0, 0, 1)),
+            Row("Cash dividends paid", {"2018": -3193.0}, "in millions", (0, 0, 1))]  # fmt: skip
+    found = ratios.compute(question, ratio, rows)
+    assert found is not None and "= 0.60" in found[0]

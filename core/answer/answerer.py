@@ -35,6 +35,7 @@ from sourcewise.core.answer.language import (
 from sourcewise.core.answer.names import names_a_cell
 from sourcewise.core.answer.operands import with_operands
 from sourcewise.core.answer.rewrite import ModelRewriter, Rewriter
+from sourcewise.core.answer.statement_evidence import is_statement_figure
 from sourcewise.core.llm.base import ChatModel, LogprobsUnavailable
 from sourcewise.core.retrieve.rerank import Reranker
 from sourcewise.core.settings import Settings
@@ -138,6 +139,11 @@ class Answerer:
         # to the judge, as Chinese or Arabic questions (never cross-encoded) already are.
         scored = [h.scores["rerank"] for h in hits if "rerank" in h.scores]
         if not scored or question_language(question) is not None:
+            return False
+        if sources and is_statement_figure(sources[0].text):
+            # The row the question names, in its period: "What was Amazon's gross margin in
+            # the most recent 10-Q filing?" scored -6 against every passage, and its net
+            # sales and cost of sales work it out.
             return False
         units = self.reranker is not None and self.settings.answer.evidence  # unit scores
         best = max(scored + [s.score for s in sources if units])

@@ -54,6 +54,8 @@ _NOISE = re.compile(r"\b(?:change|increase|decrease)\s+in\b|\bunadjusted\b|\bas 
 _NAMED = (
     (re.compile(r"\bquick ratio\b", re.I), "quick ratio = (cash and cash equivalents + "
      "short-term investments + accounts receivable) / total current liabilities"),
+    (re.compile(r"\bgross (?:margin|profit)\b(?!\s*(?:%|percent|percentage|ratio|rate|as a))", re.I),
+     "gross margin = revenue - cost of sales"),
     (re.compile(r"\bworking capital\b", re.I),
      "working capital = total current assets - total current liabilities"),
     (re.compile(r"\bfree cash flows?\b", re.I),

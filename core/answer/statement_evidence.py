@@ -12,6 +12,7 @@ from sourcewise.core.answer.table_view import TableView
 from sourcewise.core.answer.units import Evidence, Unit
 from sourcewise.core.types import SearchHit
 
+_FOUND = ("Computed from the statements", "From the statements")  # how its lines begin
 _METRIC_DOCUMENTS = 2  # documents whose statements may work out a metric, best evidence first
 
 
@@ -110,3 +111,9 @@ def _worked_out(
 def _views(question: str, hit: SearchHit, units: list[Unit]) -> dict[tuple[int, int], TableView]:
     headers = dict.fromkeys(u.header for u in units if u.header is not None)
     return {h: table_view.view(question, hit, h) for h in headers}
+
+
+def is_statement_figure(evidence_text: str) -> bool:
+    """Whether evidence is a figure :func:`with_figure` read from the row the question names
+    (or a metric worked out from such rows)."""
+    return evidence_text.startswith(_FOUND)

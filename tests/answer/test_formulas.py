@@ -47,7 +47,7 @@ def test_a_definition_with_sums_changes_and_constants_is_parsed() -> None:
     # "A divided by B" stays the ratio module's; a plain question defines nothing.
     assert formulas.defined("Operating margin is operating income divided by net sales.") is None
     assert formulas.defined("What is the warranty period?") is None
-    assert formulas.defined("Gross margin = revenue - cost of sales + (") is None  # unparsable
+    assert formulas.defined("Core profit = revenue - cost of sales + (") is None  # unparsable
 
 
 def test_each_operand_is_read_in_its_year_and_the_result_worked_out() -> None:
@@ -234,3 +234,33 @@ def test_a_metric_the_best_documents_statements_cannot_work_out_is_read_from_the
     [evidence] = selector.select(question, hits)
     assert evidence.hit.document_id == 2
     assert evidence.text.startswith("Computed from the statements: total net sales growth = 11.0%.")
+
+
+def test_a_figure_worked_out_from_the_statements_passes_the_retrieval_gate() -> None:
+    # "What was Amazon's gross margin …?" scores about -6 against every passage (Amazon states
+    # no gross margin row); its net sales and cost of sales work it out, and the gate, which
+    # knows only how well the passages match, must not decline it.
+    from sourcewise.core.answer.answerer import Answerer
+    from sourcewise.core.settings import Settings
+    from sourcewise.core.testing import EchoChatModel
+
+    text = ("STATEMENTS OF OPERATIONS (in millions)\n\nThree Months Ended\nSeptember 30,\n"
+            "2022 2023\n| Total net sales | 127,101 | 143,083 |\n| --- | --- | --- |\n"
+            "| Cost of sales | 70,268 | 75,022 |")  # fmt: skip
+    hit = SearchHit(rank=1, score=1.0, path="/d/2023 Q3 AMZN.pdf", page=4, chunk_id=1,
+                    heading="", text=text, start=0, end=len(text), document_id=1,
+                    scores={"rerank": -6.0})  # fmt: skip
+
+    class Unmatched:  # the cross-encoder's verdict on every pair
+        def warm_up(self) -> None: ...
+
+        def score(self, query: str, passages: list[str]) -> list[float]:
+            return [-6.0] * len(passages)
+
+    answerer = Answerer(Settings(), EchoChatModel(), lambda q, k, f: [hit], Unmatched(),  # type: ignore[arg-type]
+                        judge_threshold=0.65)  # fmt: skip
+    answer = answerer.ask(
+        "What was Amazon's gross margin for the three months ended September 30, 2023?"
+    )
+    assert not answer.abstained
+    assert "gross margin = 68,061 million" in answer.citations[0].text

@@ -136,7 +136,8 @@ def _growth(question: str) -> Formula | None:
     m = _GROWTH.search(question)
     if m is None or _WHY.search(question):
         return None
-    what = " ".join(_FISCAL.sub(" ", m.group("what1") or m.group("what2")).split())
+    said = _FISCAL.sub(" ", m.group("what1") or m.group("what2"))
+    what = " ".join(re.sub(r"^\s*[\w&.]+['’]s\s+", "", said).split())  # "3M's net sales"
     years = ratios.asked_years(question)
     if not what or not years:
         return None

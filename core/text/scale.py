@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 
 _SCALE = re.compile(
-    r"\b(?:in|\$\s*in|amounts\s+in|dollars\s+in)\s+(thousands|millions|billions)\b", re.I
+    r"\b(?:in|\$\s*in|amounts\s+in|dollars\s+in)\s+(?:\$\s*|US\$\s*|USD\s+)?"
+    r"(thousands|millions|billions)\b"
+    # 3M's "(Millions)", "($ millions)", "(Millions of dollars)": the unit alone in brackets.
+    r"|\(\s*(?:\$|US\$|USD)?\s*(thousands|millions|billions)(?:\s+of\s+(?:U\.S\.\s+)?dollars)?"
+    r"\s*[,)]",
+    re.I,
 )
 
 
@@ -21,5 +26,5 @@ _EXCEPT = re.compile(r"\bexcept\b[^)\n]*", re.I)
 
 def scale_of(text: str) -> str:
     """The last scale ``text`` states (not one it excepts), as "in millions", or ""."""
-    found = _SCALE.findall(_EXCEPT.sub("", text))
+    found = [a or b for a, b in _SCALE.findall(_EXCEPT.sub("", text))]
     return f"in {found[-1].lower()}" if found else ""

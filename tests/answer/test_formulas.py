@@ -206,6 +206,10 @@ def test_a_year_over_year_change_is_worked_out_as_a_percentage() -> None:
                               "September 30, 2023?")  # fmt: skip
     assert growth is not None and growth.name == "net sales growth"
     assert [op.years for op in formulas.operands(growth.expression)][:2] == [("2023",), ("2022",)]
+    said = formulas.defined("What is the year-over-year change in 3M's net sales from FY2017 to "
+                            "FY2018, in percent?")  # fmt: skip
+    assert said is not None
+    assert [op.concept for op in formulas.operands(said.expression)][:1] == ["revenue"]
     # Not a question why it changed, nor a strategy.
     assert (
         formulas.defined("What drove the year-over-year change in revenue from 2015 to 2016?")

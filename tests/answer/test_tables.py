@@ -231,6 +231,11 @@ def test_the_scale_an_exception_names_is_not_the_tables() -> None:
                "number of shares, which are reflected in thousands, and per-share amounts)")  # fmt: skip
     assert scale_of(caption) == "in millions"
     assert scale_of("Balance sheet (in thousands)") == "in thousands"
+    # 10-K captions write the unit alone in brackets, or with a currency sign.
+    assert [scale_of(c) for c in ("(Millions)", "(Millions, except per share amounts)",
+                                  "($ millions)", "(in $ millions)", "(Thousands of dollars)")] == [
+        "in millions", "in millions", "in millions", "in millions", "in thousands"]  # fmt: skip
+    assert scale_of("Billions of dollars were spent on the plant.") == ""  # prose names no scale
 
 
 def test_a_percent_cell_joins_its_figure() -> None:

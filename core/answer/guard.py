@@ -95,9 +95,19 @@ def restates_question(text: str, question: str) -> bool:
         mine = {c for c in said if c.isalnum()}
         theirs = {c for c in question if c.isalnum()}
     else:
-        mine = {w.lower() for w in WORD.findall(said)}
-        theirs = {w.lower() for w in WORD.findall(question)}
+        mine = {_folded(w) for w in WORD.findall(said)}
+        theirs = {_folded(w) for w in WORD.findall(question)}
     return bool(mine) and mine <= theirs
+
+
+# Arabic writes its article and a joined conjunction or preposition as part of the word, and
+# alef with or without its hamza: "الإضطرابات" said back is the question's "اضطرابات".
+_ALEF = str.maketrans("أإآ", "ااا")
+_ARABIC_ARTICLE = re.compile(r"^[وفبكل]?(?:ال|لل)(?=\w{2})")
+
+
+def _folded(word: str) -> str:
+    return _ARABIC_ARTICLE.sub("", word.lower().translate(_ALEF))
 
 
 def cut_repetition(text: str) -> str:

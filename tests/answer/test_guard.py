@@ -103,6 +103,11 @@ def test_a_reply_that_only_says_the_question_back_is_told_in_every_script() -> N
     assert not restates_question("Luther nannte die Messe ein Geschenk [1].", question)
     arabic = "ماذا سمّى لوثر المجموعة عوضاً عن قربان؟"
     assert restates_question("لوثر المجموعة عوضاً عن قربان [1].", arabic)
+    # The article joined to a word, and alef with its hamza, are the question's word still.
+    disorders = "ما الذي يمكن أن ينجم عن اضطرابات الجهاز المناعي؟"
+    assert restates_question("الإضطرابات الجهاز المناعي يمكن أن ينجم عن اضطرابات الجهاز المناعي. [1]",
+                             disorders)  # fmt: skip
+    assert not restates_question("أمراض المناعة الذاتية [1].", disorders)
     chinese = "特斯拉大部分时间都住在哪里？"
     assert restates_question("特斯拉大部分时间都住在 [1]。", chinese)
     assert not restates_question("特斯拉大部分时间都住在纽约酒店 [1]。", chinese)

@@ -56,7 +56,7 @@ _NAMED = (
      "short-term investments + accounts receivable) / total current liabilities"),
     (re.compile(r"\bgross (?:margin|profit)\b(?!\s*(?:%|percent|percentage|ratio|rate|as a))", re.I),
      "gross margin = revenue - cost of sales"),
-    (re.compile(r"\bworking capital\b", re.I),
+    (re.compile(r"\bworking capital\b(?!\s+ratio)", re.I),
      "working capital = total current assets - total current liabilities"),
     (re.compile(r"\bfree cash flows?\b", re.I),
      "free cash flow = operating cash flow - capital expenditures"),
@@ -118,6 +118,8 @@ def defined(question: str) -> Formula | None:
     growth = _growth(question)
     if growth is not None:
         return growth
+    if ratios.asked(question) is not None:
+        return None  # "Working capital ratio is … divided by …": the ratio's, not a metric named
     for pattern, definition in _NAMED:
         # Named in a question after its figure, not in "why did free cash flow fall?".
         if pattern.search(question) and not ratios.explains(question):

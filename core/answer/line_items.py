@@ -58,7 +58,11 @@ SAME = {
     "dividends paid": ("dividends paid", "cash dividends paid", "payments for dividends and "
                        "dividend equivalents", "dividends"),
     "short-term investments": ("short-term investments", "marketable securities",
-                               "current marketable securities", "short-term marketable securities"),
+                               "current marketable securities", "short-term marketable securities",
+                               "marketable securities current"),
+    "total equity": ("total equity", "total shareholders' equity", "total stockholders' equity",
+                     "total shareholders' equity attributable to", "total stockholders' equity"
+                     " attributable to"),
 }  # fmt: skip
 # Each company words a concept its own way, more ways than any list holds: Amazon's capex row
 # is "Purchases of property and equipment, net of proceeds from sales and incentives", Intel's
@@ -100,6 +104,9 @@ ALIASES = {
     "ppne": "property, plant and equipment", "net ppne": "property, plant and equipment",
     "net pp&e": "property, plant and equipment", "fixed assets": "property, plant and equipment",
     "d&a": "depreciation and amortization", "cash dividends": "dividends paid",
+    "ar": "accounts receivable", "net ar": "accounts receivable", "a/r": "accounts receivable",
+    "ap": "accounts payable", "a/p": "accounts payable", "shareholders' equity": "total equity",
+    "stockholders' equity": "total equity",
 }  # fmt: skip
 # Outflows a cash-flow statement shows in brackets; asked for one, or for a formula with one
 # ("EBITDA less capex"), a reader means its size.
@@ -154,7 +161,7 @@ def holds_row(text: str, concept: str) -> bool:
 def _unpunctuated(text: str) -> str:
     """Commas out: "Marketing, general, and administrative" is "marketing, general and
     administrative" said without the serial comma."""
-    return " ".join(text.replace(",", " ").split())
+    return " ".join(re.sub(r"[,—–]", " ", text).split())  # 3M's "Marketable securities — current"
 
 
 def rank(label: str, concept: str) -> int:
@@ -176,6 +183,9 @@ def _plain(label: str) -> str:
                   flags=re.I)  # fmt: skip
     # ", net" and "— net" after a row's name, and its abbreviation: "(PP&E)", "(R&D)".
     text = re.sub(r"\s*\([a-z&]{2,6}\)$", "", " ".join(text.lower().split()).strip(" ,"))
+    # What a figure is net of is no part of its name: 3M's "Accounts receivable — net of
+    # allowances of $95 and $103".
+    text = re.sub(r"\s*[,—–-]\s*net of\b.*$", "", text.replace("’", "'"))
     return re.sub(r"\s*[,—–-]?\s*net$", "", text)
 
 

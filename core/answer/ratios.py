@@ -68,6 +68,10 @@ _AVERAGED = (
      "total assets", True),
     (re.compile(r"\binventory turnover\b", re.I), "inventory turnover", "cost of sales",
      "inventory", False),
+    (re.compile(r"\breturn on (?:shareholders'? |stockholders'? )?equity\b|\bROE\b", re.I),
+     "return on equity", "net income", "total equity", True),
+    (re.compile(r"\b(?:total )?asset turnover\b", re.I), "asset turnover", "revenue",
+     "total assets", False),
 )  # fmt: skip
 # "Operating margin is defined as: operating income / net sales", "… is operating income
 # divided by net sales" or "… = A / B". A bare "over" is read only after such a definition.
@@ -84,7 +88,9 @@ _SHARE = re.compile(r"\b(?:percentage|percent|share|proportion|portion|fraction)
 _GENERIC_LABELS = frozenset({"total", "totals", "subtotal", "other", "others", "all other", "net",
                              "amount", "balance", "sum", "gesamt", "summe"})  # fmt: skip
 # A question after one figure, not an explanation or a comparison of figures.
-_FIGURE_QUESTION = re.compile(r"\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
+# Asked at the start, or after an analyst's instructions: "Assume that you are a public
+# equities analyst. Answer … shown in the balance sheet: what is the year end FY2018 net PPNE?"
+_FIGURE_QUESTION = re.compile(r"(?:^|[.:!?]\s+)\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
 _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang\w+|increas\w*|"
                              r"decreas\w*|trend\w*|impact\w*|and how|versus|vs\.?)\b",
                              re.I)  # fmt: skip
@@ -196,7 +202,7 @@ def _specific(label: str) -> bool:
 
 def asks_figure(question: str) -> bool:
     """Whether ``question`` asks for one figure, not an explanation or a comparison."""
-    return bool(_FIGURE_QUESTION.match(question)) and not explains(question)
+    return bool(_FIGURE_QUESTION.search(question)) and not explains(question)
 
 
 def explains(question: str) -> bool:

@@ -78,6 +78,8 @@ def test_the_pieces_of_a_pages_table_join_the_best_of_them() -> None:
     # Another table of the same page (its own header) is not read under this one's columns.
     other = piece(23, "| Segment | Revenue |\n| --- | --- |\n| Americas | 35,383 |", 700)
     assert collapse([piece(22, financing, 500), other])[0].text == financing
+    # ... and it is a hit of its own, not dropped for sharing the page.
+    assert [h.chunk_id for h in collapse([piece(22, financing, 500), other])] == [22, 23]
 
 
 def test_a_hit_is_labelled_with_the_page_of_its_matching_sentence(

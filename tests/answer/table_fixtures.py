@@ -8,6 +8,10 @@ from pathlib import Path
 from docx import Document
 from openpyxl import Workbook
 
+from sourcewise.core.answer.evidence import EvidenceSelector
+from sourcewise.core.testing import OverlapReranker
+from sourcewise.core.types import SearchHit
+
 REMOTE_RULE = (
     "Employees may work remotely up to three days per week, unless their role is listed below "
     "with a different number of days."
@@ -43,3 +47,13 @@ def write_folder(folder: Path) -> Path:
     wb.save(str(folder / "budget-2025.xlsx"))
     (folder / "statements.md").write_text(STATEMENT, encoding="utf-8")
     return folder
+
+
+def first_evidence_line(question: str, text: str, path: str = "/d/10q.pdf") -> str:
+    """The first line of the evidence picked for ``question`` from one passage ``text``: a
+    statement figure or metric's line when one is read or worked out."""
+    hit = SearchHit(rank=1, score=1.0, path=path, page=3, chunk_id=1, heading="", text=text,
+                    start=0, end=len(text), document_id=1)  # fmt: skip
+    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()), budget_tokens=300,
+                                margin=2.0)  # fmt: skip
+    return selector.select(question, [hit])[0].text.splitlines()[0]

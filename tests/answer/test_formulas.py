@@ -8,6 +8,7 @@ from sourcewise.core.answer.evidence import EvidenceSelector
 from sourcewise.core.answer.line_items import Row
 from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
+from tests.answer.table_fixtures import first_evidence_line
 
 DPO = ("What is Amazon's FY2017 days payable outstanding (DPO)? DPO is defined as: 365 * (average "
        "accounts payable between FY2016 and FY2017) / (FY2017 COGS + change in inventory between "
@@ -124,22 +125,15 @@ def test_a_metric_only_named_is_worked_out_unless_a_row_has_its_name() -> None:
                                "operating cash flow less purchases of property and equipment.")  # fmt: skip
     assert defined is not None and not defined.named
 
-    def first_line(question: str, text: str) -> str:
-        hit = SearchHit(rank=1, score=1.0, path="/d/10q.pdf", page=3, chunk_id=1, heading="",
-                        text=text, start=0, end=len(text), document_id=1)  # fmt: skip
-        selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
-                                    budget_tokens=200, margin=2.0)  # fmt: skip
-        return selector.select(question, [hit])[0].text.splitlines()[0]
-
     statement = ("CASH FLOWS (in millions)\n\nThree Months Ended\nSeptember 30,\n2022 2023\n"
                  "| Net cash provided by (used in) operating activities | 11,404 | 21,217 |\n"
                  "| --- | --- | --- |\n| Purchases of property and equipment | (16,378) | (12,479) |")  # fmt: skip
     question = "What was Amazon's free cash flow for the three months ended September 30, 2023?"
-    assert first_line(question, statement) == (
+    assert first_evidence_line(question, statement) == (
         "Computed from the statements: free cash flow = 8,738 million."
     )
     own = statement + "\n| Free cash flow | (2,000) | 9,000 |"  # the company's own figure
-    assert first_line(question, own) == (
+    assert first_evidence_line(question, own) == (
         "From the statements (Three Months Ended September 30, 2023): Free cash flow = 9,000 million"
     )
 
@@ -155,14 +149,6 @@ def test_an_ebitda_margin_named_is_worked_out_as_a_percentage() -> None:
     assert found[0].startswith("Computed from the statements: ebitda margin = 14.0%.\n")
 
 
-def _first_line(question: str, text: str) -> str:
-    hit = SearchHit(rank=1, score=1.0, path="/d/10q.pdf", page=3, chunk_id=1, heading="",
-                    text=text, start=0, end=len(text), document_id=1)  # fmt: skip
-    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()),
-                                budget_tokens=300, margin=2.0)  # fmt: skip
-    return selector.select(question, [hit])[0].text.splitlines()[0]
-
-
 def test_a_named_metric_is_not_answered_by_the_row_of_one_of_its_operands() -> None:
     statement = ("CASH FLOWS (in millions)\n\nThree Months Ended\nSeptember 30,\n2022 2023\n"
                  "| Operating income | 2,525 | 11,188 |\n| --- | --- | --- |\n"
@@ -170,7 +156,7 @@ def test_a_named_metric_is_not_answered_by_the_row_of_one_of_its_operands() -> N
                  "content costs, operating lease assets, and other | 10,327 | 12,131 |")  # fmt: skip
     question = ("What was Amazon's EBITDA for the three months ended September 30, 2023? Use "
                 "operating income and depreciation and amortization.")  # fmt: skip
-    assert _first_line(question, statement) == (
+    assert first_evidence_line(question, statement) == (
         "Computed from the statements: ebitda = 23,319 million."
     )
 
@@ -187,7 +173,9 @@ def test_a_quick_ratio_counts_the_current_assets_only() -> None:
              "| Current liabilities: |  |  |  |  |  |\n"
              "| Total current liabilities | 124,963 |  |  | 153,982 |  |")  # fmt: skip
     question = "What was Apple's quick ratio as of July 1, 2023? Round to two decimal places."
-    assert _first_line(question, sheet) == "Computed from the statements: quick ratio = 0.66."
+    assert (
+        first_evidence_line(question, sheet) == "Computed from the statements: quick ratio = 0.66."
+    )
 
 
 def test_a_year_over_year_change_is_worked_out_as_a_percentage() -> None:

@@ -9,6 +9,7 @@ from sourcewise.core.answer.line_items import Row
 from sourcewise.core.answer.ratios import Ratio
 from sourcewise.core.testing import OverlapReranker
 from sourcewise.core.types import SearchHit
+from tests.answer.table_fixtures import first_evidence_line
 
 Q3 = "Three Months Ended September 30, 2023"
 Q3_22 = "Three Months Ended September 30, 2022"
@@ -289,23 +290,15 @@ SHEET_10K = ("3M Company and Subsidiaries\nConsolidated Balance Sheet\nAt Decemb
              "| Total current liabilities | 10,624 | 7,687 |")  # fmt: skip
 
 
-def _first_line(question: str, text: str) -> str:
-    hit = SearchHit(rank=1, score=1.0, path="/d/3M_2018_10K.pdf", page=60, chunk_id=1, heading="",
-                    text=text, start=0, end=len(text), document_id=1)  # fmt: skip
-    selector = EvidenceSelector(OverlapReranker(), lambda t: len(t.split()), budget_tokens=300,
-                                margin=2.0)  # fmt: skip
-    return selector.select(question, [hit])[0].text.splitlines()[0]
-
-
 def test_an_analysts_question_after_instructions_is_read_from_its_row() -> None:
     question = ("Assume that you are a public equities analyst. Answer the following question by "
                 "primarily using information that is shown in the balance sheet: what is the year "
                 "end FY2018 net PPNE for 3M? Answer in USD billions.")  # fmt: skip
-    assert _first_line(question, SHEET_10K) == (
+    assert first_evidence_line(question, SHEET_10K) == (
         "From the statements (December 31, 2018): Property, plant and equipment — net = 8.74 billion"
     )
     # "net AR": an abbreviation, and a label that says what the figure is net of.
-    assert _first_line(
+    assert first_evidence_line(
         "What is 3M's year end FY2018 net AR (in USD millions)?", SHEET_10K
     ).endswith("= 5,020 million")
 
@@ -314,9 +307,9 @@ def test_a_ratio_the_question_defines_is_not_the_metric_its_name_begins_with() -
     question = ("Based on the balance sheet, what is 3M's FY2018 working capital ratio? Working "
                 "capital ratio is defined as total current assets divided by total current "
                 "liabilities.")  # fmt: skip
-    assert _first_line(question, SHEET_10K).endswith("= 1.29.")
+    assert first_evidence_line(question, SHEET_10K).endswith("= 1.29.")
     # A current marketable security counts as a short-term investment of a quick ratio.
-    assert _first_line("What is 3M's FY2018 quick ratio?", SHEET_10K) == (
+    assert first_evidence_line("What is 3M's FY2018 quick ratio?", SHEET_10K) == (
         "Computed from the statements: quick ratio = 0.78."
     )
     roe = ratios.asked("What is 3M's FY2018 return on equity?")

@@ -27,6 +27,9 @@ _PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{
                      re.I)  # fmt: skip
 
 
+_PERIOD_KIND = re.compile(r"\b(?:three|six|nine|twelve) months ended\b", re.I)
+
+
 def queries(question: str) -> list[tuple[str, str]]:
     """One query per operand of the metric the question defines or names, with the operand's
     concept; none for a question after no metric, or after a share of revenue (one table
@@ -75,7 +78,8 @@ def with_operands(
             continue  # the figure's row is among the passages already
         found = search(query, _SEARCHED, scope)
         tables = [h for h in found if h.kind == "table" and line_items.holds_row(h.text, concept)]
-        for hit in tables[:PER_OPERAND]:
+        tables.sort(key=lambda h: not _states_period(h.text, question))  # stable: search order
+        for hit in _one_per_page(tables)[:PER_OPERAND]:
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)
                 out.append(dataclasses.replace(hit, rank=len(out) + 1))
@@ -88,3 +92,23 @@ def _held(hits: list[SearchHit], concept: str) -> bool:
 
 def _operand_of_metric(question: str) -> bool:
     return formulas.defined(question) is not None or ratios.asked(question) is not None
+
+
+def _states_period(text: str, question: str) -> bool:
+    """Whether a table's text names the kind of period asked ("three months ended"): Amazon's
+    three free-cash-flow tables, each twelve months, hold its capex row too, and took both
+    places of its quarterly cash-flow statement."""
+    asked = _PERIOD_KIND.search(question)
+    return asked is None or asked.group(0).lower() in text.lower()
+
+
+def _one_per_page(tables: list[SearchHit]) -> list[SearchHit]:
+    """The first table of each page: Apple's segment page holds a table per region, each with
+    an "Operating income" row, and two of them left no place for the income statement."""
+    pages: set[tuple[int, int | None]] = set()
+    out = []
+    for hit in tables:
+        if (hit.document_id, hit.page) not in pages:
+            pages.add((hit.document_id, hit.page))
+            out.append(hit)
+    return out

@@ -3,6 +3,8 @@ document, and the tables found that hold a row of it join the hits."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from sourcewise.core.answer import operands
 from sourcewise.core.types import SearchFilters, SearchHit
 
@@ -71,3 +73,19 @@ def test_tables_holding_an_operands_row_join_the_hits() -> None:
                for _, f in asked)  # fmt: skip
     assert len(asked) == 2
     assert operands.with_operands("How long are backups kept?", top, search, None) == top
+
+
+def test_the_quarters_statement_is_kept_before_twelve_month_tables_and_same_page_ones() -> None:
+    # Amazon's free-cash-flow tables (twelve months, one page) hold its capex row too; so
+    # does each region's table on Apple's segment page. The statement of the period asked
+    # must keep its place.
+    ttm = ("Twelve Months Ended September 30,\n| Purchases of property and equipment, net of "
+           "proceeds from sales and incentives | (59,351) | (50,220) |")  # fmt: skip
+    quarter = f"Three Months Ended September 30,\n{CAPEX_ROW}"
+
+    def search(query: str, k: int | None, filters: SearchFilters | None) -> list[SearchHit]:
+        same_page = dataclasses.replace(_hit(11, ttm + "\n| other |"), page=10)
+        return [dataclasses.replace(_hit(10, ttm), page=10), same_page, _hit(12, quarter)]
+
+    out = operands.with_operands(FCF, [_hit(1, "Free cash flow is …", "text")], search, None)
+    assert [h.chunk_id for h in out] == [1, 12, 10]

@@ -115,7 +115,9 @@ OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|(?:cash )?dividends
 # Items a balance sheet lists under current assets or liabilities, and sections that are not.
 _CURRENT = {"cash and cash equivalents", "short-term investments", "accounts receivable",
             "inventory", "accounts payable"}  # fmt: skip
-_NON_CURRENT = re.compile(r"\bnon-?current\b|\blong-term\b", re.I)
+# A section of another kind of figure: a cash-flow statement's "Changes in operating assets and
+# liabilities: Inventories (2,570)" is no inventory balance.
+_NON_CURRENT = re.compile(r"\bnon-?current\b|\blong-term\b|\bchanges? in\b|\badjustments\b", re.I)
 _ROW_LABEL = re.compile(r"^\s*\|\s*([^|\n]*?)\s*\|", re.M)  # a table row's first cell
 _ASKED_UNIT = re.compile(r"\bin (?:USD |US\$ ?|\$ ?)?(thousands|millions|billions)\b", re.I)
 

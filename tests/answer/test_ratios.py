@@ -262,6 +262,7 @@ def test_rows_a_company_words_its_own_way_count_as_their_concept() -> None:
         ("Accumulated depreciation and amortization", "depreciation and amortization"),
         ("Sales and marketing", "revenue"),
         ("Non-current assets: Marketable securities", "short-term investments"),
+        ("Changes in operating assets and liabilities: Inventories", "inventory"),
     ]  # fmt: skip
     assert [label for label, concept in others if matches(label, concept)] == []
 

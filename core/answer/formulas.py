@@ -143,9 +143,10 @@ def _growth(question: str) -> Formula | None:
     years = ratios.asked_years(question)
     if not what or not years:
         return None
-    early, late = averaged_years(question, years[-1]) or (None, None)
-    if early is None or late is None:
+    span = averaged_years(question, years[-1])
+    if len(span) != 2:
         return None
+    early, late = span
     before = Operand(f"{what} {early}", concept(_NOISE.sub(" ", what)), (early,), "value")
     after = replace(before, text=f"{what} {late}", years=(late,))
     text = f"({after.text} - {before.text}) / {before.text}"

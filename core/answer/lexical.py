@@ -14,13 +14,11 @@ more each, Chinese the same (16).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
 from sourcewise.core.store.grams import grams
-from sourcewise.core.text.words import SPACELESS_RUN
+from sourcewise.core.text.words import SPACELESS_RUN, WORD
 
-_WORD = re.compile(r"\w+")
 _PIECE = 3  # letters per piece of a word, its edges marked by spaces
 _LENGTH_DAMPING = 0.25  # a long unit shares more pieces by chance: divide by its size to this power
 
@@ -30,7 +28,7 @@ def pieces(text: str) -> set[str]:
     runs, lower-cased."""
     spaced = SPACELESS_RUN.sub(" ", text).lower()
     found = set(grams(text))
-    for word in _WORD.findall(spaced):
+    for word in WORD.findall(spaced):
         padded = f" {word} "
         found.update(padded[i : i + _PIECE] for i in range(max(1, len(padded) - _PIECE + 1)))
     return found

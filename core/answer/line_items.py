@@ -117,8 +117,8 @@ _CURRENT = {"cash and cash equivalents", "short-term investments", "accounts rec
             "inventory", "accounts payable"}  # fmt: skip
 # A section of another kind of figure: a cash-flow statement's "Changes in operating assets and
 # liabilities: Inventories (2,570)" is no inventory balance.
-_NON_CURRENT = re.compile(r"\bnon-?current\b|\blong-term\b|\bchanges? in\b|\badjustments\b", re.I)
-_ROW_LABEL = re.compile(r"^\s*\|\s*([^|\n]*?)\s*\|", re.M)  # a table row's first cell
+_NOT_CURRENT_BALANCE = re.compile(r"\bnon-?current\b|\blong-term\b|\bchanges? in\b|\badjustments\b",
+                                  re.I)  # fmt: skip
 _ASKED_UNIT = re.compile(r"\bin (?:USD |US\$ ?|\$ ?)?(thousands|millions|billions)\b", re.I)
 
 
@@ -140,7 +140,8 @@ def figure_of(row: Row, column: str) -> float:
 
 
 def matches(label: str, concept: str) -> bool:
-    if concept in _CURRENT and _NON_CURRENT.search(label.rsplit(":", 1)[0] if ":" in label else ""):
+    section = label.rsplit(":", 1)[0] if ":" in label else ""
+    if concept in _CURRENT and _NOT_CURRENT_BALANCE.search(section):
         return False  # Apple's "Non-current assets: Marketable securities" is no quick asset
     plain = _unpunctuated(own_label(label))
     same = [_unpunctuated(s) for s in SAME.get(concept, (concept,))]
@@ -156,8 +157,8 @@ def _worded(plain: str, concept: str) -> bool:
 
 def holds_row(text: str, concept: str) -> bool:
     """Whether a table's text has a row of ``concept`` ("| Depreciation and amortization |")."""
-    labels = (m.group(1) for m in _ROW_LABEL.finditer(text))
-    return any(matches(label, concept) for label in labels if label.strip())
+    rows = (tables.cells(line) for line in text.splitlines() if line.lstrip().startswith("|"))
+    return any(matches(cells[0], concept) for cells in rows if cells and cells[0])
 
 
 def _unpunctuated(text: str) -> str:

@@ -32,10 +32,16 @@ _PERIOD_KIND = re.compile(r"\b(?:three|six|nine|twelve) months ended\b", re.I)
 
 def queries(question: str) -> list[tuple[str, str]]:
     """One query per operand of the metric the question defines or names, with the operand's
-    concept; none for a question after no metric, or after a share of revenue (one table
-    holds both rows)."""
+    concept, or one for the single figure it asks of a row it names otherwise; none for a
+    question after neither, nor for a share of revenue's two rows (one table holds both)."""
+    return _queries(question)[0]
+
+
+def _queries(question: str) -> tuple[list[tuple[str, str]], bool]:
+    """:func:`queries`, and whether they are for one figure rather than a metric's operands."""
     formula = formulas.defined(question)
     ratio = None if formula else ratios.asked(question)
+    one_figure = False
     if formula is not None:
         said = [(op.text, op.concept) for op in formulas.operands(formula.expression)]
     elif ratio is not None and ratio.numerator:
@@ -43,14 +49,15 @@ def queries(question: str) -> list[tuple[str, str]]:
         said = [(top, ratio.numerator), (under, ratio.denominator)]
     elif ratios.asks_figure(question) and (concept := ratios.named_concept(question.lower())):
         said = [(_statement_words(concept), concept)]  # one figure, of a row named otherwise
+        one_figure = ratio is None  # (not a share of revenue, whose rows one table holds)
     else:
-        return []
+        return [], False
     # An operand without dates of its own is searched for with the period asked.
     period = _PERIOD.search(question)
     when = f" {period.group(0)}" if period else ""
     return list(dict.fromkeys(
         (text if _YEAR.search(text) else f"{text}{when}", concept) for text, concept in said
-    ))  # fmt: skip
+    )), one_figure  # fmt: skip
 
 
 def _statement_words(concept: str) -> str:
@@ -66,13 +73,12 @@ def with_operands(
 ) -> list[SearchHit]:
     """``hits`` and, after them, the tables of the best hit's document that hold a row of
     each operand (searched for by the operand's words and the period asked)."""
-    asked = queries(question) if hits else []
+    asked, one_figure = _queries(question) if hits else ([], False)
     if not asked:
         return hits
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
     out = list(hits)
     seen = {h.chunk_id for h in hits}
-    one_figure = not _operand_of_metric(question)
     for query, concept in asked:
         if one_figure and _held(hits, concept):
             continue  # the figure's row is among the passages already
@@ -88,10 +94,6 @@ def with_operands(
 
 def _held(hits: list[SearchHit], concept: str) -> bool:
     return any(h.kind == "table" and line_items.holds_row(h.text, concept) for h in hits)
-
-
-def _operand_of_metric(question: str) -> bool:
-    return formulas.defined(question) is not None or ratios.asked(question) is not None
 
 
 def _states_period(text: str, question: str) -> bool:

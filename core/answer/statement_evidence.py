@@ -33,9 +33,9 @@ def with_figure(
     if formula is None and ratio is None and not ratios.asks_figure(question):
         return evidence
     # The best evidence's document: a figure of another (a distractor's table) is none the
-    # question asks for. A metric may be worked out from the next one's statements: "Amazon's
-    # net sales growth for the nine months ended September 30, 2023, compared with the same
-    # period of 2022" found the 2022 report first, whose columns end in 2022.
+    # question asks for. A metric may be worked out from the next one's statements, when it is
+    # among the passages: a growth "compared with the same period of 2022" can find the 2022
+    # report first, whose columns end in 2022.
     documents = list(dict.fromkeys(ev.hit.document_id for ev in evidence))
     tried = documents[: _METRIC_DOCUMENTS if formula or ratio else 1]
     found, worked = None, False

@@ -207,6 +207,7 @@ class Answerer:
         shown = out.first_token_at or time.perf_counter()
         timings.ttft_ms = (shown - t0) * 1000
         text = guard.drop_contradiction(cit.clean_markers(text, {s.n for s in sources}))
+        text = guard.undouble_scale(text)
         if guard.is_decline(text) and not cit.cited_numbers(text):
             # The model's own "not covered": an abstention, with the passages it read.
             return self._abstain(base, hits, MODEL_DECLINED, t0, None)  # already streamed

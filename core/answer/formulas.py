@@ -106,6 +106,11 @@ class Formula:
     percent: bool = False  # a growth: shown as a percentage whatever its name
 
 
+def asks_why(question: str) -> bool:
+    """Whether ``question`` asks for an explanation ("why", "what drove", "the reasons")."""
+    return _WHY.search(question) is not None
+
+
 def defined(question: str) -> Formula | None:
     """The formula the question defines, when it is more than "A divided by B" (those are
     :func:`ratios.asked`'s): a sum, a difference, a product, a constant or a change; else
@@ -136,7 +141,7 @@ def _growth(question: str) -> Formula | None:
     earlier's, as a percentage. The years are the two the question names, else its year and
     the one before (a statement's columns)."""
     m = _GROWTH.search(question)
-    if m is None or _WHY.search(question):
+    if m is None or asks_why(question):
         return None
     said = _FISCAL.sub(" ", m.group("what1") or m.group("what2"))
     what = " ".join(re.sub(r"^\s*[\w&.]+['’]s\s+", "", said).split())  # "3M's net sales"

@@ -106,8 +106,20 @@ _ALEF = str.maketrans("أإآ", "ااا")
 _ARABIC_ARTICLE = re.compile(r"^[وفبكل]?(?:ال|لل)(?=\w{2})")
 
 
+_STEM = 6  # letters of a word compared: "disclosed" says the question's "disclose" back
+
+
 def _folded(word: str) -> str:
-    return _ARABIC_ARTICLE.sub("", word.lower().translate(_ALEF))
+    return _ARABIC_ARTICLE.sub("", word.lower().translate(_ALEF))[:_STEM]
+
+
+_DOUBLED_SCALE = re.compile(r"\b(thousand|million|billion)(?:\s+\1)+\b", re.I)
+
+
+def undouble_scale(text: str) -> str:
+    """A scale said twice ("12,831 million million") said once: the 1.5B model copies a figure
+    with its scale from evidence that says "= 12,831 million" and adds the scale again."""
+    return _DOUBLED_SCALE.sub(r"\1", text)
 
 
 def cut_repetition(text: str) -> str:

@@ -50,6 +50,7 @@ SAME = {
     "accounts payable": ("accounts payable",),
     "accounts receivable": ("accounts receivable",),  # ", net" is no part of a label read
     "research and development": ("research and development",),
+    "operating expenses": ("operating expenses", "total operating expenses"),  # Intel: the first
     "property, plant and equipment": ("property, plant and equipment", "property and equipment",
                                       "property, plant, and equipment"),
     "depreciation and amortization": ("depreciation and amortization", "depreciation, amortization"
@@ -106,7 +107,10 @@ ALIASES = {
     "d&a": "depreciation and amortization", "cash dividends": "dividends paid",
     "ar": "accounts receivable", "net ar": "accounts receivable", "a/r": "accounts receivable",
     "ap": "accounts payable", "a/p": "accounts payable", "shareholders' equity": "total equity",
-    "stockholders' equity": "total equity",
+    "stockholders' equity": "total equity", "opex": "operating expenses",
+    "operating costs": "operating expenses", "operational expenses": "operating expenses",
+    "operational expenditures": "operating expenses", "operating expenditures": "operating expenses",
+    "operating spending": "operating expenses", "operational spending": "operating expenses",
 }  # fmt: skip
 # Outflows a cash-flow statement shows in brackets; asked for one, or for a formula with one
 # ("EBITDA less capex"), a reader means its size.
@@ -128,6 +132,8 @@ def concept(text: str) -> str:
     words = re.sub(r"\bbetween\b.*|\bfor the\b.*|\b(?:FY\s?\d{2,4}|(?:19|20)\d\d|the|total|average|"
                    r"year[- ]end)\b|[()]", " ", text, flags=re.I)  # fmt: skip
     words = " ".join(words.lower().split()).strip(" ,.")
+    if words in SAME or words in ALIASES:  # "operating expenses" is a line item of its own
+        return ALIASES.get(words, words)
     words = re.sub(r"\s+(?:expenses?|costs?|spending)$", "", words)
     known = next((key for key, same in SAME.items() if words in same), words)
     return ALIASES.get(known, known)

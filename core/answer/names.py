@@ -97,6 +97,8 @@ def names_a_cell(question: str, evidence: str) -> bool:
         return False
     asked = question.lower()
     for line in evidence.lower().splitlines():
+        if line.startswith(_NAMED_FIGURES):  # the rows of the line items it names, read
+            return True
         computed = _COMPUTED.match(line)  # a metric it names, computed from the statements
         if computed and says(asked, computed.group(1)):
             return True
@@ -113,6 +115,7 @@ def names_a_cell(question: str, evidence: str) -> bool:
 
 
 _COMPUTED = re.compile(r"computed from the statements(?: \([^)]*\))?: (.+?) = ")
+_NAMED_FIGURES = "from the statements: "  # named_figures.line: "…: Total net sales (…) = …; …"
 
 
 def says(text: str, name: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sourcewise.core.answer import formulas, line_items, ratios
+from sourcewise.core.answer import formulas, line_items, named_figures, ratios
 from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bFY\s?\d{2}")
@@ -28,12 +28,14 @@ _PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{
 
 
 _PERIOD_KIND = re.compile(r"\b(?:three|six|nine|twelve) months ended\b", re.I)
+_NAMED = 3  # line items searched for, of those a question names without asking for one
 
 
 def queries(question: str) -> list[tuple[str, str]]:
     """One query per operand of the metric the question defines or names, with the operand's
-    concept, or one for the single figure it asks of a row it names otherwise; none for a
-    question after neither, nor for a share of revenue's two rows (one table holds both)."""
+    concept, one for the single figure it asks of a row it names otherwise, or one for each
+    line item a question names without asking for one figure ("how did operating expenses
+    compare to revenue"); a share of revenue's table is searched for by its total's name."""
     return _queries(question)[0]
 
 
@@ -47,9 +49,19 @@ def _queries(question: str) -> tuple[list[tuple[str, str]], bool]:
     elif ratio is not None and ratio.numerator:
         top, under = ratios.operand_words(question, ratio)
         said = [(top, ratio.numerator), (under, ratio.denominator)]
+    elif ratio is not None:
+        # A share of revenue: the table of revenue's rows, which holds the row named too.
+        # Apple's Services share was given as its gross-margin percentage (71.5%) when the
+        # net sales table was not among the passages.
+        said = [(_statement_words("revenue"), "revenue")]
     elif ratios.asks_figure(question) and (concept := ratios.named_concept(question.lower())):
         said = [(_statement_words(concept), concept)]  # one figure, of a row named otherwise
-        one_figure = ratio is None  # (not a share of revenue, whose rows one table holds)
+        one_figure = True
+    elif named := named_figures.asked(question):
+        # "How did operating expenses compare to revenue?": each one's statement (searched
+        # for even when a passage holds a row of it: Apple's MD&A table of operating expenses
+        # has one, under a header that names no period).
+        said = [(_statement_words(c), c) for c in named[:_NAMED]]
     else:
         return [], False
     # An operand without dates of its own is searched for with the period asked.

@@ -157,7 +157,7 @@ def compute(question: str, ratio: Ratio, rows: Sequence[Row]) -> tuple[str, list
     for den in _ordered(question, denominators, ratio.denominator):
         nums = [r for r in rows if r is not den and _numerator(question, ratio, r, den)]
         nums.sort(key=lambda r: (r.table != den.table, rank(r.label, ratio.numerator),
-                                 *_preference(question, r)))  # fmt: skip
+                                 *preference(question, r)))  # fmt: skip
         for num in nums:
             line = _line(question, ratio, num, den)
             if line:
@@ -186,7 +186,7 @@ def look_up(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         found = [r for r in scaled if concept and matches(r.label, concept)]
     else:
         return None
-    for row in sorted(found, key=lambda r: _preference(question, r)):
+    for row in sorted(found, key=lambda r: preference(question, r)):
         column = column_for(question, list(row.values))
         if column is not None:
             value = amount(question, figure_of(row, column), row.scale)  # "12,949 million"
@@ -230,10 +230,10 @@ def _other_names(question: str) -> list[str]:
 
 
 def _ordered(question: str, rows: list[Row], concept: str) -> list[Row]:
-    return sorted(rows, key=lambda r: (rank(r.label, concept), *_preference(question, r)))
+    return sorted(rows, key=lambda r: (rank(r.label, concept), *preference(question, r)))
 
 
-def _preference(question: str, row: Row) -> tuple[int, float]:
+def preference(question: str, row: Row) -> tuple[int, float]:
     """How well ``row``'s column for ``question`` fits, best first when sorted: the year it
     asks for (0), another year (1), none (2: "Amount", "% of Net Revenue", a table whose
     periods are text above it); then the larger figure (a segment's "Net sales" is part of

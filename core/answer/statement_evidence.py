@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sourcewise.core.answer import formulas, line_items, ratios, table_view, tables
+from sourcewise.core.answer import formulas, line_items, named_figures, ratios, table_view, tables
 from sourcewise.core.answer.table_view import TableView
 from sourcewise.core.answer.units import Evidence, Unit
 from sourcewise.core.types import SearchHit
@@ -31,7 +31,7 @@ def with_figure(
     formula = formulas.defined(question)
     ratio = None if formula else ratios.asked(question)
     if formula is None and ratio is None and not ratios.asks_figure(question):
-        return evidence
+        return _with_named(question, hits, per_hit, evidence)
     # The best evidence's document: a figure of another (a distractor's table) is none the
     # question asks for. A metric may be worked out from the next one's statements, when it is
     # among the passages: a growth "compared with the same period of 2022" can find the 2022
@@ -59,6 +59,28 @@ def with_figure(
         own, shown = "", []
     top = max((ev.score for ev in evidence), default=0.0)
     return [Evidence(hits[i], "\n".join([line, *shown, own]).strip(), top)]
+
+
+def _with_named(
+    question: str,
+    hits: Sequence[SearchHit],
+    per_hit: list[list[Unit]],
+    evidence: list[Evidence],
+) -> list[Evidence]:
+    """``evidence`` with the figures of the line items the question names, read from the best
+    evidence's document, first (:mod:`named_figures`); the passages stay for the why."""
+    if not evidence:
+        return evidence
+    rows = _document_rows(question, hits, per_hit, evidence[0].hit.document_id)
+    found = named_figures.line(question, rows)
+    if found is None:
+        return evidence
+    text, used = found
+    hit = hits[used[0].table[0]]
+    own = next((ev for ev in evidence if ev.hit is hit), None)
+    top = max(ev.score for ev in evidence)
+    first = Evidence(hit, f"{text}\n{own.text}" if own else text, top)
+    return [first, *(ev for ev in evidence if ev is not own)]
 
 
 def _document_rows(

@@ -114,4 +114,11 @@ def test_a_reply_that_only_says_the_question_back_is_told_in_every_script() -> N
     # A yes/no question may be answered in its own words.
     yes_no = "Does the policy allow remote work?"
     assert not restates_question("The policy does allow remote work [1].", yes_no)
+    # Said back in another form of its words: "disclosed" for "disclose".
+    debt = "What changes in debt structure or interest expenses did Apple disclose in the Q1 2023 10-Q?"
+    assert restates_question(
+        "Apple disclosed changes in debt structure or interest expenses in the Q1 2023 10-Q [1].",
+        debt,
+    )
+    assert not restates_question("Apple issued $5.5 billion of new notes [1].", debt)
     assert not restates_question("[1]", question)  # nothing said: the markers check's case

@@ -77,6 +77,13 @@ def test_a_cell_named_by_its_row_and_column_is_an_answer_in_view() -> None:
     card = "2023 q3 amzn amazon.com inc 10q"  # its document's card names the company
     assert names_a_cell(question, f"{computed}\n{card}")
     assert not names_a_cell("What was Amazon's quick ratio?", f"{computed}\n{card}")
+    # The figures of the line items a comparison names, read from their rows: in view too,
+    # unless the company asked about is not the one the evidence is from.
+    named = ("From the statements: Total operating expenses (Three Months Ended March 31, 2023) "
+             "= 122,584 million; Total net sales (…) = 127,358 million.")  # fmt: skip
+    compared = "How did Amazon's operating expenses compare to its revenue in Q1 2023?"
+    assert names_a_cell(compared, f"{named}\n2023 q1 amzn amazon.com inc 10q")
+    assert not names_a_cell(compared, f"{named}\n2023 q1 intc intel corp 10q")
 
 
 def test_a_product_name_capitalised_inside_is_a_name() -> None:

@@ -31,8 +31,11 @@ def test_each_operand_is_searched_with_the_period_asked() -> None:
     ratio = "What is the current ratio at FY2022? Current ratio is current assets divided by current liabilities."
     assert operands.queries(ratio) == [("current assets FY2022", "current assets"),
                                        ("current liabilities FY2022", "current liabilities")]  # fmt: skip
-    # A share of revenue (its rows are in one table), or no figure asked: no search of its own.
-    assert operands.queries("What percentage of revenue came from Services?") == []
+    # A share of revenue: the table of revenue's rows, which holds the row named too.
+    assert operands.queries("What percentage of revenue came from Services in Q3 2023?") == [
+        ("total net sales Q3 2023", "revenue")
+    ]
+    # No figure asked (an explanation): no search of its own.
     assert operands.queries("Why did Amazon's net income rise in Q3 2023?") == []
 
 

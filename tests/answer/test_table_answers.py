@@ -64,6 +64,24 @@ def test_a_figure_from_a_statement_in_millions_carries_its_unit(
     assert answer.citations[0].path.endswith("statements.md")
 
 
+def test_the_figures_a_comparison_names_are_set_out_and_not_declined(
+    tmp_path: Path, folder: Path
+) -> None:
+    # The model's own yes/no would decline (P(yes) 0.1): the rows it names are in view.
+    model = EchoChatModel(p_yes=0.1)
+    engine = _engine(tmp_path, folder, model)
+    try:
+        answer = engine.answers.ask(
+            "How did the gross margin compare to operating income in the quarter ended July 1, 2023?"
+        )
+    finally:
+        engine.close()
+    assert not answer.abstained, answer.reason
+    prompt = model.prompts[-1][-1]["content"]
+    assert "From the statements: Gross margin (" in prompt
+    assert "= 36,413 million; Operating income (" in prompt and "= 22,998 million." in prompt
+
+
 def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) -> None:
     from sourcewise.core.answer.language import NOT_COVERED
 

@@ -1,0 +1,86 @@
+"""The statement figures a question names without asking for one of them.
+
+"How did Apple's operating expenses for Q1 2023 compare to its revenue for the same quarter?"
+asks for no single figure, and the 1.5B model answered it "higher than its revenue" with no
+figure at all, although the income statement was its first passage; "What insights into
+inventory management could be gleaned from Intel's Q3 2022 inventory levels?" was answered
+from a sentence about payment terms. Each line item the question names is read from its row,
+in the period asked, and the figures open the evidence (:func:`line`); the passages stay
+after them for the explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sourcewise.core.answer import formulas, ratios
+from sourcewise.core.answer.line_items import (
+    ALIASES,
+    SAME,
+    Row,
+    amount,
+    figure_of,
+    matches,
+    rank,
+)
+from sourcewise.core.answer.names import says
+
+
+def asked(question: str) -> list[str]:
+    """The line items whose figures the question wants set out: those it names, unless it
+    asks for one figure (read from its row elsewhere) or why (an explanation's words)."""
+    if ratios.asks_figure(question) or formulas.asks_why(question):
+        return []
+    return concepts(question)
+
+
+def concepts(question: str) -> list[str]:
+    """Every line item the question names, in the order it names them: "operating expenses"
+    and "revenue". The longest name said wins: "net sales" is not also "sales"."""
+    low = question.lower()
+    names = [(s, key) for key, same in SAME.items() for s in (key, *same)]
+    names += list(ALIASES.items())
+    said: list[str] = []
+    found: list[tuple[int, str]] = []
+    for name, key in sorted(names, key=lambda pair: -len(pair[0])):
+        if says(low, name) and not any(says(longer, name) for longer in said):
+            said.append(name)
+            found.append((low.find(name), key))
+    return list(dict.fromkeys(key for _, key in sorted(found)))
+
+
+def line(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
+    """The line "From the statements: Total operating expenses (Three Months Ended December 31,
+    2022) = 14,316 million; Total net sales (…) = 117,154 million." for each concept the
+    question names whose row ``rows`` hold in a period it asks for, and the rows read; None
+    when none. Only for the questions :func:`asked` picks."""
+    read = [found for c in asked(question) if (found := _read(question, c, rows))]
+    if not read:
+        return None
+    parts = [f"{_name(row)} ({column}) = {amount(question, figure_of(row, column), row.scale)}"
+             for row, column in read]  # fmt: skip
+    return "From the statements: " + "; ".join(parts) + ".", [row for row, _ in read]
+
+
+def _read(question: str, concept: str, rows: Sequence[Row]) -> tuple[Row, str] | None:
+    """The concept's row in the column the question asks for."""
+    found = [r for r in rows if r.scale and r.values and matches(r.label, concept)]
+    for row in sorted(found, key=lambda r: _order(question, concept, r)):
+        column = ratios.column_for(question, list(row.values))
+        if column is not None and ratios.year_of(column):  # not a header read as "7 6,607"
+            return row, column
+    return None
+
+
+def _order(question: str, concept: str, row: Row) -> tuple[int, int, float]:
+    """Rows of the year asked first (a divestiture note's "Inventories" of 2021 is no answer
+    for Q3 2022), then by the concept's labels ("Total net sales" before "Net sales"), then
+    the larger figure (a segment's "Net sales" is part of the consolidated one)."""
+    fit, size = ratios.preference(question, row)
+    return fit, rank(row.label, concept), size
+
+
+def _name(row: Row) -> str:
+    """A row's own name, as its table writes it: "Total operating expenses", not after its
+    section ("Operating expenses: Total operating expenses")."""
+    return row.label.rsplit(":", 1)[-1].strip() or row.label

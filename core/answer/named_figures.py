@@ -21,6 +21,7 @@ from sourcewise.core.answer.line_items import (
     amount,
     figure_of,
     matches,
+    own_label,
     rank,
 )
 from sourcewise.core.answer.names import says
@@ -54,12 +55,25 @@ def line(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     2022) = 14,316 million; Total net sales (…) = 117,154 million." for each concept the
     question names whose row ``rows`` hold in a period it asks for, and the rows read; None
     when none. Only for the questions :func:`asked` picks."""
+    if _names_own_rows(question, rows):
+        return None
     read = [found for c in asked(question) if (found := _read(question, c, rows))]
     if not read:
         return None
     parts = [f"{_name(row)} ({column}) = {amount(question, figure_of(row, column), row.scale)}"
              for row, column in read]  # fmt: skip
-    return "From the statements: " + "; ".join(parts) + ".", [row for row, _ in read]
+    return "From the statements: " + "; ".join(parts) + "." + _share(question, read), [
+        row for row, _ in read
+    ]
+
+
+def _names_own_rows(question: str, rows: Sequence[Row]) -> bool:
+    """Whether the question names a row that is no line item of its own ("Apple's iPhone
+    sales", "the AWS segment"): its total is then not what it asks about."""
+    low = question.lower()
+    known = {*ALIASES, *(s for key, same in SAME.items() for s in (key, *same))}
+    labels = {own_label(r.label) for r in rows if r.values}
+    return any(len(label) > 3 and label not in known and says(low, label) for label in labels)
 
 
 def _read(question: str, concept: str, rows: Sequence[Row]) -> tuple[Row, str] | None:
@@ -78,6 +92,23 @@ def _order(question: str, concept: str, row: Row) -> tuple[int, int, float]:
     the larger figure (a segment's "Net sales" is part of the consolidated one)."""
     fit, size = ratios.preference(question, row)
     return fit, rank(row.label, concept), size
+
+
+def _share(question: str, read: list[tuple[Row, str]]) -> str:
+    """For two figures of one period and scale, the smaller as a share of the larger, each
+    with its figure: " Total operating expenses (14,316 million) are 12.2% of Total net
+    sales (117,154 million)." The 1.5B model worked it out itself as "10.7% higher"; told
+    only the share, it gave the share without the figures."""
+    if len(read) != 2:  # a pair only
+        return ""
+    (a, col_a), (b, col_b) = read
+    x, y = figure_of(a, col_a), figure_of(b, col_b)
+    if col_a != col_b or a.scale != b.scale or x <= 0 or y <= 0:
+        return ""
+    (small, v), (large, w) = sorted([(a, x), (b, y)], key=lambda p: p[1])
+    said_v, said_w = amount(question, v, small.scale), amount(question, w, large.scale)
+    return (f" {_name(small)} ({said_v}) are {v / w * 100:.1f}% of {_name(large)} "
+            f"({said_w}).")  # fmt: skip
 
 
 def _name(row: Row) -> str:

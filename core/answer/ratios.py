@@ -90,7 +90,9 @@ _GENERIC_LABELS = frozenset({"total", "totals", "subtotal", "other", "others", "
 # A question after one figure, not an explanation or a comparison of figures.
 # Asked at the start, or after an analyst's instructions: "Assume that you are a public
 # equities analyst. Answer … shown in the balance sheet: what is the year end FY2018 net PPNE?"
-_FIGURE_QUESTION = re.compile(r"(?:^|[.:!?]\s+)\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
+# "What was …", also after an analyst's instructions or a clause ("For the latest quarter, what
+# was the total revenue generated from Apple's iPhone sales?").
+_FIGURE_QUESTION = re.compile(r"(?:^|[.:!?,]\s+)\s*(?:what (?:was|were|is|are)|how much)\b", re.I)
 _NOT_ONE_FIGURE = re.compile(r"\b(?:why|drove|driv\w+|explain\w*|compar\w+|chang\w+|increas\w*|"
                              r"decreas\w*|trend\w*|impact\w*|and how|versus|vs\.?)\b",
                              re.I)  # fmt: skip

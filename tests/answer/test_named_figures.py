@@ -41,7 +41,8 @@ def test_only_questions_after_no_one_figure_and_no_reason_set_figures_out() -> N
 def test_the_named_figures_open_the_evidence_in_the_period_asked() -> None:
     assert first_evidence_line(COMPARED, APPLE) == (
         f"From the statements: Total operating expenses ({Q1}) = 14,316 million; "
-        f"Total net sales ({Q1}) = 117,154 million."
+        f"Total net sales ({Q1}) = 117,154 million. Total operating expenses (14,316 million) "
+        "are 12.2% of Total net sales (117,154 million)."
     )
 
 
@@ -70,3 +71,11 @@ def test_a_scale_said_twice_is_said_once() -> None:
     said = "Intel's Q3 2022 inventory levels were 12,831 million million. [1]"
     assert guard.undouble_scale(said) == "Intel's Q3 2022 inventory levels were 12,831 million. [1]"
     assert guard.undouble_scale("2 million and 3 billion") == "2 million and 3 billion"
+
+
+def test_a_question_naming_a_row_of_its_own_gets_no_total() -> None:
+    # "Apple's iPhone sales": its total net sales is not what it asks about.
+    iphone = Row("Net sales by category: iPhone", {Q1: 65775.0}, "in millions", (0, 0, 0))
+    total = Row("Total net sales", {Q1: 117154.0}, "in millions", (0, 0, 0))
+    question = "How did Apple's iPhone sales develop in Q1 2023?"
+    assert named_figures.line(question, [iphone, total]) is None

@@ -53,11 +53,13 @@ def concepts(question: str) -> list[str]:
 def line(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
     """The line "From the statements: Total operating expenses (Three Months Ended December 31,
     2022) = 14,316 million; Total net sales (…) = 117,154 million." for each concept the
-    question names whose row ``rows`` hold in a period it asks for, and the rows read; None
-    when none. Only for the questions :func:`asked` picks."""
-    if _names_own_rows(question, rows):
+    question names whose row ``rows`` hold in a period it asks for (two of one period are
+    also set side by side as a share), and the rows read; None when none. Only for the
+    questions :func:`asked` picks."""
+    named = asked(question)
+    if not named or _names_own_rows(question, rows):
         return None
-    read = [found for c in asked(question) if (found := _read(question, c, rows))]
+    read = [found for c in named if (found := _read(question, c, rows))]
     if not read:
         return None
     parts = [f"{_name(row)} ({column}) = {amount(question, figure_of(row, column), row.scale)}"

@@ -113,12 +113,13 @@ def _folded(word: str) -> str:
     return _ARABIC_ARTICLE.sub("", word.lower().translate(_ALEF))[:_STEM]
 
 
-_DOUBLED_SCALE = re.compile(r"\b(thousand|million|billion)(?:\s+\1)+\b", re.I)
+_DOUBLED_SCALE = re.compile(r"\b(thousand|million|billion)(?:\s+(?:in\s+)?\1s?)+\b", re.I)
 
 
 def undouble_scale(text: str) -> str:
-    """A scale said twice ("12,831 million million") said once: the 1.5B model copies a figure
-    with its scale from evidence that says "= 12,831 million" and adds the scale again."""
+    """A scale said twice ("12,831 million million", "1,200 million in millions") said once:
+    the 1.5B model copies a figure with its scale from evidence that says "= 12,831 million"
+    and adds the scale, or the table's "in millions", again."""
     return _DOUBLED_SCALE.sub(r"\1", text)
 
 

@@ -70,7 +70,11 @@ def test_each_named_line_items_statement_is_searched_for() -> None:
 def test_a_scale_said_twice_is_said_once() -> None:
     said = "Intel's Q3 2022 inventory levels were 12,831 million million. [1]"
     assert guard.undouble_scale(said) == "Intel's Q3 2022 inventory levels were 12,831 million. [1]"
+    assert guard.undouble_scale("which is 1,200 million in millions. [1]") == (
+        "which is 1,200 million. [1]"
+    )
     assert guard.undouble_scale("2 million and 3 billion") == "2 million and 3 billion"
+    assert guard.undouble_scale("the millions of users") == "the millions of users"
 
 
 def test_a_question_naming_a_row_of_its_own_gets_no_total() -> None:

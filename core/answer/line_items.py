@@ -112,6 +112,10 @@ ALIASES = {
     "operational expenditures": "operating expenses", "operating expenditures": "operating expenses",
     "operating spending": "operating expenses", "operational spending": "operating expenses",
 }  # fmt: skip
+# Every name a concept goes by (its key, its statements' labels, analysts' words), with the
+# concept, longest first: what a question says is read against these.
+NAMES = sorted([(s, key) for key, same in SAME.items() for s in (key, *same)] + list(ALIASES.items()),
+               key=lambda pair: -len(pair[0]))  # fmt: skip
 # Outflows a cash-flow statement shows in brackets; asked for one, or for a formula with one
 # ("EBITDA less capex"), a reader means its size.
 OUTFLOW = re.compile(r"^(?:purchases?|payments?|repurchases?|(?:cash )?dividends|additions|"

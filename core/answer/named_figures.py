@@ -15,8 +15,7 @@ from collections.abc import Sequence
 
 from sourcewise.core.answer import formulas, ratios
 from sourcewise.core.answer.line_items import (
-    ALIASES,
-    SAME,
+    NAMES,
     Row,
     amount,
     figure_of,
@@ -25,6 +24,8 @@ from sourcewise.core.answer.line_items import (
     rank,
 )
 from sourcewise.core.answer.names import says
+
+_KNOWN = frozenset(name for name, _ in NAMES)  # a row so labelled is a line item's own
 
 
 def asked(question: str) -> list[str]:
@@ -39,11 +40,9 @@ def concepts(question: str) -> list[str]:
     """Every line item the question names, in the order it names them: "operating expenses"
     and "revenue". The longest name said wins: "net sales" is not also "sales"."""
     low = question.lower()
-    names = [(s, key) for key, same in SAME.items() for s in (key, *same)]
-    names += list(ALIASES.items())
     said: list[str] = []
     found: list[tuple[int, str]] = []
-    for name, key in sorted(names, key=lambda pair: -len(pair[0])):
+    for name, key in NAMES:  # longest first
         if says(low, name) and not any(says(longer, name) for longer in said):
             said.append(name)
             found.append((low.find(name), key))
@@ -73,9 +72,8 @@ def _names_own_rows(question: str, rows: Sequence[Row]) -> bool:
     """Whether the question names a row that is no line item of its own ("Apple's iPhone
     sales", "the AWS segment"): its total is then not what it asks about."""
     low = question.lower()
-    known = {*ALIASES, *(s for key, same in SAME.items() for s in (key, *same))}
     labels = {own_label(r.label) for r in rows if r.values}
-    return any(len(label) > 3 and label not in known and says(low, label) for label in labels)
+    return any(len(label) > 3 and label not in _KNOWN and says(low, label) for label in labels)
 
 
 def _read(question: str, concept: str, rows: Sequence[Row]) -> tuple[Row, str] | None:

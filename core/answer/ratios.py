@@ -20,6 +20,7 @@ from sourcewise.core.answer import tables
 from sourcewise.core.answer.answerability import MONTHS, NOT_STATED, question_names
 from sourcewise.core.answer.line_items import (
     ALIASES,
+    NAMES,
     SAME,
     Row,
     amount,
@@ -216,9 +217,7 @@ def explains(question: str) -> bool:
 def named_concept(question: str) -> str:
     """The concept whose longest name the question says ("net cash provided by operating
     activities", "capex"), or ""."""
-    names = [(s, key) for key, same in SAME.items() for s in (key, *same)]
-    names += list(ALIASES.items())
-    said = [(len(name), key) for name, key in names if says(question, name)]
+    said = [(len(name), key) for name, key in NAMES if says(question, name)]
     return max(said)[1] if said else ""
 
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 
 from sourcewise.core.answer import citations as cit
-from sourcewise.core.answer import guard, prompts, tables
+from sourcewise.core.answer import guard, named_figures, prompts, tables
 from sourcewise.core.answer.answerability import Verdict, judge
 from sourcewise.core.answer.attribution import SourceRef, attribute, recite
 from sourcewise.core.answer.cited_stream import CitedStream
@@ -211,6 +211,7 @@ class Answerer:
         if guard.is_decline(text) and not cit.cited_numbers(text):
             # The model's own "not covered": an abstention, with the passages it read.
             return self._abstain(base, hits, MODEL_DECLINED, t0, None)  # already streamed
+        text = _completed(text, sources, on_token)
         refs = _refs(sources)
         text = tables.carry_scale(recite(attribute(text, refs), refs), [s.text for s in sources])
         citations = self._citations(text, sources, base.question)
@@ -282,6 +283,19 @@ class Answerer:
 
 def _refs(sources: list[Source]) -> list[SourceRef]:
     return [SourceRef(s.n, s.hit.path, s.hit.page, s.text) for s in sources]
+
+
+def _completed(text: str, sources: list[Source], on_token: TokenCallback | None) -> str:
+    """The reply, then the figures of a comparison's line items that it left out, cited
+    (:func:`named_figures.unsaid`); they stream after it, so what streamed is the answer."""
+    parts = named_figures.unsaid(text, sources[0].text) if sources else []
+    if not parts:
+        return text
+    n = sources[0].n
+    added = " ".join(f"{part.rstrip('.')} [{n}]." for part in parts)
+    if on_token is not None:
+        on_token(" " + added)
+    return f"{text.rstrip()} {added}"
 
 
 def _quoted(source: Source, text: str, on_token: TokenCallback | None, language: str | None) -> str:

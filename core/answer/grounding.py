@@ -23,6 +23,13 @@ def missing_figures(sentence: str, source: str, question: str = "") -> list[str]
             if not any(_same(value, text, h) for h in held)]  # fmt: skip
 
 
+def states(text: str, figure: str) -> bool:
+    """Whether ``text`` states the number ``figure`` ("14,316") in some scale ("$14.3
+    billion" states 14,316 million)."""
+    value = _value(figure)
+    return value is not None and any(_same(v, t, value) for v, t in _numbers(text))
+
+
 def _numbers(text: str) -> list[tuple[float, str]]:
     out = []
     for m in _NUMBER.finditer(text):

@@ -11,9 +11,12 @@ after them for the explanation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from sourcewise.core.answer import citations as cit
 from sourcewise.core.answer import formulas, ratios
+from sourcewise.core.answer.grounding import states
 from sourcewise.core.answer.line_items import (
     NAMES,
     Row,
@@ -26,6 +29,9 @@ from sourcewise.core.answer.line_items import (
 from sourcewise.core.answer.names import says
 
 _KNOWN = frozenset(name for name, _ in NAMES)  # a row so labelled is a line item's own
+_LEAD = "From the statements: "
+_FIGURE = re.compile(r"= -?([\d,]+(?:\.\d+)?)")  # each figure the line reads
+_SHARE = re.compile(r"\) are (\d+(?:\.\d+)?)% of ")
 
 
 def asked(question: str) -> list[str]:
@@ -115,3 +121,23 @@ def _name(row: Row) -> str:
     """A row's own name, as its table writes it: "Total operating expenses", not after its
     section ("Operating expenses: Total operating expenses")."""
     return row.label.rsplit(":", 1)[-1].strip() or row.label
+
+
+def unsaid(answer: str, evidence: str) -> list[str]:
+    """The parts of the figure line that opens ``evidence`` (:func:`line`) which ``answer``
+    leaves out: the figures when it states none of them, the share when it does not state it.
+    Given both, the 1.5B model answered "Apple's operating expenses were 12.2% of its
+    revenue" with neither figure, and NVIDIA's with both figures and no share."""
+    if not evidence.startswith(_LEAD):
+        return []
+    first = evidence.split("\n", 1)[0]
+    share = _SHARE.search(first)
+    cut = first.rfind(". ", 0, share.start()) + 1 if share else len(first)
+    figures, rest = first[:cut].strip(), first[cut:].strip()
+    said = cit.strip_markers(answer)
+    parts = []
+    if not any(states(said, m.group(1)) for m in _FIGURE.finditer(figures)):
+        parts.append(figures)
+    if share and not states(said, share.group(1)):
+        parts.append(rest)
+    return parts

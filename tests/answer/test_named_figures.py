@@ -83,3 +83,21 @@ def test_a_question_naming_a_row_of_its_own_gets_no_total() -> None:
     total = Row("Total net sales", {Q1: 117154.0}, "in millions", (0, 0, 0))
     question = "How did Apple's iPhone sales develop in Q1 2023?"
     assert named_figures.line(question, [iphone, total]) is None
+
+
+def test_the_figures_and_share_a_reply_leaves_out_are_what_is_left_to_say() -> None:
+    line = first_evidence_line(COMPARED, APPLE)
+    evidence = f"{line}\nTotal net sales — {Q1}: 117,154"
+    figures, share = line.split(". Total operating expenses (")
+    # The share alone (the 1.5B model's reply): the figures are left to say.
+    assert named_figures.unsaid("Operating expenses were 12.2% of revenue [1].", evidence) == [
+        figures + "."
+    ]
+    # The figures alone, in another scale: the share is left to say.
+    assert named_figures.unsaid("Opex was $14.3 billion against $117.2 billion [1].", evidence) == [
+        "Total operating expenses (" + share
+    ]
+    both = "Opex of 14,316 million was 12% of net sales of 117,154 million [1]."
+    assert named_figures.unsaid(both, evidence) == []
+    # Only evidence that opens with the figure line has anything to add.
+    assert named_figures.unsaid("Higher.", "Total net sales — Q1: 117,154") == []

@@ -9,6 +9,7 @@ import pytest
 
 from sourcewise.core.engine import Engine
 from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
+from sourcewise.core.types import AskOptions
 from tests.answer.conftest import fake_engine
 from tests.answer.table_fixtures import write_folder
 
@@ -80,6 +81,30 @@ def test_the_figures_a_comparison_names_are_set_out_and_not_declined(
     prompt = model.prompts[-1][-1]["content"]
     assert "From the statements: Gross margin (" in prompt
     assert "= 36,413 million; Operating income (" in prompt and "= 22,998 million." in prompt
+
+
+def test_the_figures_a_comparison_names_are_said_when_the_reply_leaves_them_out(
+    tmp_path: Path, folder: Path
+) -> None:
+    # The 1.5B model compared the two line items in words, with none of their figures.
+    model = ScriptedChatModel("The gross margin was well above operating income [1].")
+    engine = _engine(tmp_path, folder, model)
+    streamed: list[str] = []
+    try:
+        answer = engine.answers.ask(
+            "How did the gross margin compare to operating income in the quarter ended July 1, 2023?",
+            AskOptions(on_token=streamed.append),
+        )
+    finally:
+        engine.close()
+    said = answer.answer
+    assert said.startswith("The gross margin was well above operating income [1]. "), said
+    assert "= 36,413 million; Operating income (" in said and "= 22,998 million [1]." in said
+    assert (
+        "Operating income (22,998 million) are 63.2% of Gross margin (36,413 million) [1]." in said
+    )
+    assert " ".join("".join(streamed).split()) == said  # what streamed is the answer
+    assert answer.citations and answer.citations[0].path.endswith("statements.md")
 
 
 def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) -> None:

@@ -44,3 +44,21 @@ def test_short_pdf_keeps_its_footer(tmp_path: Path) -> None:
     doc = parse_file(corpus.make_pdf(tmp_path / "short.pdf", pages, footer="Note {n}"))
     assert [b.text for b in doc.blocks] == ["First.", "Note 1", "Second.", "Note 2", "Third.",
                                             "Note 3"]  # fmt: skip
+
+
+def test_a_footer_or_folio_right_after_a_short_pages_text_is_removed(tmp_path: Path) -> None:
+    # Apple's 10-Q footer ("Apple Inc. | Q3 2022 Form 10-Q | 1") follows each page's last
+    # line, half-way down the page, outside the margins; NVIDIA's folio does the same.
+    bodies = [f"Net sales of the harbour segment grew in quarter {n}." for n in range(1, 6)]
+    for name, footer in (("apple", "Acme Inc. | Q3 2022 Form 10-Q | {n}"), ("nvidia", "{n}")):
+        doc = pymupdf.open()
+        for n, body in enumerate(bodies, start=1):
+            page = doc.new_page(width=595, height=842)
+            page.insert_text((300, 40), "Acme", fontsize=9)
+            page.insert_text((72, 75), "2022", fontsize=11)  # a column header: stays
+            page.insert_text((72, 300), body, fontsize=11)
+            page.insert_text((72, 400), footer.format(n=n + 10), fontsize=9)
+        doc.save(tmp_path / f"{name}.pdf")
+        doc.close()
+        blocks = parse_file(tmp_path / f"{name}.pdf").blocks
+        assert [b.text for b in blocks] == [t for body in bodies for t in ("2022", body)], name

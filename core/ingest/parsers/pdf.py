@@ -306,9 +306,10 @@ def _running_lines(pages: list[_Page]) -> set[str]:
         return set()
     seen = Counter[str]()
     for page in pages:
-        margin = [raw for raw in page.blocks if _in_margin(raw, page)]
-        if len(margin) < len(page.blocks):  # the page has body text
-            seen.update({_key(raw.text) for raw in margin if len(raw.text) <= _FURNITURE_CHARS})
+        if all(_in_margin(raw, page) for raw in page.blocks):  # no body text
+            continue
+        edge = [raw for raw in page.blocks if _at_edge(raw, page)]
+        seen.update({_key(raw.text) for raw in edge if len(raw.text) <= _FURNITURE_CHARS})
     needed = max(_FURNITURE_MIN_PAGES - 1, len(pages) / 2)
     return {key for key, count in seen.items() if count >= needed}
 
@@ -323,13 +324,26 @@ def _is_furniture(raw: _Raw, page: _Page, furniture: set[str]) -> bool:
     return (
         bool(furniture)
         and raw.kind != "table"
-        and _in_margin(raw, page)
+        and _at_edge(raw, page)
         and _key(raw.text) in furniture
     )
 
 
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.casefold())
+
+
+def _at_edge(raw: _Raw, page: _Page) -> bool:
+    """Where a running head or folio may stand: words in the top or bottom margin or as the
+    page's last text (Apple's 10-Q footer, "Apple Inc. | Q3 2022 Form 10-Q | 1", follows each
+    page's last line half-way down a short page, and was read into the next passage); a bare
+    number first, last or in the bottom margin (a statement's column header "2022" sits in the
+    top margin)."""
+    tops = [b.bbox[1] for b in page.blocks]
+    first, last = raw.bbox[1] <= min(tops), raw.bbox[1] >= max(tops)
+    if any(c.isalpha() for c in raw.text):
+        return last or _in_margin(raw, page)
+    return first or last or raw.bbox[1] >= page.height * (1 - _MARGIN)
 
 
 def _in_margin(raw: _Raw, page: _Page) -> bool:

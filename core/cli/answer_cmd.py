@@ -42,12 +42,22 @@ _MARKER = re.compile(r"\[\d+\]")
 
 
 def _show_corrected(streamed: _Stream, answer: Answer) -> None:
-    """The answer once more when its citations changed after it streamed. Each marker is
-    checked as it streams (`answer/cited_stream.py`); what is decided only on the whole answer
-    still differs: a marker added to a sentence the model left uncited, or "[2][3]" whose
-    first number the stream had already moved."""
-    if _MARKER.findall("".join(streamed.pieces)) != _MARKER.findall(answer.answer):
+    """The answer once more when it changed after it streamed. Each marker is checked as it
+    streams (`answer/cited_stream.py`); what is decided only on the whole answer still differs:
+    a marker added to a sentence the model left uncited, "[2][3]" whose first number the
+    stream had already moved, a scale said twice ("1,200 million million") said once, a
+    table's scale carried into a bare figure."""
+    said = "".join(streamed.pieces)
+    if answer.abstained or not said:
+        return  # a decline is shown as it streamed, with its reason
+    if _words(said) != _words(answer.answer):
+        click.echo(f"(corrected: {answer.answer})")
+    elif _MARKER.findall(said) != _MARKER.findall(answer.answer):
         click.echo(f"(citations corrected: {answer.answer})")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _MARKER.sub(" ", text))
 
 
 def _engine(st: CliState, adapter: str | None) -> Engine:

@@ -84,8 +84,24 @@ def test_an_answer_whose_citations_changed_after_streaming_is_shown_again(
 
 def _streamed_as_is(question: str, options: AskOptions | None) -> Answer:
     assert options is not None and options.on_token is not None
-    options.on_token("The Heron costs 2190 euros [1].")
-    return Answer(question, "The Heron costs 2190 euros [1] and is a gravel bike.")
+    options.on_token("The Heron  costs 2190 euros. [1]")  # spaces and the marker's place
+    return Answer(question, "The Heron costs 2190 euros [1].")
+
+
+def test_an_answer_whose_words_changed_after_streaming_is_shown_again(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A scale said twice is said once only in the whole answer.
+    def ask(self: Answers, question: str, options: AskOptions | None = None) -> Answer:
+        assert options is not None and options.on_token is not None
+        options.on_token("Net sales were 1,200 million million [1].")
+        return Answer(question, "Net sales were 1,200 million [1].")
+
+    home = indexed(tmp_path, docs)
+    monkeypatch.setattr(Answers, "ask", ask)
+    code, out = run(home, "ask", "What were net sales?")
+    assert code == 0
+    assert "(corrected: Net sales were 1,200 million [1].)" in out
 
 
 def test_ask_with_filters_that_match_nothing_abstains(tmp_path: Path, docs: Path) -> None:

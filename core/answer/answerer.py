@@ -239,9 +239,7 @@ class Answerer:
             # Already shown: the quote follows it, so what streamed is what the answer says.
             best = sources[0].quote or sources[0].text
             quote = _quoted(sources[0], best, None, language)
-            if on_token is not None:
-                on_token(" " + quote)
-            return f"{out.text.rstrip()} {quote}", _REPAIRED["restated"]
+            return _said_after(out.text, quote, on_token), _REPAIRED["restated"]
         return out.text, ""
 
     def _restates(self, out: Generated, question: str) -> bool:
@@ -292,10 +290,14 @@ def _completed(text: str, sources: list[Source], on_token: TokenCallback | None)
     if not parts:
         return text
     n = sources[0].n
-    added = " ".join(f"{part.rstrip('.')} [{n}]." for part in parts)
+    return _said_after(text, " ".join(f"{part.rstrip('.')} [{n}]." for part in parts), on_token)
+
+
+def _said_after(text: str, more: str, on_token: TokenCallback | None) -> str:
+    """``text`` (already streamed), then ``more``, streamed after it."""
     if on_token is not None:
-        on_token(" " + added)
-    return f"{text.rstrip()} {added}"
+        on_token(" " + more)
+    return f"{text.rstrip()} {more}"
 
 
 def _quoted(source: Source, text: str, on_token: TokenCallback | None, language: str | None) -> str:

@@ -29,7 +29,7 @@ from sourcewise.core.answer.line_items import (
 from sourcewise.core.answer.names import says
 
 _KNOWN = frozenset(name for name, _ in NAMES)  # a row so labelled is a line item's own
-_LEAD = "From the statements: "
+_LEAD = "From the statements: "  # how :func:`line` opens, and :func:`unsaid` knows it
 _FIGURE = re.compile(r"= -?([\d,]+(?:\.\d+)?)")  # each figure the line reads
 _SHARE = re.compile(r"\) are (\d+(?:\.\d+)?)% of ")
 
@@ -69,9 +69,7 @@ def line(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         return None
     parts = [f"{_name(row)} ({column}) = {amount(question, figure_of(row, column), row.scale)}"
              for row, column in read]  # fmt: skip
-    return "From the statements: " + "; ".join(parts) + "." + _share(question, read), [
-        row for row, _ in read
-    ]
+    return _LEAD + "; ".join(parts) + "." + _share(question, read), [row for row, _ in read]
 
 
 def _names_own_rows(question: str, rows: Sequence[Row]) -> bool:

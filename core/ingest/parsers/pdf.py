@@ -308,46 +308,54 @@ def _running_lines(pages: list[_Page]) -> set[str]:
     for page in pages:
         if all(_in_margin(raw, page) for raw in page.blocks):  # no body text
             continue
-        edge = [raw for raw in page.blocks if _at_edge(raw, page)]
-        seen.update({_key(raw.text) for raw in edge if len(raw.text) <= _FURNITURE_CHARS})
+        seen.update({_key(raw.text) for raw in _edges(page) if len(raw.text) <= _FURNITURE_CHARS})
     needed = max(_FURNITURE_MIN_PAGES - 1, len(pages) / 2)
     return {key for key, count in seen.items() if count >= needed}
 
 
 def _without_furniture(page: _Page, furniture: set[str]) -> list[_Raw]:
     """The page's blocks less its running heads; a page is never emptied by this."""
-    kept = [raw for raw in page.blocks if not _is_furniture(raw, page, furniture)]
+    if not furniture:
+        return page.blocks
+    edges = set(_edges(page))
+    kept = [raw for raw in page.blocks if not _is_furniture(raw, edges, furniture)]
     return kept or page.blocks
 
 
-def _is_furniture(raw: _Raw, page: _Page, furniture: set[str]) -> bool:
-    return (
-        bool(furniture)
-        and raw.kind != "table"
-        and _at_edge(raw, page)
-        and _key(raw.text) in furniture
-    )
+def _is_furniture(raw: _Raw, edges: set[_Raw], furniture: set[str]) -> bool:
+    return raw.kind != "table" and raw in edges and _key(raw.text) in furniture
 
 
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.casefold())
 
 
-def _at_edge(raw: _Raw, page: _Page) -> bool:
-    """Where a running head or folio may stand: words in the top or bottom margin or as the
-    page's last text (Apple's 10-Q footer, "Apple Inc. | Q3 2022 Form 10-Q | 1", follows each
-    page's last line half-way down a short page, and was read into the next passage); a bare
-    number first, last or in the bottom margin (a statement's column header "2022" sits in the
-    top margin)."""
-    tops = [b.bbox[1] for b in page.blocks]
-    first, last = raw.bbox[1] <= min(tops), raw.bbox[1] >= max(tops)
+def _edges(page: _Page) -> list[_Raw]:
+    """The page's blocks where a running head or folio may stand: words in the top or bottom
+    margin or as the page's last text (Apple's 10-Q footer, "Apple Inc. | Q3 2022 Form 10-Q |
+    1", follows each page's last line half-way down a short page, and was read into the next
+    passage); a bare number first, last or in the bottom margin (a statement's column header
+    "2022" sits in the top margin)."""
+    if not page.blocks:
+        return []
+    first = min(raw.bbox[1] for raw in page.blocks)  # once per page: a page has ~100 blocks
+    last = max(raw.bbox[1] for raw in page.blocks)
+    return [raw for raw in page.blocks if _at_edge(raw, page, first, last)]
+
+
+def _at_edge(raw: _Raw, page: _Page, first_top: float, last_top: float) -> bool:
+    first, last = raw.bbox[1] <= first_top, raw.bbox[1] >= last_top
     if any(c.isalpha() for c in raw.text):
         return last or _in_margin(raw, page)
-    return first or last or raw.bbox[1] >= page.height * (1 - _MARGIN)
+    return first or last or _in_bottom_margin(raw, page)
 
 
 def _in_margin(raw: _Raw, page: _Page) -> bool:
-    return raw.bbox[3] <= page.height * _MARGIN or raw.bbox[1] >= page.height * (1 - _MARGIN)
+    return raw.bbox[3] <= page.height * _MARGIN or _in_bottom_margin(raw, page)
+
+
+def _in_bottom_margin(raw: _Raw, page: _Page) -> bool:
+    return raw.bbox[1] >= page.height * (1 - _MARGIN)
 
 
 def _box(values: Any) -> Box:

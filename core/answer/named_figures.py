@@ -29,7 +29,8 @@ from sourcewise.core.answer.line_items import (
 from sourcewise.core.answer.names import says
 
 _KNOWN = frozenset(name for name, _ in NAMES)  # a row so labelled is a line item's own
-_LEAD = "From the statements: "  # how :func:`line` opens, and :func:`unsaid` knows it
+# How :func:`line` opens (and :mod:`breakdowns`' line); :func:`unsaid` knows it.
+LEAD = "From the statements: "
 _FIGURE = re.compile(r"= -?([\d,]+(?:\.\d+)?)")  # each figure the line reads
 _SHARE = re.compile(r"\) are (\d+(?:\.\d+)?)% of ")
 
@@ -69,7 +70,7 @@ def line(question: str, rows: Sequence[Row]) -> tuple[str, list[Row]] | None:
         return None
     parts = [f"{_name(row)} ({column}) = {amount(question, figure_of(row, column), row.scale)}"
              for row, column in read]  # fmt: skip
-    return _LEAD + "; ".join(parts) + "." + _share(question, read), [row for row, _ in read]
+    return LEAD + "; ".join(parts) + "." + _share(question, read), [row for row, _ in read]
 
 
 def _names_own_rows(question: str, rows: Sequence[Row]) -> bool:
@@ -126,7 +127,7 @@ def unsaid(answer: str, evidence: str) -> list[str]:
     leaves out: the figures when it states none of them, the share when it does not state it.
     Given both, the 1.5B model answered "Apple's operating expenses were 12.2% of its
     revenue" with neither figure, and NVIDIA's with both figures and no share."""
-    if not evidence.startswith(_LEAD):
+    if not evidence.startswith(LEAD):
         return []
     first = evidence.split("\n", 1)[0]
     share = _SHARE.search(first)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sourcewise.core.answer import formulas, line_items, named_figures, ratios
+from sourcewise.core.answer import breakdowns, formulas, line_items, named_figures, ratios
 from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bFY\s?\d{2}")
 PER_OPERAND = 2  # tables kept for each operand: those with a row of it ...
+_BREAKDOWN_TABLES = 3
 _SEARCHED = 20  # ... of this many passages searched (the cross-encoder ranks big tables low)
 # The period the question asks for, said with each operand: a statement's columns name it.
 _PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{4}|"
@@ -44,6 +45,10 @@ def _queries(question: str) -> tuple[list[tuple[str, str]], bool]:
     formula = formulas.defined(question)
     ratio = None if formula else ratios.asked(question)
     one_figure = False
+    if broken := breakdowns.asked(question):
+        # The tables of its parts: Amazon's net sales by product group were not among the
+        # passages the question's own words found.
+        return [(breakdowns.query(broken), broken)], False
     if formula is not None:
         said = [(op.text, op.concept) for op in formulas.operands(formula.expression)]
     elif ratio is not None and ratio.numerator:
@@ -89,19 +94,28 @@ def with_operands(
     if not asked:
         return hits
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
+    # A breakdown's parts may be in a segment table and a product table beside the statement.
+    limit = _BREAKDOWN_TABLES if breakdowns.asked(question) else PER_OPERAND
     out = list(hits)
     seen = {h.chunk_id for h in hits}
     for query, concept in asked:
         if one_figure and _held(hits, concept):
             continue  # the figure's row is among the passages already
         found = search(query, _SEARCHED, scope)
-        tables = [h for h in found if h.kind == "table" and line_items.holds_row(h.text, concept)]
+        tables = [h for h in found if h.kind == "table" and _holds(h.text, concept, question)]
         tables.sort(key=lambda h: not _states_period(h.text, question))  # stable: search order
-        for hit in _one_per_page(tables)[:PER_OPERAND]:
+        for hit in _one_per_page(tables)[:limit]:
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)
                 out.append(dataclasses.replace(hit, rank=len(out) + 1))
     return out
+
+
+def _holds(text: str, concept: str, question: str) -> bool:
+    """Whether a table holds a row of ``concept``, or the total of a breakdown of it."""
+    return line_items.holds_row(text, concept) or (
+        breakdowns.asked(question) == concept and breakdowns.has_total(text)
+    )
 
 
 def _held(hits: list[SearchHit], concept: str) -> bool:

@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sourcewise.core.answer import formulas, line_items, named_figures, ratios, table_view, tables
+from sourcewise.core.answer import (
+    breakdowns,
+    formulas,
+    line_items,
+    named_figures,
+    ratios,
+    table_view,
+    tables,
+)
 from sourcewise.core.answer.table_view import TableView
 from sourcewise.core.answer.units import Evidence, Unit
 from sourcewise.core.types import SearchHit
@@ -28,6 +36,11 @@ def with_figure(
     rows it came from, is then the only evidence. Beside Apple's "Services 21,213 / Total net
     sales 81,797 = 25.9%" the 1.5B model still answered from another source's "Services |
     70.5%" (a gross-margin percentage)."""
+    if broken := breakdowns.asked(question):
+        # "The revenue breakdown across its service offerings": the parts, not the total.
+        parts = _with_named(question, hits, per_hit, evidence, broken)
+        if parts is not evidence:
+            return parts
     formula = formulas.defined(question)
     ratio = None if formula else ratios.asked(question)
     if formula is None and ratio is None and not ratios.asks_figure(question):
@@ -66,13 +79,21 @@ def _with_named(
     hits: Sequence[SearchHit],
     per_hit: list[list[Unit]],
     evidence: list[Evidence],
+    broken: str = "",
 ) -> list[Evidence]:
     """``evidence`` with the figures of the line items the question names, read from the best
-    evidence's document, first (:mod:`named_figures`); the passages stay for the why."""
+    evidence's document, first (:mod:`named_figures`), or the parts of the figure it asks to
+    be ``broken`` down (:mod:`breakdowns`); the passages stay for the why. ``evidence`` itself
+    when there are none."""
     if not evidence:
         return evidence
-    rows = _document_rows(question, hits, per_hit, evidence[0].hit.document_id)
-    found = named_figures.line(question, rows)
+    rows = _document_rows(
+        question, hits, per_hit, evidence[0].hit.document_id, sections=bool(broken)
+    )
+    if broken:
+        found = breakdowns.line(question, broken, rows, lambda row: hits[row.table[0]].text)
+    else:
+        found = named_figures.line(question, rows)
     if found is None:
         return evidence
     text, used = found
@@ -84,22 +105,34 @@ def _with_named(
 
 
 def _document_rows(
-    question: str, hits: Sequence[SearchHit], per_hit: list[list[Unit]], document: int | None
+    question: str,
+    hits: Sequence[SearchHit],
+    per_hit: list[list[Unit]],
+    document: int | None,
+    *,
+    sections: bool = False,
 ) -> list[line_items.Row]:
     return [row for i, units in enumerate(per_hit) if hits[i].document_id == document
             for header, shown in _views(question, hits[i], units).items()
-            for row in _rows(shown, [u for u in units if u.header == header], (i, *header))]  # fmt: skip
+            for row in _rows(shown, [u for u in units if u.header == header], (i, *header),
+                             sections)]  # fmt: skip
 
 
-def _rows(shown: TableView, units: list[Unit], table: tuple[int, int, int]) -> list[line_items.Row]:
+def _rows(
+    shown: TableView, units: list[Unit], table: tuple[int, int, int], sections: bool = False
+) -> list[line_items.Row]:
     """A table's rows, each label after the section it stands in ("Non-current assets:
     Marketable securities"): Apple lists marketable securities under current and non-current
-    assets, and a quick ratio counts only the first."""
+    assets, and a quick ratio counts only the first. With ``sections``, a label alone on its
+    row opens a section without a colon too ("International", then its "Net sales"): a
+    segment table's parts are its sections."""
     rows, section = [], ""
     for u in units:
         cells = tables.cells(u.text)
-        if cells and cells[0].rstrip().endswith(":") and not any(c.strip() for c in cells[1:]):
+        alone = bool(cells and cells[0].strip()) and not any(c.strip() for c in cells[1:])
+        if alone and (sections or cells[0].rstrip().endswith(":")):
             section = cells[0].strip()
+            section += "" if section.endswith(":") else ":"
             continue
         row = table_view.row_figures(shown, cells, table)
         if row.values:

@@ -76,12 +76,14 @@ def column_labels(before: str) -> str:
     kept: list[str] = []
     for raw in reversed(before.split("\n\n")):
         para = raw.strip()
-        if para and _TABLE_ROW.match(para.splitlines()[-1]):
+        if not para:  # the blank line a Markdown or DOCX table stands after
+            continue
+        if _TABLE_ROW.match(para.splitlines()[-1]):
             break  # the table before this one
         if kept and (len(para) > _LABEL_LINE_CHARS or para.endswith((".", ":"))):
             break
         kept.append(para)
-    return "\n".join(reversed([p for p in kept if p]))
+    return "\n".join(reversed(kept))
 
 
 def row_figures(shown: TableView, cells: list[str], table: tuple[int, int, int]) -> line_items.Row:

@@ -27,6 +27,7 @@ from sourcewise.core.answer.language import (
     NO_PASSAGE,
     NOT_CLOSE,
     NOT_STATED,
+    in_english,
     not_covered,
     passage_says,
     question_language,
@@ -57,6 +58,7 @@ _REPAIRED = {
     "repetition": "The model started repeating itself; the answer was cut there.",
     "decline": "The model declined, but the answerability check found the answer in the passages; the best-matching sentence is quoted.",
     "restated": "The model only said the question back; the best-matching sentence is quoted after it.",
+    "language": "The model answered in English; the best-matching sentence, in the question's language, is quoted after it.",
 }
 
 
@@ -240,6 +242,9 @@ class Answerer:
             best = sources[0].quote or sources[0].text
             quote = _quoted(sources[0], best, None, language)
             return _said_after(out.text, quote, on_token), _REPAIRED["restated"]
+        if out.problem is None and sources and _in_english_for(out.text, language, sources[0]):
+            quote = _quoted(sources[0], sources[0].quote or sources[0].text, None, language)
+            return _said_after(out.text, quote, on_token), _REPAIRED["language"]
         return out.text, ""
 
     def _restates(self, out: Generated, question: str) -> bool:
@@ -291,6 +296,14 @@ def _completed(text: str, sources: list[Source], on_token: TokenCallback | None)
         return text
     n = sources[0].n
     return _said_after(text, " ".join(f"{part.rstrip('.')} [{n}]." for part in parts), on_token)
+
+
+def _in_english_for(reply: str, language: str | None, source: Source) -> bool:
+    """Whether the reply is in English although the question and its best source are in
+    another language: told to write German, the 1.5B model still answered "Iqbal studied law
+    and philosophy in England and Germany" to a German question on a German passage."""
+    quote = source.quote or source.text
+    return language is not None and question_language(quote) == language and in_english(reply)
 
 
 def _said_after(text: str, more: str, on_token: TokenCallback | None) -> str:

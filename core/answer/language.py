@@ -4,11 +4,12 @@ passage). The language itself is read by :mod:`sourcewise.core.text.language`.""
 
 from __future__ import annotations
 
-from sourcewise.core.text.language import question_language
+from sourcewise.core.text.language import in_english, question_language
 
 __all__ = [
     "NOT_COVERED",
     "REASONS",
+    "in_english",
     "not_covered",
     "nothing_found",
     "passage_says",

@@ -34,8 +34,11 @@ _CARD_LIMIT = 1000
 # at 0, 0.7398 at 0.25 (Searcher.search as shipped, one index): no gain, so none.
 UNNAMED_SHARE = 0.0
 # "compared with previous quarters", "over time", "across these filings": several periods.
+# "Across" only before periods or reports: "the revenue distribution across its business
+# segments in the latest 10-Q" is about the newest report (it found Amazon's 2022 one).
 _ACROSS = re.compile(
-    r"\b(?:previous|prior|earlier|preceding|past|over time|across|trends?|historical|"
+    r"\b(?:previous|prior|earlier|preceding|past|over time|trends?|historical|"
+    r"across (?:\w+ ){0,3}(?:quarters|periods|years|reports|filings|10-?[kq]s)|"
     r"these (?:quarters|periods|reports|filings)|each (?:quarter|period))\b",
     re.I,
 )

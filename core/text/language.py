@@ -55,6 +55,27 @@ def question_language(text: str) -> str | None:
     return best
 
 
+# English words of running prose, beyond the question words above: an answer states things.
+_ENGLISH_PROSE = _WORDS["English"] | {"and", "for", "with", "by", "that", "from", "on", "at",
+                                       "it", "this", "his", "her", "their", "its", "has", "had",
+                                       "be", "been", "as"}  # fmt: skip
+_ENGLISH_ENOUGH = 2  # an answer this many English words into it is English
+
+
+def in_english(text: str) -> bool:
+    """Whether ``text`` (an answer) is English prose: Latin script, at least two English words,
+    and more of them than of any other language's ("Marconi schickte zuerst Funkwellen über
+    den Atlantik" is German; "Guglielmo Marconi" is no language)."""
+    if not latin_script(text):
+        return False
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    english = sum(w in _ENGLISH_PROSE for w in words)
+    other = max(
+        sum(w in vocab for w in words) for lang, vocab in _WORDS.items() if lang != "English"
+    )
+    return english >= _ENGLISH_ENOUGH and english > other
+
+
 def latin_script(text: str) -> bool:
     """Whether ``text`` is written in none of the non-Latin scripts above."""
     return not any(script.search(text) for _, script in _SCRIPTS)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.core.answer.language import NOT_COVERED, NOT_STATED, REASONS, reason_in
-from sourcewise.core.testing import EchoChatModel
+from sourcewise.core.answer.language import NOT_COVERED, NOT_STATED, REASONS, in_english, reason_in
+from sourcewise.core.testing import EchoChatModel, ScriptedChatModel
+from sourcewise.core.types import AskOptions
 from tests.answer.conftest import fake_engine
 
 NOTES = {
@@ -82,3 +83,41 @@ def test_the_english_cross_encoder_gate_declines_only_english_questions(tmp_path
     assert not german.abstained, german.answer
     assert "Stadtpark" in german.answer and model.judged  # read and judged, not gated
     assert english.abstained and english.reason == NOT_CLOSE
+
+
+def test_an_english_reply_to_a_german_question_is_followed_by_the_german_source(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "sommerfest.md").write_text(NOTES["sommerfest.md"], encoding="utf-8")
+    reply = "The summer party is held in the city park on 12 July 2025 [1]."
+    engine = fake_engine(tmp_path / "home", ScriptedChatModel(reply))
+    engine.library.index([folder])
+    streamed: list[str] = []
+    try:
+        answer = engine.answers.ask(
+            "Wann findet das Sommerfest statt?", AskOptions(on_token=streamed.append)
+        )
+    finally:
+        engine.close()
+    assert answer.answer == (
+        f'{reply} Die passendste Stelle lautet: "Das Sommerfest findet am 12. Juli 2025 im '
+        'Stadtpark statt." [1]'
+    )
+    assert answer.reason.startswith("The model answered in English")
+    assert " ".join("".join(streamed).split()) == answer.answer  # what streamed is the answer
+
+
+@pytest.mark.parametrize(
+    ("reply", "english"),
+    [
+        ("Iqbal studied law and philosophy in England and Germany. [1]", True),
+        ("Marconi schickte zuerst Funkwellen über den Atlantik. [1]", False),
+        ("Guglielmo Marconi [1].", False),  # names only: no language to tell
+        ("El Banco Central Europeo [1].", False),
+        ("公司年会将于2025年12月20日举行。[1]", False),
+    ],
+)
+def test_an_answer_is_told_english_by_its_words(reply: str, english: bool) -> None:
+    assert in_english(reply) is english

@@ -14,6 +14,7 @@ import pymupdf as fitz
 import pytest
 
 from sourcewise.core.engine import Engine
+from sourcewise.core.retrieve.documents import asks_latest
 from sourcewise.core.retrieve.instructions import content_query
 from sourcewise.core.testing import HashEmbedder
 from sourcewise.core.text.issuer import aliases, read_issuer
@@ -166,3 +167,19 @@ def test_prose_that_mentions_a_company_in_passing_names_no_issuer() -> None:
     assert read_issuer(notes).names == ()
     body = "Intro.\n" + "x " * 1000 + "Supplies were bought from Globex Corporation."
     assert read_issuer(body).names == ()  # named deep in the body, not in the header
+
+
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("In Amazon's latest 10-Q, how does the revenue distribution across its business "
+         "segments compare to their costs?", True),  # across segments: one report
+        ("How did margins in the latest quarter compare with previous quarters?", False),
+        ("How did revenue change across the last four quarters in the most recent 10-Q?", False),
+        ("What trends appear across these filings in the latest report?", False),
+    ],
+)  # fmt: skip
+def test_the_latest_report_is_meant_unless_the_question_reaches_back(
+    question: str, latest: bool
+) -> None:
+    assert asks_latest(question) is latest

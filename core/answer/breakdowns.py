@@ -27,8 +27,9 @@ from sourcewise.core.answer.names import says
 # A question after several parts of a figure: "breakdown", "by segment", "across its segments",
 # "distribution among product lines", "the e-commerce and AWS segments".
 _ASKS = re.compile(
-    r"\bbreak(?:s|ing)?[- ]?down\b|\bbroken down\b|\bdistribution\b|\bcomposition\b|\bsplit\b|"
-    r"\bmix\b|\bby (?:business |operating |reportable )?(?:segments?|product|region|geograph\w*|"
+    r"\bbreak(?:s|ing)?[- ]?down\b|\bbroken down\b|\bdistribution\b|\bcomposition\b|"
+    r"\bsplit (?:by|across|between|among)\b|\b(?:revenue|sales|product|segment|business) mix\b|"
+    r"\bby (?:business |operating |reportable )?(?:segments?|product|region|geograph\w*|"
     r"categor\w*|division|business)\b|\b(?:segments|product lines|business lines|offerings|"
     r"divisions|regions|business units|product categories|product groups)\b",
     re.I,

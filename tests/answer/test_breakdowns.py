@@ -68,6 +68,7 @@ OPERATING_INCOME = (
         ("How is operating income split by segment?", "operating income"),
         ("What were Amazon's total net sales in Q3 2023?", None),  # one figure
         ("Which segments does Amazon report?", None),  # no figure named
+        ("How did the stock split change net income per share?", None),
     ],
 )  # fmt: skip
 def test_a_breakdown_is_asked_for_by_its_words(question: str, concept: str | None) -> None:

@@ -246,3 +246,22 @@ def test_a_statements_title_scale_and_every_period_label_open_its_table() -> Non
     right_above = Block(lead_in, page=3, bbox=(72.0, 156.0, 500.0, 166.0))
     table_below_lead_in = pdf._table_block(table, page, [right_above])
     assert table_below_lead_in.text == "| Net income | 2,872 | 9,879 |"
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        # Intel's segment table: its column dates end like a lead-in ("… Net revenue:").
+        ("(In Millions) Sep 30, 2023 Oct 1, 2022 Net revenue:", True),
+        ("Revenue rose in the third quarter of 2023 compared with 2022, as follows:", False),
+    ],
+)
+def test_column_dates_above_a_table_are_its_caption_and_a_sentence_is_not(
+    tmp_path: Path, line: str, caption: bool
+) -> None:
+    spec = TableSpec(line, ["Desktop", "2,753", "3,222"],
+                     [["Notebook", "4,503", "4,408"], ["Total", "7,256", "7,630"]])  # fmt: skip
+    doc = parse_file(make_table_pdf(tmp_path / "dates.pdf", [spec], ruling="grid"))
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert table.text.startswith(f"{line}\n|") is caption, table.text
+    assert "| Notebook | 4,503 | 4,408 |" in table.text

@@ -45,6 +45,10 @@ _CAPTION_CHARS = 200  # a caption is a short line ...
 _CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
 _CAPTION_BLOCKS = 10  # a statement's title, scale and period header lines (one block per column)
 _PROSE = re.compile(r"^(?:\S+\s+){7,}\S*[a-z0-9)][.!?:]$")  # a sentence (or lead-in) of 8+ words
+# A word of a statement's column labels: a month, a day, a year, the scale.
+_DATE_WORD = re.compile(r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?$|^\d{1,2},?$|"
+                        r"^(?:FY)?(?:19|20)\d\d,?$|^\(?(?:in|millions|thousands|billions)\)?$",
+                        re.I)  # fmt: skip
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]
@@ -270,12 +274,20 @@ def _captions(prev: Block, below: Box, table: Box, page: _Page) -> bool:
         and prev.page == page.number
         and prev.bbox is not None
         and len(prev.text) <= _CAPTION_CHARS
-        and not _PROSE.search(prev.text)
+        and (not _PROSE.search(prev.text) or _column_labels(prev.text))
         and prev.bbox[1] <= below[1]  # starts above it (header columns may overlap in height)
         and below[1] - prev.bbox[3] <= _CAPTION_GAP
         and prev.bbox[0] < table[2]
         and prev.bbox[2] > table[0]
     )
+
+
+def _column_labels(text: str) -> bool:
+    """Whether a line that reads as a sentence is a statement's column labels: mostly dates.
+    Intel's "(In Millions) Sep 30, 2023 Oct 1, 2022 Sep 30, 2023 Oct 1, 2022 Net revenue:" ends
+    like a lead-in, and its segment table was read without its periods."""
+    words = text.split()
+    return sum(1 for w in words if _DATE_WORD.match(w)) * 2 > len(words)
 
 
 def _body_size(pages: list[_Page]) -> float:

@@ -58,16 +58,17 @@ def asked(question: str) -> str | None:
 
 
 def _plural(question: str) -> bool:
-    """ "What was the revenue from Amazon's e-commerce and AWS segments?" asks for one figure
-    by its words, and for each segment's."""
+    """Whether the question names several parts: "What was the revenue from Amazon's
+    e-commerce and AWS segments?" asks for one figure by its words, and means each part's."""
     return bool(re.search(r"\b(?:segments|lines|offerings|divisions|regions|units)\b", question,
                           re.I))  # fmt: skip
 
 
 def query(concept: str) -> str:
-    """What the tables of a breakdown are searched for by, within the document."""
-    name = SAME.get(concept, (concept,))
-    return f"{name[1] if len(name) > 1 else name[0]} by segment, product and service"
+    """What the tables of a breakdown are searched for by, within the document: the concept's
+    statement name without "total" ("net sales by segment, …"), as its parts' tables say it."""
+    name = SAME.get(concept, (concept,))[0].removeprefix("total ")
+    return f"{name} by segment, product and service"
 
 
 def has_total(text: str) -> bool:
@@ -112,6 +113,8 @@ def _breakdowns(question: str, concept: str, group: list[Row]) -> list[Breakdown
 
 
 def _is_total(row: Row, concept: str) -> bool:
+    """Whether a row may be the total of the concept's parts: a row of the concept, or one
+    named only "Total" or "Consolidated"."""
     label = own_label(row.label)
     return label in _GENERIC_TOTAL or matches(row.label, concept)
 

@@ -20,8 +20,8 @@ from sourcewise.core.types import SearchFilters, SearchFn, SearchHit
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bFY\s?\d{2}")
 PER_OPERAND = 2  # tables kept for each operand: those with a row of it ...
-_BREAKDOWN_TABLES = 3
 _SEARCHED = 20  # ... of this many passages searched (the cross-encoder ranks big tables low)
+_BREAKDOWN_TABLES = 3  # a breakdown's: its segment table, its product table, the statement
 # The period the question asks for, said with each operand: a statement's columns name it.
 _PERIOD = re.compile(r"\b(?:three|six|nine|twelve) months ended \w+ \d{1,2}, \d{4}|"
                      r"\b(?:as of|at) \w+ \d{1,2}, \d{4}|\bFY\s?\d{2,4}\b|\bQ[1-4] \d{4}\b",
@@ -94,7 +94,6 @@ def with_operands(
     if not asked:
         return hits
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
-    # A breakdown's parts may be in a segment table and a product table beside the statement.
     limit = _BREAKDOWN_TABLES if breakdowns.asked(question) else PER_OPERAND
     out = list(hits)
     seen = {h.chunk_id for h in hits}

@@ -20,8 +20,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sourcewise.core.answer import named_figures, ratios
-from sourcewise.core.answer.line_items import NAMES, SAME, Row, amount, matches, own_label
+from sourcewise.core.answer import named_figures, ratios, tables
+from sourcewise.core.answer.line_items import (
+    NAMES,
+    SAME,
+    Row,
+    amount,
+    matches,
+    own_label,
+    plain_label,
+)
 from sourcewise.core.answer.names import says
 
 # A question after several parts of a figure: "breakdown", "by segment", "across its segments",
@@ -73,9 +81,10 @@ def query(concept: str) -> str:
 
 def has_total(text: str) -> bool:
     """Whether a table's text has a "Total" or "Consolidated" row (Amazon's net sales by
-    product group end in "Consolidated", and name no row "Net sales")."""
-    rows = (line.strip().split("|") for line in text.splitlines() if line.lstrip().startswith("|"))
-    return any(len(cells) > 1 and own_label(cells[1]) in _GENERIC_TOTAL for cells in rows)
+    product group end in "Consolidated", and name no row "Net sales"), read as
+    :func:`line_items.holds_row` reads rows."""
+    rows = (tables.cells(line) for line in text.splitlines() if line.lstrip().startswith("|"))
+    return any(cells and own_label(cells[0]) in _GENERIC_TOTAL for cells in rows)
 
 
 def line(
@@ -122,7 +131,7 @@ def _is_total(row: Row, concept: str) -> bool:
 def _of_another(parts: list[Row], concept: str) -> bool:
     """Whether a part is a row of another line item: under a "Consolidated" total, the MD&A's
     "Operating income (loss) North America … AWS" are no parts of revenue."""
-    labels = [re.sub(r"\((?:loss|losses)\)", " ", r.label.lower()) for r in parts]
+    labels = [plain_label(r.label) for r in parts]  # the section's words too
     return any(key != concept and says(label, name) for label in labels for name, key in NAMES)
 
 
@@ -143,17 +152,16 @@ def _above(rows: list[Row], total: float, column: str) -> list[Row]:
 
 def _by_section(question: str, concept: str, group: list[Row]) -> Breakdown | None:
     """The concept's row in each section of a segment table, one of them the others' sum."""
-    own = [r for r in group if _section_part(r, concept) is not None]
+    own = [(part, r) for r in group if (part := _section_part(r, concept)) is not None]
     if len(own) <= _MIN_PARTS:
         return None
-    for total in sorted(own, key=lambda r: -abs(next(iter(r.values.values()), 0.0))):
+    for _, total in sorted(own, key=lambda p: -abs(next(iter(p[1].values.values()), 0.0))):
         column = ratios.column_for(question, list(total.values))
         if column is None or not ratios.year_of(column):
             continue
-        parts = [r for r in own if r is not total and column in r.values]
-        if abs(sum(r.values[column] for r in parts) - total.values[column]) <= len(parts):
-            named = [(_section_part(r, concept) or _name(r), r) for r in parts]
-            return Breakdown(total, column, named, True)
+        parts = [(part or _name(r), r) for part, r in own if r is not total and column in r.values]
+        if abs(sum(r.values[column] for _, r in parts) - total.values[column]) <= len(parts):
+            return Breakdown(total, column, parts, True)
     return None
 
 
@@ -161,10 +169,8 @@ def _section_part(row: Row, concept: str) -> str | None:
     """The section a row of the concept stands in ("International" for "International: Net
     sales", "North America" for a first row set as "North America Net sales"), "" for the
     concept's row outside any section; None for a row of another concept."""
-    if ":" in row.label and matches(row.label, concept):
-        return row.label.rsplit(":", 1)[0].strip()
     if matches(row.label, concept):
-        return ""
+        return row.label.rsplit(":", 1)[0].strip() if ":" in row.label else ""
     label = row.label.strip()
     for name in SAME.get(concept, (concept,)):
         if label.lower().endswith(f" {name}") and matches(name, concept):

@@ -187,10 +187,10 @@ def rank(label: str, concept: str) -> int:
 def own_label(label: str) -> str:
     """A row's own name, lower case: what follows a section label the PDF set before it
     ("Net sales by category: iPhone", "ASSETS: Current assets: Cash and cash equivalents")."""
-    return _plain(label.rsplit(":", 1)[-1]) or _plain(label)
+    return plain_label(label.rsplit(":", 1)[-1]) or plain_label(label)
 
 
-def _plain(label: str) -> str:
+def plain_label(label: str) -> str:
     """A label as :data:`SAME` writes it: lower case, "(loss)", "(used in)", "$" and colons out."""
     text = re.sub(r"\((?:loss|losses|used in|used for|deficit)\)|by/\(used in\)|[$:]", " ", label,
                   flags=re.I)  # fmt: skip

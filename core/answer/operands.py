@@ -42,13 +42,13 @@ def queries(question: str) -> list[tuple[str, str]]:
 
 def _queries(question: str) -> tuple[list[tuple[str, str]], bool]:
     """:func:`queries`, and whether they are for one figure rather than a metric's operands."""
-    formula = formulas.defined(question)
-    ratio = None if formula else ratios.asked(question)
-    one_figure = False
     if broken := breakdowns.asked(question):
         # The tables of its parts: Amazon's net sales by product group were not among the
         # passages the question's own words found.
         return [(breakdowns.query(broken), broken)], False
+    formula = formulas.defined(question)
+    ratio = None if formula else ratios.asked(question)
+    one_figure = False
     if formula is not None:
         said = [(op.text, op.concept) for op in formulas.operands(formula.expression)]
     elif ratio is not None and ratio.numerator:
@@ -94,14 +94,15 @@ def with_operands(
     if not asked:
         return hits
     scope = dataclasses.replace(filters or SearchFilters(), documents=(hits[0].path,))
-    limit = _BREAKDOWN_TABLES if breakdowns.asked(question) else PER_OPERAND
+    broken = breakdowns.asked(question)  # once, not for every table found
+    limit = _BREAKDOWN_TABLES if broken else PER_OPERAND
     out = list(hits)
     seen = {h.chunk_id for h in hits}
     for query, concept in asked:
         if one_figure and _held(hits, concept):
             continue  # the figure's row is among the passages already
         found = search(query, _SEARCHED, scope)
-        tables = [h for h in found if h.kind == "table" and _holds(h.text, concept, question)]
+        tables = [h for h in found if h.kind == "table" and _holds(h.text, concept, broken)]
         tables.sort(key=lambda h: not _states_period(h.text, question))  # stable: search order
         for hit in _one_per_page(tables)[:limit]:
             if hit.chunk_id not in seen:
@@ -110,11 +111,10 @@ def with_operands(
     return out
 
 
-def _holds(text: str, concept: str, question: str) -> bool:
-    """Whether a table holds a row of ``concept``, or the total of a breakdown of it."""
-    return line_items.holds_row(text, concept) or (
-        breakdowns.asked(question) == concept and breakdowns.has_total(text)
-    )
+def _holds(text: str, concept: str, broken: str | None) -> bool:
+    """Whether a table holds a row of ``concept``, or the total of a breakdown of it (the
+    concept the question asks to be ``broken`` down)."""
+    return line_items.holds_row(text, concept) or (broken == concept and breakdowns.has_total(text))
 
 
 def _held(hits: list[SearchHit], concept: str) -> bool:

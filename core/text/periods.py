@@ -18,6 +18,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
      "october", "november", "december"])}  # fmt: skip
 _MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
+MONTH_NAMES = frozenset(_MONTHS)  # lower case, whole and short: "september", "sep", "sept"
 
 _YEAR = r"((?:19|20)\d{2})"
 # A year glued to letters or digits ("acme2018q2", "fy2018") still counts; longer numbers do not.

@@ -22,6 +22,7 @@ from sourcewise.core.ingest.parsers import ocr as ocr_engine
 from sourcewise.core.ingest.parsers import pdf_columns, pdf_tables
 from sourcewise.core.ingest.parsers._common import clean, converting_errors, describe_failure
 from sourcewise.core.ingest.parsers._tables import markdown_table
+from sourcewise.core.text.periods import MONTH_NAMES
 
 # PyMuPDF is only partly annotated; its untyped calls would fail --strict, so documents and
 # pages are handled as Any and untyped calls go through this alias.
@@ -45,10 +46,10 @@ _CAPTION_CHARS = 200  # a caption is a short line ...
 _CAPTION_GAP = 24.0  # ... at most this far (points) above its table (or the caption line below)
 _CAPTION_BLOCKS = 10  # a statement's title, scale and period header lines (one block per column)
 _PROSE = re.compile(r"^(?:\S+\s+){7,}\S*[a-z0-9)][.!?:]$")  # a sentence (or lead-in) of 8+ words
-# A word of a statement's column labels: a month, a day, a year, the scale.
-_DATE_WORD = re.compile(r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?$|^\d{1,2},?$|"
-                        r"^(?:FY)?(?:19|20)\d\d,?$|^\(?(?:in|millions|thousands|billions)\)?$",
-                        re.I)  # fmt: skip
+# A word of a statement's column labels besides a month: a day, a year, the scale.
+_DATE_WORD = re.compile(
+    r"^\d{1,2},?$|^(?:FY)?(?:19|20)\d\d,?$|^\(?(?:in|millions|thousands|billions)\)?$", re.I
+)
 _METADATA_KEYS = ("subject", "keywords", "creator", "producer", "creationDate", "modDate")
 
 Box = tuple[float, float, float, float]
@@ -287,7 +288,8 @@ def _column_labels(text: str) -> bool:
     Intel's "(In Millions) Sep 30, 2023 Oct 1, 2022 Sep 30, 2023 Oct 1, 2022 Net revenue:" ends
     like a lead-in, and its segment table was read without its periods."""
     words = text.split()
-    return sum(1 for w in words if _DATE_WORD.match(w)) * 2 > len(words)
+    dated = sum(1 for w in words if w.rstrip(".,").lower() in MONTH_NAMES or _DATE_WORD.match(w))
+    return dated * 2 > len(words)
 
 
 def _body_size(pages: list[_Page]) -> float:

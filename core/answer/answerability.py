@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sourcewise.core.answer import prompts
 from sourcewise.core.answer.attribution import content_words
 from sourcewise.core.llm.base import ChatModel
+from sourcewise.core.text.words import SPACELESS_RUN
 
 YES, NO = "Yes", "No"
 
@@ -95,8 +96,10 @@ def _as_stated(name: str) -> str:
 def question_names(question: str) -> list[str]:
     """Capitalised words that start no sentence, acronyms, numbers and codes: what picks one
     row or one document out of many. FinanceBench-style questions come in two sentences
-    ("… in FY2018? Give a response …"): "Give" is no name."""
+    ("… in FY2018? Give a response …"): "Give" is no name. A run of Chinese or Japanese
+    ends a name: "60赫兹电力通常的涡轮转速是多少" is the number 60, not a code."""
     out = []
+    question = SPACELESS_RUN.sub(" ", question)
     for m in _NAME.finditer(question):
         w = m.group()
         plain = not any(c.isdigit() for c in w) and not w.isupper()

@@ -55,12 +55,14 @@ class Models:
         from sourcewise.core.answer.answerability import judge
         from sourcewise.core.errors import SourcewiseError
         from sourcewise.core.llm.base import LogprobsUnavailable
+        from sourcewise.core.text import language
 
         p = self._parts
         if chat_only:
             p.require_chat_model().warm_up()
             return
         try:
+            language.warm_up()  # every question's language is read before it is answered
             p.embedder.warm_up()
             if p.reranker is not None:
                 p.reranker.warm_up()

@@ -30,3 +30,21 @@ def test_only_latin_script_is_read_by_the_english_cross_encoder() -> None:
     assert latin_script("Wann findet das Sommerfest statt?")
     assert not latin_script("谁负责制定测试计划？")
     assert not latin_script("What does 暗証番号 mean?")  # mixed: the Japanese word is the point
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        # "was" and "in" are English words too: counting function words tied, and said English.
+        ("Was hat Iqbal in England und Deutschland studiert?", "German"),
+        ("Iqbal İngiltere ve Almanya'da ne okudu?", "Turkish"),
+        ("Ce a studiat Iqbal în Anglia și Germania?", "Romanian"),
+        ("Quand la fête d'été de l'entreprise a-t-elle lieu ?", "French"),
+        ("What was Apple's total net sales in the quarter ended July 1, 2023?", None),
+        ("In welcher Sprache war der größte Teil der Erklärung verfasst?", "German"),
+    ],
+)
+def test_latin_script_languages_are_told_apart_where_they_share_words(
+    question: str, language: str | None
+) -> None:
+    assert question_language(question) == language

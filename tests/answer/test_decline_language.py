@@ -115,6 +115,7 @@ def test_an_english_reply_to_a_german_question_is_followed_by_the_german_source(
         ("Iqbal studied law and philosophy in England and Germany. [1]", True),
         ("Marconi schickte zuerst Funkwellen über den Atlantik. [1]", False),
         ("Guglielmo Marconi [1].", False),  # names only: no language to tell
+        ("Sky Digital started in 1998 [1].", True),  # one English function word, still English
         ("El Banco Central Europeo [1].", False),
         ("公司年会将于2025年12月20日举行。[1]", False),
     ],

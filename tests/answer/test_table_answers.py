@@ -128,3 +128,25 @@ def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) ->
     assert asked.endswith("Write the answer in German, quoting names and figures as the sources "
                           "write them.\nAnswer:")  # said last, right before the cue  # fmt: skip
     assert declined.abstained and declined.answer.startswith(NOT_COVERED["German"])
+
+
+def test_a_german_question_that_shares_words_with_english_is_answered_in_german(
+    tmp_path: Path,
+) -> None:
+    # "Was" and "in" are English words too: counted as function words, this question tied
+    # with English, so the model was told nothing and answered in English (XQuAD tune half).
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "studium.md").write_text(
+        "# Studium\n\nIqbal studierte Jura und Philosophie in England und Deutschland.\n",
+        encoding="utf-8",
+    )
+    model = EchoChatModel(p_yes=0.9)
+    engine = _engine(tmp_path, folder, model)
+    try:
+        engine.answers.ask("Was hat Iqbal in England studiert?")
+        asked = model.prompts[-1][-1]["content"]
+    finally:
+        engine.close()
+    assert asked.endswith("Write the answer in German, quoting names and figures as the sources "
+                          "write them.\nAnswer:")  # fmt: skip

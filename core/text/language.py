@@ -42,9 +42,9 @@ _MIN_WORDS = 2  # "iPhone" or "Marconi" is no language
 
 def question_language(text: str) -> str | None:
     """The question's language by name ("German"), or None for English or when unsure."""
-    for name, script in _SCRIPTS:
-        if script.search(text):
-            return name
+    script = _script(text)
+    if script is not None:
+        return script
     code = _latin_language(text)
     return None if code in (None, "en") else _LATIN[code]
 
@@ -82,7 +82,31 @@ def in_english(text: str) -> bool:
 
 def latin_script(text: str) -> bool:
     """Whether ``text`` is written in none of the non-Latin scripts above."""
-    return not any(script.search(text) for _, script in _SCRIPTS)
+    return _script(text) is None
+
+
+# Alphabets spell a word in about as many letters as Latin does, so a few of their letters in
+# a Latin-script question name a thing, not the language: "What is fully understood about γδ
+# T cells?" (SQuAD) was read as Greek, answered "in Greek" and kept from the cross-encoder.
+# Han, kana, Hangul and Thai count from one character: "What does 暗証番号 mean?" asks about
+# the one word the English cross-encoder cannot read.
+_ALPHABETS = frozenset({"Arabic", "Hindi", "Russian", "Greek"})
+_ALPHABET_SHARE = 0.3  # of the text's words ("Τι έκανε το Tesla Electric Light …;": 3 of 7)
+
+
+def _script(text: str) -> str | None:
+    """The first non-Latin script of :data:`_SCRIPTS` that ``text`` is written in, if any."""
+    words = _TOKEN.findall(text)
+    for name, script in _SCRIPTS:
+        if not script.search(text):
+            continue
+        if name not in _ALPHABETS or _share(script, words) >= _ALPHABET_SHARE:
+            return name
+    return None
+
+
+def _share(script: re.Pattern[str], words: list[str]) -> float:
+    return sum(bool(script.search(w)) for w in words) / max(1, len(words))
 
 
 # Words that ask for something (who, what, when …), by language: a question holding one wants a

@@ -20,6 +20,10 @@ from sourcewise.core.text.language import latin_script, question_language
         ("Когда был основан университет?", "Russian"),
         ("विश्वविद्यालय की स्थापना कब हुई?", "Hindi"),
         ("iPhone", None),  # too little to tell: the prompts stay English
+        ("What is fully understood about γδ T cells?", None),  # two Greek letters name a thing
+        ("What does cytokine TGF-β encourage the activity of?", None),
+        ("Какова выручка Apple за квартал?", "Russian"),
+        ("Τι έκανε το Tesla Electric Light & Manufacturing;", "Greek"),
     ],
 )
 def test_the_language_of_a_question(question: str, language: str | None) -> None:
@@ -30,6 +34,7 @@ def test_only_latin_script_is_read_by_the_english_cross_encoder() -> None:
     assert latin_script("Wann findet das Sommerfest statt?")
     assert not latin_script("谁负责制定测试计划？")
     assert not latin_script("What does 暗証番号 mean?")  # mixed: the Japanese word is the point
+    assert latin_script("What does cytokine TGF-β encourage the activity of?")
 
 
 @pytest.mark.parametrize(

@@ -107,19 +107,29 @@ def test_the_figures_a_comparison_names_are_said_when_the_reply_leaves_them_out(
     assert answer.citations and answer.citations[0].path.endswith("statements.md")
 
 
-def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("note", "question"),
+    [
+        ("Das Sommerfest findet am 12. Juli 2025 im Stadtpark statt.",
+         "Wann findet das Sommerfest statt?"),
+        # "Was" and "in" are English words too: counted as function words, this question tied
+        # with English, so the model was told nothing and answered in English (XQuAD tune half).
+        ("Iqbal studierte Jura und Philosophie in England und Deutschland.",
+         "Was hat Iqbal in England studiert?"),
+    ],
+)  # fmt: skip
+def test_a_german_question_is_answered_and_declined_in_german(
+    tmp_path: Path, note: str, question: str
+) -> None:
     from sourcewise.core.answer.language import NOT_COVERED
 
     folder = tmp_path / "notes"
     folder.mkdir()
-    (folder / "sommerfest.md").write_text(
-        "# Sommerfest\n\nDas Sommerfest findet am 12. Juli 2025 im Stadtpark statt.\n",
-        encoding="utf-8",
-    )
+    (folder / "notiz.md").write_text(f"# Notiz\n\n{note}\n", encoding="utf-8")
     model = EchoChatModel(p_yes=0.9)
     engine = _engine(tmp_path, folder, model)
     try:
-        engine.answers.ask("Wann findet das Sommerfest statt?")
+        engine.answers.ask(question)
         asked = model.prompts[-1][-1]["content"]
         model.p_yes = 0.1  # now the judge says the passages do not answer
         declined = engine.answers.ask("Wie viel kostet der Eintritt zum Sommerfest?")
@@ -128,25 +138,3 @@ def test_a_german_question_is_answered_and_declined_in_german(tmp_path: Path) ->
     assert asked.endswith("Write the answer in German, quoting names and figures as the sources "
                           "write them.\nAnswer:")  # said last, right before the cue  # fmt: skip
     assert declined.abstained and declined.answer.startswith(NOT_COVERED["German"])
-
-
-def test_a_german_question_that_shares_words_with_english_is_answered_in_german(
-    tmp_path: Path,
-) -> None:
-    # "Was" and "in" are English words too: counted as function words, this question tied
-    # with English, so the model was told nothing and answered in English (XQuAD tune half).
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "studium.md").write_text(
-        "# Studium\n\nIqbal studierte Jura und Philosophie in England und Deutschland.\n",
-        encoding="utf-8",
-    )
-    model = EchoChatModel(p_yes=0.9)
-    engine = _engine(tmp_path, folder, model)
-    try:
-        engine.answers.ask("Was hat Iqbal in England studiert?")
-        asked = model.prompts[-1][-1]["content"]
-    finally:
-        engine.close()
-    assert asked.endswith("Write the answer in German, quoting names and figures as the sources "
-                          "write them.\nAnswer:")  # fmt: skip

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from sourcewise.core.text.language import NAMES
+
 if TYPE_CHECKING:
     from sourcewise.core.modelstore.manifest import ModelSpec
 
@@ -35,13 +37,6 @@ class _Library(Protocol):
     @property
     def catalog(self) -> _ChunkReads: ...
 
-
-NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "ro": "Romanian", "tr": "Turkish", "vi": "Vietnamese",
-    "pl": "Polish", "sv": "Swedish", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
-    "ar": "Arabic", "ru": "Russian", "el": "Greek", "hi": "Hindi", "th": "Thai", "he": "Hebrew",
-}  # fmt: skip
 
 # The commonest short words of each Latin-script language, none shared with English.
 _FUNCTION_WORDS = {

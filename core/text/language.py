@@ -27,15 +27,23 @@ _SCRIPTS = (
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+# Languages by ISO 639-1 code, as prompts and status name them.
+NAMES = {
+    "en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "tr": "Turkish", "vi": "Vietnamese", "ro": "Romanian",
+    "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "cs": "Czech",
+    "fi": "Finnish", "hu": "Hungarian", "id": "Indonesian", "zh": "Chinese", "ja": "Japanese",
+    "ko": "Korean", "ar": "Arabic", "ru": "Russian", "el": "Greek", "hi": "Hindi", "th": "Thai",
+    "he": "Hebrew",
+}  # fmt: skip
+
 # Latin-script languages the model chooses among. Counting function words told 160 of XQuAD's
 # 183 German tune-half questions from English ("Was hat Iqbal in England und Deutschland
 # studiert?" holds "was" and "in", English words too), 122 Turkish and 118 Romanian; the model,
 # restricted to these, 181, 181 and 182, and called none of 2,395 English questions (SQuAD 2.0,
 # the 10-Q questions, the mixed folder's) another language.
-_LATIN = {"en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
-          "pt": "Portuguese", "nl": "Dutch", "tr": "Turkish", "vi": "Vietnamese",
-          "ro": "Romanian", "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian",
-          "cs": "Czech", "fi": "Finnish", "hu": "Hungarian", "id": "Indonesian"}  # fmt: skip
+_LATIN = ("en", "de", "es", "fr", "it", "pt", "nl", "tr", "vi", "ro", "pl", "sv", "da", "no",
+          "cs", "fi", "hu", "id")  # fmt: skip
 _SURE = 0.5  # the model's probability (over the languages above) below which it is unsure
 _MIN_WORDS = 2  # "iPhone" or "Marconi" is no language
 
@@ -46,7 +54,7 @@ def question_language(text: str) -> str | None:
     if script is not None:
         return script
     code = _latin_language(text)
-    return None if code in (None, "en") else _LATIN[code]
+    return None if code in (None, "en") else NAMES[code]
 
 
 def _latin_language(text: str) -> str | None:
@@ -96,16 +104,17 @@ _ALPHABET_SHARE = 0.3  # of the text's words ("Τι έκανε το Tesla Electr
 
 def _script(text: str) -> str | None:
     """The first non-Latin script of :data:`_SCRIPTS` that ``text`` is written in, if any."""
-    words = _TOKEN.findall(text)
     for name, script in _SCRIPTS:
         if not script.search(text):
             continue
-        if name not in _ALPHABETS or _share(script, words) >= _ALPHABET_SHARE:
+        if name not in _ALPHABETS or _share(script, text) >= _ALPHABET_SHARE:
             return name
     return None
 
 
-def _share(script: re.Pattern[str], words: list[str]) -> float:
+def _share(script: re.Pattern[str], text: str) -> float:
+    """The share of ``text``'s words that hold a letter of ``script``."""
+    words = _TOKEN.findall(text)
     return sum(bool(script.search(w)) for w in words) / max(1, len(words))
 
 
